@@ -1,0 +1,114 @@
+"""The actor lexicon: names, demonyms, capitals, institutions and persons → the side they stand for."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from geo.config import data_dir
+
+
+class LexiconError(Exception):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ActorMention:
+    actor: str  # canonical actor ("Russia") or source ("Deep State")
+    term: str  # as written
+    start: int  # offsets within the sentence
+    end: int
+    kind: str  # name | demonym | person | source | enemy
+
+
+@dataclass
+class Lexicon:
+    terms: dict[str, tuple[str, str]]  # term → (actor, kind)
+    adversaries: dict[str, str]
+    given_names: frozenset[str]
+    enemy_words: frozenset[str]
+
+    def __post_init__(self) -> None:
+        alternatives = sorted(self.terms, key=len, reverse=True)
+        escaped = "|".join(re.escape(t) for t in alternatives)
+        # Case-sensitive: actors are proper nouns; "the enemy" is matched separately.
+        self._pattern = re.compile(rf"(?<![\w-])(?:{escaped})(?![\w-])")
+        enemy = "|".join(re.escape(w) for w in sorted(self.enemy_words, key=len, reverse=True))
+        self._enemy = re.compile(rf"\b(?:{enemy})\b", re.IGNORECASE)
+
+    def find(self, sentence: str) -> list[ActorMention]:
+        found = []
+        for match in self._pattern.finditer(sentence):
+            actor, kind = self.terms[match.group()]
+            found.append(ActorMention(actor, match.group(), match.start(), match.end(), kind))
+        found += [ActorMention("", m.group(), m.start(), m.end(), "enemy") for m in self._enemy.finditer(sentence)]
+        return sorted(found, key=lambda a: a.start)
+
+    def kind_of(self, term: str) -> str | None:
+        entry = self.terms.get(term)
+        return entry[1] if entry else None
+
+    def adversary(self, actor: str) -> str:
+        return self.adversaries.get(actor, "")
+
+    @property
+    def actors(self) -> list[str]:
+        return sorted({actor for actor, kind in self.terms.values() if kind != "source"})
+
+
+def _merge(into: dict, data: dict, origin: str) -> None:
+    if not isinstance(data, dict):
+        raise LexiconError(f"{origin}: expected a mapping with 'actors' and 'sources'")
+    for actor, entry in (data.get("actors") or {}).items():
+        target = into["actors"].setdefault(actor, {})
+        for key, value in (entry or {}).items():
+            if key == "adversary":
+                target[key] = value
+            else:
+                target.setdefault(key, []).extend(value or [])
+    for source, terms in (data.get("sources") or {}).items():
+        into["sources"].setdefault(source, []).extend(terms or [])
+    for key in ("given_names", "enemy_words"):
+        into[key].extend(data.get(key) or [])
+
+
+def _user_lexicon_path() -> Path | None:
+    if os.environ.get("FRONTMAP_ACTORS"):
+        return Path(os.environ["FRONTMAP_ACTORS"])
+    path = data_dir() / "actors.yaml"
+    return path if path.exists() else None
+
+
+def load_lexicon(extra: Path | None = None) -> Lexicon:
+    merged: dict = {"actors": {}, "sources": {}, "given_names": [], "enemy_words": []}
+    builtin = resources.files("geo") / "data" / "actors.yaml"
+    _merge(merged, yaml.safe_load(builtin.read_text(encoding="utf-8")), "built-in lexicon")
+    extra = extra or _user_lexicon_path()
+    if extra is not None:
+        try:
+            _merge(merged, yaml.safe_load(Path(extra).read_text(encoding="utf-8")), str(extra))
+        except (OSError, yaml.YAMLError) as exc:
+            raise LexiconError(f"cannot read actor lexicon {extra}: {exc}") from exc
+    terms: dict[str, tuple[str, str]] = {}
+    adversaries = {}
+    for actor, entry in merged["actors"].items():
+        for kind, key in (("name", "names"), ("demonym", "demonyms"), ("person", "persons")):
+            for term in entry.get(key, []):
+                terms.setdefault(str(term), (actor, kind))
+        if entry.get("adversary"):
+            adversaries[actor] = entry["adversary"]
+    for source, source_terms in merged["sources"].items():
+        for term in source_terms:
+            terms[str(term)] = (source, "source")
+    return Lexicon(terms, adversaries, frozenset(merged["given_names"]), frozenset(merged["enemy_words"]))
+
+
+@cache
+def default_lexicon() -> Lexicon:
+    return load_lexicon()

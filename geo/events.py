@@ -1,0 +1,195 @@
+"""Event classification: what a sentence says happened at the places it names.
+
+A sentence gets one frame (event type, who gains, who loses, status, who claims it, a count of
+settlements); each place in it takes the frame unless its own context says it is only mentioned
+(a press conference in Paris, a country named in passing, a capital standing for its government).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from geo.actors import ActorMention, Lexicon
+from geo.records import Mention, ResolvedMention
+
+CONTROL_CHANGE, FRONTLINE, STRIKE, MENTION = "control_change", "frontline", "strike", "mention"
+EVENT_TYPES = (CONTROL_CHANGE, FRONTLINE, STRIKE, MENTION)
+CLAIMED, CONTESTED, CONFIRMED = "claimed", "contested", "confirmed"
+
+
+def _words(pattern: str) -> re.Pattern:
+    return re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)
+
+
+_GAIN = _words(r"captur(?:e|es|ed|ing)|retook|retaken|retake|recaptur\w*|liberat\w*|reclaim\w*|seiz\w*|"
+               r"(?:took|taken|take|gained|established) (?:full |complete )?control|occupied|freed|"
+               r"raised (?:the|its|their) flag")
+_LOSS = _words(r"withdr[ae]wn? from|withdrawal from|pulled out of|retreated from|lost control|"
+               r"no longer (?:had|has|have|held|holds?|controls?|controlled)(?: \w+){0,2} control|"
+               r"abandon(?:ed|s)?|ceded|left the (?:town|city|village|settlement)")
+_CONTESTED = _words(r"no longer (?:had|has|have|held|holds?) (?:complete|full)|partial(?:ly)?|contested|"
+                    r"gr[ae]y zone|not fully|semi-encircled|battle for|fighting for|struggle for")
+_CONFIRMED = _words(r"confirmed|geolocated|verified|acknowledged|conceded")
+_STRIKE = _words(r"shell(?:s|ed|ing)?|missiles?|drones?|air ?strikes?|strikes?|struck|bomb(?:s|ed|ing)?|"
+                 r"glide bombs?|artillery|rockets?|ballistic|shahed|kamikaze")
+_FRONTLINE = _words(r"fight(?:s|ing)?|fought|assaults?|advanc(?:e|es|ed|ing)|clash(?:es|ed)?|breach(?:es|ed)?|"
+                    r"push(?:es|ed|ing)? (?:towards?|into|on)|retreat(?:s|ed|ing)?|offensive|"
+                    r"counter-?offensive|battles?|storm(?:s|ed|ing)?|attack(?:s|ed|ing)?|repel(?:s|led)?|"
+                    r"encircl\w*|incursion|front ?line|reposition\w*|displace")
+_MODAL = re.compile(r"\b(?:will|would|could|might|may|soon|close to|aim\w* to|plan\w* to|seek\w* to|"
+                    r"tr(?:y|ies|ying) to|attempt\w* to|intend\w* to|threat\w* to|hope\w* to)\b[^.,;]{0,25}$",
+                    re.IGNORECASE)
+_CLAIM = _words(r"said|says|stated|states|claimed|claims|reported|reports|revealed|reveals|announced|"
+                r"noted|remarked|commented|shared|told|wrote|posted|indicated|insisted|added|assessed|"
+                r"confirmed|according to|showed|shows")
+_COUNT = re.compile(r"\b(\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a dozen)\s+"
+                    r"(?:more\s+|other\s+|small\s+|frontline\s+)?(?:settlements|villages|towns|localities|hamlets)\b",
+                    re.IGNORECASE)
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+            "ten": 10, "eleven": 11, "twelve": 12, "a dozen": 12}
+# Context just before a place that makes it a venue, not a battlefield: "a press conference in Paris".
+_VENUE = re.compile(r"\b(?:press conference|news conference|conference|meeting|summit|talks|visit|visited|"
+                    r"trip|en route|headquarters|embassy|speech|speaking|interview|forum|residence|hosted)"
+                    r"(?: \w+){0,2}\s*(?:in|to|at)?\s*(?:the\s+)?$", re.IGNORECASE)
+_PREPOSITION_BEFORE = re.compile(r"\b(?:in|into|to|from|near|around|outside|towards?|of|at|on|across|"
+                                 r"through|over|inside|within|for)\s+(?:the\s+)?$", re.IGNORECASE)
+_SIDE_KINDS = ("name", "demonym", "person")
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceFrame:
+    """What one sentence says, before any place is attached."""
+
+    event_type: str = MENTION
+    actor: str = ""
+    opponent: str = ""
+    status: str = ""
+    claimed_by: str = ""
+    settlements_count: int | None = None
+    actors: tuple[str, ...] = ()
+    # Who "he said" in the next sentence refers to: the claimant, else the last person named.
+    speaker: str = ""
+    strength: float = 0.9  # how sure the cue is: modal or hedged statements are weaker
+
+    @property
+    def territorial(self) -> bool:
+        """Whether the sentence speaks of ground taken or fought over."""
+        return self.event_type in (CONTROL_CHANGE, FRONTLINE)
+
+
+def _count(sentence: str) -> int | None:
+    match = _COUNT.search(sentence)
+    if not match:
+        return None
+    word = match.group(1).lower()
+    return int(word) if word.isdigit() else _NUMBERS[word]
+
+
+def _first_real_cue(pattern: re.Pattern, sentence: str, last: bool = False) -> tuple[re.Match | None, bool]:
+    """The first (or last) cue not under a modal ("will soon be freed"), else the first modal one."""
+    matches = list(pattern.finditer(sentence))
+    real = [m for m in matches if not _MODAL.search(sentence, 0, m.start())]
+    if real:
+        return (real[-1] if last else real[0]), False
+    return (matches[0] if matches else None), bool(matches)
+
+
+class EventClassifier:
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
+
+    def frame(self, sentence: str, last_speaker: str = "") -> SentenceFrame:
+        actors = self.lexicon.find(sentence)
+        sides = tuple(dict.fromkeys(a.actor for a in actors if a.kind in _SIDE_KINDS))
+        claimed_by = self._claimant(sentence, actors) or (
+            last_speaker if _CLAIM.search(sentence) and re.search(r"\b(?:he|she|they)\b", sentence, re.I) else "")
+        speaker_side = self.lexicon.terms.get(claimed_by, ("", ""))[0]
+        persons = [_canonical(a) for a in actors if a.kind == "person"]
+        speaker = claimed_by or (persons[-1] if persons else last_speaker)
+        gain, gain_modal = _first_real_cue(_GAIN, sentence, last=True)
+        loss, loss_modal = _first_real_cue(_LOSS, sentence, last=True)
+        base = SentenceFrame(claimed_by=claimed_by, actors=sides, speaker=speaker)
+        real_gain, real_loss = gain and not gain_modal, loss and not loss_modal
+        if real_gain or real_loss:
+            lost = real_loss and (not real_gain or loss.start() > gain.start())
+            cue = loss if lost else gain
+            side = self._side_before(actors, cue.start(), speaker_side) or self._side_after(
+                actors, cue.end()) or speaker_side
+            actor, opponent = (self.lexicon.adversary(side), side) if lost else (side, self._opponent(
+                sentence, actors, cue.end(), side, speaker_side))
+            status = CONTESTED if _CONTESTED.search(sentence) else CONFIRMED if _CONFIRMED.search(sentence) \
+                else CLAIMED
+            return replace(base, event_type=CONTROL_CHANGE, actor=actor, opponent=opponent, status=status,
+                           settlements_count=_count(sentence), strength=1.0)
+        for event_type, pattern in ((STRIKE, _STRIKE), (FRONTLINE, _FRONTLINE)):
+            cue, modal = _first_real_cue(pattern, sentence)
+            if cue is None and event_type == FRONTLINE and gain is not None:
+                cue, modal = gain, True  # "will soon be freed": a push, not yet a change of hands
+            if cue is not None:
+                side = self._side_before(actors, cue.start(), speaker_side) or self._side_after(
+                    actors, cue.end()) or speaker_side
+                return replace(base, event_type=event_type, actor=side, opponent=self.lexicon.adversary(side),
+                               strength=0.6 if modal else 0.85)
+        return base
+
+    def _side(self, mention: ActorMention, speaker_side: str) -> str:
+        if mention.kind == "enemy":
+            return self.lexicon.adversary(speaker_side)
+        return mention.actor if mention.kind in _SIDE_KINDS else ""
+
+    def _side_before(self, actors: list[ActorMention], position: int, speaker_side: str) -> str:
+        for mention in reversed([a for a in actors if a.end <= position]):
+            side = self._side(mention, speaker_side)
+            if side:
+                return side
+        return ""
+
+    def _side_after(self, actors: list[ActorMention], position: int) -> str:
+        return next((a.actor for a in actors if a.start >= position and a.kind in _SIDE_KINDS), "")
+
+    def _opponent(self, sentence: str, actors: list[ActorMention], position: int, actor: str,
+                  speaker_side: str) -> str:
+        """Who loses: the side named after "from", else the gainer's adversary."""
+        for a in actors:
+            if a.start >= position and re.search(r"\bfrom\s+(?:the\s+)?$", sentence[max(0, a.start - 12):a.start]):
+                side = self._side(a, speaker_side)
+                if side and side != actor:
+                    return side
+        return self.lexicon.adversary(actor)
+
+    def _claimant(self, sentence: str, actors: list[ActorMention]) -> str:
+        """Who the sentence attributes its statement to: a person or a source near a claim verb."""
+        speakers = [a for a in actors if a.kind in ("person", "source")]
+        for verb in _CLAIM.finditer(sentence):
+            if verb.group().lower() == "according to":
+                after = [a for a in speakers if a.start >= verb.end()]
+                if after:
+                    return _canonical(after[0])
+                continue
+            before = [a for a in speakers if a.end <= verb.start() and verb.start() - a.end <= 80]
+            after = [a for a in speakers if a.start >= verb.end() and a.start - verb.end() <= 3]
+            if before or after:
+                return _canonical(before[-1] if before else after[0])
+        return ""
+
+    def for_mention(self, frame: SentenceFrame, resolved: ResolvedMention, sentence: str, offset: int
+                    ) -> SentenceFrame:
+        """The frame as it applies to one place of the sentence."""
+        place = resolved.place
+        broad = place is not None and place.precision in ("country", "continent")
+        if frame.event_type != MENTION and (broad or self.only_named(resolved.mention, sentence, offset)):
+            return replace(frame, event_type=MENTION, actor="", opponent="", status="", settlements_count=None)
+        return frame
+
+
+    def only_named(self, mention: Mention, sentence: str, offset: int) -> bool:
+        """Whether the place is a venue ("a press conference in Paris") or a capital standing for its
+        government ("Kyiv no longer had control"), not where the sentence's event happened."""
+        before = sentence[max(0, mention.start - offset - 60):mention.start - offset]
+        metonym = self.lexicon.kind_of(mention.surface) == "name" and not _PREPOSITION_BEFORE.search(before)
+        return metonym or bool(_VENUE.search(before))
+
+
+def _canonical(mention: ActorMention) -> str:
+    return mention.actor if mention.kind == "source" else mention.term.split()[-1]

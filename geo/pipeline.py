@@ -1,0 +1,64 @@
+"""The geoparser: document → mentions → resolved places → events."""
+
+from __future__ import annotations
+
+from geo.actors import Lexicon, default_lexicon
+from geo.dates import sentence_date
+from geo.events import MENTION, EventClassifier
+from geo.gazetteer import Gazetteer, default_gazetteer
+from geo.names import name_key
+from geo.records import Document, Event
+from geo.resolve import PlaceResolver
+from geo.sentences import sentence_spans
+from geo.toponyms import ToponymRecognizer
+
+# How much a mention the gazetteer does not know, but the text calls a place, is trusted.
+UNRESOLVED_CONFIDENCE = 0.4
+
+
+class Geoparser:
+    def __init__(self, gazetteer: Gazetteer | None = None, lexicon: Lexicon | None = None,
+                 resolver: PlaceResolver | None = None):
+        self.gazetteer = gazetteer or default_gazetteer()
+        self.lexicon = lexicon or default_lexicon()
+        self.recognizer = ToponymRecognizer(self.gazetteer, self.lexicon)
+        self.resolver = resolver or PlaceResolver(self.gazetteer, home_countries=self._home_countries())
+        self.classifier = EventClassifier(self.lexicon)
+
+    def _home_countries(self) -> dict[str, str]:
+        """Name key → country code for names that stand for an actor ("Washington" → US)."""
+        homes = {}
+        for term, (actor, kind) in self.lexicon.terms.items():
+            country = next((p.country for p in self.gazetteer.lookup(actor) if p.feature == "PCLI"), "")
+            if kind == "name" and country:
+                homes[name_key(term)] = country
+        return homes
+
+    def parse(self, document: Document) -> list[Event]:
+        text = document.text
+        spans = sentence_spans(text)
+        frames, last_speaker = [], ""
+        for start, end in spans:
+            frame = self.classifier.frame(text[start:end], last_speaker)
+            last_speaker = frame.speaker
+            frames.append(frame)
+        mentions = self.recognizer.find(text, spans)
+        territorial = frozenset(
+            i for i, m in enumerate(mentions) if frames[m.sentence].territorial
+            and not self.classifier.only_named(m, text[spans[m.sentence][0]:spans[m.sentence][1]],
+                                               spans[m.sentence][0]))
+        events = []
+        for resolved in self.resolver.resolve(mentions, territorial):
+            index = resolved.mention.sentence
+            start, end = spans[index]
+            sentence = text[start:end]
+            frame = self.classifier.for_mention(frames[index], resolved, sentence, start)
+            trust = resolved.confidence if resolved.place else UNRESOLVED_CONFIDENCE
+            events.append(Event(
+                document=document, resolved=resolved, event_type=frame.event_type, excerpt=sentence,
+                date=sentence_date(sentence, document.published), actor=frame.actor,
+                opponent=frame.opponent, status=frame.status, claimed_by=frame.claimed_by,
+                settlements_count=frame.settlements_count, actors_mentioned=frame.actors,
+                confidence=trust * (frame.strength if frame.event_type != MENTION else 0.9),
+            ))
+        return events

@@ -1,0 +1,116 @@
+"""Typed records passed between the pipeline's steps: document → mention → resolved place → event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+
+PRECISION_BY_FEATURE = {"PCLI": "country", "CONT": "continent", "ADM1": "region", "ADM2": "district"}
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    id: str
+    text: str
+    title: str = ""
+    source: str = ""
+    url: str = ""
+    published: dt.date | None = None
+    path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One gazetteer entry."""
+
+    name: str
+    latitude: float
+    longitude: float
+    country: str
+    admin1: str
+    feature: str
+    population: int = 0
+    geonameid: int | None = None
+    admin1_code: str = ""
+
+    @property
+    def precision(self) -> str:
+        return PRECISION_BY_FEATURE.get(self.feature, "settlement")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A place named in a document, as written, with character offsets into the document's text."""
+
+    surface: str
+    start: int
+    end: int
+    sentence: int
+    # The name looked up in the gazetteer ("Kursk" for "Kursk region").
+    lookup: str
+    # "region" when the text says "X region/oblast", "district" for "X district", else "".
+    scale: str = ""
+    # The phrase that tells us this is a place ("village of"), when the gazetteer alone would not.
+    cue: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedMention:
+    mention: Mention
+    place: Place | None
+    confidence: float
+    candidates: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """What a sentence says happened at one resolved mention."""
+
+    document: Document
+    resolved: ResolvedMention
+    event_type: str  # control_change | frontline | strike | mention
+    excerpt: str
+    date: dt.date | None
+    actor: str = ""
+    opponent: str = ""
+    status: str = ""
+    claimed_by: str = ""
+    settlements_count: int | None = None
+    actors_mentioned: tuple[str, ...] = field(default_factory=tuple)
+    confidence: float = 0.0
+
+    def as_row(self) -> dict:
+        """The flat record printed by the CLI and kept by the store."""
+        m, p, d = self.resolved.mention, self.resolved.place, self.document
+        return {
+            "doc": d.id,
+            "title": d.title,
+            "source": d.source,
+            "url": d.url,
+            "published": d.published.isoformat() if d.published else "",
+            "place": m.surface,
+            "name": p.name if p else "",
+            "start": m.start,
+            "end": m.end,
+            "lat": round(p.latitude, 5) if p else None,
+            "lon": round(p.longitude, 5) if p else None,
+            "country": p.country if p else "",
+            "admin1": p.admin1 if p else "",
+            "feature": p.feature if p else "",
+            "geonameid": p.geonameid if p else None,
+            "precision": p.precision if p else "",
+            "event_type": self.event_type,
+            "actor": self.actor,
+            "opponent": self.opponent,
+            "status": self.status,
+            "claimed_by": self.claimed_by,
+            "settlements_count": self.settlements_count,
+            "actors": ";".join(self.actors_mentioned),
+            "date": self.date.isoformat() if self.date else "",
+            "excerpt": self.excerpt,
+            "confidence": round(self.confidence, 3),
+        }
+
+
+def place_as_dict(place: Place) -> dict:
+    return asdict(place) | {"precision": place.precision}

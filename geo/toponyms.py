@@ -1,0 +1,248 @@
+"""Toponym recognition: every place a text names, with character offsets.
+
+Gazetteer-driven: each capitalised run of up to four words is looked up in the gazetteer's name
+index (a hash look-up per candidate span, longest first), then rules decide whether the match is a
+place: capitalisation, "the village of X", "X region" → the region, filters for common words and for
+people's names that are also place names, and the actor lexicon (demonyms and persons are not places).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from geo.actors import Lexicon
+from geo.gazetteer import Gazetteer
+from geo.names import name_key
+from geo.records import Mention
+
+MAX_NAME_TOKENS = 4
+# Words, with internal apostrophes and hyphens (Kurs'k, Ivano-Frankivsk, Rostov-on-Don).
+_TOKEN = re.compile(r"[^\W\d_][\w'’]*(?:-[\w'’]+)*")
+_POSSESSIVE = re.compile(r"['’]s$")
+SCALE_WORDS = {
+    "region": "region", "regions": "region", "oblast": "region", "oblasts": "region",
+    "province": "region", "provinces": "region", "krai": "region", "territory": "region",
+    "territories": "region", "district": "district", "districts": "district", "raion": "district",
+}
+_PLURAL_SCALE_WORDS = {"regions", "oblasts", "provinces", "territories", "districts"}
+_CUE = re.compile(
+    r"\b((?i:village|town|city|settlement|hamlet|locality)s?\s+(?:of|such\s+as))\s+"
+    r"(?:[A-ZА-ЯІЇЄ][\w'’-]*(?:\s[A-ZА-ЯІЇЄ][\w'’-]*)*(?:,\s+and\s+|,\s+|\s+and\s+))*$")
+_TITLES = {"president", "gen", "general", "minister", "mr", "mrs", "ms", "dr", "sen", "senator", "col",
+           "colonel", "commander", "chancellor", "secretary", "prime", "spokesman", "spokeswoman", "envoy"}
+_PREPOSITIONS = {"in", "to", "from", "into", "with", "by", "against", "across", "for", "of", "at", "the"}
+_FUNCTION_WORDS = {"and", "or", "but", "is", "was", "has", "had", "will", "would", "said", "says", "in",
+                   "on", "at", "to", "for", "from", "with", "as", "after", "before", "since", "over"}
+# Major places keep a name that is also a common English word (Nice, Paris, Canada).
+MAJOR_POPULATION = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[0].isupper()
+
+
+def _tokens(text: str, start: int, end: int) -> list[_Token]:
+    out = []
+    for m in _TOKEN.finditer(text, start, end):
+        word_end = m.end()
+        possessive = _POSSESSIVE.search(m.group())
+        if possessive and len(m.group()) > 2:
+            word_end -= 2
+        out.append(_Token(m.start(), word_end, text[m.start():word_end]))
+    return out
+
+
+class ToponymRecognizer:
+    def __init__(self, gazetteer: Gazetteer, lexicon: Lexicon):
+        self.gazetteer = gazetteer
+        self.lexicon = lexicon
+
+    def find(self, text: str, sentences: list[tuple[int, int]]) -> list[Mention]:
+        mentions: list[Mention] = []
+        for index, (start, end) in enumerate(sentences):
+            mentions += self._in_sentence(text, index, start, end)
+        return mentions
+
+    # -- one sentence ------------------------------------------------------------------------
+
+    def _in_sentence(self, text: str, sentence: int, start: int, end: int) -> list[Mention]:
+        tokens = _tokens(text, start, end)
+        found: list[Mention] = []
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            if not token.capitalised:
+                i += 1
+                continue
+            skip = self._lexicon_span(text, tokens, i)
+            if skip:
+                i += skip
+                continue
+            cue = self._cue_before(text, start, token.start)
+            n = self._longest_name(text, tokens, i)
+            if cue:  # "the village of Malaya Loknya": the whole name, known or not
+                n = max(n, self._capitalised_run(text, tokens, i))
+            if n and (cue or self._is_place(text, tokens, i, n, sentence_start=(i == 0))):
+                found.append(self._mention(text, tokens, i, n, sentence, cue))
+                i += n + (1 if found[-1].scale else 0)
+                continue
+            i += 1
+        found = self._unknown_list_items(text, found, (start, end), sentence)
+        return self._spread_plural_scale(text, found)
+
+    def _lexicon_span(self, text: str, tokens: list[_Token], i: int) -> int:
+        """Tokens covered by a demonym, person or source term starting at token i (not places)."""
+        for n in range(min(MAX_NAME_TOKENS, len(tokens) - i), 0, -1):
+            if not _joined_by_spaces(text, tokens, i, n):
+                continue
+            kind = self.lexicon.kind_of(text[tokens[i].start:tokens[i + n - 1].end])
+            if kind in ("demonym", "person", "source"):
+                return n
+        return 0
+
+    def _longest_name(self, text: str, tokens: list[_Token], i: int) -> int:
+        for n in range(min(MAX_NAME_TOKENS, len(tokens) - i), 0, -1):
+            if not _joined_by_spaces(text, tokens, i, n) or not tokens[i + n - 1].text[0].isalpha():
+                continue
+            if n > 1 and not tokens[i + n - 1].capitalised and tokens[i + n - 1].text.lower() in SCALE_WORDS:
+                continue
+            if self.gazetteer.knows(name_key(text[tokens[i].start:tokens[i + n - 1].end])):
+                return n
+        return 0
+
+    def _is_place(self, text: str, tokens: list[_Token], i: int, n: int, sentence_start: bool) -> bool:
+        surface = text[tokens[i].start:tokens[i + n - 1].end]
+        if surface.replace(".", "").isupper() and len(surface) <= 4:
+            # "US", "UK": a country after a preposition, an adjective before a noun ("US envoys").
+            following = tokens[i + n].text.lower() if i + n < len(tokens) else ""
+            return i > 0 and tokens[i - 1].text.lower() in _PREPOSITIONS and (
+                not following or following in _FUNCTION_WORDS or text[tokens[i + n - 1].end] in ",.;:)")
+        if i > 0 and tokens[i - 1].text.lower().rstrip(".") in _TITLES:
+            return False
+        if self._name_word(text, tokens, i - 1, i) or self._name_word(text, tokens, i + n, i + n - 1):
+            return False  # part of a person's or an organisation's name: "Vladimir Putin"
+        key = name_key(surface)
+        if n == 1 and key in self.gazetteer.common_words:
+            return not sentence_start and self._major(surface)
+        return True
+
+    def _name_word(self, text: str, tokens: list[_Token], j: int, neighbour: int) -> bool:
+        """Whether token j, next to the match, is a capitalised word of a proper name that is not a place."""
+        if j < 0 or j >= len(tokens):
+            return False
+        token = tokens[j]
+        if not token.capitalised or _gap(text, tokens, j, neighbour) != " ":
+            return False
+        word = token.text
+        kind = self.lexicon.kind_of(word)
+        if kind == "person" or word in self.lexicon.given_names:
+            return True
+        if kind in ("demonym", "name") or word.lower() in SCALE_WORDS:
+            return False
+        if name_key(word) in self.gazetteer.common_words or self.gazetteer.knows(name_key(word)):
+            return False
+        return True
+
+    def _major(self, surface: str) -> bool:
+        return any(p.feature in ("PCLI", "CONT", "ADM1") or p.population >= MAJOR_POPULATION
+                   for p in self.gazetteer.lookup(surface))
+
+    @staticmethod
+    def _cue_before(text: str, sentence_start: int, position: int) -> str:
+        match = _CUE.search(text, max(sentence_start, position - 160), position)
+        return match.group(1).lower() if match else ""
+
+    @staticmethod
+    def _capitalised_run(text: str, tokens: list[_Token], i: int) -> int:
+        n = 1
+        while i + n < len(tokens) and n < MAX_NAME_TOKENS and tokens[i + n].capitalised \
+                and _joined_by_spaces(text, tokens, i, n + 1):
+            n += 1
+        return n
+
+    @staticmethod
+    def _mention(text: str, tokens: list[_Token], i: int, n: int, sentence: int, cue: str) -> Mention:
+        start, end = tokens[i].start, tokens[i + n - 1].end
+        lookup = text[start:end]
+        scale = ""
+        following = tokens[i + n] if i + n < len(tokens) else None
+        if following and following.text.lower() in SCALE_WORDS and text[end:following.start] in (" ", "-"):
+            scale = SCALE_WORDS[following.text.lower()]
+            end = following.end
+        return Mention(surface=text[start:end], start=start, end=end, sentence=sentence, lookup=lookup,
+                       scale=scale, cue=cue)
+
+    def _unknown_list_items(self, text: str, found: list[Mention], sentence: tuple[int, int],
+                            index: int) -> list[Mention]:
+        """Capitalised names listed with known places ("retook Sverdlikovo, Malaya Loknya and Sudzha")
+        are places too, even when the gazetteer does not know them."""
+        taken = [(m.start, m.end) for m in found]
+        extra = []
+        for m in found:
+            for start, end in _list_items(text, m, sentence):
+                name = text[start:end]
+                if any(a < end and start < b for a, b in taken) or self.lexicon.kind_of(name) \
+                        or name_key(name) in self.gazetteer.common_words:
+                    continue
+                taken.append((start, end))
+                extra.append(Mention(surface=name, start=start, end=end, sentence=index, lookup=name,
+                                     cue="list"))
+        return sorted(found + extra, key=lambda x: x.start)
+
+    @staticmethod
+    def _spread_plural_scale(text: str, found: list[Mention]) -> list[Mention]:
+        """"the Sumy and Kharkiv regions": a plural scale word applies to every name in the list."""
+        out = list(found)
+        scale = ""
+        for k in range(len(out) - 1, -1, -1):
+            current = out[k]
+            if scale and not current.scale and text[current.end:out[k + 1].start] in _LIST_SEPARATORS:
+                out[k] = Mention(current.surface, current.start, current.end, current.sentence,
+                                 current.lookup, scale, current.cue)
+                continue
+            scale = current.scale if current.surface.split()[-1].lower() in _PLURAL_SCALE_WORDS else ""
+        return out
+
+
+_LIST_SEPARATORS = (", ", " and ", ", and ", " or ")
+_NAME = r"[A-ZА-ЯІЇЄ][\w'’-]*(?: [A-ZА-ЯІЇЄ][\w'’-]*){0,2}"
+_SEPARATOR = r"(?:, (?:and |or )?| and | or )"
+_NEXT_ITEM = re.compile(_SEPARATOR + f"({_NAME})")
+_PREVIOUS_ITEM = re.compile(f"(?<![\\w'’-])({_NAME})" + _SEPARATOR + "$")
+
+
+def _list_items(text: str, mention: Mention, sentence: tuple[int, int]):
+    """Spans of the capitalised items listed before and after a mention, up to five each way."""
+    position = mention.end
+    for _ in range(5):
+        match = _NEXT_ITEM.match(text, position, sentence[1])
+        if not match:
+            break
+        yield match.span(1)
+        position = match.end()
+    position = mention.start
+    for _ in range(5):
+        match = _PREVIOUS_ITEM.search(text, max(sentence[0], position - 80), position)
+        if not match:
+            break
+        yield match.span(1)
+        position = match.start()
+
+
+def _gap(text: str, tokens: list[_Token], a: int, b: int) -> str:
+    first, second = sorted((a, b))
+    return text[tokens[first].end:tokens[second].start]
+
+
+def _joined_by_spaces(text: str, tokens: list[_Token], i: int, n: int) -> bool:
+    return all(text[tokens[k].end:tokens[k + 1].start] == " " for k in range(i, i + n - 1))
+
+
