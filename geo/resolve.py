@@ -17,7 +17,7 @@ from geo.names import name_key
 from geo.records import Mention, Place, ResolvedMention
 
 FOCUS_COUNTRIES = ("UA", "RU", "BY")
-_FEATURE_PRIOR = {"PCLI": 4.0, "CONT": 4.0, "ADM1": 2.0}
+_FEATURE_PRIOR = {"PCLI": 4.0, "CONT": 4.0, "PPLC": 2.5, "ADM1": 2.0}
 
 
 def haversine_km(a: Place, b: Place) -> float:
@@ -66,7 +66,8 @@ class PlaceResolver:
             for i, m in enumerate(mentions)
         ]
         options = [self.candidates(m, s) for m, s in zip(mentions, scales, strict=True)]
-        named_countries = {p.country for opts in options if len(opts) == 1 for p in opts}
+        named_countries = {opts[0].country for opts in options if len(opts) == 1 and opts[0].feature == "PCLI"}
+        home_countries = {opts[0].country for opts in options if len(opts) == 1}
         anchors = [opts[0] for opts in options if len(opts) == 1 and opts[0].feature not in ("PCLI", "CONT")]
         chosen: dict[tuple[str, str], tuple[Place | None, float, int]] = {}
         for _ in range(2):  # the second pass uses the first pass's choices as context
@@ -75,8 +76,8 @@ class PlaceResolver:
                 key = (name_key(mention.lookup), scale)
                 if key not in chosen:
                     home = self.home_countries.get(key[0])
-                    chosen[key] = self._choose(opts, named_countries | {home} if home else named_countries,
-                                               anchors)
+                    named = named_countries | {home} if home else named_countries
+                    chosen[key] = self._choose(opts, named, home_countries, anchors)
             anchors = [p for p, conf, _ in chosen.values()
                        if p is not None and conf >= 0.6 and p.feature not in ("PCLI", "CONT", "ADM1")]
         resolved = []
@@ -87,23 +88,27 @@ class PlaceResolver:
 
     def rank(self, places: list[Place]) -> list[Place]:
         """Places best first without document context: feature class, population, theatre."""
-        return sorted(places, key=lambda p: self._score(p, set(), []), reverse=True)
+        return sorted(places, key=lambda p: self._score(p, set(), set(), []), reverse=True)
 
-    def _choose(self, options: list[Place], countries: set[str], anchors: list[Place]
-                ) -> tuple[Place | None, float, int]:
+    def _choose(self, options: list[Place], countries: set[str], document_countries: set[str],
+                anchors: list[Place]) -> tuple[Place | None, float, int]:
         if not options:
             return None, 0.0, 0
         if len(options) == 1:
             return options[0], 0.95, 1
-        scored = sorted(((self._score(p, countries, anchors), i) for i, p in enumerate(options)), reverse=True)
+        scored = sorted(((self._score(p, countries, document_countries, anchors), i)
+                         for i, p in enumerate(options)), reverse=True)
         (best, i), (second, _) = scored[0], scored[1]
         confidence = 1 / (1 + math.exp(-(best - second)))
         return options[i], round(min(0.95, confidence), 3), len(options)
 
-    def _score(self, place: Place, countries: set[str], anchors: list[Place]) -> float:
+    def _score(self, place: Place, countries: set[str], document_countries: set[str],
+               anchors: list[Place]) -> float:
         score = _FEATURE_PRIOR.get(place.feature, 0.0) + 0.6 * math.log10(place.population + 10)
-        if place.country in countries:
+        if place.country in countries:  # named in the text ("France")
             score += 2.5
+        elif place.country in document_countries:  # where the document's unambiguous places are
+            score += 1.0
         if place.country in self.focus_countries:
             score += 1.0
         others = [a for a in anchors if a.geonameid != place.geonameid or a.feature != place.feature]

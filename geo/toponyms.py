@@ -130,8 +130,10 @@ class ToponymRecognizer:
         if self._name_word(text, tokens, i - 1, i) or self._name_word(text, tokens, i + n, i + n - 1):
             return False  # part of a person's or an organisation's name: "Vladimir Putin"
         key = name_key(surface)
-        if n == 1 and key in self.gazetteer.common_words:
-            return not sentence_start and self._major(surface)
+        if n == 1 and key in self.gazetteer.common_words and self.lexicon.kind_of(surface) != "name":
+            # At a sentence's start a capital says nothing: only a country is sure to be meant there.
+            return self._major(surface, ("PCLI",) if sentence_start else ("PCLI", "CONT", "ADM1"),
+                               0 if sentence_start else MAJOR_POPULATION)
         return True
 
     def _name_word(self, text: str, tokens: list[_Token], j: int, neighbour: int) -> bool:
@@ -147,13 +149,10 @@ class ToponymRecognizer:
             return True
         if kind in ("demonym", "name") or word.lower() in SCALE_WORDS:
             return False
-        if name_key(word) in self.gazetteer.common_words or self.gazetteer.knows(name_key(word)):
-            return False
-        return True
+        return not (name_key(word) in self.gazetteer.common_words or self.gazetteer.knows(name_key(word)))
 
-    def _major(self, surface: str) -> bool:
-        return any(p.feature in ("PCLI", "CONT", "ADM1") or p.population >= MAJOR_POPULATION
-                   for p in self.gazetteer.lookup(surface))
+    def _major(self, surface: str, features: tuple[str, ...], population: int) -> bool:
+        return any(p.feature in features or 0 < population <= p.population for p in self.gazetteer.lookup(surface))
 
     @staticmethod
     def _cue_before(text: str, sentence_start: int, position: int) -> str:

@@ -1,0 +1,29 @@
+import datetime as dt
+
+import pytest
+
+from geo.dates import sentence_date
+
+WEDNESDAY = dt.date(2025, 3, 12)
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Deep State said earlier on Wednesday that Sudzha fell.", dt.date(2025, 3, 12)),
+    ("On Monday, troops entered Sudzha.", dt.date(2025, 3, 10)),
+    ("Russia took the village on Sunday.", dt.date(2025, 3, 9)),
+    ("Troops retook it yesterday.", dt.date(2025, 3, 11)),
+    ("The offensive began in August 2024.", dt.date(2024, 8, 1)),
+    ("Russian forces captured it on 3 March.", dt.date(2025, 3, 3)),
+    ("On March 8, 2025 the village fell.", dt.date(2025, 3, 8)),
+    ("Fighting went on last week.", dt.date(2025, 3, 5)),
+    ("Fighting went on earlier this week.", dt.date(2025, 3, 12)),
+    ("A ceasefire may come as early as Thursday.", dt.date(2025, 3, 13)),
+    ("No date is given here.", dt.date(2025, 3, 12)),
+    ("His first visit since the incursion in August 2024.", dt.date(2025, 3, 12)),
+])
+def test_dates_are_resolved_against_the_publication_date(sentence, expected):
+    assert sentence_date(sentence, WEDNESDAY) == expected
+
+
+def test_without_a_publication_date_there_is_no_date():
+    assert sentence_date("On Monday troops advanced.", None) is None

@@ -1,0 +1,71 @@
+import pytest
+
+from geo.gazetteer import Gazetteer, GazetteerError, build_index, import_geonames_dump
+from geo.resolve import haversine_km
+
+
+def test_transliterations_and_cyrillic_name_the_same_place(gazetteer):
+    ids = {name: {p.geonameid for p in gazetteer.lookup(name) if p.country == "RU"} for name in
+           ("Sudzha", "Sudja", "Suja", "Суджа", "sudzha")}
+    assert all(486816 in found for found in ids.values()), ids
+
+
+@pytest.mark.parametrize(("variants", "geonameid"), [
+    (("Kyiv", "Kiev", "Київ", "Киев"), 703448),
+    (("Kharkiv", "Kharkov", "Харків", "Харьков"), 706483),
+    (("Pokrovsk", "Покровськ"), 704422),
+    (("Vovchansk", "Volchansk", "Вовчанськ"), 689304),
+    (("Yunakivka", "Yunakovka", "Юнаківка"), 688077),
+])
+def test_spellings_of_ukrainian_cities_find_the_same_entry(gazetteer, variants, geonameid):
+    for name in variants:
+        assert geonameid in {p.geonameid for p in gazetteer.lookup(name)}, name
+
+
+def test_places_carry_coordinates_country_region_feature_and_precision(gazetteer):
+    [sudzha] = [p for p in gazetteer.lookup("Sudzha") if p.country == "RU"]
+    real = type(sudzha)("Sudzha", 51.1917, 35.2714, "RU", "", "PPL")
+    assert haversine_km(sudzha, real) < 5
+    assert (sudzha.admin1, sudzha.feature, sudzha.precision) == ("Kursk", "PPL", "settlement")
+
+
+def test_regions_countries_and_continents_are_in_the_gazetteer(gazetteer):
+    kursk = {p.feature: p for p in gazetteer.lookup("Kursk") if p.country == "RU"}
+    assert kursk["ADM1"].precision == "region" and kursk["PPL"].population > 400_000
+    assert [p.precision for p in gazetteer.lookup("Saudi Arabia")] == ["country"]
+    assert "country" in {p.precision for p in gazetteer.lookup("Canada")}
+    assert [p.feature for p in gazetteer.lookup("Europe")] == ["CONT"]
+    assert gazetteer.region_of(kursk["PPL"]).name == "Kursk"
+
+
+def test_geonames_country_dump_adds_villages_to_the_index(tmp_path, monkeypatch):
+    """A small file in GeoNames' documented XX.txt format; the villages it adds are found by name
+    and by alternate name, the admin area gets its real GeoNames id, other feature classes are skipped."""
+    monkeypatch.setenv("FRONTMAP_DATA", str(tmp_path))
+    rows = [
+        ["9900001", "Sverdlikovo", "Sverdlikovo", "Sverdlikovo,Свердликово", "51.2550", "35.1770", "P", "PPL",
+         "RU", "", "41", "", "", "", "350", "", "180", "Europe/Moscow", "2024-01-01"],
+        ["9900002", "Malaya Loknya", "Malaya Loknya", "Malaya Loknya,Малая Локня", "51.2310", "35.1880", "P",
+         "PPL", "RU", "", "41", "", "", "", "0", "", "190", "Europe/Moscow", "2024-01-01"],
+        ["9900003", "Kursk Oblast", "Kursk Oblast", "Kurskaya Oblast',Курская область", "51.5", "36.0", "A",
+         "ADM1", "RU", "", "41", "", "", "", "1000000", "", "200", "Europe/Moscow", "2024-01-01"],
+        ["9900004", "Seym River", "Seym River", "", "51.3", "35.3", "H", "STM", "RU", "", "41", "", "", "",
+         "0", "", "150", "Europe/Moscow", "2024-01-01"],
+    ]
+    dump = tmp_path / "RU.txt"
+    dump.write_text("".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")
+    assert import_geonames_dump(dump) == 3
+    gazetteer = Gazetteer.load(build_index())
+    [village] = gazetteer.lookup("Malaya Loknya")
+    assert (village.geonameid, village.admin1) == (9900002, "Kursk Oblast")
+    assert [p.geonameid for p in gazetteer.lookup("Свердликово")] == [9900001]
+    assert gazetteer.lookup("Seym River") == []
+    assert 9900003 in {p.geonameid for p in gazetteer.lookup("Kurskaya Oblast'")}
+
+
+def test_a_file_that_is_not_a_geonames_dump_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("FRONTMAP_DATA", str(tmp_path))
+    bad = tmp_path / "UA.txt"
+    bad.write_text("name,lat,lon\nKyiv,50,30\n", encoding="utf-8")
+    with pytest.raises(GazetteerError, match="expected 19 tab-separated columns"):
+        import_geonames_dump(bad)
