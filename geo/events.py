@@ -23,7 +23,7 @@ def _words(pattern: str) -> re.Pattern:
 
 
 _GAIN = _words(r"captur(?:e|es|ed|ing)|retook|retaken|retake|recaptur\w*|liberat\w*|reclaim\w*|seiz\w*|"
-               r"(?:took|taken|take|gained|established) (?:full |complete )?control|occupied|freed|"
+               r"(?:took|taken|take|gained|established|claimed|declared) (?:full |complete )?control|occupied|freed|"
                r"raised (?:the|its|their) flag")
 _LOSS = _words(r"withdr[ae]wn? from|withdrawal from|pulled out of|retreated from|lost control|"
                r"no longer (?:had|has|have|held|holds?|controls?|controlled)(?: \w+){0,2} control|"
@@ -33,7 +33,7 @@ _CONTESTED = _words(r"no longer (?:had|has|have|held|holds?) (?:complete|full)|p
 _CONFIRMED = _words(r"confirmed|geolocated|verified|acknowledged|conceded")
 _STRIKE = _words(r"shell(?:s|ed|ing)?|missiles?|drones?|air ?strikes?|strikes?|struck|bomb(?:s|ed|ing)?|"
                  r"glide bombs?|artillery|rockets?|ballistic|shahed|kamikaze")
-_FRONTLINE = _words(r"fight(?:s|ing)?|fought|assaults?|advanc(?:e|es|ed|ing)|clash(?:es|ed)?|breach(?:es|ed)?|"
+_FRONTLINE = _words(r"fight(?:s|ing)?|fought|assault(?:s|ed|ing)?|foothold|regroup\w*|advanc(?:e|es|ed|ing)|clash(?:es|ed)?|breach(?:es|ed)?|"
                     r"push(?:es|ed|ing)? (?:towards?|into|on)|retreat(?:s|ed|ing)?|offensive|"
                     r"counter-?offensive|battles?|storm(?:s|ed|ing)?|attack(?:s|ed|ing)?|repel(?:s|led)?|"
                     r"encircl\w*|incursion|front ?line|reposition\w*|displace|enter(?:s|ed|ing)")

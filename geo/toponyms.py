@@ -29,6 +29,9 @@ _PLURAL_SCALE_WORDS = {"regions", "oblasts", "provinces", "territories", "distri
 _CUE = re.compile(
     r"\b((?i:village|town|city|settlement|hamlet|locality)s?\s+(?:of|such\s+as))\s+"
     r"(?:[A-ZА-ЯІЇЄ][\w'’-]*(?:\s[A-ZА-ЯІЇЄ][\w'’-]*)*(?:,\s+and\s+|,\s+|\s+and\s+))*$")
+# An unknown capitalised name right after these is a place too: "liberated Robotyne", "near Klishchiivka".
+_PLACE_SLOT = re.compile(r"\b(?:captur(?:ed|ing)|liberat(?:ed|ing)|retook|recaptured|seized|took|entered|"
+                         r"withdrew from|left|near|outside|towards?|around|village|town)\s+$")
 _TITLES = {"president", "gen", "general", "minister", "mr", "mrs", "ms", "dr", "sen", "senator", "col",
            "colonel", "commander", "chancellor", "secretary", "prime", "spokesman", "spokeswoman", "envoy"}
 _PREPOSITIONS = {"in", "to", "from", "into", "with", "by", "against", "across", "for", "of", "at", "the"}
@@ -86,7 +89,7 @@ class ToponymRecognizer:
             if skip:
                 i += skip
                 continue
-            cue = self._cue_before(text, start, token.start)
+            cue = self._cue_before(text, start, token.start) or self._slot_before(text, tokens, i)
             n = self._longest_name(text, tokens, i)
             if cue:  # "the village of Malaya Loknya": the whole name, known or not
                 n = max(n, self._capitalised_run(text, tokens, i))
@@ -104,7 +107,7 @@ class ToponymRecognizer:
             if not _joined_by_spaces(text, tokens, i, n):
                 continue
             kind = self.lexicon.kind_of(text[tokens[i].start:tokens[i + n - 1].end])
-            if kind in ("demonym", "person", "source"):
+            if kind in ("demonym", "person", "group", "source"):
                 return n
         return 0
 
@@ -120,15 +123,18 @@ class ToponymRecognizer:
 
     def _is_place(self, text: str, tokens: list[_Token], i: int, n: int, sentence_start: bool) -> bool:
         surface = text[tokens[i].start:tokens[i + n - 1].end]
+        following = tokens[i + n].text.lower() if i + n < len(tokens) else ""
         if surface.replace(".", "").isupper() and len(surface) <= 4:
             # "US", "UK": a country after a preposition, an adjective before a noun ("US envoys").
-            following = tokens[i + n].text.lower() if i + n < len(tokens) else ""
             return i > 0 and tokens[i - 1].text.lower() in _PREPOSITIONS and (
                 not following or following in _FUNCTION_WORDS or text[tokens[i + n - 1].end] in ",.;:)")
         if i > 0 and tokens[i - 1].text.lower().rstrip(".") in _TITLES:
             return False
         if self._name_word(text, tokens, i - 1, i) or self._name_word(text, tokens, i + n, i + n - 1):
             return False  # part of a person's or an organisation's name: "Vladimir Putin"
+        if text[max(0, tokens[i].start - 4):tokens[i].start] == "the " and following not in SCALE_WORDS \
+                and not self._major(surface, ("PCLI", "ADM1"), 0):
+            return False  # "the left bank of the Dnipro": a river, not the city
         key = name_key(surface)
         if n == 1 and key in self.gazetteer.common_words and self.lexicon.kind_of(surface) != "name":
             # At a sentence's start a capital says nothing: only a country is sure to be meant there.
@@ -158,6 +164,15 @@ class ToponymRecognizer:
     def _cue_before(text: str, sentence_start: int, position: int) -> str:
         match = _CUE.search(text, max(sentence_start, position - 160), position)
         return match.group(1).lower() if match else ""
+
+    def _slot_before(self, text: str, tokens: list[_Token], i: int) -> str:
+        """A cue for an unknown name in a place's slot ("liberated Robotyne"), if the name is not a
+        known place, an actor or a common word."""
+        match = _PLACE_SLOT.search(text, max(0, tokens[i].start - 20), tokens[i].start)
+        if not match or self._longest_name(text, tokens, i) or self.lexicon.kind_of(tokens[i].text) or \
+                name_key(tokens[i].text) in self.gazetteer.common_words:
+            return ""
+        return match.group().strip()
 
     @staticmethod
     def _capitalised_run(text: str, tokens: list[_Token], i: int) -> int:

@@ -1,0 +1,77 @@
+"""Benchmark: geoparser throughput on a generated corpus, gazetteer cold-load time, peak memory."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import resource
+import subprocess
+import sys
+import time
+
+from geo.documents import make_document
+from geo.records import Document
+
+_SENTENCES = (
+    "Russian forces captured {a} after weeks of fighting, the Russian Defence Ministry said on {day}.",
+    "Ukrainian troops withdrew from {a} to avoid encirclement, Syrski said.",
+    "Heavy clashes continued near {a} and {b}, according to Deep State.",
+    "A missile strike hit {a} overnight, and drones struck {b}.",
+    "Zelensky spoke at a press conference in Kyiv about the situation around {a}.",
+    "Moscow claimed its troops had advanced towards {a} in the {region} region.",
+    "Ukrainian forces liberated the village of {a}, the General Staff of Ukraine reported earlier this week.",
+    "Officials in {a} said shelling damaged homes and a school.",
+    "Analysts said Russia had reclaimed 12 settlements in the {region} region since {month}.",
+    "Civilians were evacuated from {a} as the front line moved closer to {b}.",
+)
+_MONTHS = ("January", "March", "May", "August", "October")
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+
+
+def generate_corpus(n: int, seed: int = 7) -> list[Document]:
+    """n articles of 6–12 sentences about places drawn from the gazetteer's Ukrainian and Russian towns."""
+    from geo.gazetteer import default_gazetteer
+
+    gazetteer = default_gazetteer()
+    rng = random.Random(seed)
+    towns = [name for name in ("Pokrovsk", "Toretsk", "Chasiv Yar", "Kupiansk", "Vovchansk", "Sudzha",
+                               "Avdiivka", "Bakhmut", "Kurakhove", "Vuhledar", "Myrnohrad", "Kramatorsk",
+                               "Sloviansk", "Kostiantynivka", "Siversk", "Lyman", "Izium", "Kherson",
+                               "Zaporizhzhia", "Sumy", "Kharkiv", "Belgorod", "Kursk", "Selydove")
+             if gazetteer.lookup(name)]
+    regions = ("Kursk", "Donetsk", "Kharkiv", "Sumy", "Zaporizhzhia", "Belgorod")
+    published = dt.date(2025, 3, 12)
+    corpus = []
+    for i in range(n):
+        sentences = [rng.choice(_SENTENCES).format(a=rng.choice(towns), b=rng.choice(towns),
+                                                   region=rng.choice(regions), day=rng.choice(_DAYS),
+                                                   month=rng.choice(_MONTHS))
+                     for _ in range(rng.randint(6, 12))]
+        corpus.append(make_document(" ".join(sentences), title=f"Report {i}", source="bench",
+                                    published=published - dt.timedelta(days=rng.randint(0, 90))))
+    return corpus
+
+
+def cold_load_seconds() -> float:
+    """Gazetteer load time in a fresh interpreter, as a new process would see it."""
+    code = "from geo.gazetteer import Gazetteer; print(Gazetteer.load().load_seconds)"
+    return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+
+
+def main(articles: int = 1000) -> int:
+    from geo.pipeline import Geoparser
+
+    load = cold_load_seconds()
+    parser = Geoparser()
+    corpus = generate_corpus(articles)
+    megabytes = sum(len(d.text.encode("utf-8")) for d in corpus) / 1e6
+    started = time.perf_counter()
+    events = sum(len(parser.parse(d)) for d in corpus)
+    elapsed = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"corpus: {articles} generated articles, {megabytes:.2f} MB, {events} events")
+    print(f"throughput (one core, end to end): {articles / elapsed:.0f} articles/s, {megabytes / elapsed:.2f} MB/s "
+          f"({elapsed:.2f} s)")
+    print(f"gazetteer cold load: {load:.2f} s")
+    print(f"peak memory: {peak_mb:.0f} MB")
+    return 0

