@@ -53,7 +53,7 @@ class Scores:
 
     def add(self, gold: list[dict], predicted: dict[str, Prediction], doc_id: str) -> None:
         gold_by_surface = {g["surface"]: g for g in gold}
-        for surface, prediction in predicted.items():
+        for surface in predicted:
             if surface not in gold_by_surface:
                 self.false_positives += 1
                 self.misses.append(f"{doc_id}: extra {surface!r}")

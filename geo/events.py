@@ -33,7 +33,8 @@ _CONTESTED = _words(r"no longer (?:had|has|have|held|holds?) (?:complete|full)|p
 _CONFIRMED = _words(r"confirmed|geolocated|verified|acknowledged|conceded")
 _STRIKE = _words(r"shell(?:s|ed|ing)?|missiles?|drones?|air ?strikes?|strikes?|struck|bomb(?:s|ed|ing)?|"
                  r"glide bombs?|artillery|rockets?|ballistic|shahed|kamikaze")
-_FRONTLINE = _words(r"fight(?:s|ing)?|fought|assault(?:s|ed|ing)?|foothold|regroup\w*|advanc(?:e|es|ed|ing)|clash(?:es|ed)?|breach(?:es|ed)?|"
+_FRONTLINE = _words(r"fight(?:s|ing)?|fought|assault(?:s|ed|ing)?|foothold|regroup\w*|"
+                    r"advanc(?:e|es|ed|ing)|clash(?:es|ed)?|breach(?:es|ed)?|"
                     r"push(?:es|ed|ing)? (?:towards?|into|on)|retreat(?:s|ed|ing)?|offensive|"
                     r"counter-?offensive|battles?|storm(?:s|ed|ing)?|attack(?:s|ed|ing)?|repel(?:s|led)?|"
                     r"encircl\w*|incursion|front ?line|reposition\w*|displace|enter(?:s|ed|ing)")
