@@ -1,15 +1,13 @@
-"""The command line: python -m geo extract|gazetteer|evaluate|bench ..."""
+"""The command line: python -m geo extract|ingest|reprocess|export|pin|gazetteer|evaluate|bench ..."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
 
 from geo.dates import parse_date
-from geo.documents import DocumentError, expand_paths, read_bytes, read_path
+from geo.documents import iter_documents
 from geo.output import FORMATS, write_rows
-from geo.records import Document
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -19,25 +17,6 @@ def _date_arg(value: str):
         return parse_date(value)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from exc
-
-
-def _documents(paths: list[str], published, errors: list[str]) -> Iterator[Document]:
-    """Every readable document in paths ('-' is standard input); failures are collected, not raised."""
-    for path in ["-"] if paths == ["-"] else expand_paths(paths):
-        try:
-            if str(path) == "-":
-                items = read_bytes(sys.stdin.buffer.read(), "<stdin>", published)
-            else:
-                items = read_path(path, published)
-            for item in items:
-                if isinstance(item, DocumentError):
-                    errors.append(str(item))
-                else:
-                    yield item
-        except DocumentError as exc:
-            errors.append(str(exc))
-        except OSError as exc:
-            errors.append(f"{path}: {exc.strerror or exc}")
 
 
 def _report(errors: list[str]) -> int:
@@ -51,7 +30,7 @@ def cmd_extract(args) -> int:
 
     parser = Geoparser()
     errors: list[str] = []
-    rows = (event.as_row() for doc in _documents(args.paths, args.published, errors) for event in parser.parse(doc))
+    rows = (event.as_row() for doc in iter_documents(args.paths, args.published, errors) for event in parser.parse(doc))
     write_rows(rows, args.format, sys.stdout)
     return _report(errors)
 
@@ -85,6 +64,48 @@ def cmd_gazetteer(args) -> int:
     return EXIT_OK
 
 
+def _store(args):
+    from geo.store import Store
+
+    return Store(args.db)
+
+
+def cmd_ingest(args) -> int:
+    from geo.ingest import ingest_paths
+
+    summary = ingest_paths(args.paths, _store(args), args.published, args.workers)
+    print(summary.line(), file=sys.stderr)
+    return _report(summary.failed)
+
+
+def cmd_reprocess(args) -> int:
+    from geo.ingest import reprocess
+
+    print(f"reprocessed {reprocess(_store(args), args.workers)} documents", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from geo.export import acled_rows, event_rows
+    from geo.store import EventFilter
+
+    bbox = tuple(float(v) for v in args.bbox.split(",")) if args.bbox else None
+    filters = EventFilter(start=args.start, end=args.end, actors=tuple(args.actor), event_types=tuple(args.type),
+                          sources=tuple(args.source), min_confidence=args.min_confidence, bbox=bbox)
+    frame = _store(args).events(filters)
+    if args.format == "geojson":
+        frame = frame[frame["lat"].notna()]
+    rows = acled_rows(frame) if args.format == "csv" else event_rows(frame)
+    write_rows(rows, args.format, sys.stdout)
+    return EXIT_OK
+
+
+def cmd_pin(args) -> int:
+    _store(args).pin(name=args.name or args.place or "", lat=args.lat, lon=args.lon, place_as_written=args.place,
+                     doc_id=args.doc, start=args.start)
+    return EXIT_OK
+
+
 def cmd_evaluate(args) -> int:
     from geo.evaluation import main as evaluate
 
@@ -111,6 +132,40 @@ def build_parser() -> argparse.ArgumentParser:
     gaz.add_argument("action", choices=("build", "import", "lookup"))
     gaz.add_argument("files", nargs="*", help="for import: GeoNames dumps (UA.txt ...); for lookup: a name")
     gaz.set_defaults(func=cmd_gazetteer)
+
+    def with_db(command):
+        command.add_argument("--db", help="SQLite file or database URL (default: FRONTMAP_DB, else the data folder)")
+        return command
+
+    ingest = with_db(sub.add_parser("ingest", help="read documents and store them with their events"))
+    ingest.add_argument("paths", nargs="+", help="files or folders (txt, md, html, jsonl, csv); - for stdin")
+    ingest.add_argument("--published", type=_date_arg, help="publication date for documents without one")
+    ingest.add_argument("--workers", type=int, help="worker processes (default: up to 2)")
+    ingest.set_defaults(func=cmd_ingest)
+
+    again = with_db(sub.add_parser("reprocess", help="re-run extraction over the stored documents"))
+    again.add_argument("--workers", type=int)
+    again.set_defaults(func=cmd_reprocess)
+
+    export = with_db(sub.add_parser("export", help="stored events as ACLED-like CSV, GeoJSON or JSON Lines"))
+    export.add_argument("--format", choices=FORMATS, default="csv")
+    export.add_argument("--start", type=_date_arg)
+    export.add_argument("--end", type=_date_arg)
+    export.add_argument("--actor", action="append", default=[])
+    export.add_argument("--type", action="append", default=[], help="event type (repeatable)")
+    export.add_argument("--source", action="append", default=[])
+    export.add_argument("--min-confidence", type=float, default=0.0)
+    export.add_argument("--bbox", help="south,west,north,east")
+    export.set_defaults(func=cmd_export)
+
+    pin = with_db(sub.add_parser("pin", help="pin a place name, or one mention, to coordinates"))
+    pin.add_argument("--place", help="the place as written; the pin applies to every mention of it")
+    pin.add_argument("--doc", help="with --start: pin one mention")
+    pin.add_argument("--start", type=int)
+    pin.add_argument("--name", help="the name to show")
+    pin.add_argument("--lat", type=float, required=True)
+    pin.add_argument("--lon", type=float, required=True)
+    pin.set_defaults(func=cmd_pin)
 
     evaluate = sub.add_parser("evaluate", help="precision, recall and geocoding error on the labelled set")
     evaluate.add_argument("--gold", help="a labelled set (JSON Lines); the built-in one by default")

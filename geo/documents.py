@@ -173,3 +173,24 @@ def expand_paths(paths: list[str]) -> Iterator[Path]:
             yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
         else:
             yield path
+
+
+def iter_documents(paths: list[str], published: dt.date | None, errors: list[str]) -> Iterator[Document]:
+    """Every readable document in paths ('-' is standard input); failures are appended to errors."""
+    import sys
+
+    for path in ["-"] if paths == ["-"] else expand_paths(paths):
+        try:
+            if str(path) == "-":
+                items = read_bytes(sys.stdin.buffer.read(), "<stdin>", published)
+            else:
+                items = read_path(path, published)
+            for item in items:
+                if isinstance(item, DocumentError):
+                    errors.append(str(item))
+                else:
+                    yield item
+        except DocumentError as exc:
+            errors.append(str(exc))
+        except OSError as exc:
+            errors.append(f"{path}: {exc.strerror or exc}")

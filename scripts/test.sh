@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
+source scripts/postgres.sh
 exec .venv/bin/python -m pytest -q "$@"

@@ -1,0 +1,108 @@
+"""Ingestion: read documents, run the geoparser (in worker processes on large inputs), and store each
+document with its events in one transaction. Stopping midway loses nothing: every finished document
+is stored, and running again skips what is stored (by content hash)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from geo.documents import iter_documents
+from geo.records import Document
+from geo.store import Store
+
+# Below this many new documents, starting workers (each loads the gazetteer) costs more than it saves.
+PARALLEL_THRESHOLD = 64
+
+_parser = None
+
+
+def _init_worker() -> None:
+    global _parser
+    from geo.pipeline import Geoparser
+
+    _parser = Geoparser()
+
+
+def _parse(document: Document) -> tuple[Document, list[dict]]:
+    return document, [event.as_row() for event in _parser.parse(document)]
+
+
+@dataclass
+class IngestSummary:
+    read: int = 0
+    new: int = 0
+    duplicates: int = 0
+    failed: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        return (f"read {self.read}, new {self.new}, duplicates {self.duplicates}, failed {len(self.failed)}")
+
+
+def _parsed(documents: list[Document], workers: int) -> Iterator[tuple[Document, list[dict]]]:
+    if workers > 1 and len(documents) >= PARALLEL_THRESHOLD:
+        context = multiprocessing.get_context("spawn" if sys.platform != "linux" else "fork")
+        with context.Pool(workers, initializer=_init_worker) as pool:
+            yield from pool.imap_unordered(_parse, documents, chunksize=8)
+    else:
+        if _parser is None:
+            _init_worker()
+        yield from map(_parse, documents)
+
+
+def ingest_documents(documents: Iterable[Document], store: Store, workers: int | None = None,
+                     progress: Callable[[int, int], None] | None = None,
+                     summary: IngestSummary | None = None) -> IngestSummary:
+    summary = summary or IngestSummary()
+    fresh, seen = [], set()
+    for document in documents:
+        summary.read += 1
+        if document.id in seen or store.has_document(document.id):
+            summary.duplicates += 1
+        else:
+            seen.add(document.id)
+            fresh.append(document)
+    workers = workers or min(2, os.cpu_count() or 1)
+    for done, (document, rows) in enumerate(_parsed(fresh, workers), 1):
+        if store.add(document, rows):
+            summary.new += 1
+        else:
+            summary.duplicates += 1
+        if progress:
+            progress(done, len(fresh))
+    return summary
+
+
+def ingest_paths(paths: list[str], store: Store, published: dt.date | None = None, workers: int | None = None,
+                 show_progress: bool = True) -> IngestSummary:
+    summary = IngestSummary()
+    documents = list(iter_documents(paths, published, summary.failed))
+    bar = None
+    if show_progress and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=0, unit="doc", file=sys.stderr)
+
+    def progress(done: int, total: int) -> None:
+        if bar is not None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+    try:
+        return ingest_documents(documents, store, workers, progress, summary)
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def reprocess(store: Store, workers: int | None = None) -> int:
+    """Re-run extraction over every stored document (after a gazetteer import, a lexicon change or a
+    pin); pins are applied again as events are rewritten."""
+    documents = list(store.stored_documents())
+    for document, rows in _parsed(documents, workers or min(2, os.cpu_count() or 1)):
+        store.replace_events(document.id, rows)
+    return len(documents)

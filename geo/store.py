@@ -1,0 +1,335 @@
+"""The store: documents, their events, the places they resolved to, and manual place pins.
+
+SQLAlchemy Core over SQLite by default (one file in the data folder, or FRONTMAP_DB / --db), and the
+same code over PostgreSQL given a URL. Each document is written with its events in one transaction,
+keyed by its content hash, so a document is stored once however often (or concurrently) it is fed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from geo.config import data_dir
+from geo.names import name_key
+from geo.records import Document
+
+SCHEMA_VERSION = 1
+metadata = sa.MetaData()
+
+schema_version = sa.Table("schema_version", metadata, sa.Column("version", sa.Integer, nullable=False))
+documents = sa.Table(
+    "documents", metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("title", sa.Text, nullable=False, default=""),
+    sa.Column("source", sa.Text, nullable=False, default=""),
+    sa.Column("url", sa.Text, nullable=False, default=""),
+    sa.Column("published", sa.Date),
+    sa.Column("path", sa.Text, nullable=False, default=""),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("ingested_at", sa.DateTime, nullable=False),
+)
+places = sa.Table(
+    "places", metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("lat", sa.Float, nullable=False),
+    sa.Column("lon", sa.Float, nullable=False),
+    sa.Column("country", sa.String(8), nullable=False, default=""),
+    sa.Column("admin1", sa.Text, nullable=False, default=""),
+    sa.Column("feature", sa.String(16), nullable=False, default=""),
+    sa.Column("geonameid", sa.BigInteger),
+    sa.Column("precision", sa.String(16), nullable=False, default=""),
+)
+events = sa.Table(
+    "events", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("doc_id", sa.String(32), sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("place_key", sa.String(64), sa.ForeignKey("places.key")),
+    sa.Column("surface", sa.Text, nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("event_type", sa.String(24), nullable=False),
+    sa.Column("actor", sa.Text, nullable=False, default=""),
+    sa.Column("opponent", sa.Text, nullable=False, default=""),
+    sa.Column("status", sa.String(16), nullable=False, default=""),
+    sa.Column("claimed_by", sa.Text, nullable=False, default=""),
+    sa.Column("settlements_count", sa.Integer),
+    sa.Column("actors", sa.Text, nullable=False, default=""),
+    sa.Column("date", sa.Date),
+    sa.Column("excerpt", sa.Text, nullable=False),
+    sa.Column("confidence", sa.Float, nullable=False),
+    sa.Index("ix_events_date", "date"),
+    sa.Index("ix_events_place", "place_key"),
+    sa.Index("ix_events_doc", "doc_id"),
+    sa.Index("ix_events_type", "event_type"),
+)
+overrides = sa.Table(
+    "overrides", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    # A pin applies to every mention of a name (name_key set), or to one mention (doc_id + start).
+    sa.Column("name_key", sa.Text),
+    sa.Column("doc_id", sa.String(32)),
+    sa.Column("start", sa.Integer),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("lat", sa.Float, nullable=False),
+    sa.Column("lon", sa.Float, nullable=False),
+    sa.Column("country", sa.String(8), nullable=False, default=""),
+    sa.Column("admin1", sa.Text, nullable=False, default=""),
+    sa.Column("feature", sa.String(16), nullable=False, default=""),
+    sa.Column("geonameid", sa.BigInteger),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+# Versioned migrations: version → steps that bring a store from version - 1 to it.
+MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {
+    1: lambda conn: metadata.create_all(conn, tables=[documents, places, events, overrides]),
+}
+
+
+class StoreError(Exception):
+    pass
+
+
+def default_url() -> str:
+    configured = os.environ.get("FRONTMAP_DB", "")
+    if "://" in configured:
+        return configured
+    path = configured or str(data_dir() / "frontmap.sqlite")
+    return f"sqlite:///{path}"
+
+
+def _place_key(row: dict) -> str | None:
+    if row["lat"] is None:
+        return None
+    if row.get("geonameid"):
+        return f"gn:{row['geonameid']}"
+    return f"pt:{row['feature']}:{row['lat']:.4f},{row['lon']:.4f}"
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    start: dt.date | None = None
+    end: dt.date | None = None
+    actors: tuple[str, ...] = ()
+    event_types: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    min_confidence: float = 0.0
+    bbox: tuple[float, float, float, float] | None = None  # south, west, north, east
+
+
+class Store:
+    def __init__(self, url: str | None = None):
+        self.url = url or default_url()
+        if "://" not in self.url:  # a plain path
+            self.url = f"sqlite:///{self.url}"
+        sqlite = self.url.startswith("sqlite")
+        self.engine = sa.create_engine(self.url, connect_args={"timeout": 60} if sqlite else {},
+                                       pool_pre_ping=not sqlite)
+        if sqlite:
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.migrate()
+
+    # -- schema -------------------------------------------------------------------------------
+
+    def version(self) -> int:
+        with self.engine.connect() as conn:
+            if not sa.inspect(conn).has_table("schema_version"):
+                return 0
+            return conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() or 0
+
+    def migrate(self) -> None:
+        current = self.version()
+        if current > SCHEMA_VERSION:
+            raise StoreError(f"the store at {self.url} has schema {current}, newer than this frontmap "
+                             f"({SCHEMA_VERSION}); upgrade frontmap")
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            with self.engine.begin() as conn:
+                schema_version.create(conn, checkfirst=True)
+                MIGRATIONS[version](conn)
+                conn.execute(schema_version.insert().values(version=version))
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def has_document(self, doc_id: str) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(documents.c.id).where(documents.c.id == doc_id)).first() is not None
+
+    def add(self, document: Document, rows: list[dict]) -> bool:
+        """Store a document with its events (Event.as_row() rows) in one transaction; False when it
+        was already stored."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(documents.insert().values(
+                    id=document.id, title=document.title, source=document.source, url=document.url,
+                    published=document.published, path=document.path, text=document.text,
+                    ingested_at=dt.datetime.now(dt.UTC).replace(tzinfo=None)))
+                self._write_events(conn, document.id, rows)
+        except IntegrityError:
+            if self.has_document(document.id):
+                return False  # stored by another ingest meanwhile
+            raise
+        return True
+
+    def replace_events(self, doc_id: str, rows: list[dict]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(events.delete().where(events.c.doc_id == doc_id))
+            self._write_events(conn, doc_id, rows)
+
+    def _write_events(self, conn: sa.Connection, doc_id: str, rows: list[dict]) -> None:
+        pins = self._pins(conn, doc_id)
+        place_rows, event_rows = {}, []
+        for row in rows:
+            pin = pins.get((doc_id, row["start"])) or pins.get(name_key(row["place"]))
+            if pin is not None:
+                row = row | pin
+            key = _place_key(row)
+            if key is not None:
+                place_rows[key] = {"key": key, "name": row["name"], "lat": row["lat"], "lon": row["lon"],
+                                   "country": row["country"], "admin1": row["admin1"], "feature": row["feature"],
+                                   "geonameid": row["geonameid"], "precision": row["precision"]}
+            event_rows.append({
+                "doc_id": doc_id, "place_key": key, "surface": row["place"], "start": row["start"],
+                "end": row["end"], "event_type": row["event_type"], "actor": row["actor"],
+                "opponent": row["opponent"], "status": row["status"], "claimed_by": row["claimed_by"],
+                "settlements_count": row["settlements_count"], "actors": row["actors"],
+                "date": dt.date.fromisoformat(row["date"]) if row["date"] else None,
+                "excerpt": row["excerpt"], "confidence": row["confidence"]})
+        if place_rows:
+            known = set(conn.execute(sa.select(places.c.key).where(places.c.key.in_(list(place_rows)))).scalars())
+            new = [r for k, r in place_rows.items() if k not in known]
+            if new:
+                self._insert_places(conn, new)
+        if event_rows:
+            conn.execute(events.insert(), event_rows)
+
+    def _insert_places(self, conn: sa.Connection, rows: list[dict]) -> None:
+        """Places are shared by documents: a concurrent ingest may add the same one first."""
+        if self.engine.dialect.name in ("sqlite", "postgresql"):
+            dialect = sa.dialects.sqlite if self.engine.dialect.name == "sqlite" else sa.dialects.postgresql
+            conn.execute(dialect.insert(places).on_conflict_do_nothing(index_elements=["key"]), rows)
+        else:
+            conn.execute(places.insert(), rows)
+
+    # -- overrides ----------------------------------------------------------------------------
+
+    def pin(self, *, name: str, lat: float, lon: float, place_as_written: str | None = None,
+            doc_id: str | None = None, start: int | None = None, country: str = "", admin1: str = "",
+            feature: str = "", geonameid: int | None = None) -> None:
+        """Pin a place name (everywhere) or one mention (doc_id + start) to a place or coordinates;
+        applies to stored events now and to later ingests."""
+        if place_as_written is None and (doc_id is None or start is None):
+            raise StoreError("pin a place name, or a mention by document id and start offset")
+        with self.engine.begin() as conn:
+            conn.execute(overrides.insert().values(
+                name_key=name_key(place_as_written) if place_as_written else None, doc_id=doc_id, start=start,
+                name=name, lat=lat, lon=lon, country=country, admin1=admin1, feature=feature,
+                geonameid=geonameid, created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None)))
+            pin = {"name": name, "lat": lat, "lon": lon, "country": country, "admin1": admin1,
+                   "feature": feature, "geonameid": geonameid, "precision": "settlement" if not feature else ""}
+            key = _place_key(pin)
+            pin["precision"] = pin["precision"] or "pinned"
+            self._insert_places(conn, [{"key": key, **{k: pin[k] for k in (
+                "name", "lat", "lon", "country", "admin1", "feature", "geonameid", "precision")}}])
+            query = events.update().values(place_key=key)
+            if place_as_written:
+                candidates = conn.execute(sa.select(events.c.id, events.c.surface)).all()
+                ids = [i for i, surface in candidates if name_key(surface) == name_key(place_as_written)]
+                if ids:
+                    conn.execute(query.where(events.c.id.in_(ids)))
+            else:
+                conn.execute(query.where(events.c.doc_id == doc_id, events.c.start == start))
+
+    def _pins(self, conn: sa.Connection, doc_id: str) -> dict:
+        pins = {}
+        for row in conn.execute(sa.select(overrides).order_by(overrides.c.id)).mappings():
+            value = {"name": row["name"], "lat": row["lat"], "lon": row["lon"], "country": row["country"],
+                     "admin1": row["admin1"], "feature": row["feature"], "geonameid": row["geonameid"],
+                     "precision": "pinned"}
+            if row["name_key"]:
+                pins[row["name_key"]] = value
+            elif row["doc_id"] == doc_id:
+                pins[(doc_id, row["start"])] = value
+        return pins
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def stored_documents(self) -> Iterable[Document]:
+        with self.engine.connect() as conn:
+            for row in conn.execute(sa.select(documents).order_by(documents.c.id)).mappings():
+                yield Document(id=row["id"], text=row["text"], title=row["title"], source=row["source"],
+                               url=row["url"], published=row["published"], path=row["path"])
+
+    def _events_query(self, f: EventFilter) -> sa.Select:
+        query = (sa.select(events.c.id, events.c.doc_id, events.c.place_key, events.c.surface, events.c.start,
+                           events.c.end, events.c.event_type, events.c.actor, events.c.opponent, events.c.status,
+                           events.c.claimed_by, events.c.settlements_count, events.c.actors, events.c.date,
+                           events.c.excerpt, events.c.confidence, places.c.name, places.c.lat, places.c.lon,
+                           places.c.country, places.c.admin1, places.c.feature, places.c.geonameid,
+                           places.c.precision, documents.c.title, documents.c.source, documents.c.url,
+                           documents.c.published)
+                 .select_from(events.join(documents, events.c.doc_id == documents.c.id)
+                              .outerjoin(places, events.c.place_key == places.c.key)))
+        if f.start:
+            query = query.where(events.c.date >= f.start)
+        if f.end:
+            query = query.where(events.c.date <= f.end)
+        if f.actors:
+            query = query.where(sa.or_(events.c.actor.in_(f.actors), events.c.opponent.in_(f.actors)))
+        if f.event_types:
+            query = query.where(events.c.event_type.in_(f.event_types))
+        if f.sources:
+            query = query.where(documents.c.source.in_(f.sources))
+        if f.min_confidence:
+            query = query.where(events.c.confidence >= f.min_confidence)
+        if f.bbox:
+            south, west, north, east = f.bbox
+            query = query.where(places.c.lat.between(south, north), places.c.lon.between(west, east))
+        return query
+
+    def events(self, f: EventFilter = EventFilter()) -> pd.DataFrame:
+        with self.engine.connect() as conn:
+            return pd.read_sql(self._events_query(f).order_by(events.c.date.desc(), events.c.id), conn)
+
+    def excerpts(self, place_key: str) -> pd.DataFrame:
+        """Every excerpt that mentions a place, newest first."""
+        with self.engine.connect() as conn:
+            query = self._events_query(EventFilter()).where(events.c.place_key == place_key)
+            return pd.read_sql(query.order_by(events.c.date.desc(), events.c.id.desc()), conn)
+
+    def place_summary(self, f: EventFilter = EventFilter()) -> pd.DataFrame:
+        """Per place: events, last event date and type, and the last reported controller as of f.end."""
+        frame = self.events(f)
+        frame = frame[frame["place_key"].notna()]
+        if frame.empty:
+            return pd.DataFrame(columns=["place_key", "name", "lat", "lon", "events", "last_date", "last_type",
+                                         "controller", "controller_status"])
+        frame = frame.sort_values(["date", "id"])
+        grouped = frame.groupby("place_key", sort=False)
+        summary = grouped.agg(name=("name", "last"), lat=("lat", "last"), lon=("lon", "last"),
+                              precision=("precision", "last"), events=("id", "count"),
+                              last_date=("date", "last"), last_type=("event_type", "last"))
+        control = frame[(frame["event_type"] == "control_change") & (frame["actor"] != "")]
+        last_control = control.groupby("place_key", sort=False).agg(controller=("actor", "last"),
+                                                                    controller_status=("status", "last"))
+        return summary.join(last_control).fillna({"controller": "", "controller_status": ""}).reset_index()
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar()
+                    for t in (documents, events, places, overrides)}
+
+
+def _sqlite_pragmas(connection, _record) -> None:
+    cursor = connection.cursor()
+    # WAL: the dashboard reads while an ingest writes; foreign keys are off by default in SQLite.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()

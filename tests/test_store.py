@@ -1,0 +1,147 @@
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import threading
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from geo.documents import make_document
+from geo.ingest import ingest_documents
+from geo.store import SCHEMA_VERSION, EventFilter, Store, StoreError
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
+    not os.environ.get("FRONTMAP_TEST_POSTGRES"), reason="no PostgreSQL server (scripts/test.sh starts one)"))]
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request, tmp_path):
+    if request.param == "sqlite":
+        yield Store(str(tmp_path / "store.sqlite"))
+        return
+    # One database per test, on the server scripts/postgres.sh started.
+    admin = sa.create_engine(os.environ["FRONTMAP_TEST_POSTGRES"], isolation_level="AUTOCOMMIT")
+    name = f"frontmap_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"CREATE DATABASE {name}"))
+    url = os.environ["FRONTMAP_TEST_POSTGRES"].rsplit("/", 1)[0] + f"/{name}"
+    yield Store(url)
+    sa.create_engine(url).dispose()
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"DROP DATABASE {name} WITH (FORCE)"))
+
+
+def doc(text, published=dt.date(2025, 3, 12), **meta):
+    return make_document(text, published=published, **meta)
+
+
+def test_a_document_is_stored_once_with_its_events(store):
+    article = doc("Russian forces captured Toretsk, the Russian Defence Ministry said.", source="wire")
+    first = ingest_documents([article], store, workers=1)
+    again = ingest_documents([article, article], store, workers=1)
+    assert (first.new, again.new, again.duplicates) == (1, 0, 2)
+    events = store.events()
+    assert len(events) == 1 and events.loc[0, "name"] == "Toretsk" and events.loc[0, "source"] == "wire"
+
+
+def test_queries_filter_by_date_actor_type_source_confidence_and_box(store):
+    ingest_documents([
+        doc("Russian forces captured Toretsk.", dt.date(2025, 2, 7), source="a"),
+        doc("A missile strike hit Odesa.", dt.date(2025, 3, 1), source="b"),
+        doc("Ukrainian troops liberated Kupiansk.", dt.date(2022, 9, 10), source="a"),
+    ], store, workers=1)
+    names = lambda f: sorted(store.events(f)["name"])  # noqa: E731
+    assert names(EventFilter(start=dt.date(2025, 1, 1))) == ["Odesa", "Toretsk"]
+    assert names(EventFilter(actors=("Ukraine",), event_types=("control_change",))) == ["Kupyansk", "Toretsk"]
+    assert names(EventFilter(sources=("b",))) == ["Odesa"]
+    assert names(EventFilter(bbox=(46.0, 30.0, 47.0, 31.0))) == ["Odesa"]
+    assert names(EventFilter(min_confidence=0.99)) == []
+
+
+def test_place_summary_gives_the_last_reported_controller_as_of_a_date(store):
+    ingest_documents([
+        doc("Russian forces captured Kupiansk.", dt.date(2022, 2, 27)),
+        doc("Ukrainian troops liberated Kupiansk.", dt.date(2022, 9, 10)),
+        doc("Fighting continued near Kupiansk.", dt.date(2024, 1, 5)),
+    ], store, workers=1)
+    summary = store.place_summary(EventFilter(end=dt.date(2022, 6, 1))).set_index("name")
+    assert summary.loc["Kupyansk", "controller"] == "Russia"
+    later = store.place_summary().set_index("name")
+    assert later.loc["Kupyansk", "controller"] == "Ukraine" and later.loc["Kupyansk", "events"] == 3
+    assert later.loc["Kupyansk", "last_type"] == "frontline"
+    key = store.events().loc[0, "place_key"]
+    assert list(store.excerpts(key)["date"].astype(str)) == ["2024-01-05", "2022-09-10", "2022-02-27"]
+
+
+def test_untrusted_text_round_trips_unchanged(store):
+    title = "Robert'); DROP TABLE events;-- <script>alert(1)</script>"
+    text = "Shelling hit Kherson. <img src=x onerror=alert(1)> ' OR 1=1 --"
+    ingest_documents([doc(text, title=title)], store, workers=1)
+    row = store.events().iloc[0]
+    assert row["title"] == title and row["excerpt"] == text  # one sentence, kept as written
+    assert next(store.stored_documents()).text == text
+
+
+def test_pins_move_stored_mentions_and_apply_to_later_ingests(store):
+    ingest_documents([doc("Troops entered the village of Zzyzxivka.")], store, workers=1)
+    assert store.events().loc[0, "lat"] is None or store.events()["lat"].isna().all()
+    store.pin(place_as_written="Zzyzxivka", name="Zzyzxivka", lat=51.25, lon=35.18)
+    assert store.events().loc[0, "lat"] == 51.25
+    ingest_documents([doc("Shelling hit Zzyzxivka again.")], store, workers=1)
+    assert set(store.events()["lat"]) == {51.25}
+    with pytest.raises(StoreError):
+        store.pin(name="x", lat=0, lon=0)
+
+
+def test_an_old_store_opens_and_a_newer_one_is_refused(tmp_path):
+    path = tmp_path / "s.sqlite"
+    assert Store(str(path)).version() == SCHEMA_VERSION
+    engine = sa.create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO schema_version VALUES (99)"))
+    with pytest.raises(StoreError, match="newer than this frontmap"):
+        Store(str(path))
+
+
+def test_two_ingests_of_overlapping_inputs_at_once_store_each_document_once(store):
+    articles = [doc(f"Fighting near Pokrovsk, report {i}.") for i in range(30)]
+    results = []
+    threads = [threading.Thread(target=lambda part=part: results.append(ingest_documents(part, store, workers=1)))
+               for part in (articles[:20], articles[10:])]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert store.counts()["documents"] == 30
+    assert sum(r.new for r in results) == 30 and sum(r.duplicates for r in results) == 10
+
+
+def test_ingest_and_export_on_the_command_line(tmp_path, seed_article):
+    db = str(tmp_path / "cli.sqlite")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.md").write_text(seed_article.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "b.jsonl").write_text('{"text": "Drones struck Sumy.", "date": "2025-03-10"}\n{"text": \n',
+                                    encoding="utf-8")
+    (folder / "c.csv").write_text("title,body\nx,y\n", encoding="utf-8")
+    (folder / "d.txt").write_bytes(b"\x00\x01binary")
+
+    def geo(*args):
+        return subprocess.run([sys.executable, "-m", "geo", *args, "--db", db], capture_output=True, text=True,
+                              timeout=300)
+
+    first = geo("ingest", str(folder))
+    assert first.returncode == 1 and "new 2" in first.stderr and "failed 3" in first.stderr
+    assert "b.jsonl:2: invalid JSON" in first.stderr and "no 'text' column" in first.stderr
+    assert "new 0, duplicates 2" in geo("ingest", str(folder)).stderr
+    collection = json.loads(geo("export", "--format", "geojson").stdout)
+    assert collection["type"] == "FeatureCollection"
+    assert {f["properties"]["name"] for f in collection["features"]} >= {"Sudzha", "Sumy", "Kursk"}
+    assert all(f["geometry"]["type"] == "Point" for f in collection["features"])
+    header = geo("export", "--format", "csv", "--type", "control_change").stdout.splitlines()[0]
+    assert header == ("event_date,event_type,sub_event_type,actor1,actor2,country,admin1,location,latitude,"
+                      "longitude,geo_precision,source,notes")
+    assert geo("reprocess").returncode == 0
