@@ -33,6 +33,7 @@ class Lexicon:
     adversaries: dict[str, str]
     given_names: frozenset[str]
     enemy_words: frozenset[str]
+    source_sides: dict[str, str]
 
     def __post_init__(self) -> None:
         alternatives = sorted(self.terms, key=len, reverse=True)
@@ -53,6 +54,13 @@ class Lexicon:
     def kind_of(self, term: str) -> str | None:
         entry = self.terms.get(term)
         return entry[1] if entry else None
+
+    def side_of(self, name: str) -> str:
+        """The side a claimant speaks for: a person's actor, or a source's declared side."""
+        actor, kind = self.terms.get(name, ("", ""))
+        if kind == "source":
+            return self.source_sides.get(actor, "")
+        return actor
 
     def adversary(self, actor: str) -> str:
         return self.adversaries.get(actor, "")
@@ -76,6 +84,7 @@ def _merge(into: dict, data: dict, origin: str) -> None:
         into["sources"].setdefault(source, []).extend(terms or [])
     for key in ("given_names", "enemy_words"):
         into[key].extend(data.get(key) or [])
+    into["source_sides"].update(data.get("source_sides") or {})
 
 
 def _user_lexicon_path() -> Path | None:
@@ -86,7 +95,7 @@ def _user_lexicon_path() -> Path | None:
 
 
 def load_lexicon(extra: Path | None = None) -> Lexicon:
-    merged: dict = {"actors": {}, "sources": {}, "given_names": [], "enemy_words": []}
+    merged: dict = {"actors": {}, "sources": {}, "given_names": [], "enemy_words": [], "source_sides": {}}
     builtin = resources.files("geo") / "data" / "actors.yaml"
     _merge(merged, yaml.safe_load(builtin.read_text(encoding="utf-8")), "built-in lexicon")
     extra = extra or _user_lexicon_path()
@@ -106,7 +115,8 @@ def load_lexicon(extra: Path | None = None) -> Lexicon:
     for source, source_terms in merged["sources"].items():
         for term in source_terms:
             terms[str(term)] = (source, "source")
-    return Lexicon(terms, adversaries, frozenset(merged["given_names"]), frozenset(merged["enemy_words"]))
+    return Lexicon(terms, adversaries, frozenset(merged["given_names"]), frozenset(merged["enemy_words"]),
+                   merged["source_sides"])
 
 
 @cache

@@ -56,6 +56,9 @@ _VENUE = re.compile(r"\b(?:press conference|news conference|conference|meeting|s
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|into|to|from|near|around|outside|towards?|of|at|on|across|"
                                  r"through|over|inside|within|for)\s+(?:the\s+)?$", re.IGNORECASE)
 _SIDE_KINDS = ("name", "demonym", "person")
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$")
+_REFERENCE_POINT = re.compile(r"\b(?:(?:north|south)(?:-?(?:east|west))?|east|west)(?:ern)?\s+(?:of|from)\s+$",
+                              re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,7 @@ class SentenceFrame:
     actors: tuple[str, ...] = ()
     # Who "he said" in the next sentence refers to: the claimant, else the last person named.
     speaker: str = ""
+    cues: tuple[tuple[int, str], ...] = ()  # (offset, event type) of every cue in the sentence
     strength: float = 0.9  # how sure the cue is: modal or hedged statements are weaker
 
     @property
@@ -105,21 +109,25 @@ class EventClassifier:
         sides = tuple(dict.fromkeys(a.actor for a in actors if a.kind in _SIDE_KINDS))
         claimed_by = self._claimant(sentence, actors) or (
             last_speaker if _CLAIM.search(sentence) and re.search(r"\b(?:he|she|they)\b", sentence, re.I) else "")
-        speaker_side = self.lexicon.terms.get(claimed_by, ("", ""))[0]
+        speaker_side = self.lexicon.side_of(claimed_by)
         persons = [_canonical(a) for a in actors if a.kind == "person"]
-        speaker = claimed_by or (persons[-1] if persons else last_speaker)
+        base = SentenceFrame(claimed_by=claimed_by, actors=sides, cues=_cues(sentence),
+                             speaker=claimed_by or (persons[-1] if persons else last_speaker))
+
+        def side_for(cue: re.Match) -> str:
+            return (self._side_before(sentence, actors, cue.start(), speaker_side)
+                    or self._side_after(actors, cue.end()) or speaker_side)
+
         gain, gain_modal = _first_real_cue(_GAIN, sentence, last=True)
         loss, loss_modal = _first_real_cue(_LOSS, sentence, last=True)
-        base = SentenceFrame(claimed_by=claimed_by, actors=sides, speaker=speaker)
-        real_gain, real_loss = gain and not gain_modal, loss and not loss_modal
-        if real_gain or real_loss:
+        if (loss and not loss_modal) or (gain and not gain_modal):
             # "no longer had control of Sudzha, the largest town Ukraine had captured": the loss is news.
-            lost = bool(real_loss)
-            cue = loss if lost else gain
-            side = self._side_before(actors, cue.start(), speaker_side) or self._side_after(
-                actors, cue.end()) or speaker_side
-            actor, opponent = (self.lexicon.adversary(side), side) if lost else (side, self._opponent(
-                sentence, actors, cue.end(), side, speaker_side))
+            if loss and not loss_modal:
+                loser = side_for(loss)
+                actor, opponent = self.lexicon.adversary(loser), loser
+            else:
+                actor = side_for(gain)
+                opponent = self._opponent(sentence, actors, gain.end(), actor, speaker_side)
             status = CONTESTED if _CONTESTED.search(sentence) else CONFIRMED if _CONFIRMED.search(sentence) \
                 else CLAIMED
             return replace(base, event_type=CONTROL_CHANGE, actor=actor, opponent=opponent, status=status,
@@ -129,8 +137,7 @@ class EventClassifier:
             if cue is None and event_type == FRONTLINE and gain is not None:
                 cue, modal = gain, True  # "will soon be freed": a push, not yet a change of hands
             if cue is not None:
-                side = self._side_before(actors, cue.start(), speaker_side) or self._side_after(
-                    actors, cue.end()) or speaker_side
+                side = side_for(cue)
                 return replace(base, event_type=event_type, actor=side, opponent=self.lexicon.adversary(side),
                                strength=0.6 if modal else 0.85)
         return base
@@ -138,10 +145,15 @@ class EventClassifier:
     def _side(self, mention: ActorMention, speaker_side: str) -> str:
         if mention.kind == "enemy":
             return self.lexicon.adversary(speaker_side)
+        if mention.kind == "source":
+            return self.lexicon.source_sides.get(mention.actor, "")
         return mention.actor if mention.kind in _SIDE_KINDS else ""
 
-    def _side_before(self, actors: list[ActorMention], position: int, speaker_side: str) -> str:
+    def _side_before(self, sentence: str, actors: list[ActorMention], position: int, speaker_side: str) -> str:
+        """The nearest side named before a cue: its subject, as a rule ("from Belarus" is not)."""
         for mention in reversed([a for a in actors if a.end <= position]):
+            if _FROM_BEFORE.search(sentence, max(0, mention.start - 12), mention.start):
+                continue
             side = self._side(mention, speaker_side)
             if side:
                 return side
@@ -154,7 +166,7 @@ class EventClassifier:
                   speaker_side: str) -> str:
         """Who loses: the side named after "from", else the gainer's adversary."""
         for a in actors:
-            if a.start >= position and re.search(r"\bfrom\s+(?:the\s+)?$", sentence[max(0, a.start - 12):a.start]):
+            if a.start >= position and _FROM_BEFORE.search(sentence, max(0, a.start - 12), a.start):
                 side = self._side(a, speaker_side)
                 if side and side != actor:
                     return side
@@ -170,27 +182,49 @@ class EventClassifier:
                     return _canonical(after[0])
                 continue
             before = [a for a in speakers if a.end <= verb.start() and verb.start() - a.end <= 80]
-            after = [a for a in speakers if a.start >= verb.end() and a.start - verb.end() <= 3]
+            inverted = verb.group().lower() in ("said", "says", "stated", "added", "wrote", "claimed")
+            after = [a for a in speakers if inverted and a.start >= verb.end() and a.start - verb.end() <= 3]
             if before or after:
                 return _canonical(before[-1] if before else after[0])
         return ""
 
     def for_mention(self, frame: SentenceFrame, resolved: ResolvedMention, sentence: str, offset: int
                     ) -> SentenceFrame:
-        """The frame as it applies to one place of the sentence."""
+        """The frame as it applies to one place of the sentence: a place that is only named stays a
+        mention, and the cue nearest before a place decides between fighting and a strike there
+        ("shelling hit the centre, and clashes were reported near Stepove")."""
         place = resolved.place
         broad = place is not None and place.precision in ("country", "continent")
-        if frame.event_type != MENTION and (broad or self.only_named(resolved.mention, sentence, offset)):
+        if frame.event_type == MENTION:
+            return frame
+        if broad or self.only_named(resolved.mention, sentence, offset):
             return replace(frame, event_type=MENTION, actor="", opponent="", status="", settlements_count=None)
+        position = resolved.mention.start - offset
+        before = [kind for start, kind in frame.cues if start < position]
+        # A change of control reaches every place after its verb ("recaptured Kupiansk and Izium in a
+        # counter-offensive in the Kharkiv region"); fighting or a strike governs the places it precedes.
+        if before and before[-1] not in (frame.event_type, CONTROL_CHANGE):
+            if frame.event_type != CONTROL_CHANGE:
+                return replace(frame, event_type=before[-1])
+            if CONTROL_CHANGE not in before:
+                return replace(frame, event_type=before[-1], status="", settlements_count=None)
         return frame
 
-
     def only_named(self, mention: Mention, sentence: str, offset: int) -> bool:
-        """Whether the place is a venue ("a press conference in Paris") or a capital standing for its
-        government ("Kyiv no longer had control"), not where the sentence's event happened."""
+        """Whether the place is a venue ("a press conference in Paris"), a reference point ("south-east
+        of Pokrovsk") or a capital standing for its government ("Kyiv no longer had control"), not where
+        the sentence's event happened."""
         before = sentence[max(0, mention.start - offset - 60):mention.start - offset]
         metonym = self.lexicon.kind_of(mention.surface) == "name" and not _PREPOSITION_BEFORE.search(before)
-        return metonym or bool(_VENUE.search(before))
+        return metonym or bool(_VENUE.search(before) or _REFERENCE_POINT.search(before))
+
+
+def _cues(sentence: str) -> tuple[tuple[int, str], ...]:
+    """Where each kind of event cue stands in the sentence, in order."""
+    found = [(m.start(), CONTROL_CHANGE) for pattern in (_GAIN, _LOSS) for m in pattern.finditer(sentence)]
+    found += [(m.start(), STRIKE) for m in _STRIKE.finditer(sentence)]
+    found += [(m.start(), FRONTLINE) for m in _FRONTLINE.finditer(sentence)]
+    return tuple(sorted(found))
 
 
 def _canonical(mention: ActorMention) -> str:

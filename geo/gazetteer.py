@@ -24,7 +24,7 @@ from geo.config import data_dir
 from geo.names import CYRILLIC, INDEXABLE_NAME, latin_variants, name_key
 from geo.records import Place
 
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 # Countries whose Cyrillic names get romanisation variants in the index.
 CYRILLIC_COUNTRIES = {"UA", "RU", "BY", "MD", "KZ"}
 REGION_WORDS = ("region", "oblast", "province", "krai", "kray", "republic")
@@ -193,6 +193,22 @@ def _admin1_rows(cities: list[_Row]) -> Iterator[_Row]:
                    sum(r.population for r in rows), {name})
 
 
+def _borrow_city_names(admin1: dict[tuple[str, str], _Row], cities: list[_Row]) -> None:
+    """A region named after its city answers to the city's names too: the Kiev oblast is the
+    "Kyiv region", the Kharkiv one the "Kharkov region"."""
+    by_name: dict[tuple[str, str], _Row] = {}
+    for city in cities:
+        key = (city.country, name_key(city.name))
+        if key not in by_name or city.population > by_name[key].population:
+            by_name[key] = city
+        for alternate in city.names:
+            by_name.setdefault((city.country, name_key(alternate)), city)
+    for region in admin1.values():
+        city = by_name.get((region.country, name_key(region.name)))
+        if city is not None:
+            region.names |= city.names
+
+
 # ---------------------------------------------------------------------------------------------
 # GeoNames country dumps (XX.txt), imported once by the user for village-level coverage
 
@@ -261,6 +277,7 @@ def build_index(path: Path | None = None) -> Path:
     rows = list(cities.values())
     _mark_capitals(rows)
     admin1 = {(r.country, r.admin1_code): r for r in _admin1_rows(rows)}
+    _borrow_city_names(admin1, rows)
     for key, row in imported_admin.items():
         if key in admin1:
             row.names |= admin1[key].names
@@ -291,8 +308,8 @@ def build_index(path: Path | None = None) -> Path:
         # Most names belong to one place: store a bare int then, a tuple otherwise (smaller, faster).
         "names": {k: v[0] if len(v) == 1 else tuple(v) for k, v in names.items()},
         "admin1": admin1_index,
-        # English words common enough that a capitalised one is likely not a place (Will, Deep).
-        "common_words": frozenset(top_n_list("en", 5000)),
+        # English words by frequency rank: a capitalised common word is likely not a place (Will, Deep).
+        "word_ranks": {word: rank for rank, word in enumerate(top_n_list("en", 25000))},
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
@@ -322,7 +339,7 @@ class Gazetteer:
         self._c = payload["columns"]
         self._names: dict[str, int | tuple[int, ...]] = payload["names"]
         self._admin1: dict[str, int] = payload["admin1"]
-        self.common_words: frozenset[str] = payload["common_words"]
+        self.word_ranks: dict[str, int] = payload["word_ranks"]
         self.load_seconds = 0.0
 
     @classmethod
@@ -356,6 +373,10 @@ class Gazetteer:
             admin1=c["name"][admin1] if admin1 is not None else "", feature=c["feature"][i],
             population=c["pop"][i], geonameid=c["geonameid"][i] or None, admin1_code=code,
         )
+
+    def is_common_word(self, key: str, among: int = 5000) -> bool:
+        """Whether a name key is among the `among` most frequent English words."""
+        return self.word_ranks.get(key, among) < among
 
     def ids(self, name: str) -> tuple[int, ...]:
         found = self._names.get(name_key(name), ())

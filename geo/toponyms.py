@@ -37,6 +37,9 @@ _TITLES = {"president", "gen", "general", "minister", "mr", "mrs", "ms", "dr", "
 _PREPOSITIONS = {"in", "to", "from", "into", "with", "by", "against", "across", "for", "of", "at", "the"}
 _FUNCTION_WORDS = {"and", "or", "but", "is", "was", "has", "had", "will", "would", "said", "says", "in",
                    "on", "at", "to", "for", "from", "with", "as", "after", "before", "since", "over"}
+# At a sentence's start, where capitals say nothing, a wider list of English words is not taken as places
+# ("Glide bombs struck ...").
+SENTENCE_START_COMMON = 25_000
 # Major places keep a name that is also a common English word (Nice, Paris, Canada).
 MAJOR_POPULATION = 100_000
 
@@ -133,13 +136,16 @@ class ToponymRecognizer:
         if self._name_word(text, tokens, i - 1, i) or self._name_word(text, tokens, i + n, i + n - 1):
             return False  # part of a person's or an organisation's name: "Vladimir Putin"
         if text[max(0, tokens[i].start - 4):tokens[i].start] == "the " and following not in SCALE_WORDS \
-                and not self._major(surface, ("PCLI", "ADM1"), 0):
+                and not self._major(surface, ("PCLI",), 0):
             return False  # "the left bank of the Dnipro": a river, not the city
         key = name_key(surface)
-        if n == 1 and key in self.gazetteer.common_words and self.lexicon.kind_of(surface) != "name":
+        if n > 1 or self.lexicon.kind_of(surface) == "name":
+            return True
+        if sentence_start and self.gazetteer.is_common_word(key, SENTENCE_START_COMMON):
             # At a sentence's start a capital says nothing: only a country is sure to be meant there.
-            return self._major(surface, ("PCLI",) if sentence_start else ("PCLI", "CONT", "ADM1"),
-                               0 if sentence_start else MAJOR_POPULATION)
+            return self._major(surface, ("PCLI",), 0)
+        if self.gazetteer.is_common_word(key):
+            return self._major(surface, ("PCLI", "CONT", "ADM1"), MAJOR_POPULATION)
         return True
 
     def _name_word(self, text: str, tokens: list[_Token], j: int, neighbour: int) -> bool:
@@ -155,7 +161,7 @@ class ToponymRecognizer:
             return True
         if kind in ("demonym", "name") or word.lower() in SCALE_WORDS:
             return False
-        return not (name_key(word) in self.gazetteer.common_words or self.gazetteer.knows(name_key(word)))
+        return not (self.gazetteer.is_common_word(name_key(word)) or self.gazetteer.knows(name_key(word)))
 
     def _major(self, surface: str, features: tuple[str, ...], population: int) -> bool:
         return any(p.feature in features or 0 < population <= p.population for p in self.gazetteer.lookup(surface))
@@ -170,7 +176,7 @@ class ToponymRecognizer:
         known place, an actor or a common word."""
         match = _PLACE_SLOT.search(text, max(0, tokens[i].start - 20), tokens[i].start)
         if not match or self._longest_name(text, tokens, i) or self.lexicon.kind_of(tokens[i].text) or \
-                name_key(tokens[i].text) in self.gazetteer.common_words:
+                self.gazetteer.is_common_word(name_key(tokens[i].text)):
             return ""
         return match.group().strip()
 
@@ -204,7 +210,7 @@ class ToponymRecognizer:
             for start, end in _list_items(text, m, sentence):
                 name = text[start:end]
                 if any(a < end and start < b for a, b in taken) or self.lexicon.kind_of(name) \
-                        or name_key(name) in self.gazetteer.common_words:
+                        or self.gazetteer.is_common_word(name_key(name)):
                     continue
                 taken.append((start, end))
                 extra.append(Mention(surface=name, start=start, end=end, sentence=index, lookup=name,

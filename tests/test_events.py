@@ -70,3 +70,32 @@ def test_lexicon_extensions_add_actors(tmp_path, gazetteer):
     parser = Geoparser(gazetteer, load_lexicon(extra))
     [event] = parser.parse(make_document("Wagnerites captured Soledar."))
     assert event.actor == "Wagner Group" and event.opponent == "Ukraine"
+
+
+def test_the_cue_before_each_place_decides_its_event(parse):
+    rows = by_place(parse("Russian forces are pushing towards Pokrovsk and captured the village of Novohrodivka."))
+    assert rows["Pokrovsk"]["event_type"] == "frontline" and rows["Novohrodivka"]["event_type"] == "control_change"
+    rows = by_place(parse("Shelling hit Kherson, and clashes were reported near Robotyne."))
+    assert rows["Kherson"]["event_type"] == "strike" and rows["Robotyne"]["event_type"] == "frontline"
+    rows = by_place(parse("Ukrainian troops recaptured Izium in a counter-offensive in the Kharkiv region."))
+    assert rows["Izium"]["event_type"] == rows["Kharkiv region"]["event_type"] == "control_change"
+
+
+def test_a_side_named_after_from_is_not_the_subject(parse):
+    [row] = parse("Russian troops crossed the border from Belarus and advanced towards Chernihiv.")[-1:]
+    assert (row["place"], row["actor"]) == ("Chernihiv", "Russia")
+
+
+def test_sources_that_speak_for_a_side_give_its_troops_actions_to_that_side(parse):
+    [row] = parse("The Russian Defence Ministry said its troops had taken full control of Mariupol "
+                  "after the last Ukrainian defenders left.")
+    assert (row["actor"], row["opponent"], row["claimed_by"]) == ("Russia", "Ukraine", "Russian Defence Ministry")
+
+
+def test_the_person_told_is_not_the_claimant(parse):
+    [row] = parse("A general told Putin that Russian forces had captured Lysychansk.")
+    assert row["claimed_by"] == ""
+
+
+def test_a_river_is_not_the_city_of_the_same_name(parse):
+    assert [r["place"] for r in parse("Troops crossed the Dnipro near Kherson.")] == ["Kherson"]
