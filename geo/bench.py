@@ -75,3 +75,46 @@ def main(articles: int = 1000) -> int:
     print(f"gazetteer cold load: {load:.2f} s")
     print(f"peak memory: {peak_mb:.0f} MB")
     return 0
+
+
+def _timed(function) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = function()
+    return (time.perf_counter() - started) * 1000, result
+
+
+def store_main(articles: int = 10_000, db: str | None = None) -> int:
+    """Ingest throughput into a store, then the dashboard's main queries on what was stored."""
+    import tempfile
+
+    from geo.ingest import ingest_documents
+    from geo.store import EventFilter, Store
+
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store(db or f"{folder}/bench.sqlite")
+        corpus = generate_corpus(articles)
+        started = time.perf_counter()
+        summary = ingest_documents(corpus, store, workers=2)
+        elapsed = time.perf_counter() - started
+        counts = store.counts()
+        print(f"ingest: {summary.new} articles in {elapsed:.1f} s = {summary.new / elapsed:.0f} articles/s "
+              f"(2 workers, {store.engine.dialect.name}); {counts['events']:,} events, {counts['places']} places")
+        end = max(d.published for d in corpus)
+        month = EventFilter(start=end - dt.timedelta(days=30), end=end)
+        place = store.events(EventFilter(event_types=("control_change",))).iloc[0]["place_key"]
+        queries = {
+            "events table, newest 1,000": lambda: store.events(limit=1000),
+            "events table, last 30 days, newest 1,000": lambda: store.events(month, limit=1000),
+            "events table, Russia control changes, newest 1,000": lambda: store.events(
+                EventFilter(actors=("Russia",), event_types=("control_change",)), limit=1000),
+            "timeline, events per day and type": lambda: store.daily_counts(),
+            "per-place summary, all": lambda: store.place_summary(),
+            "per-place summary, as of 30 days before the end": lambda: store.place_summary(
+                EventFilter(end=end - dt.timedelta(days=30))),
+            "excerpts for one place": lambda: store.excerpts(place),
+        }
+        for name, query in queries.items():
+            store.events(EventFilter(start=end))  # warm the connection pool
+            ms, frame = _timed(query)
+            print(f"query {name}: {ms:.0f} ms ({len(frame):,} rows)")
+    return 0

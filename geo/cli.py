@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from geo.dates import parse_date
@@ -71,9 +72,16 @@ def _store(args):
 
 
 def cmd_ingest(args) -> int:
-    from geo.ingest import ingest_paths
+    from geo.ingest import IngestSummary, ingest_paths, sample_paths
 
-    summary = ingest_paths(args.paths, _store(args), args.published, args.workers)
+    summary = IngestSummary()
+    paths = sample_paths() if args.paths == ["samples"] and not os.path.exists("samples") else args.paths
+    try:
+        ingest_paths(paths, _store(args), args.published, args.workers, summary=summary)
+    except KeyboardInterrupt:
+        print(f"interrupted: {summary.line()}; every finished document is stored, run again to go on",
+              file=sys.stderr)
+        return 130
     print(summary.line(), file=sys.stderr)
     return _report(summary.failed)
 
@@ -113,9 +121,11 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from geo.bench import main as bench
+    from geo import bench
 
-    return bench(args.articles)
+    if args.store:
+        return bench.store_main(args.articles, args.db)
+    return bench.main(args.articles)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -138,7 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
         return command
 
     ingest = with_db(sub.add_parser("ingest", help="read documents and store them with their events"))
-    ingest.add_argument("paths", nargs="+", help="files or folders (txt, md, html, jsonl, csv); - for stdin")
+    ingest.add_argument("paths", nargs="+",
+                        help="files or folders (txt, md, html, jsonl, csv); - for stdin; samples for the sample corpus")
     ingest.add_argument("--published", type=_date_arg, help="publication date for documents without one")
     ingest.add_argument("--workers", type=int, help="worker processes (default: up to 2)")
     ingest.set_defaults(func=cmd_ingest)
@@ -173,6 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = sub.add_parser("bench", help="throughput, gazetteer load time and peak memory")
     bench.add_argument("--articles", type=int, default=1000)
+    bench.add_argument("--store", action="store_true",
+                       help="ingest throughput and the dashboard's query times instead (try --articles 10000)")
+    bench.add_argument("--db", help="with --store: a database URL (a temporary SQLite file by default)")
     bench.set_defaults(func=cmd_bench)
     return parser
 

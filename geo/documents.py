@@ -19,10 +19,14 @@ import yaml
 from geo.dates import parse_date
 from geo.records import Document
 
-MAX_BYTES = 64 * 1024 * 1024
+# One article is at most this long (a book-length file is not an article); feeds of many articles
+# (JSON Lines, CSV) may be larger.
+MAX_ARTICLE_BYTES = 8 * 1024 * 1024
+MAX_FEED_BYTES = 1024 * 1024 * 1024
+FEED_SUFFIXES = {".jsonl", ".ndjson", ".csv"}
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".jsonl", ".ndjson", ".csv"}
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES
 _FRONT_MATTER_KEYS = ("title", "source", "url", "date")
 
 
@@ -35,11 +39,22 @@ def document_id(text: str, title: str = "", source: str = "", url: str = "") -> 
     return digest[:16]
 
 
+def _size_limit(name: str) -> int:
+    return MAX_FEED_BYTES if Path(name).suffix.lower() in FEED_SUFFIXES else MAX_ARTICLE_BYTES
+
+
+def _too_large(name: str, size: int, limit: int) -> DocumentError:
+    return DocumentError(f"{name}: {size / 2**20:.0f} MB is over the {limit // 2**20} MB limit "
+                         f"for {'a feed' if limit == MAX_FEED_BYTES else 'one article'}")
+
+
 def make_document(text: str, *, title: str = "", source: str = "", url: str = "",
                   published: dt.date | None = None, path: str = "") -> Document:
     text = text.replace("\r\n", "\n").replace("\x00", "")
     if not text.strip():
         raise DocumentError(f"{path or 'input'}: no text")
+    if len(text) > MAX_ARTICLE_BYTES:
+        raise _too_large(path or "input", len(text.encode("utf-8")), MAX_ARTICLE_BYTES)
     title, source, url = (str(v or "").strip() for v in (title, source, url))
     return Document(id=document_id(text, title, source, url), text=text, title=title, source=source,
                     url=url, published=published, path=path)
@@ -139,8 +154,8 @@ def read_records(text: str, suffix: str, origin: str, published: dt.date | None
 
 def read_bytes(data: bytes, name: str, published: dt.date | None = None) -> Iterator[Document | DocumentError]:
     """Documents in one file's content, by its name's suffix (plain text when unknown)."""
-    if len(data) > MAX_BYTES:
-        raise DocumentError(f"{name}: {len(data) / 2**20:.0f} MB is over the {MAX_BYTES // 2**20} MB limit")
+    if len(data) > _size_limit(name):
+        raise _too_large(name, len(data), _size_limit(name))
     text = decode(data, name)
     suffix = Path(name).suffix.lower()
     if suffix in (".jsonl", ".ndjson", ".csv"):
@@ -159,9 +174,8 @@ def read_path(path: Path, published: dt.date | None = None) -> Iterator[Document
         raise DocumentError(f"{path}: no such file")
     if path.is_dir():
         raise DocumentError(f"{path}: is a folder")
-    if path.stat().st_size > MAX_BYTES:
-        raise DocumentError(f"{path}: {path.stat().st_size / 2**20:.0f} MB is over the "
-                            f"{MAX_BYTES // 2**20} MB limit")
+    if path.stat().st_size > _size_limit(path.name):
+        raise _too_large(str(path), path.stat().st_size, _size_limit(path.name))
     yield from read_bytes(path.read_bytes(), str(path), published)
 
 

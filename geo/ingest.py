@@ -17,6 +17,8 @@ from geo.store import Store
 
 # Below this many new documents, starting workers (each loads the gazetteer) costs more than it saves.
 PARALLEL_THRESHOLD = 64
+# After this many new documents, refresh the database's statistics so the dashboard's queries stay fast.
+ANALYZE_AFTER = 500
 
 _parser = None
 
@@ -74,12 +76,15 @@ def ingest_documents(documents: Iterable[Document], store: Store, workers: int |
             summary.duplicates += 1
         if progress:
             progress(done, len(fresh))
+    if summary.new >= ANALYZE_AFTER:
+        store.optimize()
     return summary
 
 
 def ingest_paths(paths: list[str], store: Store, published: dt.date | None = None, workers: int | None = None,
-                 show_progress: bool = True) -> IngestSummary:
-    summary = IngestSummary()
+                 show_progress: bool = True, summary: IngestSummary | None = None) -> IngestSummary:
+    """Ingest files and folders. Pass a summary to keep the counts when interrupted (Ctrl-C)."""
+    summary = summary if summary is not None else IngestSummary()
     documents = list(iter_documents(paths, published, summary.failed))
     bar = None
     if show_progress and sys.stderr.isatty():
@@ -106,3 +111,18 @@ def reprocess(store: Store, workers: int | None = None) -> int:
     for document, rows in _parsed(documents, workers or min(2, os.cpu_count() or 1)):
         store.replace_events(document.id, rows)
     return len(documents)
+
+
+def sample_paths() -> list[str]:
+    """The sample corpus shipped with frontmap: short articles we wrote about dated events of the war."""
+    from importlib import resources
+
+    folder = resources.files("geo") / "data" / "samples"
+    return sorted(str(folder / name) for name in (p.name for p in folder.iterdir()) if name.endswith(".md"))
+
+
+def load_samples_if_empty(store: Store) -> IngestSummary | None:
+    """Fill an empty store with the sample corpus, so that a new user sees a populated map."""
+    if store.counts()["documents"]:
+        return None
+    return ingest_paths(sample_paths(), store, show_progress=False)

@@ -65,8 +65,10 @@ events = sa.Table(
     sa.Column("date", sa.Date),
     sa.Column("excerpt", sa.Text, nullable=False),
     sa.Column("confidence", sa.Float, nullable=False),
-    sa.Index("ix_events_date", "date"),
-    sa.Index("ix_events_place", "place_key"),
+    sa.Index("ix_events_date", "date", "event_type", "actor", "confidence"),  # covers the timeline
+    # Covers the per-place summary and the latest control change of each place (the map's queries).
+    sa.Index("ix_events_place_summary", "place_key", "event_type", "date", "actor", "status", "confidence"),
+    sa.Index("ix_events_type_date", "event_type", "date"),
     sa.Index("ix_events_doc", "doc_id"),
     sa.Index("ix_events_type", "event_type"),
 )
@@ -217,6 +219,11 @@ class Store:
         else:
             conn.execute(places.insert(), rows)
 
+    def optimize(self) -> None:
+        """Refresh the query planner's statistics after a large write."""
+        with self.engine.begin() as conn:
+            conn.execute(sa.text("ANALYZE"))
+
     # -- overrides ----------------------------------------------------------------------------
 
     def pin(self, *, name: str, lat: float, lon: float, place_as_written: str | None = None,
@@ -266,23 +273,19 @@ class Store:
                 yield Document(id=row["id"], text=row["text"], title=row["title"], source=row["source"],
                                url=row["url"], published=row["published"], path=row["path"])
 
-    def _events_query(self, f: EventFilter) -> sa.Select:
-        query = (sa.select(events.c.id, events.c.doc_id, events.c.place_key, events.c.surface, events.c.start,
-                           events.c.end, events.c.event_type, events.c.actor, events.c.opponent, events.c.status,
-                           events.c.claimed_by, events.c.settlements_count, events.c.actors, events.c.date,
-                           events.c.excerpt, events.c.confidence, places.c.name, places.c.lat, places.c.lon,
-                           places.c.country, places.c.admin1, places.c.feature, places.c.geonameid,
-                           places.c.precision, documents.c.title, documents.c.source, documents.c.url,
-                           documents.c.published)
-                 .select_from(events.join(documents, events.c.doc_id == documents.c.id)
-                              .outerjoin(places, events.c.place_key == places.c.key)))
-        if f.start:
+    _EVENT_COLUMNS = ("id", "doc_id", "place_key", "surface", "start", "end", "event_type", "actor", "opponent",
+                      "status", "claimed_by", "settlements_count", "actors", "date", "excerpt", "confidence")
+    _PLACE_COLUMNS = ("name", "lat", "lon", "country", "admin1", "feature", "geonameid", "precision")
+
+    @staticmethod
+    def _where(query: sa.Select, f: EventFilter, *, ignore_start_and_actors: bool = False) -> sa.Select:
+        if f.start and not ignore_start_and_actors:
             query = query.where(events.c.date >= f.start)
         if f.end:
             query = query.where(events.c.date <= f.end)
-        if f.actors:
+        if f.actors and not ignore_start_and_actors:
             query = query.where(sa.or_(events.c.actor.in_(f.actors), events.c.opponent.in_(f.actors)))
-        if f.event_types:
+        if f.event_types and not ignore_start_and_actors:
             query = query.where(events.c.event_type.in_(f.event_types))
         if f.sources:
             query = query.where(documents.c.source.in_(f.sources))
@@ -293,32 +296,69 @@ class Store:
             query = query.where(places.c.lat.between(south, north), places.c.lon.between(west, east))
         return query
 
-    def events(self, f: EventFilter = EventFilter()) -> pd.DataFrame:
-        with self.engine.connect() as conn:
-            return pd.read_sql(self._events_query(f).order_by(events.c.date.desc(), events.c.id), conn)
+    @staticmethod
+    def _joined(f: EventFilter | None = None) -> sa.FromClause:
+        """Events with the tables the filter needs (all of them without a filter)."""
+        joined = events
+        if f is None or f.sources:
+            joined = joined.join(documents, events.c.doc_id == documents.c.id)
+        if f is None or f.bbox:
+            joined = joined.outerjoin(places, events.c.place_key == places.c.key)
+        return joined
 
-    def excerpts(self, place_key: str) -> pd.DataFrame:
-        """Every excerpt that mentions a place, newest first."""
+    def _events_query(self, f: EventFilter) -> sa.Select:
+        columns = [events.c[c] for c in self._EVENT_COLUMNS] + [places.c[c] for c in self._PLACE_COLUMNS]
+        columns += [documents.c.title, documents.c.source, documents.c.url, documents.c.published]
+        return self._where(sa.select(*columns).select_from(self._joined()), f)
+
+    def events(self, f: EventFilter = EventFilter(), limit: int | None = None) -> pd.DataFrame:
+        """Events with their place and document, newest first (the first `limit` of them)."""
+        query = self._events_query(f).order_by(events.c.date.desc(), events.c.id.desc()).limit(limit)
         with self.engine.connect() as conn:
-            query = self._events_query(EventFilter()).where(events.c.place_key == place_key)
+            return pd.read_sql(query, conn)
+
+    def excerpts(self, place_key: str, f: EventFilter = EventFilter()) -> pd.DataFrame:
+        """Every excerpt that mentions a place, newest first."""
+        query = self._events_query(f).where(events.c.place_key == place_key)
+        with self.engine.connect() as conn:
             return pd.read_sql(query.order_by(events.c.date.desc(), events.c.id.desc()), conn)
 
     def place_summary(self, f: EventFilter = EventFilter()) -> pd.DataFrame:
-        """Per place: events, last event date and type, and the last reported controller as of f.end."""
-        frame = self.events(f)
-        frame = frame[frame["place_key"].notna()]
-        if frame.empty:
-            return pd.DataFrame(columns=["place_key", "name", "lat", "lon", "events", "last_date", "last_type",
-                                         "controller", "controller_status"])
-        frame = frame.sort_values(["date", "id"])
-        grouped = frame.groupby("place_key", sort=False)
-        summary = grouped.agg(name=("name", "last"), lat=("lat", "last"), lon=("lon", "last"),
-                              precision=("precision", "last"), events=("id", "count"),
-                              last_date=("date", "last"), last_type=("event_type", "last"))
-        control = frame[(frame["event_type"] == "control_change") & (frame["actor"] != "")]
-        last_control = control.groupby("place_key", sort=False).agg(controller=("actor", "last"),
-                                                                    controller_status=("status", "last"))
-        return summary.join(last_control).fillna({"controller": "", "controller_status": ""}).reset_index()
+        """Per place, in the filtered events: how many of each type, the last date, and the last reported
+        controller as of the period's end (from every control change up to then, whatever the start)."""
+        def count_of(kind: str):
+            return sa.func.sum(sa.case((events.c.event_type == kind, 1), else_=0)).label(kind)
+
+        per_place = self._where(
+            sa.select(events.c.place_key, sa.func.count().label("events"), sa.func.max(events.c.date).label("last_date"),
+                      *(count_of(kind) for kind in ("control_change", "frontline", "strike", "mention")))
+            .select_from(self._joined(f)).where(events.c.place_key.is_not(None)), f,
+        ).group_by(events.c.place_key).subquery()
+        latest = self._where(
+            sa.select(events.c.id).select_from(self._joined(f))
+            .where(events.c.place_key == places.c.key, events.c.event_type == "control_change", events.c.actor != ""),
+            f, ignore_start_and_actors=True,
+        ).order_by(events.c.date.desc(), events.c.id.desc()).limit(1).correlate(places).scalar_subquery()
+        control = events.alias("control")
+        query = (sa.select(places.c.key.label("place_key"), *(places.c[c] for c in self._PLACE_COLUMNS),
+                           per_place.c.events, per_place.c.last_date, per_place.c.control_change,
+                           per_place.c.frontline, per_place.c.strike, per_place.c.mention,
+                           control.c.actor.label("controller"), control.c.status.label("controller_status"),
+                           control.c.date.label("controlled_since"))
+                 .select_from(places.join(per_place, per_place.c.place_key == places.c.key)
+                              .outerjoin(control, control.c.id == latest))
+                 .order_by(per_place.c.events.desc()))
+        with self.engine.connect() as conn:
+            frame = pd.read_sql(query, conn)
+        return frame.fillna({"controller": "", "controller_status": ""})
+
+    def daily_counts(self, f: EventFilter = EventFilter()) -> pd.DataFrame:
+        """Events per day and type, for the timeline."""
+        query = self._where(sa.select(events.c.date, events.c.event_type, events.c.actor,
+                                      sa.func.count().label("events")).select_from(self._joined(f)), f)
+        query = query.group_by(events.c.date, events.c.event_type, events.c.actor).order_by(events.c.date)
+        with self.engine.connect() as conn:
+            return pd.read_sql(query, conn)
 
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as conn:

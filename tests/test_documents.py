@@ -76,12 +76,18 @@ def test_utf16_with_a_byte_order_mark_is_read():
     assert doc.text == "Бої за Покровськ"
 
 
-def test_a_file_over_the_size_limit_is_refused_without_reading_it(tmp_path):
+def test_a_50_mb_article_is_refused_without_reading_it(tmp_path):
     huge = tmp_path / "huge.txt"
     with open(huge, "wb") as fh:
-        fh.truncate(65 * 1024 * 1024)
-    with pytest.raises(DocumentError, match="over the 64 MB limit"):
+        fh.truncate(50 * 1024 * 1024)
+    with pytest.raises(DocumentError, match="50 MB is over the 8 MB limit for one article"):
         list(read_path(huge))
+
+
+def test_a_long_record_in_a_feed_is_refused_and_the_others_are_read():
+    feed = (json.dumps({"text": "Strikes on Odesa."}) + "\n" + json.dumps({"text": "x" * (9 * 2**20)}) + "\n").encode()
+    items = read_all(feed, "feed.jsonl")
+    assert items[0].text == "Strikes on Odesa." and "over the 8 MB limit" in str(items[1])
 
 
 def test_a_missing_file_is_named_in_the_error(tmp_path):

@@ -71,7 +71,7 @@ def test_place_summary_gives_the_last_reported_controller_as_of_a_date(store):
     assert summary.loc["Kupyansk", "controller"] == "Russia"
     later = store.place_summary().set_index("name")
     assert later.loc["Kupyansk", "controller"] == "Ukraine" and later.loc["Kupyansk", "events"] == 3
-    assert later.loc["Kupyansk", "last_type"] == "frontline"
+    assert later.loc["Kupyansk", ["control_change", "frontline"]].tolist() == [2, 1]
     key = store.events().loc[0, "place_key"]
     assert list(store.excerpts(key)["date"].astype(str)) == ["2024-01-05", "2022-09-10", "2022-02-27"]
 
@@ -145,3 +145,94 @@ def test_ingest_and_export_on_the_command_line(tmp_path, seed_article):
     assert header == ("event_date,event_type,sub_event_type,actor1,actor2,country,admin1,location,latitude,"
                       "longitude,geo_precision,source,notes")
     assert geo("reprocess").returncode == 0
+
+
+def _geo(db, *args, **kwargs):
+    return subprocess.Popen([sys.executable, "-m", "geo", *args, "--db", db], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, **kwargs)
+
+
+def _write_articles(folder, count, start=0):
+    folder.mkdir(exist_ok=True)
+    for i in range(start, start + count):
+        (folder / f"{i:05d}.txt").write_text(f"Report {i}: Russian forces advanced near Pokrovsk and Toretsk.",
+                                            encoding="utf-8")
+
+
+def test_two_ingest_processes_over_overlapping_folders_store_each_document_once(tmp_path):
+    db = str(tmp_path / "s.sqlite")
+    Store(db)
+    _write_articles(tmp_path / "a", 150)
+    _write_articles(tmp_path / "b", 150, start=75)
+    runs = [_geo(db, "ingest", str(tmp_path / folder)) for folder in ("a", "b")]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert all(run.returncode == 0 for run in runs), outputs
+    store = Store(db)
+    assert store.counts()["documents"] == 225
+    assert len(store.events()) == 225 * 2
+
+
+def test_the_dashboard_reads_while_an_ingest_writes(tmp_path):
+    db = str(tmp_path / "s.sqlite")
+    store = Store(db)
+    _write_articles(tmp_path / "in", 300)
+    run = _geo(db, "ingest", str(tmp_path / "in"))
+    reads = 0
+    while run.poll() is None:
+        frame = store.place_summary()  # never fails, never sees half a document
+        assert frame.empty or (frame["events"] % 1 == 0).all()
+        reads += 1
+    assert run.returncode == 0 and reads > 0
+    assert len(store.events()) == 600
+
+
+def test_an_interrupted_ingest_keeps_finished_documents_whole_and_goes_on_when_run_again(tmp_path):
+    import signal
+    import time
+
+    db = str(tmp_path / "s.sqlite")
+    store = Store(db)
+    _write_articles(tmp_path / "in", 2000)
+    run = _geo(db, "ingest", str(tmp_path / "in"), "--workers", "2")
+    deadline = time.monotonic() + 120
+    while store.counts()["documents"] < 50 and time.monotonic() < deadline and run.poll() is None:
+        time.sleep(0.05)
+    run.send_signal(signal.SIGINT)
+    _, err = run.communicate(timeout=120)
+    stored = store.counts()
+    if run.returncode == 130:
+        assert "interrupted" in err and "run again" in err
+        assert 0 < stored["documents"] < 2000
+    assert stored["events"] == 2 * stored["documents"]  # no half-written document
+    again = _geo(db, "ingest", str(tmp_path / "in"))
+    _, err = again.communicate(timeout=300)
+    assert again.returncode == 0 and f"new {2000 - stored['documents']}," in err
+    assert Store(db).counts()["documents"] == 2000
+
+
+@pytest.mark.slow
+def test_a_folder_of_10000_files_with_bad_ones_among_them(tmp_path):
+    db = str(tmp_path / "s.sqlite")
+    folder = tmp_path / "many"
+    _write_articles(folder, 10_000)
+    for i in range(0, 10_000, 1000):  # ten bad files among them
+        (folder / f"{i:05d}.txt").write_bytes(b"\x00\x01\x02" if i % 2000 else b"")
+    run = _geo(db, "ingest", str(folder))
+    _, err = run.communicate(timeout=900)
+    assert run.returncode == 1
+    assert "read 9990, new 9990, duplicates 0, failed 10" in err
+    assert err.count("binary file") == 5 and err.count("empty file") == 5
+    assert Store(db).counts()["documents"] == 9990
+
+
+def test_an_empty_store_is_filled_with_the_sample_corpus_once(tmp_path):
+    from geo.ingest import load_samples_if_empty, sample_paths
+
+    store = Store(str(tmp_path / "s.sqlite"))
+    assert len(sample_paths()) >= 30
+    summary = load_samples_if_empty(store)
+    assert summary.new == len(sample_paths()) and not summary.failed
+    assert load_samples_if_empty(store) is None
+    summary = store.place_summary().set_index("name")
+    assert summary.loc["Sudzha", "controller"] == "Russia"  # retaken in March 2025
+    assert summary.loc["Kherson", "controller"] == "Ukraine"  # liberated in November 2022
