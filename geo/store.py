@@ -330,7 +330,8 @@ class Store:
             return sa.func.sum(sa.case((events.c.event_type == kind, 1), else_=0)).label(kind)
 
         per_place = self._where(
-            sa.select(events.c.place_key, sa.func.count().label("events"), sa.func.max(events.c.date).label("last_date"),
+            sa.select(events.c.place_key, sa.func.count().label("events"),
+                      sa.func.max(events.c.date).label("last_date"),
                       *(count_of(kind) for kind in ("control_change", "frontline", "strike", "mention")))
             .select_from(self._joined(f)).where(events.c.place_key.is_not(None)), f,
         ).group_by(events.c.place_key).subquery()
