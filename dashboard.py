@@ -1,7 +1,79 @@
-"""frontmap's dashboard (placeholder until the dashboard issue lands): the sample article's places."""
+"""frontmap: the war map, built from the articles you gave it. Run: streamlit run dashboard.py"""
 
+import folium
+import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
 
-st.set_page_config(page_title="frontmap", layout="wide")
+import ui
+from geo import mapview, present
+from geo.geocoders import GazetteerGeocoder
+
+st.set_page_config(page_title="frontmap", page_icon="🗺️", layout="wide")
+
+store = ui.store()
+view = ui.sidebar_view(store)
+summary = store.place_summary(view.to_filter())
+
+counts = store.counts()
 st.title("frontmap")
-st.write("The map arrives with the dashboard issue; `python -m geo extract` works today.")
+st.caption(f"{counts['documents']:,} articles · {counts['events']:,} events stored · "
+           f"{len(summary):,} places in this view")
+
+center, zoom = mapview.DEFAULT_CENTER, mapview.DEFAULT_ZOOM
+if view.search:
+    matches = summary[summary["name"].str.casefold() == view.search.casefold()]
+    if len(matches):
+        center, zoom = (matches.iloc[0]["lat"], matches.iloc[0]["lon"]), 11
+    else:
+        found = GazetteerGeocoder(ui.geoparser().gazetteer).geocode(view.search)
+        if found is None:
+            st.sidebar.warning(f"No place called “{view.search}” is known.")
+        else:
+            center, zoom = (found.latitude, found.longitude), 10
+
+map_column, panel = st.columns([3, 2], gap="medium")
+with map_column:
+    layers = mapview.event_layers(summary)
+    result = st_folium(
+        mapview.base_map(online_tiles=view.online_tiles), key="map", height=640, use_container_width=True,
+        center=center, zoom=zoom, feature_group_to_add=layers, layer_control=folium.LayerControl(collapsed=False),
+        returned_objects=["last_object_clicked_tooltip"],
+    )
+
+clicked = (result or {}).get("last_object_clicked_tooltip")
+if clicked:
+    place = mapview.tooltip_index(summary).get(clicked.strip())
+    if place and place != st.session_state.get("place"):
+        st.session_state["place"] = place
+        st.query_params["place"] = place
+
+with panel:
+    place_key = st.session_state.get("place", "")
+    if not place_key:
+        st.subheader("Click a settlement")
+        st.write("Its excerpts, newest first, and who held it according to the reports appear here.")
+    else:
+        excerpts = store.excerpts(place_key, view.to_filter())
+        history = present.control_history(store.excerpts(place_key))
+        name = excerpts["name"].iloc[0] if len(excerpts) else place_key
+        st.subheader(name)
+        if len(history):
+            st.caption("Control, as reported")
+            last_day = pd.Timestamp(view.end or store.facets()["last"] or history["from"].max())
+            chart = history.assign(**{"until": history["until"].fillna(last_day)})
+            st.vega_lite_chart(chart, {
+                "mark": {"type": "bar", "height": 18},
+                "encoding": {
+                    "x": {"field": "from", "type": "temporal", "title": None},
+                    "x2": {"field": "until"},
+                    "color": {"field": "held by", "type": "nominal",
+                              "scale": {"domain": list(mapview.SIDE_COLOURS),
+                                        "range": list(mapview.SIDE_COLOURS.values())}},
+                    "tooltip": [{"field": "held by"}, {"field": "from", "type": "temporal"},
+                                {"field": "status"}, {"field": "claimed_by"}],
+                },
+                "height": 40,
+            }, use_container_width=True)
+        st.caption(f"{len(excerpts)} excerpts in this view")
+        st.html(present.excerpts_html(excerpts))

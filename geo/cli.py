@@ -114,6 +114,17 @@ def cmd_pin(args) -> int:
     return EXIT_OK
 
 
+def cmd_assets(args) -> int:
+    from geo.assets import AssetsError, install
+
+    try:
+        print(f"map assets installed in {install()}")
+    except (AssetsError, OSError) as exc:
+        print(f"frontmap: {exc}", file=sys.stderr)
+        return EXIT_SOME_FAILED
+    return EXIT_OK
+
+
 def cmd_evaluate(args) -> int:
     from geo.evaluation import main as evaluate
 
@@ -177,6 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
     pin.add_argument("--lat", type=float, required=True)
     pin.add_argument("--lon", type=float, required=True)
     pin.set_defaults(func=cmd_pin)
+
+    assets = sub.add_parser("assets", help="copy the map's JavaScript, CSS and base layer where the dashboard serves them")
+    assets.set_defaults(func=cmd_assets)
 
     evaluate = sub.add_parser("evaluate", help="precision, recall and geocoding error on the labelled set")
     evaluate.add_argument("--gold", help="a labelled set (JSON Lines); the built-in one by default")

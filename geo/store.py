@@ -361,6 +361,22 @@ class Store:
         with self.engine.connect() as conn:
             return pd.read_sql(query, conn)
 
+    def facets(self) -> dict:
+        """What the filters can offer: actors, sources, and the first and last event dates."""
+        with self.engine.connect() as conn:
+            actors = conn.execute(sa.select(events.c.actor).where(events.c.actor != "").distinct()).scalars()
+            sources = conn.execute(sa.select(documents.c.source).where(documents.c.source != "").distinct()).scalars()
+            first, last = conn.execute(sa.select(sa.func.min(events.c.date), sa.func.max(events.c.date))).one()
+            return {"actors": sorted(actors), "sources": sorted(sources), "first": first, "last": last}
+
+    def unresolved(self, limit: int = 500) -> pd.DataFrame:
+        """Mentions with no place, or resolved with little confidence: the ones to review and pin."""
+        query = (self._events_query(EventFilter())
+                 .where(sa.or_(events.c.place_key.is_(None), events.c.confidence < 0.5))
+                 .order_by(events.c.place_key.is_not(None), events.c.date.desc()).limit(limit))
+        with self.engine.connect() as conn:
+            return pd.read_sql(query, conn)
+
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as conn:
             return {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar()

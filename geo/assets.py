@@ -1,0 +1,106 @@
+"""The map's own JavaScript, CSS and base layer, served by the dashboard so that it needs no network.
+
+scripts/setup.sh installs the packages named in assets/package.json from the npm registry; this module
+copies the files the map uses into static/vendor (served by Streamlit at app/static/vendor) and turns
+world-atlas' Natural Earth country TopoJSON into GeoJSON for Leaflet.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE_MODULES = ROOT / "assets" / "node_modules"
+VENDOR = ROOT / "static" / "vendor"
+# Where the browser finds static/vendor when Streamlit serves it.
+VENDOR_URL = "app/static/vendor"
+COUNTRIES = "countries-50m.geojson"
+
+# package folder → where its files go under static/vendor
+_COPIES = {
+    "leaflet/dist": "leaflet",
+    "leaflet.markercluster/dist": "leaflet.markercluster",
+    "leaflet.awesome-markers/dist": "leaflet.awesome-markers",
+    "jquery/dist": "jquery",
+    "bootstrap/dist": "bootstrap",
+    "@fortawesome/fontawesome-free/css": "fontawesome/css",
+    "@fortawesome/fontawesome-free/webfonts": "fontawesome/webfonts",
+}
+
+JS = {
+    "leaflet": "leaflet/leaflet.js",
+    "jquery": "jquery/jquery.min.js",
+    "bootstrap": "bootstrap/js/bootstrap.bundle.min.js",
+    "awesome_markers": "leaflet.awesome-markers/leaflet.awesome-markers.js",
+    "markerclusterjs": "leaflet.markercluster/leaflet.markercluster.js",
+}
+CSS = {
+    "leaflet_css": "leaflet/leaflet.css",
+    "bootstrap_css": "bootstrap/css/bootstrap.min.css",
+    "awesome_markers_font_css": "fontawesome/css/all.min.css",
+    "awesome_markers_css": "leaflet.awesome-markers/leaflet.awesome-markers.css",
+    "markerclustercss": "leaflet.markercluster/MarkerCluster.css",
+    "markerclusterdefaultcss": "leaflet.markercluster/MarkerCluster.Default.css",
+}
+
+
+class AssetsError(Exception):
+    pass
+
+
+def topojson_to_geojson(topology: dict, name: str, digits: int = 3) -> dict:
+    """A TopoJSON object (quantized, delta-encoded arcs) as a GeoJSON FeatureCollection."""
+    transform = topology.get("transform")
+    arcs = []
+    for arc in topology["arcs"]:
+        x = y = 0
+        points = []
+        for dx, dy in arc:
+            if transform:
+                x, y = x + dx, y + dy
+                (sx, sy), (tx, ty) = transform["scale"], transform["translate"]
+                points.append([round(x * sx + tx, digits), round(y * sy + ty, digits)])
+            else:
+                points.append([round(dx, digits), round(dy, digits)])
+        arcs.append(points)
+
+    def ring(indices: list[int]) -> list:
+        coords = []
+        for index in indices:
+            arc = arcs[index] if index >= 0 else arcs[~index][::-1]
+            coords.extend(arc if not coords else arc[1:])
+        return coords
+
+    features = []
+    for geometry in topology["objects"][name]["geometries"]:
+        kind = geometry.get("type")
+        if kind == "Polygon":
+            shape = {"type": "Polygon", "coordinates": [ring(r) for r in geometry["arcs"]]}
+        elif kind == "MultiPolygon":
+            shape = {"type": "MultiPolygon", "coordinates": [[ring(r) for r in p] for p in geometry["arcs"]]}
+        else:
+            continue
+        features.append({"type": "Feature", "properties": {"name": geometry.get("properties", {}).get("name", "")},
+                         "geometry": shape})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def install(node_modules: Path = NODE_MODULES, vendor: Path = VENDOR) -> Path:
+    """Copy the map's assets into the folder Streamlit serves; returns that folder."""
+    if not node_modules.exists():
+        raise AssetsError(f"{node_modules} is missing: run `npm ci --prefix assets` (scripts/setup.sh does)")
+    for source, target in _COPIES.items():
+        shutil.copytree(node_modules / source, vendor / target, dirs_exist_ok=True)
+    topology = json.loads((node_modules / "world-atlas" / "countries-50m.json").read_text(encoding="utf-8"))
+    countries = topojson_to_geojson(topology, "countries")
+    (vendor / COUNTRIES).write_text(json.dumps(countries, separators=(",", ":")), encoding="utf-8")
+    missing = [path for path in (*JS.values(), *CSS.values()) if not (vendor / path).exists()]
+    if missing:
+        raise AssetsError(f"assets missing after install: {missing}")
+    return vendor
+
+
+def installed(vendor: Path = VENDOR) -> bool:
+    return all((vendor / path).exists() for path in (*JS.values(), *CSS.values(), COUNTRIES))

@@ -1,0 +1,83 @@
+"""The dashboard's view: filters and the selected place, to and from URL query parameters, so that a
+view can be shared as a link."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from geo.events import EVENT_TYPES
+from geo.store import EventFilter
+
+PRESETS = {"all": None, "7d": 7, "30d": 30}
+
+
+@dataclass(frozen=True)
+class ViewState:
+    start: dt.date | None = None
+    end: dt.date | None = None
+    actors: tuple[str, ...] = ()
+    event_types: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    min_confidence: float = 0.0
+    place: str = ""  # a place key: the selected place, whose excerpts are shown
+    search: str = ""  # a place name the map centres on
+    online_tiles: bool = False
+
+    def to_filter(self) -> EventFilter:
+        return EventFilter(start=self.start, end=self.end, actors=self.actors, event_types=self.event_types,
+                           sources=self.sources, min_confidence=self.min_confidence)
+
+    def to_params(self) -> dict[str, str | list[str]]:
+        params: dict[str, str | list[str]] = {}
+        if self.start:
+            params["start"] = self.start.isoformat()
+        if self.end:
+            params["end"] = self.end.isoformat()
+        for key, values in (("actor", self.actors), ("type", self.event_types), ("source", self.sources)):
+            if values:
+                params[key] = list(values)
+        if self.min_confidence:
+            params["min_conf"] = f"{self.min_confidence:g}"
+        if self.place:
+            params["place"] = self.place
+        if self.search:
+            params["q"] = self.search
+        if self.online_tiles:
+            params["tiles"] = "online"
+        return params
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str | list[str]]) -> ViewState:
+        """A view from query parameters; values that do not parse are ignored, not fatal."""
+        def one(key: str) -> str:
+            value = params.get(key, "")
+            return value[-1] if isinstance(value, list) and value else value if isinstance(value, str) else ""
+
+        def many(key: str) -> tuple[str, ...]:
+            value = params.get(key, ())
+            return tuple(value) if isinstance(value, list) else (value,) if value else ()
+
+        def date(key: str) -> dt.date | None:
+            try:
+                return dt.date.fromisoformat(one(key)) if one(key) else None
+            except ValueError:
+                return None
+
+        try:
+            confidence = min(1.0, max(0.0, float(one("min_conf") or 0)))
+        except ValueError:
+            confidence = 0.0
+        return cls(start=date("start"), end=date("end"), actors=many("actor"),
+                   event_types=tuple(t for t in many("type") if t in EVENT_TYPES), sources=many("source"),
+                   min_confidence=confidence, place=one("place"), search=one("q"),
+                   online_tiles=one("tiles") == "online")
+
+
+def preset_range(preset: str, newest: dt.date | None) -> tuple[dt.date | None, dt.date | None]:
+    """The date range of a preset, counted back from the newest report in the store."""
+    days = PRESETS.get(preset)
+    if days is None or newest is None:
+        return None, None
+    return newest - dt.timedelta(days=days - 1), newest

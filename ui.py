@@ -1,0 +1,89 @@
+"""Streamlit pieces shared by the dashboard's pages: the store, the geoparser and the sidebar filters.
+Widgets and layout only; everything else is in geo/."""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from geo.events import EVENT_TYPES
+from geo.ingest import load_samples_if_empty
+from geo.store import Store
+from geo.viewstate import ViewState, preset_range
+
+PRESET_LABELS = {"all": "All", "7d": "Last 7 days", "30d": "Last 30 days", "custom": "Custom"}
+
+
+@st.cache_resource(show_spinner="Opening the store…")
+def store() -> Store:
+    opened = Store()
+    if os.environ.get("FRONTMAP_SAMPLES", "1") != "0":
+        load_samples_if_empty(opened)  # a new user sees a populated map
+    return opened
+
+
+@st.cache_resource(show_spinner="Loading the gazetteer…")
+def geoparser():
+    from geo.pipeline import Geoparser
+
+    return Geoparser()
+
+
+def _init_from_url() -> None:
+    """Widgets start from the URL's view once per session; afterwards the widgets lead and the URL follows."""
+    if st.session_state.get("_view_loaded"):
+        return
+    view = ViewState.from_params(st.query_params.to_dict() | {
+        key: st.query_params.get_all(key) for key in ("actor", "type", "source")})
+    st.session_state["_view_loaded"] = True
+    st.session_state["preset"] = "custom" if (view.start or view.end) else "all"
+    st.session_state["range"] = (view.start, view.end) if view.start and view.end else ()
+    st.session_state["actors"] = list(view.actors)
+    st.session_state["types"] = list(view.event_types)
+    st.session_state["sources"] = list(view.sources)
+    st.session_state["min_conf"] = view.min_confidence
+    st.session_state["search"] = view.search
+    st.session_state["online"] = view.online_tiles
+    st.session_state["place"] = view.place
+
+
+def sidebar_view(opened: Store) -> ViewState:
+    """The sidebar's filters as a view; the URL is kept in step so the view can be shared."""
+    _init_from_url()
+    facets = opened.facets()
+    with st.sidebar:
+        st.header("Filters")
+        preset = st.radio("Period", list(PRESET_LABELS), format_func=PRESET_LABELS.get, key="preset",
+                          horizontal=True)
+        start, end = preset_range(preset, facets["last"])
+        if preset == "custom":
+            chosen = st.date_input("Date range", key="range", min_value=facets["first"], max_value=facets["last"])
+            if isinstance(chosen, tuple) and len(chosen) == 2:
+                start, end = chosen
+        elif facets["last"]:
+            st.caption(f"Reports up to {facets['last']:%d %b %Y}")
+        actors = st.multiselect("Actors", sorted(set(facets["actors"]) | set(st.session_state["actors"])),
+                                key="actors")
+        types = st.multiselect("Event types", list(EVENT_TYPES), key="types",
+                               format_func=lambda t: t.replace("_", " "))
+        sources = st.multiselect("Sources", sorted(set(facets["sources"]) | set(st.session_state["sources"])),
+                                 key="sources")
+        min_conf = st.slider("Minimum confidence", 0.0, 1.0, step=0.05, key="min_conf")
+        search = st.text_input("Find a place", key="search", placeholder="e.g. Sudzha")
+        online = st.checkbox("Online base maps (needs network)", key="online")
+    view = ViewState(start=start, end=end, actors=tuple(actors), event_types=tuple(types), sources=tuple(sources),
+                     min_confidence=min_conf, place=st.session_state.get("place", ""), search=search.strip(),
+                     online_tiles=online)
+    params = view.to_params()
+    if params != _current_params():
+        st.query_params.from_dict(params)
+    return view
+
+
+def _current_params() -> dict:
+    current = st.query_params.to_dict()
+    for key in ("actor", "type", "source"):
+        if key in current:
+            current[key] = st.query_params.get_all(key)
+    return current
