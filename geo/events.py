@@ -37,7 +37,8 @@ _FRONTLINE = _words(r"fight(?:s|ing)?|fought|assault(?:s|ed|ing)?|foothold|regro
                     r"advanc(?:e|es|ed|ing)|clash(?:es|ed)?|breach(?:es|ed)?|"
                     r"push(?:es|ed|ing)? (?:towards?|into|on)|retreat(?:s|ed|ing)?|offensive|"
                     r"counter-?offensive|battles?|storm(?:s|ed|ing)?|attack(?:s|ed|ing)?|repel(?:s|led)?|"
-                    r"encircl\w*|incursion|front ?line|reposition\w*|displace|enter(?:s|ed|ing)|under (?:heavy )?pressure")
+                    r"encircl\w*|incursion|front ?line|reposition\w*|displace|enter(?:s|ed|ing)|"
+                    r"under (?:heavy )?pressure")
 _MODAL = re.compile(r"\b(?:will|would|could|might|may|soon|close to|aim\w* to|plan\w* to|seek\w* to|"
                     r"tr(?:y|ies|ying) to|attempt\w* to|intend\w* to|threat\w* to|hope\w* to)\b[^.,;]{0,25}$",
                     re.IGNORECASE)
