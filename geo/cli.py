@@ -189,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     pin.add_argument("--lon", type=float, required=True)
     pin.set_defaults(func=cmd_pin)
 
-    assets = sub.add_parser("assets", help="put the map's JavaScript, CSS and base layer where the dashboard serves them")
+    assets = sub.add_parser("assets", help="put the map's JavaScript, CSS and base layer where the dashboard serves")
     assets.set_defaults(func=cmd_assets)
 
     evaluate = sub.add_parser("evaluate", help="precision, recall and geocoding error on the labelled set")
