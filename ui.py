@@ -3,21 +3,27 @@ Widgets and layout only; everything else is in geo/."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import streamlit as st
 
 from geo.events import EVENT_TYPES
 from geo.ingest import load_samples_if_empty
-from geo.store import Store
+from geo.store import Store, default_url
 from geo.viewstate import ViewState, preset_range
 
 PRESET_LABELS = {"all": "All", "7d": "Last 7 days", "30d": "Last 30 days", "custom": "Custom"}
 
 
-@st.cache_resource(show_spinner="Opening the store…")
 def store() -> Store:
-    opened = Store()
+    """The store FRONTMAP_DB names (or the default one), opened once per server."""
+    return _open_store(default_url())
+
+
+@st.cache_resource(show_spinner="Opening the store…")
+def _open_store(url: str) -> Store:
+    opened = Store(url)
     if os.environ.get("FRONTMAP_SAMPLES", "1") != "0":
         load_samples_if_empty(opened)  # a new user sees a populated map
     return opened
@@ -58,7 +64,8 @@ def sidebar_view(opened: Store) -> ViewState:
                           horizontal=True)
         start, end = preset_range(preset, facets["last"])
         if preset == "custom":
-            chosen = st.date_input("Date range", key="range", min_value=facets["first"], max_value=facets["last"])
+            # No bounds: a shared link may name dates outside what this store holds.
+            chosen = st.date_input("Date range", key="range", min_value=dt.date(1900, 1, 1))
             if isinstance(chosen, tuple) and len(chosen) == 2:
                 start, end = chosen
         elif facets["last"]:

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from geo.config import data_dir
 from geo.names import name_key
-from geo.records import Document
+from geo.records import PRECISION_BY_FEATURE, Document
 
 SCHEMA_VERSION = 1
 metadata = sa.MetaData()
@@ -113,6 +113,14 @@ def _place_key(row: dict) -> str | None:
     if row.get("geonameid"):
         return f"gn:{row['geonameid']}"
     return f"pt:{row['feature']}:{row['lat']:.4f},{row['lon']:.4f}"
+
+
+def _pinned_place(target) -> dict:
+    """A pin's target as a places row: a gazetteer entry keeps its precision, bare coordinates are "pinned"."""
+    row = {k: target[k] for k in ("name", "lat", "lon", "country", "admin1", "feature", "geonameid")}
+    row["precision"] = PRECISION_BY_FEATURE.get(row["feature"], "settlement") if row["feature"] else "pinned"
+    row["key"] = _place_key(row)
+    return row
 
 
 @dataclass(frozen=True)
@@ -229,24 +237,23 @@ class Store:
     def pin(self, *, name: str, lat: float, lon: float, place_as_written: str | None = None,
             doc_id: str | None = None, start: int | None = None, country: str = "", admin1: str = "",
             feature: str = "", geonameid: int | None = None) -> None:
-        """Pin a place name (everywhere) or one mention (doc_id + start) to a place or coordinates;
-        applies to stored events now and to later ingests."""
+        """Pin a place name (everywhere) or one mention (doc_id + start) to a gazetteer entry or to
+        coordinates; applies to stored events now and to later ingests."""
         if place_as_written is None and (doc_id is None or start is None):
             raise StoreError("pin a place name, or a mention by document id and start offset")
+        target = {"name": name, "lat": lat, "lon": lon, "country": country, "admin1": admin1, "feature": feature,
+                  "geonameid": geonameid}
         with self.engine.begin() as conn:
             conn.execute(overrides.insert().values(
                 name_key=name_key(place_as_written) if place_as_written else None, doc_id=doc_id, start=start,
-                name=name, lat=lat, lon=lon, country=country, admin1=admin1, feature=feature,
-                geonameid=geonameid, created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None)))
-            pin = {"name": name, "lat": lat, "lon": lon, "country": country, "admin1": admin1,
-                   "feature": feature, "geonameid": geonameid, "precision": "settlement" if not feature else ""}
-            key = _place_key(pin)
-            pin["precision"] = pin["precision"] or "pinned"
-            self._insert_places(conn, [{"key": key, **{k: pin[k] for k in (
-                "name", "lat", "lon", "country", "admin1", "feature", "geonameid", "precision")}}])
-            query = events.update().values(place_key=key)
+                created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None), **target))
+            place = _pinned_place(target)
+            self._insert_places(conn, [place])
+            query = events.update().values(place_key=place["key"])
             if place_as_written:
-                candidates = conn.execute(sa.select(events.c.id, events.c.surface)).all()
+                # Narrow in SQL, then compare as the recogniser does (case, apostrophes, Unicode form).
+                candidates = conn.execute(sa.select(events.c.id, events.c.surface).where(
+                    sa.func.lower(events.c.surface) == place_as_written.lower())).all()
                 ids = [i for i, surface in candidates if name_key(surface) == name_key(place_as_written)]
                 if ids:
                     conn.execute(query.where(events.c.id.in_(ids)))
@@ -256,9 +263,7 @@ class Store:
     def _pins(self, conn: sa.Connection, doc_id: str) -> dict:
         pins = {}
         for row in conn.execute(sa.select(overrides).order_by(overrides.c.id)).mappings():
-            value = {"name": row["name"], "lat": row["lat"], "lon": row["lon"], "country": row["country"],
-                     "admin1": row["admin1"], "feature": row["feature"], "geonameid": row["geonameid"],
-                     "precision": "pinned"}
+            value = _pinned_place(row)
             if row["name_key"]:
                 pins[row["name_key"]] = value
             elif row["doc_id"] == doc_id:

@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 source scripts/postgres.sh
+source scripts/chromium.sh
 exec .venv/bin/python -m pytest -q "$@"

@@ -1,0 +1,147 @@
+"""The dashboard's widget logic, with Streamlit's AppTest. AppTest cannot click inside st_folium, so the map
+component is replaced by a stand-in that records the layers it was given and reports a chosen click."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import streamlit_folium
+from streamlit.testing.v1 import AppTest
+
+from geo.documents import make_document
+from geo.ingest import ingest_documents, load_samples_if_empty
+from geo.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class FakeMap:
+    def __init__(self):
+        self.click = None
+        self.features = []
+
+    def __call__(self, fig, key=None, feature_group_to_add=None, **kwargs):
+        self.features = [feature["properties"]["tooltip"] for group in feature_group_to_add or []
+                         for layer in _geojson_layers(group) for feature in layer.data["features"]]
+        return {"last_object_clicked_tooltip": self.click}
+
+    def places(self):
+        return {tooltip.split(" — ")[0].split(",")[0] for tooltip in self.features}
+
+
+def _geojson_layers(element):
+    for child in element._children.values():
+        if hasattr(child, "data") and isinstance(child.data, dict):
+            yield child
+        yield from _geojson_layers(child)
+
+
+@pytest.fixture
+def store_path(tmp_path, monkeypatch):
+    path = tmp_path / "dash.sqlite"
+    store = Store(str(path))
+    load_samples_if_empty(store)
+    monkeypatch.setenv("FRONTMAP_DB", str(path))
+    return path
+
+
+@pytest.fixture
+def fake_map(monkeypatch):
+    fake = FakeMap()
+    monkeypatch.setattr(streamlit_folium, "st_folium", fake)
+    return fake
+
+
+def app(**params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def test_the_map_shows_the_sample_corpus_places(store_path, fake_map):
+    at = app()
+    assert not at.exception
+    assert {"Sudzha", "Kherson", "Avdiivka"} <= fake_map.places() or {"Sudzha", "Kherson"} <= fake_map.places()
+    assert "places in this view" in at.caption[0].value
+
+
+def test_sidebar_filters_change_the_places_shown(store_path, fake_map):
+    at = app()
+    everything = set(fake_map.features)
+    at.sidebar.multiselect(key="types").select("strike").run()
+    strikes = set(fake_map.features)
+    assert strikes and len(strikes) < len(everything)
+    assert all("strike" in tooltip for tooltip in strikes)
+    at.sidebar.radio(key="preset").set_value("30d").run()
+    assert 0 < len(fake_map.features) < len(strikes) or fake_map.features == []
+    assert at.query_params["type"] in ("strike", ["strike"]) and "start" in at.query_params
+
+
+def test_url_parameters_restore_a_view(store_path, fake_map):
+    at = app(type="control_change", actor="Ukraine", start="2022-01-01", end="2022-12-31")
+    assert at.sidebar.multiselect(key="types").value == ["control_change"]
+    assert at.sidebar.multiselect(key="actors").value == ["Ukraine"]
+    assert at.sidebar.radio(key="preset").value == "custom"
+    assert "Kherson" in fake_map.places() and "Sudzha" not in fake_map.places()
+
+
+def test_clicking_a_settlement_lists_its_excerpts_newest_first(store_path, fake_map):
+    at = app()
+    fake_map.click = next(t for t in fake_map.features if t.startswith("Sudzha"))
+    at.run()
+    assert at.subheader[0].value == "Sudzha"
+    panel = at.get("html")[0].proto.body
+    assert panel.count('class="fm-excerpt"') >= 3 and "<mark>Sudzha</mark>" in panel
+    assert panel.index("2025-03-13") < panel.index("2024-08-15")
+    assert at.query_params["place"]
+
+
+def test_article_text_is_shown_as_text_never_as_markup(store_path, fake_map):
+    hostile = make_document('Russian troops shelled Sudzha. <script>alert("x")</script><img src=x onerror=alert(1)>',
+                            title="<b onmouseover=alert(2)>Title</b>", published=dt.date(2025, 3, 14))
+    ingest_documents([hostile], Store(str(store_path)), workers=1)
+    at = app()
+    fake_map.click = next(t for t in fake_map.features if t.startswith("Sudzha"))
+    at.run()
+    panel = at.get("html")[0].proto.body
+    assert "&lt;script&gt;" in panel and "<script" not in panel and "<img" not in panel and "<b " not in panel
+
+
+def page(name: str) -> AppTest:
+    return AppTest.from_file(str(ROOT / "pages" / name), default_timeout=120).run()
+
+
+def test_the_events_and_timeline_pages_show_the_filtered_events(store_path):
+    events = page("1_Events.py")
+    assert not events.exception and len(events.dataframe[0].value) >= 80
+    assert [b.label for b in events.get("download_button")] == ["Download CSV (ACLED-like columns)",
+                                                                "Download GeoJSON"]
+    timeline = page("4_Timeline.py")
+    assert not timeline.exception and timeline.subheader[0].value == "By event type"
+
+
+def test_the_ingest_page_takes_a_pasted_article(store_path):
+    at = page("2_Ingest.py")
+    at.text_area[0].input("Russian forces captured Huliaipole on Monday, the Russian Defence Ministry said.")
+    at.date_input[0].set_value(dt.date(2025, 11, 24))
+    at.button[0].click().run()
+    assert not at.exception
+    assert "new 1" in at.success[0].value
+    found = at.dataframe[0].value
+    assert list(found["surface"]) == ["Huliaipole"] and list(found["event_type"]) == ["control_change"]
+    assert str(found["date"].iloc[0]) == "2025-11-24"
+
+
+def test_the_places_page_pins_an_unknown_name_to_coordinates(store_path):
+    at = page("3_Places.py")
+    assert "Robotyne" in set(at.dataframe[0].value["surface"])
+    at.selectbox[0].set_value("Robotyne").run()
+    at.radio[0].set_value("Coordinates…").run()
+    at.number_input[0].set_value(47.446)
+    at.number_input[1].set_value(35.838)
+    at.button[0].click().run()
+    assert not at.exception
+    robotyne = Store(str(store_path)).events()
+    robotyne = robotyne[robotyne["surface"] == "Robotyne"]
+    assert list(robotyne["lat"]) == [47.446] and list(robotyne["precision"]) == ["pinned"]
