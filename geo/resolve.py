@@ -68,23 +68,22 @@ class PlaceResolver:
         options = [self.candidates(m, s) for m, s in zip(mentions, scales, strict=True)]
         named_countries = {opts[0].country for opts in options if len(opts) == 1 and opts[0].feature == "PCLI"}
         home_countries = {opts[0].country for opts in options if len(opts) == 1}
-        anchors = [opts[0] for opts in options if len(opts) == 1 and opts[0].feature not in ("PCLI", "CONT")]
+        keys = [(name_key(m.lookup), s) for m, s in zip(mentions, scales, strict=True)]
+        # Context places, by the name that brought them: a name is never its own context.
+        anchors = {key: opts[0] for key, opts in zip(keys, options, strict=True)
+                   if len(opts) == 1 and opts[0].feature not in ("PCLI", "CONT")}
         chosen: dict[tuple[str, str], tuple[Place | None, float, int]] = {}
         for _ in range(2):  # the second pass uses the first pass's choices as context
             chosen = {}
-            for mention, scale, opts in zip(mentions, scales, options, strict=True):
-                key = (name_key(mention.lookup), scale)
+            for key, opts in zip(keys, options, strict=True):
                 if key not in chosen:
                     home = self.home_countries.get(key[0])
                     named = named_countries | {home} if home else named_countries
-                    chosen[key] = self._choose(opts, named, home_countries, anchors)
-            anchors = [p for p, conf, _ in chosen.values()
-                       if p is not None and conf >= 0.6 and p.feature not in ("PCLI", "CONT", "ADM1")]
-        resolved = []
-        for mention, scale in zip(mentions, scales, strict=True):
-            place, confidence, count = chosen[(name_key(mention.lookup), scale)]
-            resolved.append(ResolvedMention(mention, place, confidence, count))
-        return resolved
+                    context = [place for other, place in anchors.items() if other != key]
+                    chosen[key] = self._choose(opts, named, home_countries, context)
+            anchors = {key: p for key, (p, conf, _) in chosen.items()
+                       if p is not None and conf >= 0.6 and p.feature not in ("PCLI", "CONT", "ADM1")}
+        return [ResolvedMention(mention, *chosen[key]) for mention, key in zip(mentions, keys, strict=True)]
 
     def rank(self, places: list[Place]) -> list[Place]:
         """Places best first without document context: feature class, population, theatre."""
@@ -111,7 +110,7 @@ class PlaceResolver:
             score += 1.0
         if place.country in self.focus_countries:
             score += 1.0
-        others = [a for a in anchors if a.geonameid != place.geonameid or a.feature != place.feature]
+        others = [a for a in anchors if a.geonameid != place.geonameid or a.feature != place.feature]  # not evidence for itself
         if others:
             nearest = min(haversine_km(place, a) for a in others)
             score += 3.0 * math.exp(-nearest / 150.0)

@@ -39,3 +39,9 @@ def test_a_bare_name_fought_over_is_the_region_when_the_document_names_that_regi
 def test_unknown_names_stay_unresolved(gazetteer, lexicon):
     found = resolve(gazetteer, lexicon, "Troops entered the village of Zzyzxivka.")
     assert found["Zzyzxivka"].place is None and found["Zzyzxivka"].confidence == 0
+
+
+def test_a_lone_name_is_not_its_own_context(gazetteer, lexicon):
+    """Huliaipole alone: the town of 13,000 in Zaporizhzhia oblast, not its namesake hamlet."""
+    place = resolve(gazetteer, lexicon, "Russian forces captured Huliaipole.")["Huliaipole"].place
+    assert (place.admin1, place.geonameid) == ("Zaporizhia", 707898)
