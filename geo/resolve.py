@@ -110,7 +110,7 @@ class PlaceResolver:
             score += 1.0
         if place.country in self.focus_countries:
             score += 1.0
-        others = [a for a in anchors if a.geonameid != place.geonameid or a.feature != place.feature]  # not evidence for itself
+        others = [a for a in anchors if a.geonameid != place.geonameid or a.feature != place.feature]
         if others:
             nearest = min(haversine_km(place, a) for a in others)
             score += 3.0 * math.exp(-nearest / 150.0)
