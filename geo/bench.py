@@ -28,17 +28,30 @@ _MONTHS = ("January", "March", "May", "August", "October")
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
 
 
-def generate_corpus(n: int, seed: int = 7) -> list[Document]:
+FRONT_TOWNS = ("Pokrovsk", "Toretsk", "Chasiv Yar", "Kupiansk", "Vovchansk", "Sudzha", "Avdiivka", "Bakhmut",
+               "Kurakhove", "Vuhledar", "Myrnohrad", "Kramatorsk", "Sloviansk", "Kostiantynivka", "Siversk", "Lyman",
+               "Izium", "Kherson", "Zaporizhzhia", "Sumy", "Kharkiv", "Belgorod", "Kursk", "Selydove")
+
+
+def spread_towns(limit: int = 3000) -> list[str]:
+    """Names of Ukrainian settlements that only one gazetteer entry bears: events spread over many places."""
+    from geo.gazetteer import default_gazetteer
+
+    gazetteer = default_gazetteer()
+    names = []
+    for place in gazetteer.lookup_country("UA"):
+        if len(gazetteer.ids(place.name)) == 1 and place.name.isalpha():
+            names.append(place.name)
+    return sorted(names)[:limit]
+
+
+def generate_corpus(n: int, seed: int = 7, towns: list[str] | None = None) -> list[Document]:
     """n articles of 6–12 sentences about places drawn from the gazetteer's Ukrainian and Russian towns."""
     from geo.gazetteer import default_gazetteer
 
     gazetteer = default_gazetteer()
     rng = random.Random(seed)
-    towns = [name for name in ("Pokrovsk", "Toretsk", "Chasiv Yar", "Kupiansk", "Vovchansk", "Sudzha",
-                               "Avdiivka", "Bakhmut", "Kurakhove", "Vuhledar", "Myrnohrad", "Kramatorsk",
-                               "Sloviansk", "Kostiantynivka", "Siversk", "Lyman", "Izium", "Kherson",
-                               "Zaporizhzhia", "Sumy", "Kharkiv", "Belgorod", "Kursk", "Selydove")
-             if gazetteer.lookup(name)]
+    towns = towns or [name for name in FRONT_TOWNS if gazetteer.lookup(name)]
     regions = ("Kursk", "Donetsk", "Kharkiv", "Sumy", "Zaporizhzhia", "Belgorod")
     published = dt.date(2025, 3, 12)
     corpus = []
@@ -117,4 +130,38 @@ def store_main(articles: int = 10_000, db: str | None = None) -> int:
             store.events(EventFilter(start=end))  # warm the connection pool
             ms, frame = _timed(query)
             print(f"query {name}: {ms:.0f} ms ({len(frame):,} rows)")
+    return 0
+
+
+def map_main(event_counts: tuple[int, ...] = (1_000, 10_000)) -> int:
+    """Server-side map build time, the map's HTML size, and the time of a filter change."""
+    import tempfile
+
+    from geo import mapview
+    from geo.ingest import ingest_documents
+    from geo.store import EventFilter, Store
+
+    towns = spread_towns()
+    for target in event_counts:
+        with tempfile.TemporaryDirectory() as folder:
+            store = Store(f"{folder}/map.sqlite")
+            corpus = generate_corpus(max(1, target // 12), seed=target, towns=towns)
+            ingest_documents(corpus, store, workers=2)
+            events = store.counts()["events"]
+            ms, summary = _timed(lambda: store.place_summary())
+            started = time.perf_counter()
+            fmap = mapview.base_map()
+            layers = mapview.event_layers(summary)
+            size = mapview.map_html_size(fmap, layers)
+            build = (time.perf_counter() - started) * 1000 + ms
+            newest = summary["last_date"].max()
+            narrower = EventFilter(start=newest - dt.timedelta(days=30), end=newest, event_types=("control_change",
+                                                                                                    "frontline"))
+            started = time.perf_counter()
+            changed = store.place_summary(narrower)
+            # What a filter change costs: a new summary and its layers, rendered (st_folium swaps only these).
+            changed_size = mapview.map_html_size(mapview.base_map(), mapview.event_layers(changed))
+            change = (time.perf_counter() - started) * 1000
+            print(f"{events:,} events over {len(summary):,} places: build {build:.0f} ms, map HTML {size / 1e6:.2f} MB; "
+                  f"filter change {change:.0f} ms ({len(changed):,} places, {changed_size / 1e6:.2f} MB)")
     return 0

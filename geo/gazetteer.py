@@ -389,6 +389,12 @@ class Gazetteer:
     def lookup(self, name: str) -> list[Place]:
         return [self.place(i) for i in self.ids(name)]
 
+    def lookup_country(self, code: str, feature: str = "PPL") -> list[Place]:
+        """Every place of one feature code in a country."""
+        c = self._c
+        return [self.place(i) for i, (cc, f) in enumerate(zip(c["country"], c["feature"], strict=True))
+                if cc == code and f == feature]
+
     def region_of(self, place: Place) -> Place | None:
         i = self._admin1.get(f"{place.country}.{place.admin1_code}")
         return self.place(i) if i is not None else None

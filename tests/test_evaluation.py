@@ -23,3 +23,12 @@ def test_evaluate_and_bench_print_their_numbers():
                          check=True).stdout
     for measure in ("articles/s", "MB/s", "gazetteer cold load", "peak memory"):
         assert measure in out
+
+
+def test_the_store_and_map_benchmarks_print_their_numbers():
+    out = subprocess.run([sys.executable, "-m", "geo", "bench", "--store", "--articles", "40"], capture_output=True,
+                         text=True, check=True).stdout
+    assert "articles/s" in out and "query per-place summary" in out
+    out = subprocess.run([sys.executable, "-m", "geo", "bench", "--map"], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.count("filter change") == 2 and "map HTML" in out
