@@ -148,7 +148,7 @@ def map_main(event_counts: tuple[int, ...] = (1_000, 10_000)) -> int:
             corpus = generate_corpus(max(1, target // 12), seed=target, towns=towns)
             ingest_documents(corpus, store, workers=2)
             events = store.counts()["events"]
-            ms, summary = _timed(lambda: store.place_summary())
+            ms, summary = _timed(store.place_summary)
             started = time.perf_counter()
             fmap = mapview.base_map()
             layers = mapview.event_layers(summary)
@@ -162,6 +162,6 @@ def map_main(event_counts: tuple[int, ...] = (1_000, 10_000)) -> int:
             # What a filter change costs: a new summary and its layers, rendered (st_folium swaps only these).
             changed_size = mapview.map_html_size(mapview.base_map(), mapview.event_layers(changed))
             change = (time.perf_counter() - started) * 1000
-            print(f"{events:,} events over {len(summary):,} places: build {build:.0f} ms, map HTML {size / 1e6:.2f} MB; "
-                  f"filter change {change:.0f} ms ({len(changed):,} places, {changed_size / 1e6:.2f} MB)")
+            print(f"{events:,} events over {len(summary):,} places: build {build:.0f} ms, "
+                  f"map HTML {size / 1e6:.2f} MB; filter change {change:.0f} ms ({len(changed):,} places, {changed_size / 1e6:.2f} MB)")
     return 0
