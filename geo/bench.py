@@ -163,5 +163,6 @@ def map_main(event_counts: tuple[int, ...] = (1_000, 10_000)) -> int:
             changed_size = mapview.map_html_size(mapview.base_map(), mapview.event_layers(changed))
             change = (time.perf_counter() - started) * 1000
             print(f"{events:,} events over {len(summary):,} places: build {build:.0f} ms, "
-                  f"map HTML {size / 1e6:.2f} MB; filter change {change:.0f} ms ({len(changed):,} places, {changed_size / 1e6:.2f} MB)")
+                  f"map HTML {size / 1e6:.2f} MB; filter change {change:.0f} ms "
+                  f"({len(changed):,} places, {changed_size / 1e6:.2f} MB)")
     return 0
