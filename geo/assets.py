@@ -2,7 +2,9 @@
 
 scripts/setup.sh installs the packages named in assets/package.json from the npm registry; this module
 copies the files the map uses into static/vendor (served by Streamlit at app/static/vendor) and turns
-world-atlas' Natural Earth country TopoJSON into GeoJSON for Leaflet.
+world-atlas' Natural Earth country TopoJSON into GeoJSON for Leaflet. First-level regions (oblasts) have
+no outline data in the registries' packages: their approximate outlines are derived from the gazetteer, each
+region the union of its places' Voronoi cells, clipped to the country.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ VENDOR = ROOT / "static" / "vendor"
 # Where the browser finds static/vendor when Streamlit serves it.
 VENDOR_URL = "app/static/vendor"
 COUNTRIES = "countries-50m.geojson"
+REGIONS = "regions-approximate.geojson"
+# The countries of the theatre, whose first-level regions are outlined (Natural Earth names).
+REGION_COUNTRIES = {"UA": "Ukraine", "RU": "Russia", "BY": "Belarus", "MD": "Moldova"}
 
 # package folder → where its files go under static/vendor
 _COPIES = {
@@ -96,11 +101,47 @@ def install(node_modules: Path = NODE_MODULES, vendor: Path = VENDOR) -> Path:
     topology = json.loads((node_modules / "world-atlas" / "countries-50m.json").read_text(encoding="utf-8"))
     countries = topojson_to_geojson(topology, "countries")
     (vendor / COUNTRIES).write_text(json.dumps(countries, separators=(",", ":")), encoding="utf-8")
+    regions = region_outlines(countries)
+    (vendor / REGIONS).write_text(json.dumps(regions, separators=(",", ":")), encoding="utf-8")
     missing = [path for path in (*JS.values(), *CSS.values()) if not (vendor / path).exists()]
     if missing:
         raise AssetsError(f"assets missing after install: {missing}")
     return vendor
 
 
+def region_outlines(countries: dict, simplify_degrees: float = 0.01) -> dict:
+    """Approximate first-level region outlines for the theatre's countries, from the gazetteer's places."""
+    import shapely
+    from shapely.geometry import mapping, shape
+
+    from geo.gazetteer import default_gazetteer
+
+    gazetteer = default_gazetteer()
+    borders = {f["properties"]["name"]: f["geometry"] for f in countries["features"]}
+    features = []
+    for code, country_name in REGION_COUNTRIES.items():
+        if country_name not in borders:
+            continue
+        border = shapely.make_valid(shape(borders[country_name]))
+        places, seen = [], set()
+        for place in gazetteer.lookup_country(code):
+            point = (round(place.longitude, 4), round(place.latitude, 4))
+            if place.admin1_code and point not in seen:  # Voronoi needs distinct points
+                seen.add(point)
+                places.append(place)
+        cells = shapely.get_parts(shapely.voronoi_polygons(
+            shapely.multipoints([(p.longitude, p.latitude) for p in places]),
+            extend_to=border.envelope.buffer(1), ordered=True))
+        by_region: dict[str, list] = {}
+        for place, cell in zip(places, cells, strict=True):
+            by_region.setdefault(place.admin1_code, []).append(cell)
+        for admin1_code, region_cells in by_region.items():
+            outline = shapely.union_all(region_cells).intersection(border).simplify(simplify_degrees)
+            region = gazetteer.region_of(next(p for p in places if p.admin1_code == admin1_code))
+            features.append({"type": "Feature", "geometry": mapping(outline),
+                             "properties": {"name": region.name if region else admin1_code, "country": code}})
+    return {"type": "FeatureCollection", "features": features}
+
+
 def installed(vendor: Path = VENDOR) -> bool:
-    return all((vendor / path).exists() for path in (*JS.values(), *CSS.values(), COUNTRIES))
+    return all((vendor / path).exists() for path in (*JS.values(), *CSS.values(), COUNTRIES, REGIONS))

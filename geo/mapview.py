@@ -54,12 +54,12 @@ def side_colour(side: str) -> str:
 
 def base_map(center: tuple[float, float] = DEFAULT_CENTER, zoom: int = DEFAULT_ZOOM, online_tiles: bool = False,
              base_url: str = "/" + assets.VENDOR_URL) -> folium.Map:
-    """A map whose base layer (country outlines) comes from the dashboard itself; online tile layers are
+    """A map whose base layer (country and region outlines) comes from the dashboard itself; online tile layers are
     added, as choices, only when asked for."""
     use_offline_assets(base_url)
     # SVG markers (not canvas): each is an element a browser test, or a screen reader, can find and click.
     fmap = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True, maxZoom=18, minZoom=3)
-    CountryOutlines(f"{base_url}/{assets.COUNTRIES}").add_to(fmap)
+    OfflineBaseLayer(f"{base_url}/{assets.COUNTRIES}", f"{base_url}/{assets.REGIONS}").add_to(fmap)
     fmap.get_root().header.add_child(folium.Element(
         "<style>.leaflet-container { background: #cfe3ef; }</style>"))
     if online_tiles:
@@ -161,27 +161,33 @@ def tooltip_index(summary: pd.DataFrame) -> dict[str, str]:
     return {tooltip_text(row): row["place_key"] for row in summary.to_dict("records")}
 
 
-class CountryOutlines(MacroElement):
-    """The offline base layer: country outlines fetched by the browser from the dashboard's own static
-    files (not embedded in the page, which stays small), drawn below the markers."""
+class OfflineBaseLayer(MacroElement):
+    """The offline base layer: country outlines and approximate first-level region outlines, fetched by the
+    browser from the dashboard's own static files (not embedded: the page stays small), below the markers."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        fetch({{ this.url|tojson }}).then(function (response) { return response.json(); })
-          .then(function (countries) {
-            var pane = {{ this._parent.get_name() }}.createPane("countries");
-            pane.style.zIndex = 250;
-            L.geoJSON(countries, {pane: "countries", interactive: false,
-                                  style: {color: "#8a8a8a", weight: 1, fillColor: "#f4f1ea", fillOpacity: 1}})
-              .addTo({{ this._parent.get_name() }});
-          });
+        (function (map) {
+          var pane = map.createPane("base");
+          pane.style.zIndex = 250;
+          function draw(url, style) {
+            return fetch(url).then(function (response) { return response.json(); }).then(function (data) {
+              L.geoJSON(data, {pane: "base", interactive: false, style: style}).addTo(map);
+            });
+          }
+          draw({{ this.countries|tojson }}, {color: "#8a8a8a", weight: 1, fillColor: "#f4f1ea", fillOpacity: 1})
+            .then(function () {
+              draw({{ this.regions|tojson }}, {color: "#b0a89a", weight: 0.8, dashArray: "3 3", fill: false});
+            });
+        })({{ this._parent.get_name() }});
         {% endmacro %}
     """)
 
-    def __init__(self, url: str):
+    def __init__(self, countries: str, regions: str):
         super().__init__()
-        self._name = "CountryOutlines"
-        self.url = url
+        self._name = "OfflineBaseLayer"
+        self.countries = countries
+        self.regions = regions
 
 
 class Legend(MacroElement):

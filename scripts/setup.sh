@@ -10,6 +10,6 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[${EXTRAS}]"
+.venv/bin/python -c "from geo.gazetteer import Gazetteer; g = Gazetteer.load(); print(f'gazetteer: {len(g):,} places')"
 npm ci --prefix assets --no-audit --no-fund --loglevel=error >/dev/null
 .venv/bin/python -m geo assets
-.venv/bin/python -c "from geo.gazetteer import Gazetteer; g = Gazetteer.load(); print(f'gazetteer: {len(g):,} places')"

@@ -236,3 +236,15 @@ def test_an_empty_store_is_filled_with_the_sample_corpus_once(tmp_path):
     summary = store.place_summary().set_index("name")
     assert summary.loc["Sudzha", "controller"] == "Russia"  # retaken in March 2025
     assert summary.loc["Kherson", "controller"] == "Ukraine"  # liberated in November 2022
+
+
+def test_reprocessing_rewrites_events_and_keeps_pins(store, monkeypatch):
+    from geo.ingest import reprocess
+
+    ingest_documents([doc("Troops entered the village of Zzyzxivka near Sudzha.")], store, workers=1)
+    store.pin(place_as_written="Zzyzxivka", name="Zzyzxivka", lat=51.25, lon=35.18)
+    before = store.events().sort_values("start")
+    assert reprocess(store, workers=1) == 1
+    after = store.events().sort_values("start")
+    assert list(after["surface"]) == list(before["surface"]) == ["Zzyzxivka", "Sudzha"]
+    assert after.iloc[0]["lat"] == 51.25 and after.iloc[0]["precision"] == "pinned"
