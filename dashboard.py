@@ -13,7 +13,7 @@ st.set_page_config(page_title="frontmap", page_icon="🗺️", layout="wide")
 
 store = ui.store()
 view = ui.sidebar_view(store)
-summary = store.place_summary(view.to_filter())
+summary = store.place_summary(view.filter)
 
 counts = store.counts()
 st.title("frontmap")
@@ -54,13 +54,13 @@ with panel:
         st.subheader("Click a settlement")
         st.write("Its excerpts, newest first, and who held it according to the reports appear here.")
     else:
-        excerpts = store.excerpts(place_key, view.to_filter())
+        excerpts = store.excerpts(place_key, view.filter)
         history = present.control_history(store.excerpts(place_key))
         name = excerpts["name"].iloc[0] if len(excerpts) else place_key
         st.subheader(name)
         if len(history):
             st.caption("Control, as reported")
-            last_day = pd.Timestamp(view.end or store.facets()["last"] or history["from"].max())
+            last_day = pd.Timestamp(view.filter.end or store.facets()["last"] or history["from"].max())
             chart = history.assign(**{"until": history["until"].fillna(last_day)})
             st.vega_lite_chart(chart, {
                 "mark": {"type": "bar", "height": 18},

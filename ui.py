@@ -10,7 +10,7 @@ import streamlit as st
 
 from geo.events import EVENT_TYPES
 from geo.ingest import load_samples_if_empty
-from geo.store import Store, default_url
+from geo.store import EventFilter, Store, default_url
 from geo.viewstate import ViewState, preset_range
 
 PRESET_LABELS = {"all": "All", "7d": "Last 7 days", "30d": "Last 30 days", "custom": "Custom"}
@@ -43,12 +43,13 @@ def _init_from_url() -> None:
     view = ViewState.from_params(st.query_params.to_dict() | {
         key: st.query_params.get_all(key) for key in ("actor", "type", "source")})
     st.session_state["_view_loaded"] = True
-    st.session_state["preset"] = "custom" if (view.start or view.end) else "all"
-    st.session_state["range"] = (view.start, view.end) if view.start and view.end else ()
-    st.session_state["actors"] = list(view.actors)
-    st.session_state["types"] = list(view.event_types)
-    st.session_state["sources"] = list(view.sources)
-    st.session_state["min_conf"] = view.min_confidence
+    f = view.filter
+    st.session_state["preset"] = "custom" if (f.start or f.end) else "all"
+    st.session_state["range"] = (f.start, f.end) if f.start and f.end else ()
+    st.session_state["actors"] = list(f.actors)
+    st.session_state["types"] = list(f.event_types)
+    st.session_state["sources"] = list(f.sources)
+    st.session_state["min_conf"] = f.min_confidence
     st.session_state["search"] = view.search
     st.session_state["online"] = view.online_tiles
     st.session_state["place"] = view.place
@@ -79,9 +80,9 @@ def sidebar_view(opened: Store) -> ViewState:
         min_conf = st.slider("Minimum confidence", 0.0, 1.0, step=0.05, key="min_conf")
         search = st.text_input("Find a place", key="search", placeholder="e.g. Sudzha")
         online = st.checkbox("Online base maps (needs network)", key="online")
-    view = ViewState(start=start, end=end, actors=tuple(actors), event_types=tuple(types), sources=tuple(sources),
-                     min_confidence=min_conf, place=st.session_state.get("place", ""), search=search.strip(),
-                     online_tiles=online)
+    filters = EventFilter(start=start, end=end, actors=tuple(actors), event_types=tuple(types),
+                          sources=tuple(sources), min_confidence=min_conf)
+    view = ViewState(filters, place=st.session_state.get("place", ""), search=search.strip(), online_tiles=online)
     params = view.to_params()
     if params != _current_params():
         st.query_params.from_dict(params)

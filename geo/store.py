@@ -35,16 +35,20 @@ documents = sa.Table(
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("ingested_at", sa.DateTime, nullable=False),
 )
+
+
+def _place_columns() -> list[sa.Column]:
+    """What a place is: in the places table, and as the target of a pin."""
+    return [sa.Column("name", sa.Text, nullable=False), sa.Column("lat", sa.Float, nullable=False),
+            sa.Column("lon", sa.Float, nullable=False), sa.Column("country", sa.String(8), nullable=False, default=""),
+            sa.Column("admin1", sa.Text, nullable=False, default=""),
+            sa.Column("feature", sa.String(16), nullable=False, default=""), sa.Column("geonameid", sa.BigInteger)]
+
+
 places = sa.Table(
     "places", metadata,
     sa.Column("key", sa.String(64), primary_key=True),
-    sa.Column("name", sa.Text, nullable=False),
-    sa.Column("lat", sa.Float, nullable=False),
-    sa.Column("lon", sa.Float, nullable=False),
-    sa.Column("country", sa.String(8), nullable=False, default=""),
-    sa.Column("admin1", sa.Text, nullable=False, default=""),
-    sa.Column("feature", sa.String(16), nullable=False, default=""),
-    sa.Column("geonameid", sa.BigInteger),
+    *_place_columns(),
     sa.Column("precision", sa.String(16), nullable=False, default=""),
 )
 events = sa.Table(
@@ -79,13 +83,7 @@ overrides = sa.Table(
     sa.Column("name_key", sa.Text),
     sa.Column("doc_id", sa.String(32)),
     sa.Column("start", sa.Integer),
-    sa.Column("name", sa.Text, nullable=False),
-    sa.Column("lat", sa.Float, nullable=False),
-    sa.Column("lon", sa.Float, nullable=False),
-    sa.Column("country", sa.String(8), nullable=False, default=""),
-    sa.Column("admin1", sa.Text, nullable=False, default=""),
-    sa.Column("feature", sa.String(16), nullable=False, default=""),
-    sa.Column("geonameid", sa.BigInteger),
+    *_place_columns(),
     sa.Column("created_at", sa.DateTime, nullable=False),
 )
 
@@ -117,7 +115,7 @@ def _place_key(row: dict) -> str | None:
 
 def _pinned_place(target) -> dict:
     """A pin's target as a places row: a gazetteer entry keeps its precision, bare coordinates are "pinned"."""
-    row = {k: target[k] for k in ("name", "lat", "lon", "country", "admin1", "feature", "geonameid")}
+    row = {column.name: target[column.name] for column in _place_columns()}
     row["precision"] = PRECISION_BY_FEATURE.get(row["feature"], "settlement") if row["feature"] else "pinned"
     row["key"] = _place_key(row)
     return row

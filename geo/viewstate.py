@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from geo.events import EVENT_TYPES
 from geo.store import EventFilter
@@ -15,31 +15,23 @@ PRESETS = {"all": None, "7d": 7, "30d": 30}
 
 @dataclass(frozen=True)
 class ViewState:
-    start: dt.date | None = None
-    end: dt.date | None = None
-    actors: tuple[str, ...] = ()
-    event_types: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
-    min_confidence: float = 0.0
+    filter: EventFilter = field(default_factory=EventFilter)
     place: str = ""  # a place key: the selected place, whose excerpts are shown
     search: str = ""  # a place name the map centres on
     online_tiles: bool = False
 
-    def to_filter(self) -> EventFilter:
-        return EventFilter(start=self.start, end=self.end, actors=self.actors, event_types=self.event_types,
-                           sources=self.sources, min_confidence=self.min_confidence)
-
     def to_params(self) -> dict[str, str | list[str]]:
+        f = self.filter
         params: dict[str, str | list[str]] = {}
-        if self.start:
-            params["start"] = self.start.isoformat()
-        if self.end:
-            params["end"] = self.end.isoformat()
-        for key, values in (("actor", self.actors), ("type", self.event_types), ("source", self.sources)):
+        if f.start:
+            params["start"] = f.start.isoformat()
+        if f.end:
+            params["end"] = f.end.isoformat()
+        for key, values in (("actor", f.actors), ("type", f.event_types), ("source", f.sources)):
             if values:
                 params[key] = list(values)
-        if self.min_confidence:
-            params["min_conf"] = f"{self.min_confidence:g}"
+        if f.min_confidence:
+            params["min_conf"] = f"{f.min_confidence:g}"
         if self.place:
             params["place"] = self.place
         if self.search:
@@ -69,10 +61,11 @@ class ViewState:
             confidence = min(1.0, max(0.0, float(one("min_conf") or 0)))
         except ValueError:
             confidence = 0.0
-        return cls(start=date("start"), end=date("end"), actors=many("actor"),
-                   event_types=tuple(t for t in many("type") if t in EVENT_TYPES), sources=many("source"),
-                   min_confidence=confidence, place=one("place"), search=one("q"),
-                   online_tiles=one("tiles") == "online")
+        return cls(
+            filter=EventFilter(start=date("start"), end=date("end"), actors=many("actor"),
+                               event_types=tuple(t for t in many("type") if t in EVENT_TYPES),
+                               sources=many("source"), min_confidence=confidence),
+            place=one("place"), search=one("q"), online_tiles=one("tiles") == "online")
 
 
 def preset_range(preset: str, newest: dt.date | None) -> tuple[dt.date | None, dt.date | None]:

@@ -14,7 +14,7 @@ view = ui.sidebar_view(store)
 SHOWN = 5000
 
 st.title("Events")
-frame = store.events(view.to_filter())
+frame = store.events(view.filter)
 st.caption(f"{len(frame):,} events in this view" + (f"; the newest {SHOWN:,} are shown" if len(frame) > SHOWN else ""))
 columns = ["date", "event_type", "name", "surface", "actor", "opponent", "status", "claimed_by", "country", "admin1",
            "confidence", "title", "source", "excerpt"]

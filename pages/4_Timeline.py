@@ -9,7 +9,7 @@ store = ui.store()
 view = ui.sidebar_view(store)
 
 st.title("Timeline")
-counts = store.daily_counts(view.to_filter())
+counts = store.daily_counts(view.filter)
 if counts.empty:
     st.info("No events in this view.")
     st.stop()
