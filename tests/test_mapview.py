@@ -1,0 +1,82 @@
+import datetime as dt
+import re
+
+import pandas as pd
+
+from geo import assets, mapview
+from geo.store import EventFilter
+from geo.viewstate import ViewState, preset_range
+
+
+def summary(**overrides):
+    row = {"place_key": "gn:486816", "name": "Sudzha", "lat": 51.19, "lon": 35.27, "country": "RU", "admin1": "Kursk",
+           "feature": "PPL", "geonameid": 486816, "precision": "settlement", "events": 4,
+           "last_date": dt.date(2025, 3, 13), "control_change": 2, "frontline": 1, "strike": 0, "mention": 1,
+           "controller": "Russia", "controller_status": "claimed", "controlled_since": dt.date(2025, 3, 13)}
+    return pd.DataFrame([row | overrides])
+
+
+def rendered(frame, online=False) -> str:
+    fmap = mapview.base_map(online_tiles=online)
+    for layer in mapview.event_layers(frame):
+        layer.add_to(fmap)
+    return fmap.get_root().render()
+
+
+def test_the_default_map_loads_nothing_from_the_network():
+    page = rendered(summary())
+    assert re.findall(r"https?://[^\s\"')]+", page) == []
+    for path in (*assets.JS.values(), *assets.CSS.values(), assets.COUNTRIES, assets.REGIONS):
+        assert f"/{assets.VENDOR_URL}/{path}" in page
+    assert "tile.opentopomap.org" in rendered(summary(), online=True)  # online tiles only when asked for
+
+
+def test_one_marker_per_place_coloured_by_what_happened_and_who_took_it():
+    layers = mapview.place_features(summary())
+    [feature] = layers["control_change"]
+    assert feature["properties"]["colour"] == mapview.SIDE_COLOURS["Russia"]
+    assert feature["properties"]["tooltip"].startswith("Sudzha, Kursk, RU — 2 control changes, 1 frontline")
+    contested = mapview.place_features(summary(controller_status="contested"))["control_change"][0]
+    assert contested["properties"]["dash"]
+    strike = mapview.place_features(summary(control_change=0, strike=3, controller=""))
+    assert strike["strike"] and not strike["control_change"]
+
+
+def test_place_names_reach_the_map_escaped():
+    frame = summary(name='<img src=x onerror="alert(1)">')
+    [feature] = mapview.place_features(frame)["control_change"]
+    assert "<img" not in feature["properties"]["tooltip"] and "&lt;img" in feature["properties"]["tooltip"]
+    assert "<img src=x" not in rendered(frame)
+    # The browser reports the tooltip's text; the index maps that text back to the place.
+    assert mapview.tooltip_index(frame)[mapview.tooltip_text(frame.iloc[0])] == "gn:486816"
+
+
+def test_views_round_trip_through_url_parameters():
+    view = ViewState(EventFilter(start=dt.date(2025, 1, 1), end=dt.date(2025, 3, 31), actors=("Russia", "Ukraine"),
+                                 event_types=("control_change",), min_confidence=0.5), place="gn:486816", search="Sudzha")
+    assert ViewState.from_params(view.to_params()) == view
+    assert ViewState.from_params({"start": "not a date", "type": ["bogus", "strike"], "min_conf": "x"}) == ViewState(
+        EventFilter(event_types=("strike",)))
+    assert preset_range("7d", dt.date(2025, 3, 13)) == (dt.date(2025, 3, 7), dt.date(2025, 3, 13))
+    assert preset_range("all", dt.date(2025, 3, 13)) == (None, None)
+
+
+def test_topojson_arcs_are_decoded_into_polygons():
+    topology = {"type": "Topology", "transform": {"scale": [0.5, 0.5], "translate": [10, 20]},
+                "arcs": [[[0, 0], [2, 0], [0, 2], [-2, 0], [0, -2]]],
+                "objects": {"countries": {"type": "GeometryCollection", "geometries": [
+                    {"type": "Polygon", "arcs": [[0]], "properties": {"name": "Square"}}]}}}
+    [feature] = assets.topojson_to_geojson(topology, "countries")["features"]
+    assert feature["properties"]["name"] == "Square"
+    assert feature["geometry"]["coordinates"] == [[[10, 20], [11, 20], [11, 21], [10, 21], [10, 20]]]
+
+
+def test_the_installed_base_layer_outlines_the_theatres_regions():
+    import json
+
+    assert assets.installed(), "run python -m geo assets"
+    regions = json.loads((assets.VENDOR / assets.REGIONS).read_text(encoding="utf-8"))
+    names = {(f["properties"]["country"], f["properties"]["name"]) for f in regions["features"]}
+    assert {("UA", "Donetsk"), ("UA", "Sumy"), ("UA", "Kharkiv"), ("RU", "Kursk"), ("RU", "Belgorod")} <= names
+    countries = json.loads((assets.VENDOR / assets.COUNTRIES).read_text(encoding="utf-8"))
+    assert len(countries["features"]) > 200
