@@ -52,8 +52,9 @@ def test_place_names_reach_the_map_escaped():
 
 
 def test_views_round_trip_through_url_parameters():
-    view = ViewState(EventFilter(start=dt.date(2025, 1, 1), end=dt.date(2025, 3, 31), actors=("Russia", "Ukraine"),
-                                 event_types=("control_change",), min_confidence=0.5), place="gn:486816", search="Sudzha")
+    filters = EventFilter(start=dt.date(2025, 1, 1), end=dt.date(2025, 3, 31), actors=("Russia", "Ukraine"),
+                          event_types=("control_change",), min_confidence=0.5)
+    view = ViewState(filters, place="gn:486816", search="Sudzha")
     assert ViewState.from_params(view.to_params()) == view
     assert ViewState.from_params({"start": "not a date", "type": ["bogus", "strike"], "min_conf": "x"}) == ViewState(
         EventFilter(event_types=("strike",)))
