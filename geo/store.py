@@ -20,7 +20,7 @@ from geo.config import data_dir
 from geo.names import name_key
 from geo.records import PRECISION_BY_FEATURE, Document
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 metadata = sa.MetaData()
 
 schema_version = sa.Table("schema_version", metadata, sa.Column("version", sa.Integer, nullable=False))
@@ -88,9 +88,17 @@ overrides = sa.Table(
 )
 
 # Versioned migrations: version → steps that bring a store from version - 1 to it.
-MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {
-    1: lambda conn: metadata.create_all(conn, tables=[documents, places, events, overrides]),
-}
+def _v1_tables(conn: sa.Connection) -> None:
+    metadata.create_all(conn, tables=[documents, places, events, overrides])
+
+
+def _v2_source_index(conn: sa.Connection) -> None:
+    """The sources filter looks documents up by source."""
+    # Plain DDL: an Index object would attach itself to the table and to version 1's create_all.
+    conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_documents_source ON documents (source)"))
+
+
+MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _v1_tables, 2: _v2_source_index}
 
 
 class StoreError(Exception):
@@ -137,6 +145,8 @@ class Store:
         self.url = url or default_url()
         if "://" not in self.url:  # a plain path
             self.url = f"sqlite:///{self.url}"
+        if not self.url.startswith(("sqlite", "postgresql")):
+            raise StoreError(f"unsupported database {self.url.split(':')[0]!r}: use SQLite or PostgreSQL")
         sqlite = self.url.startswith("sqlite")
         self.engine = sa.create_engine(self.url, connect_args={"timeout": 60} if sqlite else {},
                                        pool_pre_ping=not sqlite)
@@ -158,10 +168,14 @@ class Store:
             raise StoreError(f"the store at {self.url} has schema {current}, newer than this frontmap "
                              f"({SCHEMA_VERSION}); upgrade frontmap")
         for version in range(current + 1, SCHEMA_VERSION + 1):
-            with self.engine.begin() as conn:
-                schema_version.create(conn, checkfirst=True)
-                MIGRATIONS[version](conn)
-                conn.execute(schema_version.insert().values(version=version))
+            try:
+                with self.engine.begin() as conn:
+                    schema_version.create(conn, checkfirst=True)
+                    MIGRATIONS[version](conn)
+                    conn.execute(schema_version.insert().values(version=version))
+            except sa.exc.DBAPIError:
+                if self.version() < version:  # not another process migrating the same store meanwhile
+                    raise
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -210,20 +224,14 @@ class Store:
                 "date": dt.date.fromisoformat(row["date"]) if row["date"] else None,
                 "excerpt": row["excerpt"], "confidence": row["confidence"]})
         if place_rows:
-            known = set(conn.execute(sa.select(places.c.key).where(places.c.key.in_(list(place_rows)))).scalars())
-            new = [r for k, r in place_rows.items() if k not in known]
-            if new:
-                self._insert_places(conn, new)
+            self._insert_places(conn, list(place_rows.values()))
         if event_rows:
             conn.execute(events.insert(), event_rows)
 
     def _insert_places(self, conn: sa.Connection, rows: list[dict]) -> None:
-        """Places are shared by documents: a concurrent ingest may add the same one first."""
-        if self.engine.dialect.name in ("sqlite", "postgresql"):
-            dialect = sa.dialects.sqlite if self.engine.dialect.name == "sqlite" else sa.dialects.postgresql
-            conn.execute(dialect.insert(places).on_conflict_do_nothing(index_elements=["key"]), rows)
-        else:
-            conn.execute(places.insert(), rows)
+        """Places are shared by documents: one may be stored already, or by a concurrent ingest meanwhile."""
+        dialect = sa.dialects.sqlite if self.engine.dialect.name == "sqlite" else sa.dialects.postgresql
+        conn.execute(dialect.insert(places).on_conflict_do_nothing(index_elements=["key"]), rows)
 
     def optimize(self) -> None:
         """Refresh the query planner's statistics after a large write."""

@@ -96,9 +96,21 @@ def test_pins_move_stored_mentions_and_apply_to_later_ingests(store):
         store.pin(name="x", lat=0, lon=0)
 
 
-def test_an_old_store_opens_and_a_newer_one_is_refused(tmp_path):
+def test_an_old_store_is_migrated_with_its_data_and_a_newer_one_is_refused(tmp_path):
+    from geo.store import MIGRATIONS, schema_version
+
     path = tmp_path / "s.sqlite"
-    assert Store(str(path)).version() == SCHEMA_VERSION
+    old = sa.create_engine(f"sqlite:///{path}")
+    with old.begin() as conn:  # a store as version 1 left it
+        schema_version.create(conn)
+        MIGRATIONS[1](conn)
+        conn.execute(schema_version.insert().values(version=1))
+        conn.execute(sa.text("INSERT INTO documents (id, title, source, url, path, text, ingested_at) "
+                             "VALUES ('d1', 't', 's', '', '', 'Fighting in Toretsk.', '2025-01-01 00:00:00')"))
+    store = Store(str(path))
+    assert store.version() == SCHEMA_VERSION == 2
+    assert store.counts()["documents"] == 1
+    assert "ix_documents_source" in {i["name"] for i in sa.inspect(store.engine).get_indexes("documents")}
     engine = sa.create_engine(f"sqlite:///{path}")
     with engine.begin() as conn:
         conn.execute(sa.text("INSERT INTO schema_version VALUES (99)"))
