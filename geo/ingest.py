@@ -60,10 +60,12 @@ def ingest_documents(documents: Iterable[Document], store: Store, workers: int |
                      progress: Callable[[int, int], None] | None = None,
                      summary: IngestSummary | None = None) -> IngestSummary:
     summary = summary or IngestSummary()
+    documents = list(documents)
+    stored = store.stored_ids([d.id for d in documents])
     fresh, seen = [], set()
     for document in documents:
         summary.read += 1
-        if document.id in seen or store.has_document(document.id):
+        if document.id in seen or document.id in stored:
             summary.duplicates += 1
         else:
             seen.add(document.id)

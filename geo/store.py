@@ -179,6 +179,15 @@ class Store:
 
     # -- writing ------------------------------------------------------------------------------
 
+    def stored_ids(self, doc_ids: list[str]) -> set[str]:
+        """Which of these documents are stored already (asked in batches, not one by one)."""
+        found: set[str] = set()
+        with self.engine.connect() as conn:
+            for i in range(0, len(doc_ids), 500):
+                batch = doc_ids[i:i + 500]
+                found.update(conn.execute(sa.select(documents.c.id).where(documents.c.id.in_(batch))).scalars())
+        return found
+
     def has_document(self, doc_id: str) -> bool:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(documents.c.id).where(documents.c.id == doc_id)).first() is not None

@@ -9,7 +9,7 @@ people's names that are also place names, and the actor lexicon (demonyms and pe
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from geo.actors import Lexicon
 from geo.gazetteer import Gazetteer
@@ -225,8 +225,7 @@ class ToponymRecognizer:
         for k in range(len(out) - 1, -1, -1):
             current = out[k]
             if scale and not current.scale and text[current.end:out[k + 1].start] in _LIST_SEPARATORS:
-                out[k] = Mention(current.surface, current.start, current.end, current.sentence,
-                                 current.lookup, scale, current.cue)
+                out[k] = replace(current, scale=scale)
                 continue
             scale = current.scale if current.surface.split()[-1].lower() in _PLURAL_SCALE_WORDS else ""
         return out
