@@ -203,7 +203,12 @@ class Legend(MacroElement):
                        margin-right:5px;vertical-align:middle"></span>{{ label }}<br>
           {% endfor %}
           <span style="display:inline-block;width:9px;height:9px;border-radius:50%;border:2px dashed #f1c40f;
-                       margin-right:5px;vertical-align:middle"></span>contested
+                       margin-right:5px;vertical-align:middle"></span>contested<br>
+          <b>Who holds it</b> (last report up to the period's end)<br>
+          {% for label, colour in this.rings %}
+          <span style="display:inline-block;width:8px;height:8px;border-radius:50%;border:3px solid {{ colour }};
+                       margin-right:5px;vertical-align:middle"></span>{{ label }}<br>
+          {% endfor %}
         </div>
         {% endmacro %}
     """)
@@ -213,6 +218,7 @@ class Legend(MacroElement):
         self._name = "Legend"
         self.items = [(f"Control change: taken by {side}", colour) for side, colour in SIDE_COLOURS.items()]
         self.items += [(TYPE_LABELS[kind], TYPE_COLOURS[kind]) for kind in (FRONTLINE, STRIKE, MENTION)]
+        self.rings = [(f"ring: {side}", colour) for side, colour in SIDE_COLOURS.items()]
 
 
 def map_html_size(fmap: folium.Map, layers: list[folium.FeatureGroup]) -> int:
