@@ -37,28 +37,27 @@ class Geoparser:
     def parse(self, document: Document) -> list[Event]:
         text = document.text
         spans = sentence_spans(text)
+        sentences = [text[start:end] for start, end in spans]
         frames, last_speaker = [], ""
-        for start, end in spans:
-            frame = self.classifier.frame(text[start:end], last_speaker)
+        for sentence in sentences:
+            frame = self.classifier.frame(sentence, last_speaker)
             last_speaker = frame.speaker
             frames.append(frame)
+        dates = [sentence_date(sentence, document.published) for sentence in sentences]
         mentions = self.recognizer.find(text, spans)
         territorial = frozenset(
             i for i, m in enumerate(mentions) if frames[m.sentence].territorial
-            and not self.classifier.only_named(m, text[spans[m.sentence][0]:spans[m.sentence][1]],
-                                               spans[m.sentence][0]))
+            and not self.classifier.only_named(m, sentences[m.sentence], spans[m.sentence][0]))
         events = []
         for resolved in self.resolver.resolve(mentions, territorial):
             index = resolved.mention.sentence
-            start, end = spans[index]
-            sentence = text[start:end]
-            frame = self.classifier.for_mention(frames[index], resolved, sentence, start)
+            frame = self.classifier.for_mention(frames[index], resolved, sentences[index], spans[index][0])
             trust = resolved.confidence if resolved.place else UNRESOLVED_CONFIDENCE
             events.append(Event(
-                document=document, resolved=resolved, event_type=frame.event_type, excerpt=sentence,
-                date=sentence_date(sentence, document.published), actor=frame.actor,
-                opponent=frame.opponent, status=frame.status, claimed_by=frame.claimed_by,
-                settlements_count=frame.settlements_count, actors_mentioned=frame.actors,
+                document=document, resolved=resolved, event_type=frame.event_type, excerpt=sentences[index],
+                date=dates[index], actor=frame.actor, opponent=frame.opponent, status=frame.status,
+                claimed_by=frame.claimed_by, settlements_count=frame.settlements_count,
+                actors_mentioned=frame.actors,
                 confidence=trust * (frame.strength if frame.event_type != MENTION else 0.9),
             ))
         return events
