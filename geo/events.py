@@ -38,10 +38,12 @@ _FRONTLINE = _words(r"fight(?:s|ing)?|fought|assault(?:s|ed|ing)?|foothold|regro
                     r"push(?:es|ed|ing)? (?:towards?|into|on)|retreat(?:s|ed|ing)?|offensive|"
                     r"counter-?offensive|battles?|storm(?:s|ed|ing)?|attack(?:s|ed|ing)?|repel(?:s|led)?|"
                     r"encircl\w*|incursion|front ?line|reposition\w*|displace|enter(?:s|ed|ing)|"
-                    r"under (?:heavy )?pressure")
+                    r"under (?:heavy )?(?:pressure|attack|fire|assault)|came under")
 _MODAL = re.compile(r"\b(?:will|would|could|might|may|soon|close to|aim\w* to|plan\w* to|seek\w* to|"
                     r"tr(?:y|ies|ying) to|attempt\w* to|intend\w* to|threat\w* to|hope\w* to)\b[^.,;]{0,25}$",
                     re.IGNORECASE)
+# Cues whose subject suffers the action: the side named before them is the target, not the actor.
+_SUFFERED = _words(r"under (?:heavy )?(?:pressure|attack|fire|assault)|came under|were shelled|was shelled")
 _CLAIM = _words(r"said|says|stated|states|claimed|claims|reported|reports|revealed|reveals|announced|"
                 r"noted|remarked|commented|shared|told|wrote|posted|indicated|insisted|added|assessed|"
                 r"confirmed|according to|showed|shows")
@@ -139,7 +141,10 @@ class EventClassifier:
                 cue, modal = gain, True  # "will soon be freed": a push, not yet a change of hands
             if cue is not None:
                 side = side_for(cue)
-                return replace(base, event_type=event_type, actor=side, opponent=self.lexicon.adversary(side),
+                actor, opponent = side, self.lexicon.adversary(side)
+                if _SUFFERED.search(sentence):  # "Ukrainian troops were under heavy pressure near Sudzha"
+                    actor, opponent = opponent, actor
+                return replace(base, event_type=event_type, actor=actor, opponent=opponent,
                                strength=0.6 if modal else 0.85)
         return base
 

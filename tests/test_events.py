@@ -99,3 +99,8 @@ def test_the_person_told_is_not_the_claimant(parse):
 
 def test_a_river_is_not_the_city_of_the_same_name(parse):
     assert [r["place"] for r in parse("Troops crossed the Dnipro near Kherson.")] == ["Kherson"]
+
+
+def test_the_side_under_pressure_is_the_target_not_the_actor(parse):
+    [row] = parse("Deep State said Ukrainian troops were under heavy pressure near Sudzha.")
+    assert (row["event_type"], row["actor"], row["opponent"]) == ("frontline", "Russia", "Ukraine")
