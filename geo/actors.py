@@ -65,10 +65,6 @@ class Lexicon:
     def adversary(self, actor: str) -> str:
         return self.adversaries.get(actor, "")
 
-    @property
-    def actors(self) -> list[str]:
-        return sorted({actor for actor, kind in self.terms.values() if kind != "source"})
-
 
 def _merge(into: dict, data: dict, origin: str) -> None:
     if not isinstance(data, dict):

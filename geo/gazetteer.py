@@ -399,14 +399,6 @@ class Gazetteer:
         i = self._admin1.get(f"{place.country}.{place.admin1_code}")
         return self.place(i) if i is not None else None
 
-    def country(self, code: str) -> Place | None:
-        for i in self.ids_for_country(code):
-            return self.place(i)
-        return None
-
-    @cache  # noqa: B019 - one gazetteer per process, looked up for every document
-    def ids_for_country(self, code: str) -> tuple[int, ...]:
-        return tuple(i for i, f in enumerate(self._c["feature"]) if f == "PCLI" and self._c["country"][i] == code)
 
 
 _shared: Gazetteer | None = None
