@@ -30,8 +30,10 @@ def _init_worker() -> None:
     _parser = Geoparser()
 
 
-def _parse(document: Document) -> tuple[Document, list[dict]]:
-    return document, [event.as_row() for event in _parser.parse(document)]
+def _parse(numbered: tuple[int, Document]) -> tuple[int, list[dict]]:
+    """A document's event rows, with its number: the document itself need not travel back from a worker."""
+    number, document = numbered
+    return number, [event.as_row() for event in _parser.parse(document)]
 
 
 @dataclass
@@ -46,14 +48,17 @@ class IngestSummary:
 
 
 def _parsed(documents: list[Document], workers: int) -> Iterator[tuple[Document, list[dict]]]:
+    numbered = list(enumerate(documents))
     if workers > 1 and len(documents) >= PARALLEL_THRESHOLD:
         context = multiprocessing.get_context("spawn" if sys.platform != "linux" else "fork")
         with context.Pool(workers, initializer=_init_worker) as pool:
-            yield from pool.imap_unordered(_parse, documents, chunksize=8)
+            for number, rows in pool.imap_unordered(_parse, numbered, chunksize=8):
+                yield documents[number], rows
     else:
         if _parser is None:
             _init_worker()
-        yield from map(_parse, documents)
+        for number, rows in map(_parse, numbered):
+            yield documents[number], rows
 
 
 def ingest_documents(documents: Iterable[Document], store: Store, workers: int | None = None,
