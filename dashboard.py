@@ -28,7 +28,7 @@ if view.search:
     else:
         found = GazetteerGeocoder(ui.geoparser().gazetteer).geocode(view.search)
         if found is None:
-            st.sidebar.warning(f"No place called “{view.search}” is known.")
+            st.sidebar.warning("No place of that name is known.")
         else:
             center, zoom = (found.latitude, found.longitude), 10
 
@@ -57,7 +57,7 @@ with panel:
         excerpts = store.excerpts(place_key, view.filter)
         history = present.control_history(store.excerpts(place_key))
         name = excerpts["name"].iloc[0] if len(excerpts) else place_key
-        st.subheader(name)
+        st.subheader(present.plain(name))
         if len(history):
             st.caption("Control, as reported")
             last_day = pd.Timestamp(view.filter.end or store.facets()["last"] or history["from"].max())

@@ -13,6 +13,14 @@ EVENT_LABELS = {"control_change": "control change", "frontline": "frontline", "s
                 "mention": "mention"}
 
 
+_MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
+
+
+def plain(text: str) -> str:
+    """Text to show through Streamlit's Markdown widgets as itself: no links, images, markup or emoji."""
+    return str(text).translate(_MARKDOWN_SPECIALS)
+
+
 def highlighted(excerpt: str, surface: str) -> str:
     """The excerpt, escaped, with the place as written marked."""
     at = excerpt.find(surface) if surface else -1

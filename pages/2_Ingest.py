@@ -7,6 +7,7 @@ import streamlit as st
 import ui
 from geo.documents import DocumentError, make_document, read_bytes
 from geo.ingest import IngestSummary, ingest_documents
+from geo.present import plain
 
 st.set_page_config(page_title="frontmap · ingest", layout="wide")
 store = ui.store()
@@ -49,7 +50,7 @@ if submitted:
         bar.progress(1.0, text="Done")
         (st.success if not summary.failed else st.warning)(summary.line())
         for message in summary.failed:
-            st.error(message)
+            st.error(plain(message))  # file names and reasons are shown as text
         if documents:
             new_ids = [d.id for d in documents]
             found = store.events()

@@ -4,6 +4,7 @@ import streamlit as st
 
 import ui
 from geo.geocoders import GazetteerGeocoder
+from geo.present import plain
 
 st.set_page_config(page_title="frontmap · places", layout="wide")
 store = ui.store()
@@ -25,7 +26,7 @@ with st.form("pin"):
     if choice in options:
         picked = options[choice]
         name, lat, lon = picked.raw["name"], picked.latitude, picked.longitude
-        st.write(f"Pin **{surface}** to {choice}")
+        st.write(f"Pin **{plain(surface)}** to {plain(choice)}")
     else:
         name = st.text_input("Name to show", value=surface)
         lat = st.number_input("Latitude", -90.0, 90.0, 48.0, format="%.5f")
@@ -34,5 +35,5 @@ with st.form("pin"):
         raw = options[choice].raw if choice in options else {}
         store.pin(place_as_written=surface, name=name, lat=lat, lon=lon, country=raw.get("country", ""),
                   admin1=raw.get("admin1", ""), feature=raw.get("feature", ""), geonameid=raw.get("geonameid"))
-        st.success(f"Pinned {surface}.")
+        st.success(f"Pinned {plain(surface)}.")
         st.rerun()

@@ -81,3 +81,10 @@ def test_the_installed_base_layer_outlines_the_theatres_regions():
     assert {("UA", "Donetsk"), ("UA", "Sumy"), ("UA", "Kharkiv"), ("RU", "Kursk"), ("RU", "Belgorod")} <= names
     countries = json.loads((assets.VENDOR / assets.COUNTRIES).read_text(encoding="utf-8"))
     assert len(countries["features"]) > 200
+
+
+def test_text_shown_through_markdown_widgets_stays_text():
+    from geo.present import plain
+
+    assert plain("![x](http://evil.example/i.png) [y](javascript:alert(1)) :red[z]") == (
+        "\\!\\[x\\]\\(http\\://evil\\.example/i\\.png\\) \\[y\\]\\(javascript\\:alert\\(1\\)\\) \\:red\\[z\\]")
