@@ -6,7 +6,7 @@ from geo.evaluation import evaluate, load_gold
 
 def test_the_labelled_set_covers_at_least_15_articles_with_coordinates_and_events():
     gold = load_gold()
-    assert len(gold) >= 15
+    assert len(gold) >= 15 and sum(bool(a.get("heldout")) for a in gold) >= 5
     assert all({"surface", "lat", "lon", "event_type"} <= set(g) for article in gold for g in article["gold"])
 
 
@@ -18,7 +18,7 @@ def test_frontmap_beats_the_geotext_baseline_on_the_labelled_set():
 
 def test_evaluate_and_bench_print_their_numbers():
     out = subprocess.run([sys.executable, "-m", "geo", "evaluate"], capture_output=True, text=True, check=True).stdout
-    assert "frontmap" in out and "geotext" in out and "median error" in out
+    assert "frontmap" in out and "geotext" in out and "median error" in out and "held-out" in out
     out = subprocess.run([sys.executable, "-m", "geo", "bench", "--articles", "30"], capture_output=True, text=True,
                          check=True).stdout
     for measure in ("articles/s", "MB/s", "gazetteer cold load", "peak memory"):
