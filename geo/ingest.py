@@ -76,8 +76,9 @@ def ingest_documents(documents: Iterable[Document], store: Store, workers: int |
             seen.add(document.id)
             fresh.append(document)
     workers = workers or min(2, os.cpu_count() or 1)
+    pins = store.pins()
     for done, (document, rows) in enumerate(_parsed(fresh, workers), 1):
-        if store.add(document, rows):
+        if store.add(document, rows, pins):
             summary.new += 1
         else:
             summary.duplicates += 1
@@ -115,8 +116,9 @@ def reprocess(store: Store, workers: int | None = None) -> int:
     """Re-run extraction over every stored document (after a gazetteer import, a lexicon change or a
     pin); pins are applied again as events are rewritten."""
     documents = list(store.stored_documents())
+    pins = store.pins()
     for document, rows in _parsed(documents, workers or min(2, os.cpu_count() or 1)):
-        store.replace_events(document.id, rows)
+        store.replace_events(document.id, rows, pins)
     return len(documents)
 
 

@@ -192,29 +192,29 @@ class Store:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(documents.c.id).where(documents.c.id == doc_id)).first() is not None
 
-    def add(self, document: Document, rows: list[dict]) -> bool:
+    def add(self, document: Document, rows: list[dict], pins: dict | None = None) -> bool:
         """Store a document with its events (Event.as_row() rows) in one transaction; False when it
-        was already stored."""
+        was already stored. pins: the store's pins if the caller has read them (see pins())."""
         try:
             with self.engine.begin() as conn:
                 conn.execute(documents.insert().values(
                     id=document.id, title=document.title, source=document.source, url=document.url,
                     published=document.published, path=document.path, text=document.text,
                     ingested_at=dt.datetime.now(dt.UTC).replace(tzinfo=None)))
-                self._write_events(conn, document.id, rows)
+                self._write_events(conn, document.id, rows, pins)
         except IntegrityError:
             if self.has_document(document.id):
                 return False  # stored by another ingest meanwhile
             raise
         return True
 
-    def replace_events(self, doc_id: str, rows: list[dict]) -> None:
+    def replace_events(self, doc_id: str, rows: list[dict], pins: dict | None = None) -> None:
         with self.engine.begin() as conn:
             conn.execute(events.delete().where(events.c.doc_id == doc_id))
-            self._write_events(conn, doc_id, rows)
+            self._write_events(conn, doc_id, rows, pins)
 
-    def _write_events(self, conn: sa.Connection, doc_id: str, rows: list[dict]) -> None:
-        pins = self._pins(conn, doc_id)
+    def _write_events(self, conn: sa.Connection, doc_id: str, rows: list[dict], pins: dict | None) -> None:
+        pins = self._pins(conn) if pins is None else pins
         place_rows, event_rows = {}, []
         for row in rows:
             pin = pins.get((doc_id, row["start"])) or pins.get(name_key(row["place"]))
@@ -275,14 +275,16 @@ class Store:
             else:
                 conn.execute(query.where(events.c.doc_id == doc_id, events.c.start == start))
 
-    def _pins(self, conn: sa.Connection, doc_id: str) -> dict:
-        pins = {}
+    def pins(self) -> dict:
+        """Every pin: name key → place, and (document id, start) → place. An ingest reads them once."""
+        with self.engine.connect() as conn:
+            return self._pins(conn)
+
+    @staticmethod
+    def _pins(conn: sa.Connection) -> dict:
+        pins: dict = {}
         for row in conn.execute(sa.select(overrides).order_by(overrides.c.id)).mappings():
-            value = _pinned_place(row)
-            if row["name_key"]:
-                pins[row["name_key"]] = value
-            elif row["doc_id"] == doc_id:
-                pins[(doc_id, row["start"])] = value
+            pins[row["name_key"] or (row["doc_id"], row["start"])] = _pinned_place(row)
         return pins
 
     # -- reading ------------------------------------------------------------------------------
