@@ -40,8 +40,7 @@ def _init_from_url() -> None:
     """Widgets start from the URL's view once per session; afterwards the widgets lead and the URL follows."""
     if st.session_state.get("_view_loaded"):
         return
-    view = ViewState.from_params(st.query_params.to_dict() | {
-        key: st.query_params.get_all(key) for key in ("actor", "type", "source")})
+    view = ViewState.from_params(_current_params())
     st.session_state["_view_loaded"] = True
     f = view.filter
     st.session_state["preset"] = "custom" if (f.start or f.end) else "all"
@@ -90,6 +89,7 @@ def sidebar_view(opened: Store) -> ViewState:
 
 
 def _current_params() -> dict:
+    """The URL's query parameters, with the repeatable ones as lists."""
     current = st.query_params.to_dict()
     for key in ("actor", "type", "source"):
         if key in current:

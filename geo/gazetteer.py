@@ -27,7 +27,6 @@ from geo.records import Place
 INDEX_VERSION = 5
 # Countries whose Cyrillic names get romanisation variants in the index.
 CYRILLIC_COUNTRIES = {"UA", "RU", "BY", "MD", "KZ"}
-REGION_WORDS = ("region", "oblast", "province", "krai", "kray", "republic")
 # GeoNames feature codes taken from country dumps: populated places and the two admin levels.
 IMPORTED_FEATURE_CLASSES = {"P"}
 IMPORTED_ADMIN_CODES = {"ADM1", "ADM2"}
@@ -410,8 +409,3 @@ def default_gazetteer() -> Gazetteer:
     if _shared is None:
         _shared = Gazetteer.load()
     return _shared
-
-
-def reset_default_gazetteer() -> None:
-    global _shared
-    _shared = None
