@@ -6,7 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import ui
-from geo import mapview, present
+from geo import mapview, panel
 from geo.geocoders import GazetteerGeocoder
 
 st.set_page_config(page_title="frontmap", page_icon="🗺️", layout="wide")
@@ -20,7 +20,8 @@ st.title("frontmap")
 st.caption(f"{counts['documents']:,} articles · {counts['events']:,} events stored · "
            f"{len(summary):,} places in this view")
 
-center, zoom = mapview.DEFAULT_CENTER, mapview.DEFAULT_ZOOM
+theatre = ui.geoparser().theatre
+center, zoom = theatre.center, theatre.zoom
 if view.search:
     matches = summary[summary["name"].str.casefold() == view.search.casefold()]
     if len(matches):
@@ -32,11 +33,11 @@ if view.search:
         else:
             center, zoom = (found.latitude, found.longitude), 10
 
-map_column, panel = st.columns([3, 2], gap="medium")
+map_column, side_panel = st.columns([3, 2], gap="medium")
 with map_column:
-    layers = mapview.event_layers(summary)
+    layers = mapview.event_layers(summary, theatre=theatre)
     result = st_folium(
-        mapview.base_map(online_tiles=view.online_tiles), key="map", height=640, use_container_width=True,
+        mapview.base_map(theatre, online_tiles=view.online_tiles), key="map", height=640, use_container_width=True,
         center=center, zoom=zoom, feature_group_to_add=layers, layer_control=folium.LayerControl(collapsed=False),
         returned_objects=["last_object_clicked_tooltip"],
     )
@@ -48,16 +49,16 @@ if clicked:
         st.session_state["place"] = place
         st.query_params["place"] = place
 
-with panel:
+with side_panel:
     place_key = st.session_state.get("place", "")
     if not place_key:
         st.subheader("Click a settlement")
         st.write("Its excerpts, newest first, and who held it according to the reports appear here.")
     else:
         excerpts = store.excerpts(place_key, view.filter)
-        history = present.control_history(store.excerpts(place_key))
+        history = panel.control_history(store.excerpts(place_key))
         name = excerpts["name"].iloc[0] if len(excerpts) else place_key
-        st.subheader(present.plain(name))
+        st.subheader(panel.plain(name))
         if len(history):
             st.caption("Control, as reported")
             last_day = pd.Timestamp(view.filter.end or store.facets()["last"] or history["from"].max())
@@ -68,12 +69,12 @@ with panel:
                     "x": {"field": "from", "type": "temporal", "title": None},
                     "x2": {"field": "until"},
                     "color": {"field": "held by", "type": "nominal",
-                              "scale": {"domain": list(mapview.SIDE_COLOURS),
-                                        "range": list(mapview.SIDE_COLOURS.values())}},
+                              "scale": {"domain": list(theatre.side_colours),
+                                        "range": list(theatre.side_colours.values())}},
                     "tooltip": [{"field": "held by"}, {"field": "from", "type": "temporal"},
                                 {"field": "status"}, {"field": "claimed_by"}],
                 },
                 "height": 40,
             }, use_container_width=True)
         st.caption(f"{len(excerpts)} excerpts in this view")
-        st.html(present.excerpts_html(excerpts))
+        st.html(panel.excerpts_html(excerpts, theatre))

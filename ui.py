@@ -4,11 +4,11 @@ Widgets and layout only; everything else is in geo/."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import streamlit as st
 
-from geo.events import EVENT_TYPES
+from geo.config import settings
+from geo.eventtypes import EVENT_TYPES, event_type
 from geo.ingest import load_samples_if_empty
 from geo.store import EventFilter, Store, default_url
 from geo.viewstate import ViewState, preset_range
@@ -24,8 +24,8 @@ def store() -> Store:
 @st.cache_resource(show_spinner="Opening the store…")
 def _open_store(url: str) -> Store:
     opened = Store(url)
-    if os.environ.get("FRONTMAP_SAMPLES", "1") != "0":
-        load_samples_if_empty(opened)  # a new user sees a populated map
+    if settings().load_samples:
+        load_samples_if_empty(opened, parser_factory=geoparser)  # a new user sees a populated map
     return opened
 
 
@@ -72,8 +72,8 @@ def sidebar_view(opened: Store) -> ViewState:
             st.caption(f"Reports up to {facets['last']:%d %b %Y}")
         actors = st.multiselect("Actors", sorted(set(facets["actors"]) | set(st.session_state["actors"])),
                                 key="actors")
-        types = st.multiselect("Event types", list(EVENT_TYPES), key="types",
-                               format_func=lambda t: t.replace("_", " "))
+        types = st.multiselect("Event types", [str(kind) for kind in EVENT_TYPES], key="types",
+                               format_func=lambda t: event_type(t).label)
         sources = st.multiselect("Sources", sorted(set(facets["sources"]) | set(st.session_state["sources"])),
                                  key="sources")
         min_conf = st.slider("Minimum confidence", 0.0, 1.0, step=0.05, key="min_conf")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -11,10 +10,11 @@ from pathlib import Path
 
 import yaml
 
-from geo.config import data_dir
+from geo.config import settings
+from geo.errors import FrontmapError
 
 
-class LexiconError(Exception):
+class LexiconError(FrontmapError):
     pass
 
 
@@ -83,18 +83,11 @@ def _merge(into: dict, data: dict, origin: str) -> None:
     into["source_sides"].update(data.get("source_sides") or {})
 
 
-def _user_lexicon_path() -> Path | None:
-    if os.environ.get("FRONTMAP_ACTORS"):
-        return Path(os.environ["FRONTMAP_ACTORS"])
-    path = data_dir() / "actors.yaml"
-    return path if path.exists() else None
-
-
 def load_lexicon(extra: Path | None = None) -> Lexicon:
     merged: dict = {"actors": {}, "sources": {}, "given_names": [], "enemy_words": [], "source_sides": {}}
     builtin = resources.files("geo") / "data" / "actors.yaml"
     _merge(merged, yaml.safe_load(builtin.read_text(encoding="utf-8")), "built-in lexicon")
-    extra = extra or _user_lexicon_path()
+    extra = extra or settings().actors_path
     if extra is not None:
         try:
             _merge(merged, yaml.safe_load(Path(extra).read_text(encoding="utf-8")), str(extra))

@@ -13,6 +13,9 @@ import json
 import shutil
 from pathlib import Path
 
+from geo.errors import FrontmapError
+from geo.theatre import DEFAULT_THEATRE, Theatre
+
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "assets" / "node_modules"
 VENDOR = ROOT / "static" / "vendor"
@@ -20,8 +23,6 @@ VENDOR = ROOT / "static" / "vendor"
 VENDOR_URL = "app/static/vendor"
 COUNTRIES = "countries-50m.geojson"
 REGIONS = "regions-approximate.geojson"
-# The countries of the theatre, whose first-level regions are outlined (Natural Earth names).
-REGION_COUNTRIES = {"UA": "Ukraine", "RU": "Russia", "BY": "Belarus", "MD": "Moldova"}
 
 # package folder → where its files go under static/vendor
 _COPIES = {
@@ -51,7 +52,7 @@ CSS = {
 }
 
 
-class AssetsError(Exception):
+class AssetsError(FrontmapError):
     pass
 
 
@@ -92,7 +93,7 @@ def topojson_to_geojson(topology: dict, name: str, digits: int = 3) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def install(node_modules: Path = NODE_MODULES, vendor: Path = VENDOR) -> Path:
+def install(node_modules: Path = NODE_MODULES, vendor: Path = VENDOR, theatre: Theatre = DEFAULT_THEATRE) -> Path:
     """Copy the map's assets into the folder Streamlit serves; returns that folder."""
     if not node_modules.exists():
         raise AssetsError(f"{node_modules} is missing: run `npm ci --prefix assets` (scripts/setup.sh does)")
@@ -101,7 +102,7 @@ def install(node_modules: Path = NODE_MODULES, vendor: Path = VENDOR) -> Path:
     topology = json.loads((node_modules / "world-atlas" / "countries-50m.json").read_text(encoding="utf-8"))
     countries = topojson_to_geojson(topology, "countries")
     (vendor / COUNTRIES).write_text(json.dumps(countries, separators=(",", ":")), encoding="utf-8")
-    regions = region_outlines(countries)
+    regions = region_outlines(countries, theatre)
     (vendor / REGIONS).write_text(json.dumps(regions, separators=(",", ":")), encoding="utf-8")
     missing = [path for path in (*JS.values(), *CSS.values()) if not (vendor / path).exists()]
     if missing:
@@ -109,7 +110,7 @@ def install(node_modules: Path = NODE_MODULES, vendor: Path = VENDOR) -> Path:
     return vendor
 
 
-def region_outlines(countries: dict, simplify_degrees: float = 0.01) -> dict:
+def region_outlines(countries: dict, theatre: Theatre = DEFAULT_THEATRE, simplify_degrees: float = 0.01) -> dict:
     """Approximate first-level region outlines for the theatre's countries, from the gazetteer's places."""
     import shapely
     from shapely.geometry import mapping, shape
@@ -119,7 +120,7 @@ def region_outlines(countries: dict, simplify_degrees: float = 0.01) -> dict:
     gazetteer = default_gazetteer()
     borders = {f["properties"]["name"]: f["geometry"] for f in countries["features"]}
     features = []
-    for code, country_name in REGION_COUNTRIES.items():
+    for code, country_name in theatre.outlined_countries.items():
         if country_name not in borders:
             continue
         border = shapely.make_valid(shape(borders[country_name]))

@@ -8,9 +8,27 @@ import sys
 
 from geo.dates import parse_date
 from geo.documents import iter_documents
-from geo.output import FORMATS, write_rows
+from geo.errors import FrontmapError
+from geo.writers import WRITERS, write_rows
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse, with a misuse told in one line (the usage is one --help away)."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _bbox_arg(value: str) -> tuple[float, float, float, float]:
+    try:
+        south, west, north, east = (float(v) for v in value.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected south,west,north,east in degrees, got {value!r}") from None
+    if not (-90 <= south <= north <= 90 and -180 <= west <= 180 and -180 <= east <= 180):
+        raise argparse.ArgumentTypeError(f"{value!r}: need -90 <= south <= north <= 90 and longitudes in -180..180")
+    return south, west, north, east
 
 
 def _date_arg(value: str):
@@ -94,21 +112,21 @@ def cmd_reprocess(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from geo.export import acled_rows, event_rows
+    from geo.acled import acled_rows
     from geo.store import EventFilter
 
-    bbox = tuple(float(v) for v in args.bbox.split(",")) if args.bbox else None
     filters = EventFilter(start=args.start, end=args.end, actors=tuple(args.actor), event_types=tuple(args.type),
-                          sources=tuple(args.source), min_confidence=args.min_confidence, bbox=bbox)
-    frame = _store(args).events(filters)
+                          sources=tuple(args.source), min_confidence=args.min_confidence, bbox=args.bbox)
+    records = _store(args).records(filters)
     if args.format == "geojson":
-        frame = frame[frame["lat"].notna()]
-    rows = acled_rows(frame) if args.format == "csv" else event_rows(frame)
-    write_rows(rows, args.format, sys.stdout)
+        records = (r for r in records if r["lat"] is not None)
+    write_rows(acled_rows(records) if args.format == "csv" else records, args.format, sys.stdout)
     return EXIT_OK
 
 
 def cmd_pin(args) -> int:
+    if not args.place and not (args.doc and args.start is not None):
+        args.parser.error("say what to pin: --place NAME, or --doc ID with --start OFFSET")
     _store(args).pin(name=args.name or args.place or "", lat=args.lat, lon=args.lon, place_as_written=args.place,
                      doc_id=args.doc, start=args.start)
     return EXIT_OK
@@ -142,13 +160,13 @@ def cmd_bench(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = _ArgumentParser(prog="python -m geo", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_ArgumentParser)
 
     extract = sub.add_parser("extract", help="print one record per place mention in the documents")
     extract.add_argument("paths", nargs="+", help="files or folders (txt, md, html, jsonl, csv); - for stdin")
     extract.add_argument("--published", type=_date_arg, help="publication date for documents without one")
-    extract.add_argument("--format", choices=FORMATS, default="jsonl")
+    extract.add_argument("--format", choices=list(WRITERS), default="jsonl")
     extract.set_defaults(func=cmd_extract)
 
     gaz = sub.add_parser("gazetteer", help="build the index, import GeoNames country dumps, look up a name")
@@ -172,14 +190,14 @@ def build_parser() -> argparse.ArgumentParser:
     again.set_defaults(func=cmd_reprocess)
 
     export = with_db(sub.add_parser("export", help="stored events as ACLED-like CSV, GeoJSON or JSON Lines"))
-    export.add_argument("--format", choices=FORMATS, default="csv")
+    export.add_argument("--format", choices=list(WRITERS), default="csv")
     export.add_argument("--start", type=_date_arg)
     export.add_argument("--end", type=_date_arg)
     export.add_argument("--actor", action="append", default=[])
     export.add_argument("--type", action="append", default=[], help="event type (repeatable)")
     export.add_argument("--source", action="append", default=[])
     export.add_argument("--min-confidence", type=float, default=0.0)
-    export.add_argument("--bbox", help="south,west,north,east")
+    export.add_argument("--bbox", type=_bbox_arg, help="south,west,north,east")
     export.set_defaults(func=cmd_export)
 
     pin = with_db(sub.add_parser("pin", help="pin a place name, or one mention, to coordinates"))
@@ -189,7 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     pin.add_argument("--name", help="the name to show")
     pin.add_argument("--lat", type=float, required=True)
     pin.add_argument("--lon", type=float, required=True)
-    pin.set_defaults(func=cmd_pin)
+    pin.set_defaults(func=cmd_pin, parser=pin)
 
     assets = sub.add_parser("assets", help="put the map's JavaScript, CSS and base layer where the dashboard serves")
     assets.set_defaults(func=cmd_assets)
@@ -213,6 +231,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except FrontmapError as exc:
+        print(f"frontmap: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

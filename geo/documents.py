@@ -11,26 +11,24 @@ import datetime as dt
 import hashlib
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from geo.dates import parse_date
+from geo.errors import FrontmapError
 from geo.records import Document
 
 # One article is at most this long (a book-length file is not an article); feeds of many articles
 # (JSON Lines, CSV) may be larger.
 MAX_ARTICLE_BYTES = 8 * 1024 * 1024
 MAX_FEED_BYTES = 1024 * 1024 * 1024
-FEED_SUFFIXES = {".jsonl", ".ndjson", ".csv"}
-TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
-HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES
 _FRONT_MATTER_KEYS = ("title", "source", "url", "date")
 
 
-class DocumentError(Exception):
+class DocumentError(FrontmapError):
     """A file or record that cannot be read as an article; the message says why."""
 
 
@@ -40,7 +38,8 @@ def document_id(text: str, title: str = "", source: str = "", url: str = "") -> 
 
 
 def _size_limit(name: str) -> int:
-    return MAX_FEED_BYTES if Path(name).suffix.lower() in FEED_SUFFIXES else MAX_ARTICLE_BYTES
+    reader = READERS.get(Path(name).suffix.lower())
+    return MAX_FEED_BYTES if reader is not None and reader.feed else MAX_ARTICLE_BYTES
 
 
 def _too_large(name: str, size: int, limit: int) -> DocumentError:
@@ -125,19 +124,18 @@ def _record(row: dict, origin: str, published: dt.date | None) -> Document:
                          path=origin)
 
 
-def read_records(text: str, suffix: str, origin: str, published: dt.date | None
-                 ) -> Iterator[Document | DocumentError]:
-    """Articles from JSON Lines or CSV; a bad record yields a DocumentError and the rest go on."""
-    if suffix == ".csv":
-        reader = csv.DictReader(io.StringIO(text))
-        if not reader.fieldnames or "text" not in reader.fieldnames:
-            raise DocumentError(f"{origin}: CSV has no 'text' column (columns: {reader.fieldnames})")
-        for n, row in enumerate(reader, 2):
-            try:
-                yield _record(row, f"{origin}:{n}", published)
-            except DocumentError as exc:
-                yield exc
-        return
+def _csv_records(text: str, origin: str, published: dt.date | None) -> Iterator[Document | DocumentError]:
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or "text" not in reader.fieldnames:
+        raise DocumentError(f"{origin}: CSV has no 'text' column (columns: {reader.fieldnames})")
+    for n, row in enumerate(reader, 2):
+        try:
+            yield _record(row, f"{origin}:{n}", published)
+        except DocumentError as exc:
+            yield exc
+
+
+def _jsonl_records(text: str, origin: str, published: dt.date | None) -> Iterator[Document | DocumentError]:
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -152,20 +150,50 @@ def read_records(text: str, suffix: str, origin: str, published: dt.date | None
             yield exc
 
 
+def _html_document(text: str, origin: str, published: dt.date | None) -> Iterator[Document]:
+    body, title = html_to_text(text)
+    yield make_document(body, title=title, published=published, path=origin)
+
+
+def _text_document(text: str, origin: str, published: dt.date | None) -> Iterator[Document]:
+    yield parse_text(text, origin, published)
+
+
+@dataclass(frozen=True)
+class Reader:
+    """How to read one kind of file: text → documents (a bad record yields a DocumentError and the rest go
+    on). A feed holds many articles, so its size limit is that of a feed, not of one article."""
+
+    read: Callable[[str, str, dt.date | None], Iterator[Document | DocumentError]]
+    feed: bool = False
+
+
+# Readers by file suffix; register_reader adds one. Unknown suffixes are read as HTML when they look like
+# it, else as plain text.
+READERS: dict[str, Reader] = {}
+
+
+def register_reader(suffixes: Iterable[str], reader: Reader) -> None:
+    for suffix in suffixes:
+        READERS[suffix.lower() if suffix.startswith(".") else f".{suffix.lower()}"] = reader
+
+
+register_reader((".txt", ".text", ".md", ".markdown"), Reader(_text_document))
+register_reader((".html", ".htm", ".xhtml"), Reader(_html_document))
+register_reader((".jsonl", ".ndjson"), Reader(_jsonl_records, feed=True))
+register_reader((".csv",), Reader(_csv_records, feed=True))
+
+
 def read_bytes(data: bytes, name: str, published: dt.date | None = None) -> Iterator[Document | DocumentError]:
-    """Documents in one file's content, by its name's suffix (plain text when unknown)."""
+    """Documents in one file's content, by its name's suffix (see READERS)."""
     if len(data) > _size_limit(name):
         raise _too_large(name, len(data), _size_limit(name))
     text = decode(data, name)
-    suffix = Path(name).suffix.lower()
-    if suffix in (".jsonl", ".ndjson", ".csv"):
-        yield from read_records(text, suffix, name, published)
-    elif suffix in HTML_SUFFIXES or text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
-        body, title = html_to_text(text)
-        document = make_document(body, title=title, published=published, path=name)
-        yield document
-    else:
-        yield parse_text(text, name, published)
+    reader = READERS.get(Path(name).suffix.lower())
+    if reader is None:
+        looks_like_html = text.lstrip()[:15].lower().startswith(("<!doctype html", "<html"))
+        reader = READERS[".html" if looks_like_html else ".txt"]
+    yield from reader.read(text, name, published)
 
 
 def read_path(path: Path, published: dt.date | None = None) -> Iterator[Document | DocumentError]:
@@ -184,7 +212,7 @@ def expand_paths(paths: list[str]) -> Iterator[Path]:
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in READERS)
         else:
             yield path
 

@@ -12,12 +12,11 @@ from importlib import resources
 from pathlib import Path
 
 from geo.documents import make_document
-from geo.events import CONTROL_CHANGE, FRONTLINE, MENTION, STRIKE
+from geo.eventtypes import event_type
 from geo.records import Place
 from geo.resolve import haversine_km
 
 ACCURATE_KM = 161  # 100 miles, the usual "accuracy@161km" of geoparsing papers
-_PRIORITY = {CONTROL_CHANGE: 3, STRIKE: 2, FRONTLINE: 1, MENTION: 0}
 
 
 @dataclass
@@ -101,7 +100,7 @@ def frontmap_predictions(parser, article: dict) -> dict[str, Prediction]:
     for event in parser.parse(document):
         row = event.as_row()
         known = predicted.get(row["place"])
-        if known is None or _PRIORITY[row["event_type"]] > _PRIORITY[known.event_type]:
+        if known is None or event_type(row["event_type"]).rank > event_type(known.event_type).rank:
             predicted[row["place"]] = Prediction(row["lat"], row["lon"], row["event_type"])
     return predicted
 

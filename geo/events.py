@@ -11,10 +11,9 @@ import re
 from dataclasses import dataclass, replace
 
 from geo.actors import ActorMention, Lexicon
+from geo.eventtypes import CONTROL_CHANGE, FRONTLINE, MENTION, STRIKE
 from geo.records import Mention, ResolvedMention
 
-CONTROL_CHANGE, FRONTLINE, STRIKE, MENTION = "control_change", "frontline", "strike", "mention"
-EVENT_TYPES = (CONTROL_CHANGE, FRONTLINE, STRIKE, MENTION)
 CLAIMED, CONTESTED, CONFIRMED = "claimed", "contested", "confirmed"
 
 

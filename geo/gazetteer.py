@@ -21,6 +21,7 @@ from importlib import metadata
 from pathlib import Path
 
 from geo.config import data_dir
+from geo.errors import FrontmapError
 from geo.names import CYRILLIC, INDEXABLE_NAME, latin_variants, name_key
 from geo.records import Place
 
@@ -41,7 +42,7 @@ COUNTRY_ALIASES = {
 }
 
 
-class GazetteerError(Exception):
+class GazetteerError(FrontmapError):
     pass
 
 
@@ -373,17 +374,17 @@ class Gazetteer:
             population=c["pop"][i], geonameid=c["geonameid"][i] or None, admin1_code=code,
         )
 
-    def is_common_word(self, key: str, among: int = 5000) -> bool:
-        """Whether a name key is among the `among` most frequent English words."""
-        return self.word_ranks.get(key, among) < among
+    def is_common_word(self, name: str, among: int = 5000) -> bool:
+        """Whether a name is among the `among` most frequent English words."""
+        return self.word_ranks.get(name_key(name), among) < among
 
     def ids(self, name: str) -> tuple[int, ...]:
         found = self._names.get(name_key(name), ())
         return (found,) if isinstance(found, int) else found
 
-    def knows(self, key: str) -> bool:
-        """Whether a name key (see names.name_key) names any place."""
-        return key in self._names
+    def knows(self, name: str) -> bool:
+        """Whether a name names any place."""
+        return name_key(name) in self._names
 
     def lookup(self, name: str) -> list[Place]:
         return [self.place(i) for i in self.ids(name)]

@@ -10,24 +10,37 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from geo.documents import iter_documents
 from geo.records import Document
 from geo.store import Store
+
+if TYPE_CHECKING:
+    from geo.pipeline import Geoparser
 
 # Below this many new documents, starting workers (each loads the gazetteer) costs more than it saves.
 PARALLEL_THRESHOLD = 64
 # After this many new documents, refresh the database's statistics so the dashboard's queries stay fast.
 ANALYZE_AFTER = 500
 
+# Makes the geoparser an ingest uses: Geoparser by default, or anything with a parse(document) method. Worker
+# processes call it once each.
+ParserFactory = Callable[[], "Geoparser"]
+
+# The geoparser of this process, made by the factory of the running ingest.
 _parser = None
 
 
-def _init_worker() -> None:
-    global _parser
+def _default_parser() -> Geoparser:
     from geo.pipeline import Geoparser
 
-    _parser = Geoparser()
+    return Geoparser()
+
+
+def _init_worker(factory: ParserFactory) -> None:
+    global _parser
+    _parser = factory()
 
 
 def _parse(numbered: tuple[int, Document]) -> tuple[int, list[dict]]:
@@ -47,23 +60,34 @@ class IngestSummary:
         return (f"read {self.read}, new {self.new}, duplicates {self.duplicates}, failed {len(self.failed)}")
 
 
-def _parsed(documents: list[Document], workers: int) -> Iterator[tuple[Document, list[dict]]]:
+def _parsed(documents: list[Document], workers: int, factory: ParserFactory
+            ) -> Iterator[tuple[Document, list[dict]]]:
     numbered = list(enumerate(documents))
     if workers > 1 and len(documents) >= PARALLEL_THRESHOLD:
         context = multiprocessing.get_context("spawn" if sys.platform != "linux" else "fork")
-        with context.Pool(workers, initializer=_init_worker) as pool:
+        with context.Pool(workers, initializer=_init_worker, initargs=(factory,)) as pool:
             for number, rows in pool.imap_unordered(_parse, numbered, chunksize=8):
                 yield documents[number], rows
     else:
-        if _parser is None:
-            _init_worker()
-        for number, rows in map(_parse, numbered):
-            yield documents[number], rows
+        parser = _shared_parser(factory)
+        for document in documents:
+            yield document, [event.as_row() for event in parser.parse(document)]
+
+
+_made_by: dict[ParserFactory, object] = {}
+
+
+def _shared_parser(factory: ParserFactory):
+    """One geoparser per factory in this process (loading the gazetteer takes a while)."""
+    if factory not in _made_by:
+        _made_by[factory] = factory()
+    return _made_by[factory]
 
 
 def ingest_documents(documents: Iterable[Document], store: Store, workers: int | None = None,
                      progress: Callable[[int, int], None] | None = None,
-                     summary: IngestSummary | None = None) -> IngestSummary:
+                     summary: IngestSummary | None = None, parser_factory: ParserFactory = _default_parser
+                     ) -> IngestSummary:
     summary = summary or IngestSummary()
     documents = list(documents)
     stored = store.stored_ids([d.id for d in documents])
@@ -77,7 +101,7 @@ def ingest_documents(documents: Iterable[Document], store: Store, workers: int |
             fresh.append(document)
     workers = workers or min(2, os.cpu_count() or 1)
     pins = store.pins()
-    for done, (document, rows) in enumerate(_parsed(fresh, workers), 1):
+    for done, (document, rows) in enumerate(_parsed(fresh, workers, parser_factory), 1):
         if store.add(document, rows, pins):
             summary.new += 1
         else:
@@ -90,7 +114,8 @@ def ingest_documents(documents: Iterable[Document], store: Store, workers: int |
 
 
 def ingest_paths(paths: list[str], store: Store, published: dt.date | None = None, workers: int | None = None,
-                 show_progress: bool = True, summary: IngestSummary | None = None) -> IngestSummary:
+                 show_progress: bool = True, summary: IngestSummary | None = None,
+                 parser_factory: ParserFactory = _default_parser) -> IngestSummary:
     """Ingest files and folders. Pass a summary to keep the counts when interrupted (Ctrl-C)."""
     summary = summary if summary is not None else IngestSummary()
     documents = list(iter_documents(paths, published, summary.failed))
@@ -106,18 +131,18 @@ def ingest_paths(paths: list[str], store: Store, published: dt.date | None = Non
             bar.update(done - bar.n)
 
     try:
-        return ingest_documents(documents, store, workers, progress, summary)
+        return ingest_documents(documents, store, workers, progress, summary, parser_factory)
     finally:
         if bar is not None:
             bar.close()
 
 
-def reprocess(store: Store, workers: int | None = None) -> int:
+def reprocess(store: Store, workers: int | None = None, parser_factory: ParserFactory = _default_parser) -> int:
     """Re-run extraction over every stored document (after a gazetteer import, a lexicon change or a
     pin); pins are applied again as events are rewritten."""
     documents = list(store.stored_documents())
     pins = store.pins()
-    for document, rows in _parsed(documents, workers or min(2, os.cpu_count() or 1)):
+    for document, rows in _parsed(documents, workers or min(2, os.cpu_count() or 1), parser_factory):
         store.replace_events(document.id, rows, pins)
     return len(documents)
 
@@ -130,8 +155,8 @@ def sample_paths() -> list[str]:
     return sorted(str(folder / name) for name in (p.name for p in folder.iterdir()) if name.endswith(".md"))
 
 
-def load_samples_if_empty(store: Store) -> IngestSummary | None:
+def load_samples_if_empty(store: Store, parser_factory: ParserFactory = _default_parser) -> IngestSummary | None:
     """Fill an empty store with the sample corpus, so that a new user sees a populated map."""
     if store.counts()["documents"]:
         return None
-    return ingest_paths(sample_paths(), store, show_progress=False)
+    return ingest_paths(sample_paths(), store, show_progress=False, parser_factory=parser_factory)

@@ -17,16 +17,9 @@ from folium.plugins import MarkerCluster
 from folium.utilities import JsCode
 
 from geo import assets
-from geo.events import CONTROL_CHANGE, FRONTLINE, MENTION, STRIKE
+from geo.eventtypes import CONTROL_CHANGE, MENTION, by_rank
+from geo.theatre import DEFAULT_THEATRE, Theatre
 
-DEFAULT_CENTER = (48.6, 35.5)
-DEFAULT_ZOOM = 6
-SIDE_COLOURS = {"Russia": "#c0392b", "Ukraine": "#1f5fbf"}
-OTHER_SIDE_COLOUR = "#6d4c41"
-TYPE_COLOURS = {CONTROL_CHANGE: "#111111", FRONTLINE: "#e67e22", STRIKE: "#8e44ad", MENTION: "#95a5a6"}
-TYPE_LABELS = {CONTROL_CHANGE: "Control changes", FRONTLINE: "Frontline", STRIKE: "Strikes", MENTION: "Mentions"}
-# What a place's marker shows when several things happened there: the weightiest.
-_PRIORITY = (CONTROL_CHANGE, STRIKE, FRONTLINE, MENTION)
 ONLINE_TILES = {
     "OpenStreetMap": ("OpenStreetMap", None),
     "Topographic": ("https://{s}.tile.opentopomap.org/{z}/{x}/{y}.png", "© OpenTopoMap (CC-BY-SA), © OpenStreetMap"),
@@ -48,33 +41,31 @@ def use_offline_assets(base_url: str = "/" + assets.VENDOR_URL) -> None:
                                  for name in ("markerclustercss", "markerclusterdefaultcss")]
 
 
-def side_colour(side: str) -> str:
-    return SIDE_COLOURS.get(side, OTHER_SIDE_COLOUR) if side else TYPE_COLOURS[MENTION]
-
-
-def base_map(center: tuple[float, float] = DEFAULT_CENTER, zoom: int = DEFAULT_ZOOM, online_tiles: bool = False,
+def base_map(theatre: Theatre = DEFAULT_THEATRE, online_tiles: bool = False,
              base_url: str = "/" + assets.VENDOR_URL) -> folium.Map:
     """A map whose base layer (country and region outlines) comes from the dashboard itself; online tile layers are
     added, as choices, only when asked for."""
     use_offline_assets(base_url)
     # SVG markers (not canvas): each is an element a browser test, or a screen reader, can find and click.
-    fmap = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True, maxZoom=18, minZoom=3)
+    fmap = folium.Map(location=theatre.center, zoom_start=theatre.zoom, tiles=None, control_scale=True, maxZoom=18,
+                      minZoom=3)
     OfflineBaseLayer(f"{base_url}/{assets.COUNTRIES}", f"{base_url}/{assets.REGIONS}").add_to(fmap)
     fmap.get_root().header.add_child(folium.Element(
         "<style>.leaflet-container { background: #cfe3ef; }</style>"))
     if online_tiles:
         for name, (tiles, attribution) in ONLINE_TILES.items():
             folium.TileLayer(tiles, name=name, attr=attribution, overlay=False, show=False).add_to(fmap)
-    Legend().add_to(fmap)
+    Legend(theatre).add_to(fmap)
     return fmap
 
 
 def _dominant_type(row) -> str:
-    return next((kind for kind in _PRIORITY if row.get(kind, 0)), MENTION)
+    """What a place's marker shows when several things happened there: the weightiest."""
+    return next((kind for kind in by_rank() if row.get(kind, 0)), MENTION)
 
 
 def _summary_line(row) -> str:
-    counts = ", ".join(f"{int(row[kind])} {TYPE_LABELS[kind].lower()}" for kind in _PRIORITY if row.get(kind, 0))
+    counts = ", ".join(f"{int(row[kind])} {kind.title.lower()}" for kind in by_rank() if row.get(kind, 0))
     control = ""
     if row.get("controller"):
         status = f", {row['controller_status']}" if row.get("controller_status") else ""
@@ -88,12 +79,12 @@ def tooltip_text(row) -> str:
     return f"{where} — {_summary_line(row)}"
 
 
-def place_features(summary: pd.DataFrame) -> dict[str, list[dict]]:
+def place_features(summary: pd.DataFrame, theatre: Theatre = DEFAULT_THEATRE) -> dict[str, list[dict]]:
     """GeoJSON features per event type, one per place, with escaped tooltips."""
-    layers: dict[str, list[dict]] = {kind: [] for kind in _PRIORITY}
+    layers: dict[str, list[dict]] = {kind: [] for kind in by_rank()}
     for row in summary.to_dict("records"):
         kind = _dominant_type(row)
-        colour = side_colour(row.get("controller") or "") if kind == CONTROL_CHANGE else TYPE_COLOURS[kind]
+        colour = theatre.side_colour(row.get("controller") or "") if kind == CONTROL_CHANGE else kind.colour
         contested = kind == CONTROL_CHANGE and row.get("controller_status") == "contested"
         layers[kind].append({
             "type": "Feature",
@@ -121,12 +112,13 @@ def _ring_style(feature: dict) -> dict:
             "fill": False, "radius": props["radius"] + 5}
 
 
-def event_layers(summary: pd.DataFrame, clustered: bool = True) -> list[folium.FeatureGroup]:
+def event_layers(summary: pd.DataFrame, clustered: bool = True, theatre: Theatre = DEFAULT_THEATRE
+                 ) -> list[folium.FeatureGroup]:
     """The map's data layers for a filtered summary: one toggleable group per event type, and the control
     layer (each place coloured by its last reported controller as of the period's end)."""
     groups = []
-    for kind, features in place_features(summary).items():
-        group = folium.FeatureGroup(name=f"{TYPE_LABELS[kind]} ({len(features)})")
+    for kind, features in place_features(summary, theatre).items():
+        group = folium.FeatureGroup(name=f"{kind.title} ({len(features)})")
         if features:
             layer = folium.GeoJson({"type": "FeatureCollection", "features": features}, marker=folium.CircleMarker(),
                                    style_function=_style, on_each_feature=_BIND_TOOLTIP)
@@ -143,8 +135,8 @@ def event_layers(summary: pd.DataFrame, clustered: bool = True) -> list[folium.F
     control = folium.FeatureGroup(name=f"Control as of the period's end ({len(controlled)})")
     if len(controlled):
         features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
-                     "properties": {"tooltip": html.escape(tooltip_text(r)), "colour": side_colour(r["controller"]),
-                                    "radius": _radius(r["events"]),
+                     "properties": {"tooltip": html.escape(tooltip_text(r)),
+                                    "colour": theatre.side_colour(r["controller"]), "radius": _radius(r["events"]),
                                     "dash": "4 3" if r["controller_status"] == "contested" else ""}}
                     for r in controlled.to_dict("records")]
         folium.GeoJson({"type": "FeatureCollection", "features": features}, marker=folium.CircleMarker(),
@@ -213,12 +205,13 @@ class Legend(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self):
+    def __init__(self, theatre: Theatre = DEFAULT_THEATRE):
         super().__init__()
         self._name = "Legend"
-        self.items = [(f"Control change: taken by {side}", colour) for side, colour in SIDE_COLOURS.items()]
-        self.items += [(TYPE_LABELS[kind], TYPE_COLOURS[kind]) for kind in (FRONTLINE, STRIKE, MENTION)]
-        self.rings = [(f"ring: {side}", colour) for side, colour in SIDE_COLOURS.items()]
+        sides = theatre.side_colours.items()
+        self.items = [(f"Control change: taken by {side}", colour) for side, colour in sides]
+        self.items += [(kind.title, kind.colour) for kind in by_rank() if kind != CONTROL_CHANGE]
+        self.rings = [(f"ring: {side}", colour) for side, colour in sides]
 
 
 def map_html_size(fmap: folium.Map, layers: list[folium.FeatureGroup]) -> int:

@@ -10,6 +10,7 @@ from geo.names import name_key
 from geo.records import Document, Event
 from geo.resolve import PlaceResolver
 from geo.sentences import sentence_spans
+from geo.theatre import DEFAULT_THEATRE, Theatre
 from geo.toponyms import ToponymRecognizer
 
 # How much a mention the gazetteer does not know, but the text calls a place, is trusted.
@@ -17,13 +18,19 @@ UNRESOLVED_CONFIDENCE = 0.4
 
 
 class Geoparser:
-    def __init__(self, gazetteer: Gazetteer | None = None, lexicon: Lexicon | None = None,
-                 resolver: PlaceResolver | None = None):
+    """Each step is a part that can be passed in (a custom gazetteer, lexicon, recogniser, resolver or
+    classifier); the parts not given are built from the gazetteer, the lexicon and the theatre."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None, lexicon: Lexicon | None = None, *,
+                 theatre: Theatre = DEFAULT_THEATRE, recognizer: ToponymRecognizer | None = None,
+                 resolver: PlaceResolver | None = None, classifier: EventClassifier | None = None):
         self.gazetteer = gazetteer or default_gazetteer()
         self.lexicon = lexicon or default_lexicon()
-        self.recognizer = ToponymRecognizer(self.gazetteer, self.lexicon)
-        self.resolver = resolver or PlaceResolver(self.gazetteer, home_countries=self._home_countries())
-        self.classifier = EventClassifier(self.lexicon)
+        self.theatre = theatre
+        self.recognizer = recognizer or ToponymRecognizer(self.gazetteer, self.lexicon)
+        self.resolver = resolver or PlaceResolver(self.gazetteer, focus_countries=theatre.focus_countries,
+                                                  home_countries=self._home_countries())
+        self.classifier = classifier or EventClassifier(self.lexicon)
 
     def _home_countries(self) -> dict[str, str]:
         """Name key → country code for names that stand for an actor ("Washington" → US)."""

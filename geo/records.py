@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
 PRECISION_BY_FEATURE = {"PCLI": "country", "CONT": "continent", "ADM1": "region", "ADM2": "district"}
@@ -80,14 +82,14 @@ class Event:
     confidence: float = 0.0
 
     def as_row(self) -> dict:
-        """The flat record printed by the CLI and kept by the store."""
+        """The event as a record of EVENT_FIELDS: what extract prints, the store keeps and export writes."""
         m, p, d = self.resolved.mention, self.resolved.place, self.document
         return {
             "doc": d.id,
             "title": d.title,
             "source": d.source,
             "url": d.url,
-            "published": d.published.isoformat() if d.published else "",
+            "published": d.published,
             "place": m.surface,
             "name": p.name if p else "",
             "start": m.start,
@@ -106,10 +108,41 @@ class Event:
             "claimed_by": self.claimed_by,
             "settlements_count": self.settlements_count,
             "actors": ";".join(self.actors_mentioned),
-            "date": self.date.isoformat() if self.date else "",
+            "date": self.date,
             "excerpt": self.excerpt,
             "confidence": round(self.confidence, 3),
         }
+
+
+# One schema for an event record, shared by extract, the store and export: field → type. Optional fields
+# (None when unknown) are the numbers and dates; text fields are "" when unknown.
+EVENT_FIELDS: dict[str, type] = {
+    "doc": str, "title": str, "source": str, "url": str, "published": dt.date,
+    "place": str, "name": str, "start": int, "end": int, "lat": float, "lon": float, "country": str,
+    "admin1": str, "feature": str, "geonameid": int, "precision": str,
+    "event_type": str, "actor": str, "opponent": str, "status": str, "claimed_by": str,
+    "settlements_count": int, "actors": str, "date": dt.date, "excerpt": str, "confidence": float,
+}
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or str(value) in ("NaT", "nan")
+
+
+def event_record(values: Mapping) -> dict:
+    """A record of EVENT_FIELDS, in order and with the schema's types, from any mapping that holds them
+    (a row the store returns, where pandas may have made an int a float or a date a Timestamp)."""
+    record = {}
+    for name, kind in EVENT_FIELDS.items():
+        value = values.get(name)
+        if _missing(value):
+            record[name] = "" if kind is str else None
+        elif kind is dt.date:
+            record[name] = value if type(value) is dt.date else (
+                value.date() if isinstance(value, dt.datetime) else dt.date.fromisoformat(str(value)[:10]))
+        else:
+            record[name] = kind(value.item() if hasattr(value, "item") else value)
+    return record
 
 
 def place_as_dict(place: Place) -> dict:

@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from geo.gazetteer import Gazetteer
 from geo.names import name_key
 from geo.records import Mention, Place, ResolvedMention
+from geo.theatre import DEFAULT_THEATRE
 
-FOCUS_COUNTRIES = ("UA", "RU", "BY")
 _FEATURE_PRIOR = {"PCLI": 4.0, "CONT": 4.0, "PPLC": 2.5, "ADM1": 2.0}
 
 
@@ -27,7 +27,7 @@ def haversine_km(a: Place, b: Place) -> float:
 
 
 class PlaceResolver:
-    def __init__(self, gazetteer: Gazetteer, focus_countries: Iterable[str] = FOCUS_COUNTRIES,
+    def __init__(self, gazetteer: Gazetteer, focus_countries: Iterable[str] = DEFAULT_THEATRE.focus_countries,
                  home_countries: dict[str, str] | None = None):
         self.gazetteer = gazetteer
         self.focus_countries = frozenset(focus_countries)

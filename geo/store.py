@@ -8,17 +8,19 @@ keyed by its content hash, so a document is stored once however often (or concur
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from geo.config import data_dir
+from geo.config import data_dir, settings
+from geo.errors import FrontmapError
+from geo.eventtypes import CONTROL_CHANGE, EVENT_TYPES
 from geo.names import name_key
-from geo.records import PRECISION_BY_FEATURE, Document
+from geo.records import PRECISION_BY_FEATURE, Document, event_record
 
 SCHEMA_VERSION = 2
 metadata = sa.MetaData()
@@ -101,16 +103,40 @@ def _v2_source_index(conn: sa.Connection) -> None:
 MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _v1_tables, 2: _v2_source_index}
 
 
-class StoreError(Exception):
+class StoreError(FrontmapError):
     pass
 
 
 def default_url() -> str:
-    configured = os.environ.get("FRONTMAP_DB", "")
-    if "://" in configured:
-        return configured
-    path = configured or str(data_dir() / "frontmap.sqlite")
-    return f"sqlite:///{path}"
+    data_dir()  # the default store lives in the data folder: make sure it exists
+    return settings().db_url
+
+
+def _checked_url(url: str) -> str:
+    """A SQLAlchemy URL for a SQLite path or a SQLite/PostgreSQL URL; anything else is refused, as is a store in
+    memory (it would keep nothing)."""
+    if "://" not in url:  # a plain path
+        if ":" in url:
+            raise StoreError(f"{url!r} is neither a SQLite file path nor a database URL "
+                             "(such as postgresql+psycopg://user@host/frontmap)")
+        url = f"sqlite:///{url}"
+    if not url.startswith(("sqlite", "postgresql")):
+        raise StoreError(f"unsupported database {url.split(':')[0]!r}: use SQLite or PostgreSQL")
+    if url.startswith("sqlite") and url.split("://", 1)[1].lstrip("/").split("?")[0] in ("", ":memory:"):
+        raise StoreError("a store in memory keeps nothing: give a SQLite file path or a database URL")
+    if url.startswith("sqlite:///"):
+        parent = Path(url.removeprefix("sqlite:///").split("?")[0]).parent
+        if not parent.is_dir():
+            raise StoreError(f"no folder {parent} for the SQLite store")
+    return url
+
+
+def _shown(url: str) -> str:
+    """A URL as it may be printed: without its password."""
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except (sa.exc.ArgumentError, ValueError):
+        return repr(url.split("@")[-1])
 
 
 def _place_key(row: dict) -> str | None:
@@ -129,6 +155,13 @@ def _pinned_place(target) -> dict:
     return row
 
 
+# Record fields (geo.records.EVENT_FIELDS) kept in the events and places tables under their own names; the
+# document's fields live in documents, and the place as written is the events table's "surface".
+_EVENT_FIELDS = ("start", "end", "event_type", "actor", "opponent", "status", "claimed_by", "settlements_count",
+                 "actors", "date", "excerpt", "confidence")
+_PLACE_FIELDS = ("name", "lat", "lon", "country", "admin1", "feature", "geonameid", "precision")
+
+
 @dataclass(frozen=True)
 class EventFilter:
     start: dt.date | None = None
@@ -139,20 +172,27 @@ class EventFilter:
     min_confidence: float = 0.0
     bbox: tuple[float, float, float, float] | None = None  # south, west, north, east
 
+    def up_to_end(self) -> EventFilter:
+        """What is known by the period's end: every report up to it, whatever the start, actors or types
+        chosen (those choose which events are listed, not who holds a place)."""
+        return replace(self, start=None, actors=(), event_types=())
+
 
 class Store:
     def __init__(self, url: str | None = None):
-        self.url = url or default_url()
-        if "://" not in self.url:  # a plain path
-            self.url = f"sqlite:///{self.url}"
-        if not self.url.startswith(("sqlite", "postgresql")):
-            raise StoreError(f"unsupported database {self.url.split(':')[0]!r}: use SQLite or PostgreSQL")
+        self.url = _checked_url(url or default_url())
         sqlite = self.url.startswith("sqlite")
-        self.engine = sa.create_engine(self.url, connect_args={"timeout": 60} if sqlite else {},
-                                       pool_pre_ping=not sqlite)
+        try:
+            self.engine = sa.create_engine(self.url, connect_args={"timeout": 60} if sqlite else {},
+                                           pool_pre_ping=not sqlite)
+        except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ValueError) as exc:
+            raise StoreError(f"cannot use the database URL {_shown(self.url)}: {exc}") from exc
         if sqlite:
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-        self.migrate()
+        try:
+            self.migrate()
+        except sa.exc.DBAPIError as exc:
+            raise StoreError(f"cannot open the store {_shown(self.url)}: {str(exc.orig).splitlines()[0]}") from exc
 
     # -- schema -------------------------------------------------------------------------------
 
@@ -222,16 +262,9 @@ class Store:
                 row = row | pin
             key = _place_key(row)
             if key is not None:
-                place_rows[key] = {"key": key, "name": row["name"], "lat": row["lat"], "lon": row["lon"],
-                                   "country": row["country"], "admin1": row["admin1"], "feature": row["feature"],
-                                   "geonameid": row["geonameid"], "precision": row["precision"]}
-            event_rows.append({
-                "doc_id": doc_id, "place_key": key, "surface": row["place"], "start": row["start"],
-                "end": row["end"], "event_type": row["event_type"], "actor": row["actor"],
-                "opponent": row["opponent"], "status": row["status"], "claimed_by": row["claimed_by"],
-                "settlements_count": row["settlements_count"], "actors": row["actors"],
-                "date": dt.date.fromisoformat(row["date"]) if row["date"] else None,
-                "excerpt": row["excerpt"], "confidence": row["confidence"]})
+                place_rows[key] = {"key": key} | {column: row[column] for column in _PLACE_FIELDS}
+            event_rows.append({"doc_id": doc_id, "place_key": key, "surface": row["place"]}
+                              | {column: row[column] for column in _EVENT_FIELDS})
         if place_rows:
             self._insert_places(conn, list(place_rows.values()))
         if event_rows:
@@ -295,19 +328,15 @@ class Store:
                 yield Document(id=row["id"], text=row["text"], title=row["title"], source=row["source"],
                                url=row["url"], published=row["published"], path=row["path"])
 
-    _EVENT_COLUMNS = ("id", "doc_id", "place_key", "surface", "start", "end", "event_type", "actor", "opponent",
-                      "status", "claimed_by", "settlements_count", "actors", "date", "excerpt", "confidence")
-    _PLACE_COLUMNS = ("name", "lat", "lon", "country", "admin1", "feature", "geonameid", "precision")
-
     @staticmethod
-    def _where(query: sa.Select, f: EventFilter, *, ignore_start_and_actors: bool = False) -> sa.Select:
-        if f.start and not ignore_start_and_actors:
+    def _where(query: sa.Select, f: EventFilter) -> sa.Select:
+        if f.start:
             query = query.where(events.c.date >= f.start)
         if f.end:
             query = query.where(events.c.date <= f.end)
-        if f.actors and not ignore_start_and_actors:
+        if f.actors:
             query = query.where(sa.or_(events.c.actor.in_(f.actors), events.c.opponent.in_(f.actors)))
-        if f.event_types and not ignore_start_and_actors:
+        if f.event_types:
             query = query.where(events.c.event_type.in_(f.event_types))
         if f.sources:
             query = query.where(documents.c.source.in_(f.sources))
@@ -329,15 +358,24 @@ class Store:
         return joined
 
     def _events_query(self, f: EventFilter) -> sa.Select:
-        columns = [events.c[c] for c in self._EVENT_COLUMNS] + [places.c[c] for c in self._PLACE_COLUMNS]
-        columns += [documents.c.title, documents.c.source, documents.c.url, documents.c.published]
+        """Event records (geo.records.EVENT_FIELDS) with the event's id and place key."""
+        columns = [events.c.id, events.c.place_key, events.c.doc_id.label("doc"), documents.c.title,
+                   documents.c.source, documents.c.url, documents.c.published, events.c.surface.label("place")]
+        columns += [places.c[c] for c in _PLACE_FIELDS] + [events.c[c] for c in _EVENT_FIELDS]
         return self._where(sa.select(*columns).select_from(self._joined()), f)
 
     def events(self, f: EventFilter = EventFilter(), limit: int | None = None) -> pd.DataFrame:
-        """Events with their place and document, newest first (the first `limit` of them)."""
+        """Event records with their id and place key, newest first (the first `limit` of them)."""
         query = self._events_query(f).order_by(events.c.date.desc(), events.c.id.desc()).limit(limit)
         with self.engine.connect() as conn:
             return pd.read_sql(query, conn)
+
+    def records(self, f: EventFilter = EventFilter()) -> Iterator[dict]:
+        """Event records (geo.records.EVENT_FIELDS, the same as extract prints), newest first."""
+        query = self._events_query(f).order_by(events.c.date.desc(), events.c.id.desc())
+        with self.engine.connect() as conn:
+            for row in conn.execute(query).mappings():
+                yield event_record(row)
 
     def excerpts(self, place_key: str, f: EventFilter = EventFilter()) -> pd.DataFrame:
         """Every excerpt that mentions a place, newest first."""
@@ -354,18 +392,18 @@ class Store:
         per_place = self._where(
             sa.select(events.c.place_key, sa.func.count().label("events"),
                       sa.func.max(events.c.date).label("last_date"),
-                      *(count_of(kind) for kind in ("control_change", "frontline", "strike", "mention")))
+                      *(count_of(kind) for kind in EVENT_TYPES))
             .select_from(self._joined(f)).where(events.c.place_key.is_not(None)), f,
         ).group_by(events.c.place_key).subquery()
+        known = f.up_to_end()
         latest = self._where(
-            sa.select(events.c.id).select_from(self._joined(f))
-            .where(events.c.place_key == places.c.key, events.c.event_type == "control_change", events.c.actor != ""),
-            f, ignore_start_and_actors=True,
+            sa.select(events.c.id).select_from(self._joined(known))
+            .where(events.c.place_key == places.c.key, events.c.event_type == CONTROL_CHANGE, events.c.actor != ""),
+            known,
         ).order_by(events.c.date.desc(), events.c.id.desc()).limit(1).correlate(places).scalar_subquery()
         control = events.alias("control")
-        query = (sa.select(places.c.key.label("place_key"), *(places.c[c] for c in self._PLACE_COLUMNS),
-                           per_place.c.events, per_place.c.last_date, per_place.c.control_change,
-                           per_place.c.frontline, per_place.c.strike, per_place.c.mention,
+        query = (sa.select(places.c.key.label("place_key"), *(places.c[c] for c in _PLACE_FIELDS),
+                           per_place.c.events, per_place.c.last_date, *(per_place.c[kind] for kind in EVENT_TYPES),
                            control.c.actor.label("controller"), control.c.status.label("controller_status"),
                            control.c.date.label("controlled_since"))
                  .select_from(places.join(per_place, per_place.c.place_key == places.c.key)

@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 
 from geo.actors import Lexicon
 from geo.gazetteer import Gazetteer
-from geo.names import name_key
 from geo.records import Mention
 
 MAX_NAME_TOKENS = 4
@@ -120,7 +119,7 @@ class ToponymRecognizer:
                 continue
             if n > 1 and not tokens[i + n - 1].capitalised and tokens[i + n - 1].text.lower() in SCALE_WORDS:
                 continue
-            if self.gazetteer.knows(name_key(text[tokens[i].start:tokens[i + n - 1].end])):
+            if self.gazetteer.knows(text[tokens[i].start:tokens[i + n - 1].end]):
                 return n
         return 0
 
@@ -138,13 +137,12 @@ class ToponymRecognizer:
         if text[max(0, tokens[i].start - 4):tokens[i].start] == "the " and following not in SCALE_WORDS \
                 and not self._major(surface, ("PCLI",), 0):
             return False  # "the left bank of the Dnipro": a river, not the city
-        key = name_key(surface)
         if n > 1 or self.lexicon.kind_of(surface) == "name":
             return True
-        if sentence_start and self.gazetteer.is_common_word(key, SENTENCE_START_COMMON):
+        if sentence_start and self.gazetteer.is_common_word(surface, SENTENCE_START_COMMON):
             # At a sentence's start a capital says nothing: only a country is sure to be meant there.
             return self._major(surface, ("PCLI",), 0)
-        if self.gazetteer.is_common_word(key):
+        if self.gazetteer.is_common_word(surface):
             return self._major(surface, ("PCLI", "CONT", "ADM1"), MAJOR_POPULATION)
         return True
 
@@ -161,7 +159,7 @@ class ToponymRecognizer:
             return True
         if kind in ("demonym", "name") or word.lower() in SCALE_WORDS:
             return False
-        return not (self.gazetteer.is_common_word(name_key(word)) or self.gazetteer.knows(name_key(word)))
+        return not (self.gazetteer.is_common_word(word) or self.gazetteer.knows(word))
 
     def _major(self, surface: str, features: tuple[str, ...], population: int) -> bool:
         return any(p.feature in features or 0 < population <= p.population for p in self.gazetteer.lookup(surface))
@@ -176,7 +174,7 @@ class ToponymRecognizer:
         known place, an actor or a common word."""
         match = _PLACE_SLOT.search(text, max(0, tokens[i].start - 20), tokens[i].start)
         if not match or self._longest_name(text, tokens, i) or self.lexicon.kind_of(tokens[i].text) or \
-                self.gazetteer.is_common_word(name_key(tokens[i].text)):
+                self.gazetteer.is_common_word(tokens[i].text):
             return ""
         return match.group().strip()
 
@@ -210,7 +208,7 @@ class ToponymRecognizer:
             for start, end in _list_items(text, m, sentence):
                 name = text[start:end]
                 if any(a < end and start < b for a, b in taken) or self.lexicon.kind_of(name) \
-                        or self.gazetteer.is_common_word(name_key(name)):
+                        or self.gazetteer.is_common_word(name):
                     continue
                 taken.append((start, end))
                 extra.append(Mention(surface=name, start=start, end=end, sentence=index, lookup=name,

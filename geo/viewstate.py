@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from geo.events import EVENT_TYPES
+from geo.eventtypes import EVENT_TYPES
 from geo.store import EventFilter
 
 PRESETS = {"all": None, "7d": 7, "30d": 30}

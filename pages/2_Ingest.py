@@ -5,9 +5,9 @@ import datetime as dt
 import streamlit as st
 
 import ui
-from geo.documents import DocumentError, make_document, read_bytes
+from geo.documents import READERS, DocumentError, make_document, read_bytes
 from geo.ingest import IngestSummary, ingest_documents
-from geo.present import plain
+from geo.panel import plain
 
 st.set_page_config(page_title="frontmap · ingest", layout="wide")
 store = ui.store()
@@ -20,8 +20,9 @@ with st.form("ingest"):
     source = st.text_input("Source")
     url = st.text_input("Link")
     published = st.date_input("Publication date", value=dt.date.today())
-    files = st.file_uploader("…or upload files (txt, md, html, jsonl, csv)", accept_multiple_files=True,
-                             type=["txt", "md", "html", "htm", "jsonl", "csv"])
+    suffixes = sorted(suffix.lstrip(".") for suffix in READERS)
+    files = st.file_uploader(f"…or upload files ({', '.join(suffixes)})", accept_multiple_files=True,
+                             type=suffixes)
     submitted = st.form_submit_button("Ingest")
 
 if submitted:
@@ -45,7 +46,7 @@ if submitted:
         st.warning("Paste some text or choose files first.")
     else:
         bar = st.progress(0.0, text="Reading…")
-        ingest_documents(documents, store, workers=1, summary=summary,
+        ingest_documents(documents, store, workers=1, summary=summary, parser_factory=ui.geoparser,
                          progress=lambda done, total: bar.progress(done / total, text=f"{done} of {total}"))
         bar.progress(1.0, text="Done")
         (st.success if not summary.failed else st.warning)(summary.line())
@@ -54,8 +55,8 @@ if submitted:
         if documents:
             new_ids = [d.id for d in documents]
             found = store.events()
-            found = found[found["doc_id"].isin(new_ids)]
+            found = found[found["doc"].isin(new_ids)]
             st.subheader(f"{len(found)} places found")
-            st.dataframe(found[["surface", "name", "event_type", "actor", "opponent", "status", "date", "excerpt"]],
+            st.dataframe(found[["place", "name", "event_type", "actor", "opponent", "status", "date", "excerpt"]],
                          hide_index=True, use_container_width=True)
             st.markdown("[See them on the map](/)")

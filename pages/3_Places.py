@@ -4,7 +4,7 @@ import streamlit as st
 
 import ui
 from geo.geocoders import GazetteerGeocoder
-from geo.present import plain
+from geo.panel import plain
 
 st.set_page_config(page_title="frontmap · places", layout="wide")
 store = ui.store()
@@ -13,12 +13,12 @@ st.title("Places to review")
 frame = store.unresolved()
 st.caption("Mentions the gazetteer did not know, or resolved with little confidence. A pin applies to every "
            "mention of the name, now and in later ingests.")
-st.dataframe(frame[["surface", "name", "confidence", "event_type", "date", "title", "excerpt"]], hide_index=True,
+st.dataframe(frame[["place", "name", "confidence", "event_type", "date", "title", "excerpt"]], hide_index=True,
              use_container_width=True)
 if frame.empty:
     st.stop()
 
-surface = st.selectbox("Place as written", sorted(frame["surface"].unique()))
+surface = st.selectbox("Place as written", sorted(frame["place"].unique()))
 candidates = GazetteerGeocoder(ui.geoparser().gazetteer).geocode(surface, exactly_one=False) or []
 options = {f"{c.address} ({c.latitude:.4f}, {c.longitude:.4f}, {c.raw['feature']})": c for c in candidates}
 choice = st.radio("Gazetteer entries of that name", [*options, "Coordinates…"], index=0)

@@ -84,3 +84,32 @@ def test_stdin_and_csv_and_geojson_output():
 def test_a_bad_publication_date_is_a_usage_error():
     code, _, err = extract("-", "--published", "not-a-date", stdin="x")
     assert code == 2 and "not a date" in err
+
+
+def geo(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "geo", *map(str, args)], capture_output=True, text=True,
+                          timeout=120, env=env)
+
+
+@pytest.mark.parametrize("args", [
+    ("export", "--db", "mysql://x/y"),
+    ("export", "--db", "sqlite:///:memory:"),
+    ("export", "--db", "::::"),
+    ("export", "--bbox", "1,2"),
+    ("export", "--bbox", "50,30,40,35"),  # south above north
+    ("pin", "--lat", "48", "--lon", "37"),  # neither a place nor a mention
+    ("pin", "--doc", "abc", "--lat", "48", "--lon", "37"),  # a mention needs its start too
+])
+def test_command_line_misuse_is_one_line_and_exit_code_2(args, tmp_path):
+    result = geo(*args, "--db", tmp_path / "s.sqlite") if "--db" not in args else geo(*args)
+    assert result.returncode == 2, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert not Path("::::").exists()
+
+
+def test_an_unreadable_store_is_a_one_line_error(tmp_path):
+    broken = tmp_path / "broken.sqlite"
+    broken.write_bytes(b"this is not a database" * 100)
+    result = geo("export", "--db", broken)
+    assert result.returncode == 2 and "cannot open the store" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

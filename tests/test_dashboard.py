@@ -129,13 +129,13 @@ def test_the_ingest_page_takes_a_pasted_article(store_path):
     assert not at.exception
     assert "new 1" in at.success[0].value
     found = at.dataframe[0].value
-    assert list(found["surface"]) == ["Huliaipole"] and list(found["event_type"]) == ["control_change"]
+    assert list(found["place"]) == ["Huliaipole"] and list(found["event_type"]) == ["control_change"]
     assert str(found["date"].iloc[0]) == "2025-11-24"
 
 
 def test_the_places_page_pins_an_unknown_name_to_coordinates(store_path):
     at = page("3_Places.py")
-    assert "Robotyne" in set(at.dataframe[0].value["surface"])
+    assert "Robotyne" in set(at.dataframe[0].value["place"])
     at.selectbox[0].set_value("Robotyne").run()
     at.radio[0].set_value("Coordinates…").run()
     at.number_input[0].set_value(47.446)
@@ -143,5 +143,5 @@ def test_the_places_page_pins_an_unknown_name_to_coordinates(store_path):
     at.button[0].click().run()
     assert not at.exception
     robotyne = Store(str(store_path)).events()
-    robotyne = robotyne[robotyne["surface"] == "Robotyne"]
+    robotyne = robotyne[robotyne["place"] == "Robotyne"]
     assert list(robotyne["lat"]) == [47.446] and list(robotyne["precision"]) == ["pinned"]

@@ -5,6 +5,7 @@ import pandas as pd
 
 from geo import assets, mapview
 from geo.store import EventFilter
+from geo.theatre import RUSSIA_UKRAINE
 from geo.viewstate import ViewState, preset_range
 
 
@@ -34,7 +35,7 @@ def test_the_default_map_loads_nothing_from_the_network():
 def test_one_marker_per_place_coloured_by_what_happened_and_who_took_it():
     layers = mapview.place_features(summary())
     [feature] = layers["control_change"]
-    assert feature["properties"]["colour"] == mapview.SIDE_COLOURS["Russia"]
+    assert feature["properties"]["colour"] == RUSSIA_UKRAINE.side_colours["Russia"]
     assert feature["properties"]["tooltip"].startswith("Sudzha, Kursk, RU — 2 control changes, 1 frontline")
     contested = mapview.place_features(summary(controller_status="contested"))["control_change"][0]
     assert contested["properties"]["dash"]
@@ -84,7 +85,7 @@ def test_the_installed_base_layer_outlines_the_theatres_regions():
 
 
 def test_text_shown_through_markdown_widgets_stays_text():
-    from geo.present import plain
+    from geo.panel import plain
 
     assert plain("![x](http://evil.example/i.png) [y](javascript:alert(1)) :red[z]") == (
         "\\!\\[x\\]\\(http\\://evil\\.example/i\\.png\\) \\[y\\]\\(javascript\\:alert\\(1\\)\\) \\:red\\[z\\]")

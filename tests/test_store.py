@@ -258,5 +258,5 @@ def test_reprocessing_rewrites_events_and_keeps_pins(store, monkeypatch):
     before = store.events().sort_values("start")
     assert reprocess(store, workers=1) == 1
     after = store.events().sort_values("start")
-    assert list(after["surface"]) == list(before["surface"]) == ["Zzyzxivka", "Sudzha"]
+    assert list(after["place"]) == list(before["place"]) == ["Zzyzxivka", "Sudzha"]
     assert after.iloc[0]["lat"] == 51.25 and after.iloc[0]["precision"] == "pinned"

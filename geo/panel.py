@@ -1,5 +1,6 @@
-"""Excerpts and control histories as the dashboard shows them. Article text is untrusted: everything
-is HTML-escaped here, and only the markup added here (the highlight, the labels) is markup."""
+"""The place panel's content: excerpt cards and the control history, as the dashboard shows them. Article
+text is untrusted: everything is HTML-escaped here, and only the markup added here (the highlight, the
+labels) is markup."""
 
 from __future__ import annotations
 
@@ -7,11 +8,8 @@ import html
 
 import pandas as pd
 
-from geo.mapview import TYPE_COLOURS, side_colour
-
-EVENT_LABELS = {"control_change": "control change", "frontline": "frontline", "strike": "strike",
-                "mention": "mention"}
-
+from geo.eventtypes import CONTROL_CHANGE, event_type
+from geo.theatre import DEFAULT_THEATRE, Theatre
 
 _MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
 
@@ -36,38 +34,38 @@ def _link(url: str, text: str) -> str:
     return text
 
 
-def excerpt_card(row: dict) -> str:
+def excerpt_card(row: dict, theatre: Theatre = DEFAULT_THEATRE) -> str:
     """One excerpt: the event label, sides, claimant, the sentence, and the article's title, source and date."""
-    kind = row["event_type"]
-    label = EVENT_LABELS.get(kind, kind)
+    kind = event_type(row["event_type"])
+    label = kind.label
     sides = ""
     if row.get("actor"):
         sides = f" · {html.escape(row['actor'])}"
         if row.get("opponent"):
-            sides += f" from {html.escape(row['opponent'])}" if kind == "control_change" else \
+            sides += f" from {html.escape(row['opponent'])}" if kind == CONTROL_CHANGE else \
                 f" vs {html.escape(row['opponent'])}"
     status = f" ({html.escape(row['status'])})" if row.get("status") else ""
     claimed = f" · claimed by {html.escape(row['claimed_by'])}" if row.get("claimed_by") else ""
     title = html.escape(row.get("title") or "untitled article")
     source = html.escape(row.get("source") or "unknown source")
     when = html.escape(str(row.get("date") or row.get("published") or "undated"))
-    colour = side_colour(row.get("actor") or "") if kind == "control_change" else TYPE_COLOURS.get(kind, "#999")
+    colour = theatre.side_colour(row.get("actor") or "") if kind == CONTROL_CHANGE else kind.colour
     return (
         f'<div class="fm-excerpt" style="border-left:4px solid {colour};padding:4px 10px;margin:8px 0">'
         f'<div style="font-size:.85em;color:#555"><b>{when}</b> · {html.escape(label)}{status}{sides}{claimed}</div>'
-        f'<div style="margin:4px 0">{highlighted(row["excerpt"], row.get("surface") or "")}</div>'
+        f'<div style="margin:4px 0">{highlighted(row["excerpt"], row.get("place") or "")}</div>'
         f'<div style="font-size:.8em;color:#777">{_link(row.get("url") or "", title)} — {source}</div></div>'
     )
 
 
-def excerpts_html(frame: pd.DataFrame) -> str:
-    return "".join(excerpt_card(row) for row in frame.to_dict("records"))
+def excerpts_html(frame: pd.DataFrame, theatre: Theatre = DEFAULT_THEATRE) -> str:
+    return "".join(excerpt_card(row, theatre) for row in frame.to_dict("records"))
 
 
 def control_history(frame: pd.DataFrame) -> pd.DataFrame:
     """Who held the place when, by the reports: each control change in date order, with the period until
     the next one."""
-    changes = frame[(frame["event_type"] == "control_change") & (frame["actor"] != "")]
+    changes = frame[(frame["event_type"] == CONTROL_CHANGE) & (frame["actor"] != "")]
     changes = changes.sort_values(["date", "id"])[["date", "actor", "opponent", "status", "claimed_by", "source"]]
     changes = changes.drop_duplicates(subset=["date", "actor"], keep="last").reset_index(drop=True)
     changes["until"] = changes["date"].shift(-1)

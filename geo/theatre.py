@@ -1,0 +1,38 @@
+"""The theatre frontmap is set up for: the countries whose places it prefers among namesakes, the sides
+and their colours, the countries whose regions the base map outlines, and the map's default view.
+One value, passed to the resolver and the map, so that another war is another Theatre."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Theatre:
+    name: str
+    # Among namesakes, a place in these countries is preferred (there are 17 Nikolaevkas).
+    focus_countries: tuple[str, ...]
+    # Side → colour, in the order the legend lists them.
+    side_colours: dict[str, str] = field(default_factory=dict)
+    other_side_colour: str = "#6d4c41"
+    no_side_colour: str = "#95a5a6"
+    # Country code → Natural Earth name: the countries whose first-level regions the base map outlines.
+    outlined_countries: dict[str, str] = field(default_factory=dict)
+    center: tuple[float, float] = (0.0, 0.0)
+    zoom: int = 3
+
+    def side_colour(self, side: str) -> str:
+        if not side:
+            return self.no_side_colour
+        return self.side_colours.get(side, self.other_side_colour)
+
+
+RUSSIA_UKRAINE = Theatre(
+    name="Russia–Ukraine war",
+    focus_countries=("UA", "RU", "BY"),
+    side_colours={"Russia": "#c0392b", "Ukraine": "#1f5fbf"},
+    outlined_countries={"UA": "Ukraine", "RU": "Russia", "BY": "Belarus", "MD": "Moldova"},
+    center=(48.6, 35.5),
+    zoom=6,
+)
+DEFAULT_THEATRE = RUSSIA_UKRAINE
