@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 
@@ -35,6 +36,15 @@ def _date_arg(value: str):
     try:
         return parse_date(value)
     except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _published_arg(value: str):
+    from geo.documents import publication_date
+
+    try:
+        return publication_date(value)
+    except FrontmapError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
@@ -90,12 +100,15 @@ def _store(args):
 
 
 def cmd_ingest(args) -> int:
-    from geo.ingest import IngestSummary, ingest_paths, sample_paths
+    from geo.ingest import IngestSummary, ctrl_c_between_documents, ingest_paths, sample_paths
 
     summary = IngestSummary()
-    paths = sample_paths() if args.paths == ["samples"] and not os.path.exists("samples") else args.paths
+    # "samples" names the sample corpus, unless a file or folder of that name is there.
+    paths = [p for name in args.paths
+             for p in (sample_paths() if name == "samples" and not os.path.exists(name) else [name])]
     try:
-        ingest_paths(paths, _store(args), args.published, args.workers, summary=summary)
+        with ctrl_c_between_documents():
+            ingest_paths(paths, _store(args), args.published, args.workers, summary=summary)
     except KeyboardInterrupt:
         print(f"interrupted: {summary.line()}; every finished document is stored, run again to go on",
               file=sys.stderr)
@@ -165,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     extract = sub.add_parser("extract", help="print one record per place mention in the documents")
     extract.add_argument("paths", nargs="+", help="files or folders (txt, md, html, jsonl, csv); - for stdin")
-    extract.add_argument("--published", type=_date_arg, help="publication date for documents without one")
+    extract.add_argument("--published", type=_published_arg, help="publication date for documents without one")
     extract.add_argument("--format", choices=list(WRITERS), default="jsonl")
     extract.set_defaults(func=cmd_extract)
 
@@ -181,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = with_db(sub.add_parser("ingest", help="read documents and store them with their events"))
     ingest.add_argument("paths", nargs="+",
                         help="files or folders (txt, md, html, jsonl, csv); - for stdin; samples for the sample corpus")
-    ingest.add_argument("--published", type=_date_arg, help="publication date for documents without one")
+    ingest.add_argument("--published", type=_published_arg, help="publication date for documents without one")
     ingest.add_argument("--workers", type=int, help="worker processes (default: up to 2)")
     ingest.set_defaults(func=cmd_ingest)
 
@@ -229,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    logging.basicConfig(format="frontmap: %(message)s", level=logging.WARNING)
     try:
         return args.func(args)
     except FrontmapError as exc:

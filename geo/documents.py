@@ -11,6 +11,9 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
+import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,13 +62,18 @@ def make_document(text: str, *, title: str = "", source: str = "", url: str = ""
                     url=url, published=published, path=path)
 
 
+_CONTROL_BYTES = frozenset(set(range(32)) - {9, 10, 12, 13} | {127})
+
+
 def decode(data: bytes, origin: str) -> str:
     """Text from bytes: UTF-8 (with or without BOM) or UTF-16 with BOM; binary is refused."""
     if not data.strip():
         raise DocumentError(f"{origin}: empty file")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
-    if b"\x00" in data[:8192]:
+    sample = data[:8192]
+    # Text has next to no control characters; a stray NUL in a long feed does not make it binary.
+    if sum(byte in _CONTROL_BYTES for byte in sample) > max(1, len(sample) // 100):
         raise DocumentError(f"{origin}: binary file, not text")
     try:
         return data.decode("utf-8-sig")
@@ -81,7 +89,9 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     if end < 0:
         return {}, text
     try:
-        meta = yaml.safe_load(text[3:end]) or {}
+        # Every value as written (BaseLoader): a date is read by publication_date, so that a bad one is this
+        # document's error with a clear message, not a YAML exception.
+        meta = yaml.load(text[3:end], Loader=yaml.BaseLoader) or {}
     except yaml.YAMLError:
         return {}, text
     if not isinstance(meta, dict):
@@ -101,11 +111,36 @@ def html_to_text(html: str) -> tuple[str, str]:
     return text, (metadata.title if metadata and metadata.title else "")
 
 
+# A written date must say its year; relative words ("tomorrow", "3 days ago") are not a publication date.
+_HAS_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+_EARLIEST = dt.date(1900, 1, 1)
+
+
+def publication_date(value, today: dt.date | None = None) -> dt.date | None:
+    """A publication date as given in front matter, a feed's field, the command line or the Ingest page:
+    a full date with its year (2025-03-12, 12 March 2025), not before 1900 and not after today."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        if not _HAS_YEAR.search(str(value)):
+            raise DocumentError(f"not a full date with a year: {str(value)[:40]!r} (write e.g. 2025-03-12)")
+        try:
+            value = parse_date(str(value))
+        except ValueError as exc:
+            raise DocumentError(f"{exc} (write e.g. 2025-03-12)") from None
+    today = today or dt.date.today()
+    if not _EARLIEST <= value <= today:
+        raise DocumentError(f"publication date {value} is {'in the future' if value > today else 'before 1900'}")
+    return value
+
+
 def _date_field(value, default: dt.date | None, origin: str) -> dt.date | None:
     try:
-        return parse_date(value) or default
-    except ValueError as exc:
-        raise DocumentError(f"{origin}: {exc}") from exc
+        return publication_date(value) or default
+    except DocumentError as exc:
+        raise DocumentError(f"{origin}: {exc}") from None
 
 
 def parse_text(text: str, origin: str, published: dt.date | None = None, markdown: bool = True) -> Document:
@@ -125,18 +160,34 @@ def _record(row: dict, origin: str, published: dt.date | None) -> Document:
 
 
 def _csv_records(text: str, origin: str, published: dt.date | None) -> Iterator[Document | DocumentError]:
+    csv.field_size_limit(MAX_ARTICLE_BYTES)  # one article per field at most (the default is 128 KB)
     reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or "text" not in reader.fieldnames:
-        raise DocumentError(f"{origin}: CSV has no 'text' column (columns: {reader.fieldnames})")
-    for n, row in enumerate(reader, 2):
+    try:
+        columns = reader.fieldnames
+    except csv.Error as exc:
+        raise DocumentError(f"{origin}:1: cannot read the CSV header ({exc})") from None
+    if not columns or "text" not in columns:
+        raise DocumentError(f"{origin}: CSV has no 'text' column (columns: {columns})")
+    while True:
+        line = reader.line_num + 1  # where the next record starts
         try:
-            yield _record(row, f"{origin}:{n}", published)
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # the record is reported, the reader goes on with the next line
+            yield DocumentError(f"{origin}:{line}: {exc}")
+            continue
+        try:
+            yield _record(row, f"{origin}:{line}", published)
         except DocumentError as exc:
             yield exc
 
 
 def _jsonl_records(text: str, origin: str, published: dt.date | None) -> Iterator[Document | DocumentError]:
-    for n, line in enumerate(text.splitlines(), 1):
+    # Lines end at \n only: U+2028, U+0085 and the like are valid inside a JSON string (str.splitlines would
+    # split the record there).
+    for n, line in enumerate(text.split("\n"), 1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         try:
@@ -198,41 +249,66 @@ def read_bytes(data: bytes, name: str, published: dt.date | None = None) -> Iter
 
 def read_path(path: Path, published: dt.date | None = None) -> Iterator[Document | DocumentError]:
     path = Path(path)
-    if not path.exists():
-        raise DocumentError(f"{path}: no such file")
-    if path.is_dir():
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise DocumentError(f"{path}: no such file") from None
+    if stat.S_ISDIR(info.st_mode):
         raise DocumentError(f"{path}: is a folder")
-    if path.stat().st_size > _size_limit(path.name):
-        raise _too_large(str(path), path.stat().st_size, _size_limit(path.name))
+    if not stat.S_ISREG(info.st_mode):  # a FIFO would block, /dev/zero never ends
+        raise DocumentError(f"{path}: not a regular file")
+    if info.st_size > _size_limit(path.name):
+        raise _too_large(str(path), info.st_size, _size_limit(path.name))
     yield from read_bytes(path.read_bytes(), str(path), published)
 
 
-def expand_paths(paths: list[str]) -> Iterator[Path]:
-    """Files named, and the readable files inside folders named, in a stable order."""
+def _read_stdin(published: dt.date | None) -> Iterator[Document | DocumentError]:
+    import sys
+
+    data = sys.stdin.buffer.read(MAX_FEED_BYTES + 1)
+    if len(data) > MAX_FEED_BYTES:
+        raise _too_large("<stdin>", len(data), MAX_FEED_BYTES)
+    yield from read_bytes(data, "<stdin>", published)
+
+
+def expand_paths(paths: list[str], errors: list[str] | None = None) -> Iterator[Path]:
+    """Files named, and the readable files inside folders named, in a stable order; a folder that cannot
+    be read is reported in errors."""
+    def unreadable(exc: OSError) -> None:
+        if errors is not None:
+            errors.append(f"{exc.filename}: {exc.strerror or exc} (folder skipped)")
+
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in READERS)
+            found = []
+            for folder, subfolders, files in os.walk(path, onerror=unreadable):
+                subfolders.sort()
+                found += [Path(folder) / f for f in files if Path(f).suffix.lower() in READERS]
+            yield from sorted(found)
         else:
             yield path
 
 
+def documents_in(items: Iterable[Document | DocumentError], origin: str, errors: list[str]) -> Iterator[Document]:
+    """The documents of one file or upload; its bad records, or the whole file when it cannot be read, go to
+    errors, one line each. Every reader's output, on the command line and on the Ingest page, passes here."""
+    try:
+        for item in items:
+            if isinstance(item, DocumentError):
+                errors.append(str(item))
+            else:
+                yield item
+    except DocumentError as exc:
+        errors.append(str(exc))
+    except OSError as exc:
+        errors.append(f"{origin}: {exc.strerror or exc}")
+    except (ValueError, UnicodeError, RecursionError) as exc:  # a reader's library failing on odd input
+        errors.append(f"{origin}: cannot read ({type(exc).__name__}: {str(exc)[:200]})")
+
+
 def iter_documents(paths: list[str], published: dt.date | None, errors: list[str]) -> Iterator[Document]:
     """Every readable document in paths ('-' is standard input); failures are appended to errors."""
-    import sys
-
-    for path in ["-"] if paths == ["-"] else expand_paths(paths):
-        try:
-            if str(path) == "-":
-                items = read_bytes(sys.stdin.buffer.read(), "<stdin>", published)
-            else:
-                items = read_path(path, published)
-            for item in items:
-                if isinstance(item, DocumentError):
-                    errors.append(str(item))
-                else:
-                    yield item
-        except DocumentError as exc:
-            errors.append(str(exc))
-        except OSError as exc:
-            errors.append(f"{path}: {exc.strerror or exc}")
+    for path in ["-"] if paths == ["-"] else expand_paths(paths, errors):
+        items = _read_stdin(published) if str(path) == "-" else read_path(path, published)
+        yield from documents_in(items, str(path), errors)

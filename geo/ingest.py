@@ -4,10 +4,13 @@ is stored, and running again skips what is stored (by content hash)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import multiprocessing
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -38,9 +41,26 @@ def _default_parser() -> Geoparser:
     return Geoparser()
 
 
-def _init_worker(factory: ParserFactory) -> None:
+def _init_worker(factory: ParserFactory, parent: int) -> None:
     global _parser
+    # Ctrl-C reaches the whole process group: the main process alone handles it (it stops the pool);
+    # a worker interrupted halfway through sending a result would leave the main process waiting.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent(parent)
     _parser = factory()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Have the kernel end this worker when the main process dies (even by SIGKILL), rather than leave it
+    parsing for nobody (Linux; elsewhere the pool's own clean-up has to do)."""
+    if sys.platform != "linux":
+        return
+    import ctypes
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # it died before the request was in place
+        os._exit(1)
 
 
 def _parse(numbered: tuple[int, Document]) -> tuple[int, list[dict]]:
@@ -65,7 +85,7 @@ def _parsed(documents: list[Document], workers: int, factory: ParserFactory
     numbered = list(enumerate(documents))
     if workers > 1 and len(documents) >= PARALLEL_THRESHOLD:
         context = multiprocessing.get_context("spawn" if sys.platform != "linux" else "fork")
-        with context.Pool(workers, initializer=_init_worker, initargs=(factory,)) as pool:
+        with context.Pool(workers, initializer=_init_worker, initargs=(factory, os.getpid())) as pool:
             for number, rows in pool.imap_unordered(_parse, numbered, chunksize=8):
                 yield documents[number], rows
     else:
@@ -82,6 +102,37 @@ def _shared_parser(factory: ParserFactory):
     if factory not in _made_by:
         _made_by[factory] = factory()
     return _made_by[factory]
+
+
+_ctrl_c_presses: list[int] = []
+
+
+def _note_ctrl_c(signum, frame) -> None:
+    if _ctrl_c_presses:
+        raise KeyboardInterrupt  # pressed twice: stop at once
+    _ctrl_c_presses.append(signum)
+
+
+@contextlib.contextmanager
+def ctrl_c_between_documents() -> Iterator[Callable[[], bool]]:
+    """Ctrl-C stops an ingest between two documents, not inside one: the first press is noted and acted on
+    once the current document is read or stored (a KeyboardInterrupt raised just anywhere, say in a library's
+    __del__, can be swallowed there and lost); a second press stops at once. Yields "was it pressed?".
+    Nested uses share the first one's; off the main thread (the dashboard) signals are not ours."""
+    handler = signal.getsignal(signal.SIGINT)
+    if handler is _note_ctrl_c:
+        yield lambda: bool(_ctrl_c_presses)
+        return
+    if threading.current_thread() is not threading.main_thread() or handler is not signal.default_int_handler:
+        yield lambda: False
+        return
+    _ctrl_c_presses.clear()
+    signal.signal(signal.SIGINT, _note_ctrl_c)
+    try:
+        yield lambda: bool(_ctrl_c_presses)
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        _ctrl_c_presses.clear()
 
 
 def ingest_documents(documents: Iterable[Document], store: Store, workers: int | None = None,
@@ -101,13 +152,16 @@ def ingest_documents(documents: Iterable[Document], store: Store, workers: int |
             fresh.append(document)
     workers = workers or min(2, os.cpu_count() or 1)
     pins = store.pins()
-    for done, (document, rows) in enumerate(_parsed(fresh, workers, parser_factory), 1):
-        if store.add(document, rows, pins):
-            summary.new += 1
-        else:
-            summary.duplicates += 1
-        if progress:
-            progress(done, len(fresh))
+    with ctrl_c_between_documents() as interrupted:
+        for done, (document, rows) in enumerate(_parsed(fresh, workers, parser_factory), 1):
+            if store.add(document, rows, pins):
+                summary.new += 1
+            else:
+                summary.duplicates += 1
+            if progress:
+                progress(done, len(fresh))
+            if interrupted():
+                raise KeyboardInterrupt
     if summary.new >= ANALYZE_AFTER:
         store.optimize()
     return summary
@@ -118,7 +172,17 @@ def ingest_paths(paths: list[str], store: Store, published: dt.date | None = Non
                  parser_factory: ParserFactory = _default_parser) -> IngestSummary:
     """Ingest files and folders. Pass a summary to keep the counts when interrupted (Ctrl-C)."""
     summary = summary if summary is not None else IngestSummary()
-    documents = list(iter_documents(paths, published, summary.failed))
+    with ctrl_c_between_documents() as interrupted:
+        documents = []
+        for document in iter_documents(paths, published, summary.failed):
+            documents.append(document)
+            if interrupted():
+                raise KeyboardInterrupt
+        return _ingest_with_progress(documents, store, workers, show_progress, summary, parser_factory)
+
+
+def _ingest_with_progress(documents: list[Document], store: Store, workers: int | None, show_progress: bool,
+                          summary: IngestSummary, parser_factory: ParserFactory) -> IngestSummary:
     bar = None
     if show_progress and sys.stderr.isatty():
         from tqdm import tqdm

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+from dataclasses import replace
+
 from geo.actors import Lexicon, default_lexicon
 from geo.dates import sentence_date
 from geo.events import MENTION, EventClassifier
 from geo.gazetteer import Gazetteer, default_gazetteer
 from geo.names import name_key
-from geo.records import Document, Event
+from geo.records import Document, Event, Mention
 from geo.resolve import PlaceResolver
 from geo.sentences import sentence_spans
 from geo.theatre import DEFAULT_THEATRE, Theatre
@@ -15,6 +18,10 @@ from geo.toponyms import ToponymRecognizer
 
 # How much a mention the gazetteer does not know, but the text calls a place, is trusted.
 UNRESOLVED_CONFIDENCE = 0.4
+# Place mentions read per document: real articles have tens, long reports a few hundred.
+MAX_MENTIONS = 5000
+_SENTENCES_PER_BATCH = 500
+log = logging.getLogger(__name__)
 
 
 class Geoparser:
@@ -44,6 +51,9 @@ class Geoparser:
     def parse(self, document: Document) -> list[Event]:
         text = document.text
         spans = sentence_spans(text)
+        mentions = self._mentions(document, spans)
+        # Sentences after the last one read are not needed (a capped huge document).
+        spans = spans[:mentions[-1].sentence + 1] if mentions else []
         sentences = [text[start:end] for start, end in spans]
         frames, last_speaker = [], ""
         for sentence in sentences:
@@ -51,7 +61,6 @@ class Geoparser:
             last_speaker = frame.speaker
             frames.append(frame)
         dates = [sentence_date(sentence, document.published) for sentence in sentences]
-        mentions = self.recognizer.find(text, spans)
         territorial = frozenset(
             i for i, m in enumerate(mentions) if frames[m.sentence].territorial
             and not self.classifier.only_named(m, sentences[m.sentence], spans[m.sentence][0]))
@@ -68,3 +77,16 @@ class Geoparser:
                 confidence=trust * (frame.strength if frame.event_type != MENTION else 0.9),
             ))
         return events
+
+    def _mentions(self, document: Document, spans: list[tuple[int, int]]) -> list[Mention]:
+        """The document's place mentions, the first MAX_MENTIONS of them: a huge document (a whole feed
+        pasted as one article) is read in part, with a warning, instead of taking minutes and gigabytes."""
+        mentions: list[Mention] = []
+        for first in range(0, len(spans), _SENTENCES_PER_BATCH):
+            found = self.recognizer.find(document.text, spans[first:first + _SENTENCES_PER_BATCH])
+            mentions += [replace(m, sentence=m.sentence + first) for m in found]
+            if len(mentions) > MAX_MENTIONS:
+                log.warning("%s: over %s place mentions; only the first %s are read", document.path or document.id,
+                            f"{MAX_MENTIONS:,}", f"{MAX_MENTIONS:,}")
+                return mentions[:MAX_MENTIONS]
+        return mentions

@@ -8,6 +8,8 @@ keyed by its content hash, so a document is stored once however often (or concur
 from __future__ import annotations
 
 import datetime as dt
+import random
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -101,6 +103,11 @@ def _v2_source_index(conn: sa.Connection) -> None:
 
 
 MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _v1_tables, 2: _v2_source_index}
+
+
+# PostgreSQL's deadlock_detected and serialization_failure: the transaction may simply be run again.
+_RETRYABLE = {"40P01", "40001"}
+RETRIES = 1
 
 
 class StoreError(FrontmapError):
@@ -235,13 +242,15 @@ class Store:
     def add(self, document: Document, rows: list[dict], pins: dict | None = None) -> bool:
         """Store a document with its events (Event.as_row() rows) in one transaction; False when it
         was already stored. pins: the store's pins if the caller has read them (see pins())."""
+        def write(conn: sa.Connection) -> None:
+            conn.execute(documents.insert().values(
+                id=document.id, title=document.title, source=document.source, url=document.url,
+                published=document.published, path=document.path, text=document.text,
+                ingested_at=dt.datetime.now(dt.UTC).replace(tzinfo=None)))
+            self._write_events(conn, document.id, rows, pins)
+
         try:
-            with self.engine.begin() as conn:
-                conn.execute(documents.insert().values(
-                    id=document.id, title=document.title, source=document.source, url=document.url,
-                    published=document.published, path=document.path, text=document.text,
-                    ingested_at=dt.datetime.now(dt.UTC).replace(tzinfo=None)))
-                self._write_events(conn, document.id, rows, pins)
+            self._transaction(write)
         except IntegrityError:
             if self.has_document(document.id):
                 return False  # stored by another ingest meanwhile
@@ -249,9 +258,24 @@ class Store:
         return True
 
     def replace_events(self, doc_id: str, rows: list[dict], pins: dict | None = None) -> None:
-        with self.engine.begin() as conn:
+        def write(conn: sa.Connection) -> None:
             conn.execute(events.delete().where(events.c.doc_id == doc_id))
             self._write_events(conn, doc_id, rows, pins)
+
+        self._transaction(write)
+
+    def _transaction(self, write: Callable[[sa.Connection], None]) -> None:
+        """Run write in one transaction, again when the server chose it as a deadlock's or a serialization
+        conflict's victim (concurrent ingests sharing places): such a failure means "try again"."""
+        for attempt in range(RETRIES):
+            try:
+                with self.engine.begin() as conn:
+                    write(conn)
+                return
+            except sa.exc.DBAPIError as exc:
+                if getattr(exc.orig, "sqlstate", None) not in _RETRYABLE or attempt == RETRIES - 1:
+                    raise
+                time.sleep(random.uniform(0.01, 0.1) * (attempt + 1))
 
     def _write_events(self, conn: sa.Connection, doc_id: str, rows: list[dict], pins: dict | None) -> None:
         pins = self._pins(conn) if pins is None else pins
@@ -265,7 +289,7 @@ class Store:
                 place_rows[key] = {"key": key} | {column: row[column] for column in _PLACE_FIELDS}
             event_rows.append({"doc_id": doc_id, "place_key": key, "surface": row["place"]}
                               | {column: row[column] for column in _EVENT_FIELDS})
-        if place_rows:
+        if place_rows:  # in key order: two ingests lock shared places in the same order
             self._insert_places(conn, list(place_rows.values()))
         if event_rows:
             conn.execute(events.insert(), event_rows)

@@ -37,13 +37,27 @@ def write_jsonl(rows: Iterable[dict], out: TextIO) -> int:
     return count
 
 
+# A spreadsheet runs a cell that begins with one of these as a formula (=HYPERLINK(...) from an article).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A value as a CSV cell a spreadsheet shows as text: text that would start a formula gets a leading
+    apostrophe, as OWASP recommends; numbers and dates stay as they are."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def write_csv(rows: Iterable[dict], out: TextIO) -> int:
     count, writer = 0, None
     for row in rows:
         if writer is None:
             writer = csv.DictWriter(out, fieldnames=list(row))
             writer.writeheader()
-        writer.writerow({k: v.isoformat() if isinstance(v, dt.date) else v for k, v in row.items()})
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
         count += 1
     return count
 

@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 
 import ui
-from geo.documents import READERS, DocumentError, make_document, read_bytes
+from geo.documents import READERS, DocumentError, documents_in, make_document, read_bytes
 from geo.ingest import IngestSummary, ingest_documents
 from geo.panel import plain
 
@@ -33,15 +33,8 @@ if submitted:
                                            path="pasted text"))
         except DocumentError as exc:
             summary.failed.append(str(exc))
-    for upload in files or []:
-        try:
-            for item in read_bytes(upload.getvalue(), upload.name, published):
-                if isinstance(item, DocumentError):
-                    summary.failed.append(str(item))
-                else:
-                    documents.append(item)
-        except DocumentError as exc:
-            summary.failed.append(str(exc))
+    for upload in files or []:  # one bad file is reported on its own line; the others are read
+        documents += documents_in(read_bytes(upload.getvalue(), upload.name, published), upload.name, summary.failed)
     if not documents and not summary.failed:
         st.warning("Paste some text or choose files first.")
     else:

@@ -83,7 +83,7 @@ def test_stdin_and_csv_and_geojson_output():
 
 def test_a_bad_publication_date_is_a_usage_error():
     code, _, err = extract("-", "--published", "not-a-date", stdin="x")
-    assert code == 2 and "not a date" in err
+    assert code == 2 and "not a full date" in err
 
 
 def geo(*args, env=None):
