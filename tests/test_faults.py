@@ -253,3 +253,33 @@ def iter_uploads(name, data, errors):
     from geo.documents import documents_in
 
     return documents_in(read_bytes(data, name, None), name, errors)
+
+
+def test_workers_end_with_the_ingest_when_it_is_killed(tmp_path):
+    write_corpus(tmp_path / "corpus", 300, seed=11)
+    run = subprocess.Popen([sys.executable, "-m", "geo", "ingest", str(tmp_path / "corpus"), "--workers", "2",
+                            "--db", str(tmp_path / "s.sqlite")], cwd=ROOT, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while len(_group(run.pid)) < 3 and time.monotonic() < deadline:  # the main process and its two workers
+        time.sleep(0.1)
+    assert len(_group(run.pid)) >= 3
+    run.kill()
+    run.wait()
+    time.sleep(1.0)
+    assert _group(run.pid) == [], "workers outlived the ingest"
+    assert b"BrokenPipeError" not in run.stderr.read()
+
+
+def _group(pgid: int) -> list[int]:
+    """The live (not zombie) processes of a process group."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found
