@@ -38,7 +38,10 @@ AREA_PRECISIONS = ("region", "district", "country", "continent")
 CSV_COLUMNS = ("name", "lat", "lon", "country", "admin1", "holder", "status", "since", "claimed_by", "reports",
                "last_report")
 _STATE_COLUMNS = ("place_key", "date", "holder", "status", "since", "claimed_by", "reports", "last_report",
-                  "report_ids", "reference_id")
+                  "report_ids", "reference_id", "contest_last", "settled_status", "settled_since")
+# A place reported contested (fighting inside it, rival claims) and held by a side goes back to that side's
+# plain holding when no report has contested it for this long.
+CONTEST_EXPIRES = pd.Timedelta(days=30)
 
 # Fighting reported *inside* a place (in, inside, within, into, the streets of ...) contests it; fighting near
 # it, towards it or in its direction does not.
@@ -80,6 +83,8 @@ class _State:
     report_ids: tuple = ()
     reference_id: int | None = None
     before: tuple | None = None  # (holder, status, since, claimed_by) before the current holder's claim
+    contest_last: object = None  # the last day the place was reported contested
+    settled: tuple = ("", None)  # (status, since) before the contest began
 
 
 def _joined(names) -> str:
@@ -96,31 +101,41 @@ def _read_day(state: _State, day, items: list[tuple]) -> None:
     contests = [i for i in items if i[0] == "contest"]
     sides = list(dict.fromkeys(i[1] for i in gains))
     contested_before = state.status == CONTESTED
+
+    def contest(settled: tuple) -> None:
+        if not contested_before:
+            state.settled = settled
+        state.status, state.contest_last = CONTESTED, day
+
     if len(sides) >= 2:  # two sides claim it at once
         if not contested_before:
-            state.since = day
-        state.status, state.claimed_by = CONTESTED, _joined(i[3] or i[1] for i in gains)
-        state.report_ids = (state.report_ids if contested_before else ()) + tuple(i[4] for i in gains + contests)
+            state.since, state.report_ids = day, ()
+        contest((state.status, state.since))
+        state.claimed_by = _joined(i[3] or i[1] for i in gains)
+        state.report_ids += tuple(i[4] for i in gains + contests)
     elif sides:
         side = sides[0]
         confirmed = any(i[2] == CONFIRMED for i in gains)
+        status = CONFIRMED if confirmed else CLAIMED
         if side != state.holder or contested_before or contests:
             if side != state.holder:
                 state.before = (state.holder, state.status, state.since, state.claimed_by)
-            state.holder, state.since, state.report_ids = side, day, ()
-            state.status = CONFIRMED if confirmed else CLAIMED
+            state.holder, state.since, state.report_ids, state.status = side, day, (), status
+            contested_before = False
         elif confirmed:
             state.status = CONFIRMED
         if contests:  # claimed, and fighting still reported inside
-            state.status = CONTESTED
+            contest((status, day))
         state.claimed_by = _joined(i[3] for i in gains + contests) or state.claimed_by
         state.report_ids += tuple(i[4] for i in gains + contests)
         state.reference_id = None
     elif contests:
         if not contested_before:
-            state.since = day
             state.report_ids = ()
-        state.status, state.claimed_by = CONTESTED, _joined(i[3] for i in contests) or state.claimed_by
+            contest((state.status, state.since))
+            state.since = day
+        state.contest_last = day
+        state.claimed_by = _joined(i[3] for i in contests) or state.claimed_by
         state.report_ids += tuple(i[4] for i in contests)
     if denials and not gains and state.holder in denied_sides and state.status == CLAIMED and state.before:
         state.holder, _, state.since, _ = state.before
@@ -237,12 +252,14 @@ class ControlModel:
 
     def _timeline(self) -> pd.DataFrame:
         r = self.reports
+        column = {name: r[name].tolist() for name in ("place_key", "date", "event_type", "actor", "status",
+                                                      "claimed_by", "id", "excerpt", "surface")}
         inside = [t == FRONTLINE and fighting_inside(e, s)
-                  for t, e, s in zip(r["event_type"], r["excerpt"], r["surface"], strict=True)]
+                  for t, e, s in zip(column["event_type"], column["excerpt"], column["surface"], strict=True)]
         per_place: dict[str, list] = {}
         for key, day, event_type, actor, status, claimed_by, event_id, is_inside in zip(
-                r["place_key"], r["date"], r["event_type"], r["actor"], r["status"], r["claimed_by"], r["id"],
-                inside, strict=True):
+                column["place_key"], column["date"], column["event_type"], column["actor"], column["status"],
+                column["claimed_by"], column["id"], inside, strict=True):
             kind = _kind(event_type, actor, status, is_inside)
             per_place.setdefault(key, []).append((day, (kind, actor, status, claimed_by, int(event_id), None)))
         for key, day, item in self._reference_items():
@@ -265,7 +282,7 @@ class ControlModel:
                 _read_day(state, day, [item for item in todays if item[0] is not None])
                 if state.holder or state.status:
                     rows.append((key, day, state.holder, state.status, state.since, state.claimed_by, reports, last,
-                                 state.report_ids, state.reference_id))
+                                 state.report_ids, state.reference_id, state.contest_last, *state.settled))
                 i = j
         timeline = pd.DataFrame(rows, columns=list(_STATE_COLUMNS))
         return timeline.sort_values(["place_key", "date"], kind="stable").reset_index(drop=True)
@@ -281,6 +298,13 @@ class ControlModel:
             return self._cache[cache_key]
         timeline = self.timeline if cache_key is None else self.timeline[self.timeline["date"] <= cache_key]
         latest = timeline.drop_duplicates("place_key", keep="last")
+        reference_day = cache_key if cache_key is not None else self.timeline["date"].max()
+        expired = ((latest["status"] == CONTESTED) & (latest["holder"] != "")
+                   & (pd.to_datetime(latest["contest_last"]) < reference_day - CONTEST_EXPIRES)).to_numpy()
+        if expired.any():
+            latest = latest.copy()
+            latest.loc[expired, "status"] = latest.loc[expired, "settled_status"]
+            latest.loc[expired, "since"] = latest.loc[expired, "settled_since"]
         frame = latest.join(self.places, on="place_key")
         frame = frame.assign(since=_dates(frame["since"]), last_report=_dates(frame["last_report"]))
         frame = frame[["place_key", *CSV_COLUMNS, "report_ids", "reference_id"]].sort_values(

@@ -99,6 +99,17 @@ def test_fighting_inside_a_held_town_contests_it_and_fighting_near_it_does_not(s
         "Ukraine", "contested", D(2025, 2, 2), "Deep State", 3)
 
 
+def test_a_contest_no_report_renews_for_a_month_goes_back_to_the_holding(store):
+    add(store, report("Cherny Yar", actor="Ukraine", opponent="Russia", day=D(2025, 1, 5)))
+    add(store, report("Cherny Yar", event_type="frontline", day=D(2025, 2, 2),
+                      excerpt="Fighting continued inside Cherny Yar."))
+    add(store, report("Cherny Yar", event_type="frontline", day=D(2025, 2, 20),
+                      excerpt="Fighting continued inside Cherny Yar."))
+    assert state(store, "Cherny Yar", D(2025, 3, 20))["status"] == "contested"  # renewed on 20 February
+    quiet = state(store, "Cherny Yar", D(2025, 3, 25))
+    assert (quiet["holder"], quiet["status"], quiet["since"]) == ("Ukraine", "claimed", D(2025, 1, 5))
+
+
 def test_a_report_saying_a_capture_was_partial_contests_the_place(store):
     add(store, report("Dolyna", actor="Ukraine", day=D(2025, 1, 1)))
     add(store, report("Dolyna", actor="Russia", opponent="Ukraine", status="contested", day=D(2025, 1, 9)))
