@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+import control_ui
 import ui
 from geo import mapview, present
 from geo.geocoders import GazetteerGeocoder
@@ -12,7 +13,8 @@ from geo.geocoders import GazetteerGeocoder
 st.set_page_config(page_title="frontmap", page_icon="🗺️", layout="wide")
 
 store = ui.store()
-view = ui.sidebar_view(store)
+control_ui.remember_url()  # the control picture's as-of date, before the filters rewrite the URL
+view = control_ui.sidebar(store, ui.sidebar_view(store))
 summary = store.place_summary(view.filter)
 
 counts = store.counts()
@@ -34,9 +36,10 @@ if view.search:
 
 map_column, panel = st.columns([3, 2], gap="medium")
 with map_column:
-    layers = mapview.event_layers(summary)
+    layers = control_ui.layers(store, view) + mapview.event_layers(summary)
+    fmap = control_ui.prepare_map(mapview.base_map(online_tiles=view.online_tiles), view)
     result = st_folium(
-        mapview.base_map(online_tiles=view.online_tiles), key="map", height=640, use_container_width=True,
+        fmap, key="map", height=640, use_container_width=True,
         center=center, zoom=zoom, feature_group_to_add=layers, layer_control=folium.LayerControl(collapsed=False),
         returned_objects=["last_object_clicked_tooltip"],
     )
@@ -58,6 +61,7 @@ with panel:
         history = present.control_history(store.excerpts(place_key))
         name = excerpts["name"].iloc[0] if len(excerpts) else place_key
         st.subheader(present.plain(name))
+        control_ui.place_panel(store, place_key)
         if len(history):
             st.caption("Control, as reported")
             last_day = pd.Timestamp(view.filter.end or store.facets()["last"] or history["from"].max())
@@ -77,3 +81,5 @@ with panel:
             }, use_container_width=True)
         st.caption(f"{len(excerpts)} excerpts in this view")
         st.html(present.excerpts_html(excerpts))
+
+control_ui.views(store, view)

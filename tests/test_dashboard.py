@@ -19,10 +19,13 @@ class FakeMap:
     def __init__(self):
         self.click = None
         self.features = []
+        self.groups = []
 
     def __call__(self, fig, key=None, feature_group_to_add=None, **kwargs):
+        self.groups = feature_group_to_add or []
         self.features = [feature["properties"]["tooltip"] for group in feature_group_to_add or []
-                         for layer in _geojson_layers(group) for feature in layer.data["features"]]
+                         for layer in _geojson_layers(group) for feature in layer.data["features"]
+                         if "tooltip" in feature["properties"]]  # places, not the territory's polygons
         return {"last_object_clicked_tooltip": self.click}
 
     def places(self):
@@ -145,3 +148,31 @@ def test_the_places_page_pins_an_unknown_name_to_coordinates(store_path):
     robotyne = Store(str(store_path)).events()
     robotyne = robotyne[robotyne["surface"] == "Robotyne"]
     assert list(robotyne["lat"]) == [47.446] and list(robotyne["precision"]) == ["pinned"]
+
+
+def _control_layers(fake_map) -> dict[str, list[dict]]:
+    """Territory and front-line features the map was given, by layer name."""
+    return {group.layer_name: [f for layer in _geojson_layers(group) for f in layer.data["features"]]
+            for group in fake_map.groups if group.layer_name.startswith(("Territory", "Front line", "Changes"))}
+
+
+def test_the_as_of_date_in_the_url_sets_the_territory_drawn(store_path, fake_map):
+    app(asof="2022-12-31")
+    early = _control_layers(fake_map)
+    [territory_2022] = [name for name in early if name.startswith("Territory")]
+    assert "as of 2022-12-31" in territory_2022
+    held_2022 = {f["properties"]["holder"] for f in early[territory_2022]}
+    at = app()
+    latest = _control_layers(fake_map)
+    [territory_now] = [name for name in latest if name.startswith("Territory")]
+    assert held_2022 == {"Russia", "Ukraine"}
+    assert territory_now != territory_2022  # other areas as of another date
+    at.sidebar.date_input(key="as_of").set_value(dt.date(2022, 12, 31)).run()
+    assert at.query_params["asof"] in ("2022-12-31", ["2022-12-31"])
+
+
+def test_changes_since_a_date_are_listed_with_their_km2(store_path, fake_map):
+    at = app(asof="2025-12-31", changes_from="2024-06-01")
+    assert not at.exception
+    assert any(name.startswith("Changes since 2024-06-01") for name in _control_layers(fake_map))
+    assert any("Russia: +" in m.value for m in at.markdown)
