@@ -189,6 +189,8 @@ def cmd_reference(args) -> int:
             print("frontmap: reference remove needs the id of a stored reference (see reference list)",
                   file=sys.stderr)
             return EXIT_SOME_FAILED
+    elif args.action == "check":
+        return _reference_check(store, args)
     elif args.action == "disagreements":
         from geo import control
 
@@ -198,6 +200,31 @@ def cmd_reference(args) -> int:
         if rows:
             write_rows(rows, "csv", sys.stdout)
         print(f"{len(rows)} reports contradict the reference layers", file=sys.stderr)
+    return EXIT_OK
+
+
+def _reference_check(store, args) -> int:
+    """Compare the picture from the reports alone (no reference as prior) with a reference file."""
+    from geo import control, territory
+    from geo.control import ControlError, read_reference_file
+
+    if not (args.file and args.date and args.holder):
+        print("frontmap: reference check needs FILE, --date and --holder", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        geojson = read_reference_file(args.file)
+    except ControlError as exc:
+        print(f"frontmap: {exc}", file=sys.stderr)
+        return EXIT_SOME_FAILED
+    states = control.ControlModel(store.control_events(args.date), None, store.settlements()).as_of(args.date)
+    counts, frame = control.compare_with_reference(states, geojson, args.holder)
+    write_rows(({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
+                for row in frame.to_dict("records")), "csv", sys.stdout)
+    areas = territory.compare_areas(territory.territory(states), control.reference_polygons(geojson), args.holder)
+    print(f"settlements: {counts['agree']} agree, {counts['disagree']} disagree, {counts['contested']} contested "
+          f"(agreement {counts['agreement']:.0%}); {args.holder}'s area from the reports {areas['ours_km2']:,.0f} "
+          f"km², the reference's within the reported cells {areas['reference_km2']:,.0f} km², overlap "
+          f"{areas['overlap_km2']:,.0f} km² (IoU {areas['iou']:.2f})", file=sys.stderr)
     return EXIT_OK
 
 
@@ -299,8 +326,8 @@ def build_parser() -> argparse.ArgumentParser:
     reference = with_db(sub.add_parser(
         "reference", help="reference control layers (one side's polygons on a date): add, list, remove, "
                           "disagreements"))
-    reference.add_argument("action", choices=("add", "list", "remove", "disagreements"))
-    reference.add_argument("file", nargs="?", help="for add: a GeoJSON file; for remove: the reference's id")
+    reference.add_argument("action", choices=("add", "list", "remove", "disagreements", "check"))
+    reference.add_argument("file", nargs="?", help="for add and check: a GeoJSON file; for remove: the reference's id")
     reference.add_argument("--date", type=_date_arg, help="for add: the date the layer shows; for "
                                                           "disagreements: reports up to this date")
     reference.add_argument("--holder", help="for add: the side whose control the polygons show")

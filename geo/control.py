@@ -395,7 +395,7 @@ class ControlModel:
             shapely.prepare(area)
             after = (self.reports["date"] > pd.Timestamp(ref["date"])).to_numpy()
             if day:
-                after &= (self.reports["date"] <= pd.Timestamp(day)).to_numpy()
+                after = after & (self.reports["date"] <= pd.Timestamp(day)).to_numpy()
             candidates = self.reports[after & shapely.contains_xy(area, lon, lat)]
             for r in candidates.to_dict("records"):
                 kind = _kind(r["event_type"], r["actor"], r["status"],
@@ -408,6 +408,30 @@ class ControlModel:
                                  "claimed_by": r["claimed_by"], "excerpt": r["excerpt"], "source": r["source"],
                                  "title": r["title"], "url": r["url"]})
         return pd.DataFrame(rows)
+
+
+def compare_with_reference(states: pd.DataFrame, reference_geojson: str, holder: str) -> tuple[dict, pd.DataFrame]:
+    """Score a control picture (as_of's frame, from reports only) against an independent reference: one side's
+    polygons on the same date. Per settlement: inside the reference and held by that side, or outside and held
+    by another side, agree; the rest disagree; contested ones are counted apart. Returns the counts and the
+    settlements with their verdicts."""
+    import shapely
+
+    area = reference_polygons(reference_geojson)
+    shapely.prepare(area)
+    placed = states[states["lat"].notna()]
+    inside = shapely.contains_xy(area, placed["lon"].to_numpy(float), placed["lat"].to_numpy(float))
+    known = (placed["holder"] != "").to_numpy()
+    contested = (placed["status"] == CONTESTED).to_numpy()
+    ours = (placed["holder"] == holder).to_numpy()
+    verdict = np.where(~known, "unknown", np.where(contested, "contested",
+                       np.where(inside == ours, "agree", "disagree")))
+    frame = placed[["name", "lat", "lon", "holder", "status", "since"]].assign(
+        inside_reference=inside, verdict=verdict)
+    counts = {v: int((verdict == v).sum()) for v in ("agree", "disagree", "contested", "unknown")}
+    decided = counts["agree"] + counts["disagree"]
+    counts["agreement"] = counts["agree"] / decided if decided else float("nan")
+    return counts, frame
 
 
 def _dates(column: pd.Series) -> pd.Series:

@@ -292,6 +292,18 @@ def _shared_boundary(polygon, other):
     return shapely.line_merge(shapely.union_all(lines))
 
 
+def compare_areas(picture: Territory, reference, holder: str) -> dict:
+    """One side's area from the reports against a reference polygon (lon/lat) of that side, where the reports
+    say anything (within the cells of settlements with a known holder): km² and intersection over union."""
+    reported = shapely.union_all(list(picture.sides.values())) if picture.sides else shapely.Polygon()
+    theirs = shapely.intersection(reference, reported)
+    ours = picture.sides.get(holder, shapely.Polygon())
+    overlap = area_km2(shapely.intersection(ours, theirs))
+    union = area_km2(shapely.union(ours, theirs))
+    return {"ours_km2": area_km2(ours), "reference_km2": area_km2(theirs), "overlap_km2": overlap,
+            "iou": overlap / union if union else float("nan")}
+
+
 # -- per store state ------------------------------------------------------------------------------------------
 
 _CACHE: OrderedDict = OrderedDict()

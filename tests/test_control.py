@@ -156,6 +156,7 @@ def test_a_reference_layer_is_the_prior_until_a_newer_report_overrides_it(store)
     assert state(store, "Avenko", D(2025, 1, 31))["holder"] == "Ukraine"
     disagreements = control.model(store).disagreements()
     assert list(disagreements["name"]) == ["Avenko"]
+    assert len(control.model(store).disagreements(D(2025, 1, 31))) == 0  # not yet reported then
     assert disagreements.iloc[0]["excerpt"] == "Russian forces captured Avenko, the ministry said."
 
 
@@ -194,3 +195,14 @@ def test_a_reference_file_without_polygons_is_refused_clearly(tmp_path):
     path.write_text("{not json")
     with pytest.raises(control.ControlError, match="not JSON"):
         control.read_reference_file(str(path))
+
+
+def test_a_picture_is_scored_against_a_reference_drawn_for_it(store):
+    add(store, report("Avenko", actor="Ukraine", day=D(2025, 1, 1)), report("Borivka", actor="Russia",
+                                                                           day=D(2025, 1, 1)),
+        report("Dolyna", actor="Russia", day=D(2025, 1, 1)))
+    counts, frame = control.compare_with_reference(control.control_as_of(store), json.dumps(REFERENCE), "Russia")
+    # The layer holds Avenko and Borivka: Borivka agrees, Avenko (Ukraine's) and Dolyna (Russia's, outside) do not.
+    assert (counts["agree"], counts["disagree"]) == (1, 2)
+    assert dict(zip(frame["name"], frame["verdict"], strict=True)) == {
+        "Avenko": "disagree", "Borivka": "agree", "Dolyna": "disagree"}

@@ -176,3 +176,15 @@ def test_changes_since_a_date_are_listed_with_their_km2(store_path, fake_map):
     assert not at.exception
     assert any(name.startswith("Changes since 2024-06-01") for name in _control_layers(fake_map))
     assert any("Russia: +" in m.value for m in at.markdown)
+
+
+def test_a_reference_layer_is_drawn_and_the_reports_contradicting_it_are_listed(store_path, fake_map):
+    import json
+
+    reference = json.loads((ROOT / "tests" / "data" / "reference-russia-2025-03-01.geojson").read_text())
+    Store(str(store_path)).add_reference(holder="Ukraine", date=dt.date(2024, 1, 1), geojson=json.dumps(reference),
+                                         name="a test layer")
+    at = app()
+    assert any(group.layer_name.startswith("Reference (a test layer") for group in fake_map.groups)
+    assert any("reports after a reference's date contradict it" in m.value and not m.value.startswith("0 ")
+               for m in at.markdown)
