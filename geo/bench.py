@@ -143,7 +143,7 @@ def synthetic_control_store(store, events: int = 76_000, places: int = 3_000, se
 
     gazetteer = default_gazetteer()
     rng = random.Random(seed)
-    towns = [p for p in gazetteer.lookup_country("UA") if 46.5 < p.latitude < 51.5 and 33.0 < p.longitude < 40.0]
+    towns = [p for p in gazetteer.lookup_country("UA") if p.precision == "settlement" and p.longitude > 31.0]
     towns = rng.sample(towns, min(places, len(towns)))
     first = dt.date(2024, 1, 1)
     rows, documents = [], 0

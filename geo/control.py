@@ -94,6 +94,8 @@ def _joined(names) -> str:
 def _read_day(state: _State, day, items: list[tuple]) -> None:
     """Apply one day's reports (and reference, which comes last: a same-day report is not newer) to a state.
     items: (kind, side, status, claimed_by, event_id, reference_id) with kind gain|contest|denial|reference."""
+    if not items:
+        return
     reference = next((i for i in items if i[0] == "reference"), None)
     denials = [i for i in items if i[0] == "denial"]
     denied_sides = {i[1] for i in denials}
@@ -245,15 +247,17 @@ class ControlModel:
             shapely.prepare(area)
             inside = shapely.contains_xy(area, lon, lat)
             label = f"reference: {ref['name']}" if ref["name"] else f"reference {ref['id']}"
-            day = pd.Timestamp(ref["date"])
+            day = _day_number(pd.Timestamp(ref["date"]))
             for key in self.places.index[inside]:
                 items.append((key, day, ("reference", ref["holder"], REFERENCE, label, None, int(ref["id"]))))
         return items
 
     def _timeline(self) -> pd.DataFrame:
         r = self.reports
-        column = {name: r[name].tolist() for name in ("place_key", "date", "event_type", "actor", "status",
+        column = {name: r[name].tolist() for name in ("place_key", "event_type", "actor", "status",
                                                       "claimed_by", "id", "excerpt", "surface")}
+        # Days as integers in the loop: comparing Timestamps one by one is slow.
+        column["date"] = r["date"].to_numpy("datetime64[D]").astype(np.int64).tolist()
         inside = [t == FRONTLINE and fighting_inside(e, s)
                   for t, e, s in zip(column["event_type"], column["excerpt"], column["surface"], strict=True)]
         per_place: dict[str, list] = {}
@@ -285,6 +289,8 @@ class ControlModel:
                                  state.report_ids, state.reference_id, state.contest_last, *state.settled))
                 i = j
         timeline = pd.DataFrame(rows, columns=list(_STATE_COLUMNS))
+        for name in ("date", "since", "last_report", "contest_last", "settled_since"):
+            timeline[name] = pd.to_datetime(pd.to_numeric(timeline[name], errors="coerce"), unit="D")
         return timeline.sort_values(["place_key", "date"], kind="stable").reset_index(drop=True)
 
     # -- the picture as of a date ---------------------------------------------------------------
@@ -432,6 +438,10 @@ def compare_with_reference(states: pd.DataFrame, reference_geojson: str, holder:
     decided = counts["agree"] + counts["disagree"]
     counts["agreement"] = counts["agree"] / decided if decided else float("nan")
     return counts, frame
+
+
+def _day_number(day: pd.Timestamp) -> int:
+    return int(np.datetime64(day, "D").astype(np.int64))
 
 
 def _dates(column: pd.Series) -> pd.Series:
