@@ -34,7 +34,8 @@ def sidebar(store: Store, view: ViewState) -> ViewState:
         st.header("Control")
         as_of = st.date_input("Control as of", key="as_of", min_value=dt.date(1900, 1, 1),
                               help="Who held what on this date, from every report up to it (the period above "
-                                   "chooses which events are listed, not what is known). Empty: the latest.")
+                                   "chooses which events are listed, not what is known). Empty: the end of "
+                                   "the period, or the latest reports.")
         changes_from = st.date_input("Changes since", key="changes_from", min_value=dt.date(1900, 1, 1),
                                      help="Show what changed hands between this date and the as-of date.")
         _reference_form(store)
@@ -63,6 +64,11 @@ def _reference_form(store: Store) -> None:
                 st.success("Reference layer added.")
 
 
+def as_of(view: ViewState) -> dt.date | None:
+    """The control picture's date: the one chosen, else the end of the period viewed, else the latest reports."""
+    return view.as_of or view.filter.end
+
+
 def _label(day: dt.date | None, latest: dt.date | None) -> str:
     return f"as of {day or latest or 'the latest reports'}"
 
@@ -71,10 +77,10 @@ def layers(store: Store, view: ViewState) -> list[folium.FeatureGroup]:
     """Territory and front line (on by default), the changes since a date, and the reference layers."""
     model = control.model(store)
     latest = model.reports["date"].max().date() if len(model.reports) else None
-    current = territory.territory_as_of(store, view.as_of)
-    groups = controlmap.territory_layers(current, _label(view.as_of, latest))
+    current = territory.territory_as_of(store, as_of(view))
+    groups = controlmap.territory_layers(current, _label(as_of(view), latest))
     if view.changes_from:
-        moved = territory.changes(store, view.changes_from, view.as_of or latest or dt.date.today())
+        moved = territory.changes(store, view.changes_from, as_of(view) or latest or dt.date.today())
         groups.append(controlmap.changes_layer(moved, f"since {view.changes_from}"))
     if len(model.references):
         groups.append(controlmap.reference_layer(model.references))
@@ -84,7 +90,7 @@ def layers(store: Store, view: ViewState) -> list[folium.FeatureGroup]:
 def prepare_map(fmap: folium.Map, view: ViewState) -> folium.Map:
     """The panes (below the markers) and legend the control layers need."""
     controlmap.add_panes(fmap)
-    controlmap.ControlLegend(_label(view.as_of, None)).add_to(fmap)
+    controlmap.ControlLegend(_label(as_of(view), None)).add_to(fmap)
     return fmap
 
 
@@ -101,7 +107,7 @@ def views(store: Store, view: ViewState) -> None:
     reports of the period."""
     model = control.model(store)
     latest = model.reports["date"].max().date() if len(model.reports) else None
-    end = view.as_of or latest
+    end = as_of(view) or latest
     changes_tab, disagreements_tab, regions_tab = st.tabs(
         ["Changes", "Reference disagreements", "Region-level reports"])
     with changes_tab:

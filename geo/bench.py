@@ -147,6 +147,7 @@ def synthetic_control_store(store, events: int = 76_000, places: int = 3_000, se
     towns = rng.sample(towns, min(places, len(towns)))
     first = dt.date(2024, 1, 1)
     rows, documents = [], 0
+    regions: dict = {}
 
     def flush():
         nonlocal rows, documents
@@ -166,6 +167,8 @@ def synthetic_control_store(store, events: int = 76_000, places: int = 3_000, se
         actor = ("Russia" if east else "Ukraine") if rng.random() < 0.9 else ("Ukraine" if east else "Russia")
         status = rng.choice(("claimed", "claimed", "confirmed", "contested")) if kind == "control_change" else ""
         region = rng.random() < 0.02
+        if region:  # a report about the town's region: one place per region, not one per town
+            town = regions.setdefault(town.admin1, town)
         excerpt = (f"Fighting continued in {town.name}." if kind == "frontline" and rng.random() < 0.2
                    else f"Report {i} about {town.name}.")
         rows.append({"place": town.name, "name": f"{town.admin1} region" if region else town.name, "start": i,

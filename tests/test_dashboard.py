@@ -188,3 +188,9 @@ def test_a_reference_layer_is_drawn_and_the_reports_contradicting_it_are_listed(
     assert any(group.layer_name.startswith("Reference (a test layer") for group in fake_map.groups)
     assert any("reports after a reference's date contradict it" in m.value and not m.value.startswith("0 ")
                for m in at.markdown)
+
+
+def test_with_a_period_and_no_as_of_date_the_control_is_as_of_the_period_end(store_path, fake_map):
+    app(start="2024-12-01", end="2024-12-31")  # a month with no report in the samples
+    [territory] = [name for name in _control_layers(fake_map) if name.startswith("Territory")]
+    assert "as of 2024-12-31" in territory and "none known" not in territory
