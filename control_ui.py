@@ -87,10 +87,10 @@ def layers(store: Store, view: ViewState) -> list[folium.FeatureGroup]:
     return groups
 
 
-def prepare_map(fmap: folium.Map, view: ViewState) -> folium.Map:
+def prepare_map(fmap: folium.Map) -> folium.Map:
     """The panes (below the markers) and legend the control layers need."""
     controlmap.add_panes(fmap)
-    controlmap.ControlLegend(_label(as_of(view), None)).add_to(fmap)
+    controlmap.ControlLegend().add_to(fmap)  # no date: st_folium keeps the base map when only layers change
     return fmap
 
 

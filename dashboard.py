@@ -37,7 +37,7 @@ if view.search:
 map_column, panel = st.columns([3, 2], gap="medium")
 with map_column:
     layers = control_ui.layers(store, view) + mapview.event_layers(summary)
-    fmap = control_ui.prepare_map(mapview.base_map(online_tiles=view.online_tiles), view)
+    fmap = control_ui.prepare_map(mapview.base_map(online_tiles=view.online_tiles))
     result = st_folium(
         fmap, key="map", height=640, use_container_width=True,
         center=center, zoom=zoom, feature_group_to_add=layers, layer_control=folium.LayerControl(collapsed=False),

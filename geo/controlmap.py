@@ -157,7 +157,7 @@ class ControlLegend(MacroElement):
         {% macro html(this, kwargs) %}
         <div style="position: fixed; bottom: 24px; right: 12px; z-index: 9999; background: rgba(255,255,255,.92);
                     padding: 8px 10px; border-radius: 6px; font: 12px/1.5 sans-serif; box-shadow: 0 1px 4px #0004;">
-          <b>Control {{ this.label }}</b><br>
+          <b>Control</b> (date: see the layers)<br>
           {% for label, colour in this.sides %}
           <span style="display:inline-block;width:14px;height:10px;background:{{ colour }};opacity:.5;
                        margin-right:5px;vertical-align:middle"></span>{{ label }}<br>
@@ -171,9 +171,8 @@ class ControlLegend(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, label: str):
+    def __init__(self):
         super().__init__()
         self._name = "ControlLegend"
-        self.label = html.escape(label)
         self.sides = [(f"held by {side}", colour) for side, colour in SIDE_COLOURS.items()]
         self.front = FRONT_COLOUR

@@ -32,6 +32,8 @@ def server(tmp_path_factory):
     add(store, report("Avenko", actor="Ukraine", opponent="Russia", day=dt.date(2025, 1, 10)),
         report("Borivka", actor="Russia", opponent="Ukraine", day=dt.date(2025, 1, 10)))
     add(store, report("Avenko", actor="Russia", opponent="Ukraine", day=dt.date(2025, 2, 1)))
+    add(store, report("Cherny Yar", event_type="frontline", day=dt.date(2025, 1, 12),
+                      excerpt="Street fighting raged inside Cherny Yar."))  # contested, holder unknown
     port = _free_port()
     env = os.environ | {"FRONTMAP_DB": str(path), "FRONTMAP_SAMPLES": "0"}
     process = subprocess.Popen(
@@ -75,20 +77,24 @@ def drawn(tab) -> dict:
     """What the control panes hold: the territory's holders, and how many front-line and territory paths."""
     frame = tab.map()
     return frame.evaluate("""() => {
-        const holders = new Set(); let front = 0;
+        const holders = new Set(); let front = 0, hatched = 0;
         window.map.eachLayer(l => { const p = l.feature && l.feature.properties;
             if (p && p.kind === 'territory') holders.add(p.holder);
+            if (p && p.kind === 'contested' && l._path && l._path.getAttribute('fill') === 'url(#fm-hatch)')
+                hatched += 1;
             if (p && p.kind === 'front_line' && l._path) front += 1; });
-        return {holders: [...holders].sort(), front: front,
+        return {holders: [...holders].sort(), front: front, hatched: hatched,
+                pattern: !!document.getElementById('fm-hatch'),
                 territory_paths: document.querySelectorAll('.leaflet-fmTerritory-pane path').length,
                 front_paths: document.querySelectorAll('.leaflet-fmFrontLine-pane path').length}; }""")
 
 
 def test_the_territory_and_front_line_are_drawn_with_no_network(tab):
-    tab.open("/?asof=2025-01-15")
+    tab.open("/?asof=2025-01-15&q=Avenko")
     picture = drawn(tab)
     tab.screenshot("control-2025-01-15")
     assert picture["holders"] == ["Russia", "Ukraine"]
+    assert picture["hatched"] == 1 and picture["pattern"]  # Cherny Yar, fought over
     assert picture["territory_paths"] >= 2 and picture["front"] == 1 and picture["front_paths"] == 1
     assert tab.offsite == [] and tab.errors == []
 
