@@ -217,7 +217,7 @@ class ControlModel:
             reports["date"] = pd.Series(dtype="datetime64[ns]")
         for column in ("actor", "opponent", "status", "claimed_by", "excerpt", "surface", "precision"):
             reports[column] = reports[column].fillna("") if column in reports else ""
-        points = reports["precision"].map(is_point)
+        points = ~reports["precision"].isin(AREA_PRECISIONS)
         self.reports = reports[points].reset_index(drop=True)
         self.area_reports = reports[~points].reset_index(drop=True)
         self.references = references if references is not None else pd.DataFrame(

@@ -206,3 +206,12 @@ def test_a_picture_is_scored_against_a_reference_drawn_for_it(store):
     assert (counts["agree"], counts["disagree"]) == (1, 2)
     assert dict(zip(frame["name"], frame["verdict"], strict=True)) == {
         "Avenko": "disagree", "Borivka": "agree", "Dolyna": "disagree"}
+
+
+def test_an_empty_store_has_an_empty_picture_not_an_error(store):
+    from geo import territory
+
+    assert len(control.control_as_of(store)) == 0 and len(control.control_as_of(store, D(2025, 1, 1))) == 0
+    assert territory.territory_as_of(store).features() == []
+    assert len(territory.changes(store, D(2024, 1, 1), D(2025, 1, 1)).settlements) == 0
+    assert len(control.model(store).claims_side_by_side("gn:1")) == 0
