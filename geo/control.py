@@ -70,10 +70,6 @@ def fighting_inside(excerpt: str, surface: str) -> bool:
     return False
 
 
-def is_point(precision: str) -> bool:
-    return (precision or "") not in AREA_PRECISIONS
-
-
 @dataclass
 class _State:
     holder: str = ""
