@@ -120,8 +120,8 @@ def _read_day(state: _State, day, items: list[tuple]) -> None:
                 state.before = (state.holder, state.status, state.since, state.claimed_by)
             state.holder, state.since, state.report_ids, state.status = side, day, (), status
             contested_before = False
-        elif confirmed:
-            state.status = CONFIRMED
+        elif confirmed or state.status == REFERENCE:  # a report now backs the holding
+            state.status = status if state.status != CONFIRMED else CONFIRMED
         if contests:  # claimed, and fighting still reported inside
             contest((status, day))
         state.claimed_by = _joined(i[3] for i in gains + contests) or state.claimed_by
@@ -221,6 +221,7 @@ class ControlModel:
         self.places = self._places(self.reports, settlements)
         self.timeline = self._timeline()
         self._cache: OrderedDict = OrderedDict()
+        self._cache_lock = threading.Lock()  # the dashboard's sessions share a model
 
     @staticmethod
     def _places(reports: pd.DataFrame, settlements: pd.DataFrame | None) -> pd.DataFrame:
@@ -268,18 +269,24 @@ class ControlModel:
         for key, items in per_place.items():
             items.sort(key=lambda pair: (pair[0], pair[1][0] == "reference"))
             state, reports, last = _State(), 0, None
-            i = 0
-            while i < len(items):
+            i, n = 0, len(items)
+            while i < n:
                 day = items[i][0]
-                j = i
-                while j < len(items) and items[j][0] == day:
+                j = i + 1
+                while j < n and items[j][0] == day:
                     j += 1
-                todays = [item for _, item in items[i:j]]
-                reported = [item for item in todays if item[0] != "reference"]
-                if reported:
-                    reports += len(reported)
-                    last = day
-                _read_day(state, day, [item for item in todays if item[0] is not None])
+                if j == i + 1:  # one report that day: the common case
+                    item = items[i][1]
+                    if item[0] != "reference":
+                        reports, last = reports + 1, day
+                    if item[0] is not None:
+                        _read_day(state, day, [item])
+                else:
+                    todays = [item for _, item in items[i:j]]
+                    reported = sum(item[0] != "reference" for item in todays)
+                    if reported:
+                        reports, last = reports + reported, day
+                    _read_day(state, day, [item for item in todays if item[0] is not None])
                 if state.holder or state.status:
                     rows.append((key, day, state.holder, state.status, state.since, state.claimed_by, reports, last,
                                  state.report_ids, state.reference_id, state.contest_last, *state.settled))
@@ -295,9 +302,10 @@ class ControlModel:
         """Every settlement with a known state as of the day (the latest state without one): the CSV columns,
         place_key, report_ids and reference_id. Cached per day."""
         cache_key = pd.Timestamp(day) if day else None
-        if cache_key in self._cache:
-            self._cache.move_to_end(cache_key)
-            return self._cache[cache_key]
+        with self._cache_lock:
+            if cache_key in self._cache:
+                self._cache.move_to_end(cache_key)
+                return self._cache[cache_key]
         timeline = self.timeline if cache_key is None else self.timeline[self.timeline["date"] <= cache_key]
         latest = timeline.drop_duplicates("place_key", keep="last")
         reference_day = cache_key if cache_key is not None else self.timeline["date"].max()
@@ -311,9 +319,10 @@ class ControlModel:
         frame = frame.assign(since=_dates(frame["since"]), last_report=_dates(frame["last_report"]))
         frame = frame[["place_key", *CSV_COLUMNS, "report_ids", "reference_id"]].sort_values(
             ["name", "place_key"]).reset_index(drop=True)
-        self._cache[cache_key] = frame
-        if len(self._cache) > 64:
-            self._cache.popitem(last=False)
+        with self._cache_lock:
+            self._cache[cache_key] = frame
+            if len(self._cache) > 64:
+                self._cache.popitem(last=False)
         return frame
 
     def area_events(self, start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:

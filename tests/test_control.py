@@ -215,3 +215,13 @@ def test_an_empty_store_has_an_empty_picture_not_an_error(store):
     assert territory.territory_as_of(store).features() == []
     assert len(territory.changes(store, D(2024, 1, 1), D(2025, 1, 1)).settlements) == 0
     assert len(control.model(store).claims_side_by_side("gn:1")) == 0
+
+
+def test_a_report_agreeing_with_the_reference_backs_the_holding_from_then_on(store):
+    store.add_reference(holder="Ukraine", date=D(2025, 1, 1), geojson=json.dumps(REFERENCE), name="sketch")
+    add(store, report("Avenko", actor="Ukraine", status="confirmed", day=D(2025, 1, 20), claimed_by="Deep State"),
+        report("Borivka", event_type="strike", day=D(2024, 6, 1)))  # a place the store knows, with no claim
+    backed = state(store, "Avenko", D(2025, 1, 21))
+    assert (backed["holder"], backed["status"], backed["since"], backed["claimed_by"]) == (
+        "Ukraine", "confirmed", D(2025, 1, 1), "Deep State")
+    assert state(store, "Borivka", D(2025, 1, 21))["status"] == "reference"
