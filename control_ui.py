@@ -69,6 +69,16 @@ def as_of(view: ViewState) -> dt.date | None:
     return view.as_of or view.filter.end
 
 
+def with_control(store: Store, view: ViewState, summary):
+    """The per-place summary with its holder from the control model as of the view's date (the markers' rings
+    and tooltips then agree with the territory: regions hold nothing, contests and references count)."""
+    states = control.control_as_of(store, as_of(view)).set_index("place_key")
+    keys = summary["place_key"]
+    return summary.assign(controller=keys.map(states["holder"]).fillna(""),
+                          controller_status=keys.map(states["status"]).fillna(""),
+                          controlled_since=keys.map(states["since"]))
+
+
 def _label(day: dt.date | None, latest: dt.date | None) -> str:
     return f"as of {day or latest or 'the latest reports'}"
 

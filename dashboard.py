@@ -15,7 +15,7 @@ st.set_page_config(page_title="frontmap", page_icon="🗺️", layout="wide")
 store = ui.store()
 control_ui.remember_url()  # the control picture's as-of date, before the filters rewrite the URL
 view = control_ui.sidebar(store, ui.sidebar_view(store))
-summary = store.place_summary(view.filter)
+summary = control_ui.with_control(store, view, store.place_summary(view.filter))
 
 counts = store.counts()
 st.title("frontmap")

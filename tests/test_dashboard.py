@@ -194,3 +194,12 @@ def test_with_a_period_and_no_as_of_date_the_control_is_as_of_the_period_end(sto
     app(start="2024-12-01", end="2024-12-31")  # a month with no report in the samples
     [territory] = [name for name in _control_layers(fake_map) if name.startswith("Territory")]
     assert "as of 2024-12-31" in territory and "none known" not in territory
+
+
+def test_regions_are_not_shown_as_held_but_settlements_are(store_path, fake_map):
+    app()
+    regions = [t for t in fake_map.features if t.startswith(("Donetsk, Donetsk, UA", "Luhansk, Luhansk, UA",
+                                                             "Kursk, Kursk, RU"))]
+    assert len(set(regions)) == 3 and all("control changes" in t for t in regions)
+    assert not any("held by" in t for t in regions)  # "Donetsk region" held by Ukraine, no more
+    assert any(t.startswith("Toretsk") and "held by Russia" in t for t in fake_map.features)
