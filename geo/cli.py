@@ -131,7 +131,8 @@ def cmd_control(args) -> int:
                  "properties": {"kind": "settlement", **{k: v for k, v in row.items() if k not in ("lat", "lon")}}}
                 for row in control.csv_rows(states)]
     if args.areas:
-        features += territory.territory_as_of(store, args.as_of, args.radius_km).features()
+        features += territory.territory_as_of(store, args.as_of,
+                                              args.radius_km or territory.DEFAULT_RADIUS_KM).features()
     json.dump({"type": "FeatureCollection", "features": features}, sys.stdout, ensure_ascii=False)
     sys.stdout.write("\n")
     return EXIT_OK
@@ -143,7 +144,7 @@ def cmd_changes(args) -> int:
     if args.to < args.start:
         print("frontmap: --to is before --from", file=sys.stderr)
         return EXIT_USAGE
-    result = territory.changes(_store(args), args.start, args.to, args.radius_km)
+    result = territory.changes(_store(args), args.start, args.to, args.radius_km or territory.DEFAULT_RADIUS_KM)
     rows = []
     for row in result.settlements.to_dict("records"):
         rows.append({"name": row["name"], "lat": row["lat"], "lon": row["lon"], "country": row["country"],
@@ -305,22 +306,19 @@ def build_parser() -> argparse.ArgumentParser:
     pin.add_argument("--lon", type=float, required=True)
     pin.set_defaults(func=cmd_pin)
 
-    from geo.territory import DEFAULT_RADIUS_KM
-
     control = with_db(sub.add_parser("control", help="who holds each settlement as of a date, from all reports"))
     control.add_argument("--as-of", type=_date_arg, help="the date (default: the latest reports)")
     control.add_argument("--format", choices=("csv", "geojson"), default="csv")
     control.add_argument("--areas", action="store_true",
                          help="with --format geojson: the control polygons per side and the front line")
-    control.add_argument("--radius-km", type=float, default=DEFAULT_RADIUS_KM,
-                         help="how far a settlement's area reaches at most")
+    control.add_argument("--radius-km", type=float, help="how far a settlement's area reaches at most (6 km)")
     control.set_defaults(func=cmd_control)
 
     changes = with_db(sub.add_parser("changes", help="settlements and km² gained and lost between two dates"))
     changes.add_argument("--from", dest="start", type=_date_arg, required=True)
     changes.add_argument("--to", type=_date_arg, required=True)
     changes.add_argument("--format", choices=FORMATS, default="csv")
-    changes.add_argument("--radius-km", type=float, default=DEFAULT_RADIUS_KM)
+    changes.add_argument("--radius-km", type=float, help="how far a settlement's area reaches at most (6 km)")
     changes.set_defaults(func=cmd_changes)
 
     reference = with_db(sub.add_parser(
