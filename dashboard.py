@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+import control_ui
 import ui
 from geo import mapview, panel
 from geo.geocoders import GazetteerGeocoder
@@ -12,8 +13,9 @@ from geo.geocoders import GazetteerGeocoder
 st.set_page_config(page_title="frontmap", page_icon="🗺️", layout="wide")
 
 store = ui.store()
-view = ui.sidebar_view(store)
-summary = store.place_summary(view.filter)
+control_ui.remember_url()  # the control picture's as-of date, before the filters rewrite the URL
+view = control_ui.sidebar(store, ui.sidebar_view(store))
+summary = control_ui.with_control(store, view, store.place_summary(view.filter))
 
 counts = store.counts()
 st.title("frontmap")
@@ -35,9 +37,10 @@ if view.search:
 
 map_column, side_panel = st.columns([3, 2], gap="medium")
 with map_column:
-    layers = mapview.event_layers(summary, theatre=theatre)
+    layers = control_ui.layers(store, view) + mapview.event_layers(summary, theatre=theatre)
+    fmap = control_ui.prepare_map(mapview.base_map(theatre, online_tiles=view.online_tiles))
     result = st_folium(
-        mapview.base_map(theatre, online_tiles=view.online_tiles), key="map", height=640, use_container_width=True,
+        fmap, key="map", height=640, use_container_width=True,
         center=center, zoom=zoom, feature_group_to_add=layers, layer_control=folium.LayerControl(collapsed=False),
         returned_objects=["last_object_clicked_tooltip"],
     )
@@ -59,6 +62,7 @@ with side_panel:
         history = panel.control_history(store.excerpts(place_key))
         name = excerpts["name"].iloc[0] if len(excerpts) else place_key
         st.subheader(panel.plain(name))
+        control_ui.place_panel(store, place_key)
         if len(history):
             st.caption("Control, as reported")
             last_day = pd.Timestamp(view.filter.end or store.facets()["last"] or history["from"].max())
@@ -78,3 +82,5 @@ with side_panel:
             }, use_container_width=True)
         st.caption(f"{len(excerpts)} excerpts in this view")
         st.html(panel.excerpts_html(excerpts, theatre))
+
+control_ui.views(store, view)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 import resource
 import subprocess
@@ -133,6 +134,106 @@ def store_main(articles: int = 10_000, db: str | None = None) -> int:
     return 0
 
 
+def synthetic_control_store(store, events: int = 76_000, places: int = 3_000, seed: int = 9) -> None:
+    """A store of `events` events over `places` Ukrainian settlements from the gazetteer, written directly (no
+    parsing): a front running north to south, each side's reports mostly about its own side of it, some claims
+    against the grain, fighting inside places near the front, a few region-level reports."""
+    from geo.documents import make_document
+    from geo.gazetteer import default_gazetteer
+
+    gazetteer = default_gazetteer()
+    rng = random.Random(seed)
+    towns = [p for p in gazetteer.lookup_country("UA") if p.precision == "settlement" and p.longitude > 31.0]
+    towns = rng.sample(towns, min(places, len(towns)))
+    first = dt.date(2024, 1, 1)
+    rows, documents = [], 0
+    regions: dict = {}
+
+    def flush():
+        nonlocal rows, documents
+        if rows:
+            store.add(make_document(f"synthetic report batch {documents}", source="bench", published=first), rows)
+            documents += 1
+            rows = []
+
+    for i in range(events):
+        town = towns[i % len(towns)] if i < len(towns) else rng.choice(towns)
+        day = first + dt.timedelta(days=rng.randint(0, 420))
+        front = 37.4 + 0.6 * math.sin(town.latitude * 2) - 0.3 * (day - first).days / 420  # it moves west
+        east = town.longitude > front + rng.gauss(0, 0.15)
+        roll = rng.random()
+        kind = "control_change" if roll < 0.3 else "frontline" if roll < 0.55 else "strike" if roll < 0.8 \
+            else "mention"
+        actor = ("Russia" if east else "Ukraine") if rng.random() < 0.9 else ("Ukraine" if east else "Russia")
+        status = rng.choice(("claimed", "claimed", "confirmed", "contested")) if kind == "control_change" else ""
+        region = rng.random() < 0.02
+        if region:  # a report about the town's region: one place per region, not one per town
+            town = regions.setdefault(town.admin1, town)
+        excerpt = (f"Fighting continued in {town.name}." if kind == "frontline" and rng.random() < 0.2
+                   else f"Report {i} about {town.name}.")
+        rows.append({"place": town.name, "name": f"{town.admin1} region" if region else town.name, "start": i,
+                     "end": i + len(town.name), "lat": town.latitude, "lon": town.longitude, "country": "UA",
+                     "admin1": town.admin1, "feature": "ADM1" if region else town.feature,
+                     "geonameid": None if region else town.geonameid,
+                     "precision": "region" if region else "settlement", "event_type": kind,
+                     "actor": actor if kind in ("control_change", "frontline") else "", "opponent": "",
+                     "status": status, "claimed_by": "", "settlements_count": None, "actors": "",
+                     "date": day, "excerpt": excerpt, "confidence": 0.9})
+        if len(rows) == 100:
+            flush()
+    flush()
+    store.optimize()
+
+
+def _timed_cpu(function) -> tuple[str, object]:
+    """Wall-clock and CPU milliseconds (the CPU time shows the cost when other processes share the cores)."""
+    started, cpu = time.perf_counter(), time.process_time()
+    result = function()
+    wall, used = (time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000
+    return f"{wall:.0f} ms (CPU {used:.0f} ms)", result
+
+
+def control_bench(events: int = 76_000, places: int = 3_000) -> None:
+    """Control as of a date, and territory and front line, on a large synthetic store (issue 9's targets:
+    control < 200 ms, territory and front line < 1 s)."""
+    import os
+    import tempfile
+
+    from geo import control, territory
+    from geo.store import Store
+
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store(f"{folder}/control.sqlite")
+        started = time.perf_counter()
+        synthetic_control_store(store, events, places)
+        counts = store.counts()
+        print(f"control: {counts['events']:,} events over {counts['places']:,} places "
+              f"(written in {time.perf_counter() - started:.1f} s; load average {os.getloadavg()[0]:.1f})")
+        took, _ = _timed_cpu(store.generation)
+        print(f"  store state (generation) query: {took}")
+        took, built = _timed_cpu(lambda: control.model(store))
+        print(f"  control model, built once per store state (read {len(built.reports):,} control reports, "
+              f"timeline of {len(built.timeline):,} states): {took}")
+        last = built.reports["date"].max().date()
+        for day in (last, last - dt.timedelta(days=90), last - dt.timedelta(days=200)):
+            took, states = _timed_cpu(lambda day=day: control.control_as_of(store, day))
+            cached, _ = _timed_cpu(lambda day=day: control.control_as_of(store, day))
+            print(f"  control as of {day}: {took} ({len(states):,} settlements); again (cached) {cached}")
+        territory.country_outlines()
+        for day in (last, last - dt.timedelta(days=200)):
+            states = control.control_as_of(store, day)
+            took, result = _timed_cpu(lambda states=states: territory.territory(states))
+            print(f"  territory and front line as of {day}: {took}: "
+                  + ", ".join(f"{side} {km2:,.0f} km²" for side, km2 in result.areas_km2.items())
+                  + f", contested {result.contested_km2:,.0f} km², front {result.front_km:,.0f} km"
+                  + ("" if result.clipped_to_land else " (no country outlines installed: not clipped)"))
+            cached, _ = _timed_cpu(lambda day=day: territory.territory_as_of(store, day))
+            again, _ = _timed_cpu(lambda day=day: territory.territory_as_of(store, day))
+            print(f"    through the cache: first {cached}, again {again}")
+        took, moved = _timed_cpu(lambda: territory.changes(store, last - dt.timedelta(days=90), last))
+        print(f"  changes over the last 90 days: {took} ({len(moved.settlements):,} settlements changed)")
+
+
 def map_main(event_counts: tuple[int, ...] = (1_000, 10_000)) -> int:
     """Server-side map build time, the map's HTML size, and the time of a filter change."""
     import tempfile
@@ -165,4 +266,5 @@ def map_main(event_counts: tuple[int, ...] = (1_000, 10_000)) -> int:
             print(f"{events:,} events over {len(summary):,} places: build {build:.0f} ms, "
                   f"map HTML {size / 1e6:.2f} MB; filter change {change:.0f} ms "
                   f"({len(changed):,} places, {changed_size / 1e6:.2f} MB)")
+    control_bench()
     return 0

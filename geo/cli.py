@@ -1,4 +1,5 @@
-"""The command line: python -m geo extract|ingest|reprocess|export|pin|gazetteer|evaluate|bench ..."""
+"""The command line: python -m geo extract|ingest|reprocess|export|pin|control|changes|reference|gazetteer|
+evaluate|bench ..."""
 
 from __future__ import annotations
 
@@ -145,6 +146,120 @@ def cmd_pin(args) -> int:
     return EXIT_OK
 
 
+def cmd_control(args) -> int:
+    import json
+
+    from geo import control, territory
+
+    store = _store(args)
+    states = control.control_as_of(store, args.as_of)
+    if args.format == "csv":
+        write_rows(control.csv_rows(states), "csv", sys.stdout)
+        if not len(states):
+            sys.stdout.write(",".join(control.CSV_COLUMNS) + "\n")
+        return EXIT_OK
+    features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
+                 "properties": {"kind": "settlement", **{k: v for k, v in row.items() if k not in ("lat", "lon")}}}
+                for row in control.csv_rows(states)]
+    if args.areas:
+        features += territory.territory_as_of(store, args.as_of,
+                                              args.radius_km or territory.DEFAULT_RADIUS_KM).features()
+    json.dump({"type": "FeatureCollection", "features": features}, sys.stdout, ensure_ascii=False)
+    sys.stdout.write("\n")
+    return EXIT_OK
+
+
+def cmd_changes(args) -> int:
+    from geo import territory
+
+    if args.to < args.start:
+        print("frontmap: --to is before --from", file=sys.stderr)
+        return EXIT_USAGE
+    result = territory.changes(_store(args), args.start, args.to, args.radius_km or territory.DEFAULT_RADIUS_KM)
+    rows = []
+    for row in result.settlements.to_dict("records"):
+        rows.append({"name": row["name"], "lat": row["lat"], "lon": row["lon"], "country": row["country"],
+                     "admin1": row["admin1"], "before": row["holder_before"], "status_before": row["status_before"],
+                     "after": row["holder"], "status_after": row["status"], "gained_by": row["gained_by"],
+                     "lost_by": row["lost_by"], "km2": round(float(row["area_km2"]), 1),
+                     "since": row["since"].isoformat() if row["since"] else "",
+                     "report_ids": ";".join(str(i) for i in row["change_report_ids"])})
+    if rows:
+        write_rows(rows, args.format, sys.stdout)
+    sides = sorted(set(result.gained_km2) | set(result.lost_km2))
+    for side in sides:
+        won = (result.settlements["gained_by"] == side).sum()
+        lost = (result.settlements["lost_by"] == side).sum()
+        print(f"{side}: gained {won} settlements ({result.gained_km2.get(side, 0):.1f} km²), lost {lost} "
+              f"({result.lost_km2.get(side, 0):.1f} km²)", file=sys.stderr)
+    if not rows:
+        print(f"no change of control between {args.start} and {args.to}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_reference(args) -> int:
+    from geo.control import ControlError, read_reference_file
+
+    store = _store(args)
+    if args.action == "add":
+        if not (args.file and args.date and args.holder):
+            print("frontmap: reference add needs FILE, --date and --holder", file=sys.stderr)
+            return EXIT_USAGE
+        try:
+            geojson = read_reference_file(args.file)
+        except ControlError as exc:
+            print(f"frontmap: {exc}", file=sys.stderr)
+            return EXIT_SOME_FAILED
+        name = args.name or os.path.basename(args.file)
+        reference_id = store.add_reference(holder=args.holder, date=args.date, geojson=geojson, name=name)
+        print(f"reference {reference_id}: {name}, held by {args.holder} on {args.date}")
+    elif args.action == "list":
+        for row in store.references().to_dict("records"):
+            print(f"{row['id']}\t{row['date']}\t{row['holder']}\t{row['name']}")
+    elif args.action == "remove":
+        if not (args.file and args.file.isdigit() and store.remove_reference(int(args.file))):
+            print("frontmap: reference remove needs the id of a stored reference (see reference list)",
+                  file=sys.stderr)
+            return EXIT_SOME_FAILED
+    elif args.action == "check":
+        return _reference_check(store, args)
+    elif args.action == "disagreements":
+        from geo import control
+
+        frame = control.model(store).disagreements(args.date)
+        rows = [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
+                for row in frame.to_dict("records")]
+        if rows:
+            write_rows(rows, "csv", sys.stdout)
+        print(f"{len(rows)} reports contradict the reference layers", file=sys.stderr)
+    return EXIT_OK
+
+
+def _reference_check(store, args) -> int:
+    """Compare the picture from the reports alone (no reference as prior) with a reference file."""
+    from geo import control, territory
+    from geo.control import ControlError, read_reference_file
+
+    if not (args.file and args.date and args.holder):
+        print("frontmap: reference check needs FILE, --date and --holder", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        geojson = read_reference_file(args.file)
+    except ControlError as exc:
+        print(f"frontmap: {exc}", file=sys.stderr)
+        return EXIT_SOME_FAILED
+    states = control.ControlModel(store.control_events(args.date), None, store.settlements()).as_of(args.date)
+    counts, frame = control.compare_with_reference(states, geojson, args.holder)
+    write_rows(({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
+                for row in frame.to_dict("records")), "csv", sys.stdout)
+    areas = territory.compare_areas(territory.territory(states), control.reference_polygons(geojson), args.holder)
+    print(f"settlements: {counts['agree']} agree, {counts['disagree']} disagree, {counts['contested']} contested "
+          f"(agreement {counts['agreement']:.0%}); {args.holder}'s area from the reports {areas['ours_km2']:,.0f} "
+          f"km², the reference's within the reported cells {areas['reference_km2']:,.0f} km², overlap "
+          f"{areas['overlap_km2']:,.0f} km² (IoU {areas['iou']:.2f})", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_assets(args) -> int:
     from geo.assets import AssetsError, install
 
@@ -221,6 +336,32 @@ def build_parser() -> argparse.ArgumentParser:
     pin.add_argument("--lat", type=float, required=True)
     pin.add_argument("--lon", type=float, required=True)
     pin.set_defaults(func=cmd_pin, parser=pin)
+
+    control = with_db(sub.add_parser("control", help="who holds each settlement as of a date, from all reports"))
+    control.add_argument("--as-of", type=_date_arg, help="the date (default: the latest reports)")
+    control.add_argument("--format", choices=("csv", "geojson"), default="csv")
+    control.add_argument("--areas", action="store_true",
+                         help="with --format geojson: the control polygons per side and the front line")
+    control.add_argument("--radius-km", type=float, help="how far a settlement's area reaches at most (6 km)")
+    control.set_defaults(func=cmd_control)
+
+    changes = with_db(sub.add_parser("changes", help="settlements and km² gained and lost between two dates"))
+    changes.add_argument("--from", dest="start", type=_date_arg, required=True)
+    changes.add_argument("--to", type=_date_arg, required=True)
+    changes.add_argument("--format", choices=list(WRITERS), default="csv")
+    changes.add_argument("--radius-km", type=float, help="how far a settlement's area reaches at most (6 km)")
+    changes.set_defaults(func=cmd_changes)
+
+    reference = with_db(sub.add_parser(
+        "reference", help="reference control layers (one side's polygons on a date): add, list, remove, "
+                          "disagreements"))
+    reference.add_argument("action", choices=("add", "list", "remove", "disagreements", "check"))
+    reference.add_argument("file", nargs="?", help="for add and check: a GeoJSON file; for remove: the reference's id")
+    reference.add_argument("--date", type=_date_arg, help="for add: the date the layer shows; for "
+                                                          "disagreements: reports up to this date")
+    reference.add_argument("--holder", help="for add: the side whose control the polygons show")
+    reference.add_argument("--name", help="for add: a name to show (the file's name by default)")
+    reference.set_defaults(func=cmd_reference)
 
     assets = sub.add_parser("assets", help="put the map's JavaScript, CSS and base layer where the dashboard serves")
     assets.set_defaults(func=cmd_assets)

@@ -20,11 +20,11 @@ from sqlalchemy.exc import IntegrityError
 
 from geo.config import data_dir, settings
 from geo.errors import FrontmapError
-from geo.eventtypes import CONTROL_CHANGE, EVENT_TYPES
+from geo.eventtypes import CONTROL_CHANGE, EVENT_TYPES, FRONTLINE
 from geo.names import name_key
 from geo.records import PRECISION_BY_FEATURE, Document, event_record
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 metadata = sa.MetaData()
 
 schema_version = sa.Table("schema_version", metadata, sa.Column("version", sa.Integer, nullable=False))
@@ -90,6 +90,17 @@ overrides = sa.Table(
     *_place_columns(),
     sa.Column("created_at", sa.DateTime, nullable=False),
 )
+# A reference layer: one side's control on a date, as polygons a user loaded (GeoJSON), the prior of the
+# control model. ("references" is a reserved word in SQL.)
+reference_layers = sa.Table(
+    "reference_layers", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.Text, nullable=False, default=""),
+    sa.Column("holder", sa.Text, nullable=False),
+    sa.Column("date", sa.Date, nullable=False),
+    sa.Column("geojson", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
 
 # Versioned migrations: version → steps that bring a store from version - 1 to it.
 def _v1_tables(conn: sa.Connection) -> None:
@@ -102,7 +113,13 @@ def _v2_source_index(conn: sa.Connection) -> None:
     conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_documents_source ON documents (source)"))
 
 
-MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _v1_tables, 2: _v2_source_index}
+def _v3_reference_layers(conn: sa.Connection) -> None:
+    """Reference control layers (issue 9)."""
+    reference_layers.create(conn, checkfirst=True)
+
+
+MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _v1_tables, 2: _v2_source_index,
+                                                          3: _v3_reference_layers}
 
 
 # PostgreSQL's deadlock_detected and serialization_failure: the transaction may simply be run again.
@@ -460,6 +477,71 @@ class Store:
                  .order_by(events.c.place_key.is_not(None), events.c.date.desc()).limit(limit))
         with self.engine.connect() as conn:
             return pd.read_sql(query, conn)
+
+    # -- control (issue 9) -----------------------------------------------------------------------
+
+    def generation(self) -> tuple:
+        """A cheap fingerprint of what the control picture is computed from: it changes whenever events,
+        pins or reference layers are written or removed (the key of the control and territory caches)."""
+        with self.engine.connect() as conn:
+            state = []
+            for table in (events, overrides, reference_layers):
+                state.extend(conn.execute(sa.select(sa.func.count(), sa.func.max(table.c.id))
+                                          .select_from(table)).one())
+            return tuple(state)
+
+    def control_events(self, end: dt.date | None = None,
+                       event_types: tuple[str, ...] = (CONTROL_CHANGE, FRONTLINE)) -> pd.DataFrame:
+        """Every placed event of these types up to a date (all of them without one), whatever any period
+        filter says, with its place and document, oldest first: what the control model reads."""
+        # Three plain queries joined here, the date as stored (ISO text in SQLite) parsed at once: SQL joins,
+        # a row-by-row Date conversion and read_sql cost seconds at 40k rows.
+        columns = [events.c.id, events.c.doc_id.label("doc"), events.c.place_key, events.c.surface.label("place")]
+        columns += [events.c[c] for c in ("event_type", "actor", "opponent", "status", "claimed_by")]
+        columns += [sa.type_coerce(events.c.date, sa.String).label("date"), events.c.excerpt, events.c.confidence]
+        query = sa.select(*columns).where(events.c.event_type.in_(event_types), events.c.date.is_not(None),
+                                          events.c.place_key.is_not(None))
+        if end:
+            query = query.where(events.c.date <= end)
+        place_columns = [places.c.key.label("place_key")] + [places.c[c] for c in (
+            "name", "lat", "lon", "country", "admin1", "feature", "precision")]
+        with self.engine.connect() as conn:
+            frames = []
+            for select in (query, sa.select(*place_columns),
+                           sa.select(documents.c.id.label("doc"), documents.c.title, documents.c.source,
+                                     documents.c.url)):
+                result = conn.execute(select)
+                frames.append(pd.DataFrame([tuple(row) for row in result.all()], columns=list(result.keys())))
+        found, place_rows, document_rows = frames
+        found["date"] = pd.to_datetime(found["date"].astype(str), format="ISO8601")
+        found = found.merge(place_rows, on="place_key").merge(document_rows, on="doc", how="left")
+        return found.sort_values(["date", "id"], kind="stable").reset_index(drop=True)
+
+    def settlements(self) -> pd.DataFrame:
+        """Every stored place that is a point (not a region, district, country or continent)."""
+        query = (sa.select(places.c.key.label("place_key"), *(places.c[c] for c in _PLACE_FIELDS))
+                 .where(places.c.precision.not_in(("region", "district", "country", "continent"))))
+        with self.engine.connect() as conn:
+            return pd.read_sql(query, conn)
+
+    def add_reference(self, *, holder: str, date: dt.date, geojson: str, name: str = "") -> int:
+        """Store a reference layer (GeoJSON text, already checked by the caller); returns its id."""
+        if not holder:
+            raise StoreError("a reference layer needs the side whose control it shows")
+        with self.engine.begin() as conn:
+            return conn.execute(reference_layers.insert().values(
+                name=name, holder=holder, date=date, geojson=geojson,
+                created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None))).inserted_primary_key[0]
+
+    def references(self) -> pd.DataFrame:
+        """Every reference layer, oldest date first."""
+        with self.engine.connect() as conn:
+            return pd.read_sql(sa.select(reference_layers).order_by(reference_layers.c.date, reference_layers.c.id),
+                               conn)
+
+    def remove_reference(self, reference_id: int) -> bool:
+        with self.engine.begin() as conn:
+            return conn.execute(reference_layers.delete().where(reference_layers.c.id == reference_id)).rowcount > 0
 
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as conn:

@@ -19,6 +19,8 @@ class ViewState:
     place: str = ""  # a place key: the selected place, whose excerpts are shown
     search: str = ""  # a place name the map centres on
     online_tiles: bool = False
+    as_of: dt.date | None = None  # the control picture's date (the latest reports when None)
+    changes_from: dt.date | None = None  # show what changed from this date to as_of
 
     def to_params(self) -> dict[str, str | list[str]]:
         f = self.filter
@@ -38,6 +40,10 @@ class ViewState:
             params["q"] = self.search
         if self.online_tiles:
             params["tiles"] = "online"
+        if self.as_of:
+            params["asof"] = self.as_of.isoformat()
+        if self.changes_from:
+            params["changes_from"] = self.changes_from.isoformat()
         return params
 
     @classmethod
@@ -65,7 +71,8 @@ class ViewState:
             filter=EventFilter(start=date("start"), end=date("end"), actors=many("actor"),
                                event_types=tuple(t for t in many("type") if t in EVENT_TYPES),
                                sources=many("source"), min_confidence=confidence),
-            place=one("place"), search=one("q"), online_tiles=one("tiles") == "online")
+            place=one("place"), search=one("q"), online_tiles=one("tiles") == "online", as_of=date("asof"),
+            changes_from=date("changes_from"))
 
 
 def preset_range(preset: str, newest: dt.date | None) -> tuple[dt.date | None, dt.date | None]:

@@ -19,10 +19,13 @@ class FakeMap:
     def __init__(self):
         self.click = None
         self.features = []
+        self.groups = []
 
     def __call__(self, fig, key=None, feature_group_to_add=None, **kwargs):
+        self.groups = feature_group_to_add or []
         self.features = [feature["properties"]["tooltip"] for group in feature_group_to_add or []
-                         for layer in _geojson_layers(group) for feature in layer.data["features"]]
+                         for layer in _geojson_layers(group) for feature in layer.data["features"]
+                         if "tooltip" in feature["properties"]]  # places, not the territory's polygons
         return {"last_object_clicked_tooltip": self.click}
 
     def places(self):
@@ -145,3 +148,58 @@ def test_the_places_page_pins_an_unknown_name_to_coordinates(store_path):
     robotyne = Store(str(store_path)).events()
     robotyne = robotyne[robotyne["place"] == "Robotyne"]
     assert list(robotyne["lat"]) == [47.446] and list(robotyne["precision"]) == ["pinned"]
+
+
+def _control_layers(fake_map) -> dict[str, list[dict]]:
+    """Territory and front-line features the map was given, by layer name."""
+    return {group.layer_name: [f for layer in _geojson_layers(group) for f in layer.data["features"]]
+            for group in fake_map.groups if group.layer_name.startswith(("Territory", "Front line", "Changes"))}
+
+
+def test_the_as_of_date_in_the_url_sets_the_territory_drawn(store_path, fake_map):
+    app(asof="2022-12-31")
+    early = _control_layers(fake_map)
+    [territory_2022] = [name for name in early if name.startswith("Territory")]
+    assert "as of 2022-12-31" in territory_2022
+    held_2022 = {f["properties"]["holder"] for f in early[territory_2022]}
+    at = app()
+    latest = _control_layers(fake_map)
+    [territory_now] = [name for name in latest if name.startswith("Territory")]
+    assert held_2022 == {"Russia", "Ukraine"}
+    assert territory_now != territory_2022  # other areas as of another date
+    at.sidebar.date_input(key="as_of").set_value(dt.date(2022, 12, 31)).run()
+    assert at.query_params["asof"] in ("2022-12-31", ["2022-12-31"])
+
+
+def test_changes_since_a_date_are_listed_with_their_km2(store_path, fake_map):
+    at = app(asof="2025-12-31", changes_from="2024-06-01")
+    assert not at.exception
+    assert any(name.startswith("Changes since 2024-06-01") for name in _control_layers(fake_map))
+    assert any("Russia: +" in m.value for m in at.markdown)
+
+
+def test_a_reference_layer_is_drawn_and_the_reports_contradicting_it_are_listed(store_path, fake_map):
+    import json
+
+    reference = json.loads((ROOT / "tests" / "data" / "reference-russia-2025-03-01.geojson").read_text())
+    Store(str(store_path)).add_reference(holder="Ukraine", date=dt.date(2024, 1, 1), geojson=json.dumps(reference),
+                                         name="a test layer")
+    at = app()
+    assert any(group.layer_name.startswith("Reference (a test layer") for group in fake_map.groups)
+    assert any("reports after a reference's date contradict it" in m.value and not m.value.startswith("0 ")
+               for m in at.markdown)
+
+
+def test_with_a_period_and_no_as_of_date_the_control_is_as_of_the_period_end(store_path, fake_map):
+    app(start="2024-12-01", end="2024-12-31")  # a month with no report in the samples
+    [territory] = [name for name in _control_layers(fake_map) if name.startswith("Territory")]
+    assert "as of 2024-12-31" in territory and "none known" not in territory
+
+
+def test_regions_are_not_shown_as_held_but_settlements_are(store_path, fake_map):
+    app()
+    regions = [t for t in fake_map.features if t.startswith(("Donetsk, Donetsk, UA", "Luhansk, Luhansk, UA",
+                                                             "Kursk, Kursk, RU"))]
+    assert len(set(regions)) == 3 and all("control changes" in t for t in regions)
+    assert not any("held by" in t for t in regions)  # "Donetsk region" held by Ukraine, no more
+    assert any(t.startswith("Toretsk") and "held by Russia" in t for t in fake_map.features)

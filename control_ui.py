@@ -1,0 +1,155 @@
+"""The dashboard's control picture (issue 9): the as-of date, territory and front line layers, the changes view,
+reference layers and their disagreements, and a settlement's control timeline. Widgets and layout only; the
+model is geo/control.py and geo/territory.py, whose caches are per (store state, date), so changing a filter
+does not recompute them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import folium
+import streamlit as st
+
+from geo import control, controlmap, territory
+from geo.control import ControlError
+from geo.store import Store
+from geo.viewstate import ViewState
+
+
+def remember_url() -> None:
+    """Read the as-of date and the changes' start date from the URL on a session's first run (before the
+    filters' sidebar rewrites the URL)."""
+    if not st.session_state.get("_control_view_loaded"):
+        from_url = ViewState.from_params(st.query_params.to_dict())
+        st.session_state["as_of"] = from_url.as_of
+        st.session_state["changes_from"] = from_url.changes_from
+        st.session_state["_control_view_loaded"] = True
+
+
+def sidebar(store: Store, view: ViewState) -> ViewState:
+    """The as-of date and the changes' start date (see remember_url), kept in the URL."""
+    remember_url()
+    with st.sidebar:
+        st.header("Control")
+        as_of = st.date_input("Control as of", key="as_of", min_value=dt.date(1900, 1, 1),
+                              help="Who held what on this date, from every report up to it (the period above "
+                                   "chooses which events are listed, not what is known). Empty: the end of "
+                                   "the period, or the latest reports.")
+        changes_from = st.date_input("Changes since", key="changes_from", min_value=dt.date(1900, 1, 1),
+                                     help="Show what changed hands between this date and the as-of date.")
+        _reference_form(store)
+    view = replace(view, as_of=as_of or None, changes_from=changes_from or None)
+    for key, value in (("asof", view.as_of), ("changes_from", view.changes_from)):
+        if value and st.query_params.get(key) != value.isoformat():
+            st.query_params[key] = value.isoformat()
+        elif not value and key in st.query_params:
+            del st.query_params[key]
+    return view
+
+
+def _reference_form(store: Store) -> None:
+    with st.expander("Reference layer"):
+        upload = st.file_uploader("Control GeoJSON (one side's polygons)", type=["geojson", "json"])
+        holder = st.text_input("Held by", placeholder="e.g. Russia")
+        day = st.date_input("Showing control on", value=None, key="reference_date", min_value=dt.date(1900, 1, 1))
+        if st.button("Add reference layer", disabled=not (upload and holder and day)):
+            try:
+                text = upload.getvalue().decode("utf-8")
+                control.reference_polygons(text)
+            except (ControlError, UnicodeDecodeError) as exc:
+                st.error(f"Not added: {exc}")
+            else:
+                store.add_reference(holder=holder.strip(), date=day, geojson=text, name=upload.name)
+                st.success("Reference layer added.")
+
+
+def as_of(view: ViewState) -> dt.date | None:
+    """The control picture's date: the one chosen, else the end of the period viewed, else the latest reports."""
+    return view.as_of or view.filter.end
+
+
+def with_control(store: Store, view: ViewState, summary):
+    """The per-place summary with its holder from the control model as of the view's date (the markers' rings
+    and tooltips then agree with the territory: regions hold nothing, contests and references count)."""
+    states = control.control_as_of(store, as_of(view)).set_index("place_key")
+    keys = summary["place_key"]
+    return summary.assign(controller=keys.map(states["holder"]).fillna(""),
+                          controller_status=keys.map(states["status"]).fillna(""),
+                          controlled_since=keys.map(states["since"]))
+
+
+def _label(day: dt.date | None, latest: dt.date | None) -> str:
+    return f"as of {day or latest or 'the latest reports'}"
+
+
+def layers(store: Store, view: ViewState) -> list[folium.FeatureGroup]:
+    """Territory and front line (on by default), the changes since a date, and the reference layers."""
+    model = control.model(store)
+    latest = model.reports["date"].max().date() if len(model.reports) else None
+    current = territory.territory_as_of(store, as_of(view))
+    groups = controlmap.territory_layers(current, _label(as_of(view), latest))
+    if view.changes_from:
+        moved = territory.changes(store, view.changes_from, as_of(view) or latest or dt.date.today())
+        groups.append(controlmap.changes_layer(moved, f"since {view.changes_from}"))
+    if len(model.references):
+        groups.append(controlmap.reference_layer(model.references))
+    return groups
+
+
+def prepare_map(fmap: folium.Map) -> folium.Map:
+    """The panes (below the markers) and legend the control layers need."""
+    controlmap.add_panes(fmap)
+    controlmap.ControlLegend().add_to(fmap)  # no date: st_folium keeps the base map when only layers change
+    return fmap
+
+
+def place_panel(store: Store, place_key: str) -> None:
+    """A settlement's full control timeline: every report, each side's claims side by side."""
+    table = control.model(store).claims_side_by_side(place_key)
+    if len(table):
+        st.caption("Control timeline: every report, each side's claims side by side")
+        st.dataframe(table, hide_index=True, width="stretch")
+
+
+def views(store: Store, view: ViewState) -> None:
+    """Below the map: what changed, where the reports contradict the reference layers, and the region-level
+    reports of the period."""
+    model = control.model(store)
+    latest = model.reports["date"].max().date() if len(model.reports) else None
+    end = as_of(view) or latest
+    changes_tab, disagreements_tab, regions_tab = st.tabs(
+        ["Changes", "Reference disagreements", "Region-level reports"])
+    with changes_tab:
+        if not view.changes_from or not end:
+            st.write("Pick a date under *Changes since* to see what changed hands up to the as-of date.")
+        else:
+            moved = territory.changes(store, view.changes_from, end)
+            sides = sorted(set(moved.gained_km2) | set(moved.lost_km2))
+            st.write("; ".join(f"{side}: +{moved.gained_km2.get(side, 0):,.0f} km² / "
+                               f"−{moved.lost_km2.get(side, 0):,.0f} km²" for side in sides) or "No change.")
+            if len(moved.settlements):
+                table = moved.settlements[["name", "holder_before", "holder", "status", "since", "gained_by",
+                                           "lost_by", "area_km2"]]
+                st.dataframe(table, hide_index=True, width="stretch")
+                behind = model.reports_of([i for ids in moved.settlements["change_report_ids"] for i in ids])
+                st.caption("The reports behind these changes")
+                st.dataframe(behind[["date", "name", "event_type", "actor", "status", "claimed_by", "excerpt",
+                                     "source"]], hide_index=True, width="stretch")
+    with disagreements_tab:
+        if not len(model.references):
+            st.write("No reference layer: add one in the sidebar, or with `python -m geo reference add`.")
+        else:
+            found = model.disagreements(end)
+            st.write(f"{len(found)} reports after a reference's date contradict it.")
+            if len(found):
+                st.dataframe(found[["reference", "reference_holder", "reference_date", "name", "date", "reading",
+                                    "actor", "claimed_by", "excerpt", "source"]],
+                             hide_index=True, width="stretch")
+    with regions_tab:
+        listed = model.area_events(view.filter.start, view.filter.end)
+        st.write(f"{len(listed)} control reports about whole regions, districts or countries in this period "
+                 "(never drawn as a point, never holding territory).")
+        if len(listed):
+            st.dataframe(listed[["date", "name", "event_type", "actor", "opponent", "status", "claimed_by",
+                                 "excerpt", "source"]], hide_index=True, width="stretch")
