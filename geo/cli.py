@@ -26,7 +26,20 @@ def _report(errors: list[str]) -> int:
     return EXIT_SOME_FAILED if errors else EXIT_OK
 
 
+def _dask_only(args) -> bool:
+    if args.engine != "dask" and (args.scheduler or args.output):
+        print("frontmap: --scheduler and --output need --engine dask", file=sys.stderr)
+        return True
+    return False
+
+
 def cmd_extract(args) -> int:
+    if _dask_only(args):
+        return EXIT_USAGE
+    if args.engine == "dask":
+        from geo.distributed import cli_extract
+
+        return cli_extract(args)
     from geo.pipeline import Geoparser
 
     parser = Geoparser()
@@ -74,8 +87,15 @@ def _store(args):
 def cmd_ingest(args) -> int:
     from geo.ingest import IngestSummary, ingest_paths, sample_paths
 
-    summary = IngestSummary()
     paths = sample_paths() if args.paths == ["samples"] and not os.path.exists("samples") else args.paths
+    if _dask_only(args):
+        return EXIT_USAGE
+    if args.engine == "dask":
+        from geo.distributed import cli_ingest
+
+        args.paths = paths
+        return cli_ingest(args, _store(args))
+    summary = IngestSummary()
     try:
         ingest_paths(paths, _store(args), args.published, args.workers, summary=summary)
     except KeyboardInterrupt:
@@ -145,10 +165,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
+    def with_engine(command):
+        command.add_argument("--engine", choices=("plain", "dask"), default="plain",
+                             help="dask: partitions run on a Dask cluster (a local one without --scheduler)")
+        command.add_argument("--scheduler", help="with --engine dask: the scheduler's address (tcp://host:8786)")
+        command.add_argument("--output", help="with --engine dask: write the events as Parquet, partitioned by "
+                                              "date, to this folder or fsspec URL (s3://..., gs://...)")
+        return command
+
     extract = sub.add_parser("extract", help="print one record per place mention in the documents")
     extract.add_argument("paths", nargs="+", help="files or folders (txt, md, html, jsonl, csv); - for stdin")
     extract.add_argument("--published", type=_date_arg, help="publication date for documents without one")
     extract.add_argument("--format", choices=FORMATS, default="jsonl")
+    extract.add_argument("--workers", type=int, help="with --engine dask and no --scheduler: local worker processes")
+    with_engine(extract)
     extract.set_defaults(func=cmd_extract)
 
     gaz = sub.add_parser("gazetteer", help="build the index, import GeoNames country dumps, look up a name")
@@ -165,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="files or folders (txt, md, html, jsonl, csv); - for stdin; samples for the sample corpus")
     ingest.add_argument("--published", type=_date_arg, help="publication date for documents without one")
     ingest.add_argument("--workers", type=int, help="worker processes (default: up to 2)")
+    with_engine(ingest)
     ingest.set_defaults(func=cmd_ingest)
 
     again = with_db(sub.add_parser("reprocess", help="re-run extraction over the stored documents"))

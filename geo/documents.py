@@ -125,6 +125,12 @@ def _record(row: dict, origin: str, published: dt.date | None) -> Document:
                          path=origin)
 
 
+def read_record(row: dict, origin: str, published: dt.date | None = None) -> Document:
+    """One article from a record with a 'text' field (title, source, url and date optional), such as a
+    row of a Parquet dataset; DocumentError when it has no text or a bad date."""
+    return _record(row, origin, published)
+
+
 def read_records(text: str, suffix: str, origin: str, published: dt.date | None
                  ) -> Iterator[Document | DocumentError]:
     """Articles from JSON Lines or CSV; a bad record yields a DocumentError and the rest go on."""
