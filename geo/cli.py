@@ -158,6 +158,8 @@ def cmd_bench(args) -> int:
         return bench.store_main(args.articles, args.db)
     if args.map:
         return bench.map_main()
+    if args.scale:
+        return bench.scale_main(args.articles)
     return bench.main(args.articles)
 
 
@@ -236,6 +238,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--db", help="with --store: a database URL (a temporary SQLite file by default)")
     bench.add_argument("--map", action="store_true",
                        help="map build time, HTML size and filter-change time for 1,000 and 10,000 events")
+    bench.add_argument("--scale", action="store_true",
+                       help="articles/s for the plain process and 1 and 2 Dask workers, and memory per worker")
     bench.set_defaults(func=cmd_bench)
     return parser
 

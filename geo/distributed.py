@@ -31,7 +31,7 @@ from geo.records import Document
 PLUGIN = "frontmap-geoparser"
 ATTEMPTS = 3  # a partition is tried this many times before it is reported as failed
 MIN_BLOCK, MAX_BLOCK = 64 * 1024, 32 * 1024 * 1024
-PARTITIONS_PER_WORKER = 4  # enough partitions that a slow one does not leave the other workers idle
+PARTITIONS_PER_WORKER = 8  # enough partitions that a slow one does not leave the other workers idle
 DONE_FOLDER = "_frontmap/done"  # in --output: one marker per partition written (ignored by Parquet readers)
 
 
