@@ -239,17 +239,17 @@ class Store:
 
     def add_many(self, items: list[tuple[Document, list[dict]]], pins: dict | None = None) -> set[str]:
         """Store many documents with their events; returns the ids of those that were not stored before.
-        On PostgreSQL (psycopg 3) one transaction bulk-loads them with COPY: documents through a temporary
-        table and INSERT ... ON CONFLICT DO NOTHING (so the content hash still decides what is new, even
-        with concurrent loads), then the new documents' places and events. Elsewhere, one add() each."""
-        if self.engine.dialect.name != "postgresql" or self.engine.dialect.driver != "psycopg":
-            return {document.id for document, rows in items if self.add(document, rows, pins)}
+        All in one transaction. On PostgreSQL (psycopg 3) a bulk load with COPY: documents through a
+        temporary table and INSERT ... ON CONFLICT DO NOTHING (so the content hash still decides what is
+        new, even with concurrent loads), then the new documents' places and events."""
         by_id: dict[str, tuple[Document, list[dict]]] = {}
         for document, rows in items:
             by_id.setdefault(document.id, (document, rows))
         if not by_id:
             return set()
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        if self.engine.dialect.name != "postgresql" or self.engine.dialect.driver != "psycopg":
+            return self._add_many_by_insert(by_id, pins, now)
         with self.engine.begin() as conn:
             pins = self._pins(conn) if pins is None else pins
             cursor = conn.connection.driver_connection.cursor()
@@ -279,6 +279,29 @@ class Store:
             with cursor.copy(f"COPY events ({_quoted(event_columns)}) FROM STDIN") as copy:
                 for row in event_rows:
                     copy.write_row(tuple(row[c] for c in event_columns))
+        return new
+
+    def _add_many_by_insert(self, by_id: dict[str, tuple[Document, list[dict]]], pins: dict | None,
+                            now: dt.datetime) -> set[str]:
+        dialect = sa.dialects.sqlite if self.engine.dialect.name == "sqlite" else sa.dialects.postgresql
+        new: set[str] = set()
+        with self.engine.begin() as conn:
+            pins = self._pins(conn) if pins is None else pins
+            place_rows, event_rows = {}, []
+            for doc_id in sorted(by_id):
+                d, rows = by_id[doc_id]
+                inserted = conn.execute(dialect.insert(documents).values(
+                    id=d.id, title=d.title, source=d.source, url=d.url, published=d.published, path=d.path,
+                    text=d.text, ingested_at=now).on_conflict_do_nothing(index_elements=["id"])).rowcount
+                if inserted:
+                    new.add(doc_id)
+                    doc_places, doc_events = _event_records(doc_id, rows, pins)
+                    place_rows.update(doc_places)
+                    event_rows.extend(doc_events)
+            if place_rows:
+                self._insert_places(conn, [place_rows[key] for key in sorted(place_rows)])
+            if event_rows:
+                conn.execute(events.insert(), event_rows)
         return new
 
     def replace_events(self, doc_id: str, rows: list[dict], pins: dict | None = None) -> None:
