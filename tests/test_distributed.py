@@ -97,8 +97,9 @@ def test_a_parquet_dataset_with_a_text_column_reads_like_the_same_articles_in_js
     pq.write_table(table.slice(0, 25), dataset / "a.parquet", row_group_size=10)
     pq.write_table(table.slice(25), dataset / "b.parquet")
     feed = write_jsonl(tmp_path / "same.jsonl", records(corpus[:40]))
-    from_parquet = list(extract(client, [str(dataset)], block=2048))
+    from_parquet = list(extract(client, [f"file://{dataset}"], block=2048))  # any fsspec URL
     assert len(plan([str(dataset)], block=2048)[0]) > 2
+    assert len(plan([f"{dataset}/*.parquet"], block=2048)[0]) == len(plan([str(dataset)], block=2048)[0])
     assert from_parquet == list(extract(client, [str(feed)]))
 
 
