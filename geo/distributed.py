@@ -223,8 +223,13 @@ def read_piece(piece: Piece, published: dt.date | None) -> Iterator[Document | D
         with fs.open(path, "rb") as file:
             data = read_block(file, piece.start, piece.stop - piece.start, delimiter=b"\n")
         if data.strip():
-            text = data.decode("utf-8-sig") if piece.start == 0 else data.decode("utf-8", errors="replace")
-            yield from read_records(text, _suffix(path), f"{piece.url}@{piece.start}", published)
+            origin = f"{piece.url}@{piece.start}"
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:  # as the plain run does for a whole file: reported, not guessed
+                raise DocumentError(f"{origin}: not valid UTF-8 text (byte {exc.start} of the block); "
+                                    "convert it to UTF-8 first, e.g. with iconv") from exc
+            yield from read_records(text, _suffix(path), origin, published)
         return
     with fs.open(path, "rb") as file:
         data = file.read()

@@ -5,6 +5,7 @@ import json
 import os
 import uuid
 
+import distributed
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -18,8 +19,6 @@ from geo.documents import iter_documents
 from geo.ingest import ingest_documents
 from geo.parquet import EVENT_TYPES
 from geo.store import Store
-
-distributed = pytest.importorskip("distributed")
 
 BLOCK = 8 * 1024  # small partitions, so that a small corpus still makes several of them
 
