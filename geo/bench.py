@@ -184,19 +184,21 @@ def _cpu_seconds() -> float:
 def scale_main(articles: int = 2000, repeats: int = 3) -> int:
     """Articles/s on the same generated corpus for the plain process and for Dask LocalClusters of 1 and 2
     worker processes, end to end as a cluster is used: read a JSON Lines file, parse, write the events as
-    Parquet partitioned by date. Each is measured `repeats` times and the medians are compared; the CPU
-    seconds per article (workers and this process) show what a busy machine hides. Start-up (the cluster,
-    one Geoparser per worker) is shown apart: it is paid once per run, not per article."""
+    Parquet partitioned by date. The three are measured in turn, `repeats` rounds (so that other load on
+    the machine falls on all of them alike), and the medians are compared; the CPU seconds per article
+    (workers, and this process) show what a busy machine hides. Start-up (the cluster, one Geoparser per
+    worker) is shown apart: it is paid once per run, not per article."""
     import json
     import statistics
     import tempfile
+    from contextlib import ExitStack
 
     from geo.distributed import RunSummary, connect, extract, plan, prepare
     from geo.documents import iter_documents
     from geo.parquet import write_events
     from geo.pipeline import Geoparser
 
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, ExitStack() as stack:
         feed = f"{folder}/corpus.jsonl"
         corpus = generate_corpus(articles)
         with open(feed, "w", encoding="utf-8") as file:
@@ -207,50 +209,54 @@ def scale_main(articles: int = 2000, repeats: int = 3) -> int:
         print(f"corpus: {articles} generated articles, {os.path.getsize(feed) / 1e6:.2f} MB JSON Lines, "
               f"{len(plan([feed], block=block)[0])} partitions; {os.cpu_count()} cores; {_load()}")
         parser = Geoparser()
-        medians: dict[str, float] = {}
         outputs = iter(range(10_000))
-
-        def measure(label: str, run, worker_cpu=lambda: 0.0) -> None:
-            rates, cpu = [], []
-            for _ in range(repeats):
-                output = f"{folder}/out-{next(outputs)}"
-                before = (_cpu_seconds(), worker_cpu())
-                started = time.perf_counter()
-                events = run(output)
-                rates.append(articles / (time.perf_counter() - started))
-                cpu.append((_cpu_seconds() - before[0], worker_cpu() - before[1]))
-            medians[label] = statistics.median(rates)
-            own, workers = (statistics.median(c[i] for c in cpu) * 1000 / articles for i in (0, 1))
-            shown = ", ".join(f"{rate:.0f}" for rate in rates)
-            spent = f"CPU {own:.2f} ms/article here" + (f", {workers:.2f} ms/article on the workers" if workers else "")
-            print(f"{label}: {medians[label]:.0f} articles/s median of {repeats} ({shown}); {events} events; "
-                  f"{spent}; {_load()}")
 
         def plain(output: str) -> int:
             rows = [e.as_row() for d in iter_documents([feed], None, []) for e in parser.parse(d)]
             write_events(rows, None, output, "part")
             return len(rows)
 
-        measure("plain process", plain)
+        def on_cluster(client):
+            def run(output: str) -> int:
+                summary = RunSummary()
+                for _ in extract(client, [feed], output=output, rows=False, summary=summary, block=block):
+                    pass
+                if summary.failed:
+                    raise RuntimeError(summary.failed[0])
+                return summary.events
+            return run
+
+        runs = {"plain process": (plain, lambda: 0.0)}
+        clients = {}
         for workers in (1, 2):
             label = f"dask, {workers} worker{'s' * (workers > 1)}"
             started = time.perf_counter()
-            with connect(workers=workers) as client:
-                prepare(client)
-                client.run(lambda: None)
-                print(f"{label}: start-up {time.perf_counter() - started:.1f} s (cluster, one Geoparser per worker)")
-
-                def run(output: str, client=client) -> int:
-                    summary = RunSummary()
-                    for _ in extract(client, [feed], output=output, rows=False, summary=summary, block=block):
-                        pass
-                    if summary.failed:
-                        raise RuntimeError(summary.failed[0])
-                    return summary.events
-
-                measure(label, run, lambda client=client: sum(client.run(_cpu_seconds).values()))
-                peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-                print(f"  peak memory per worker: {', '.join(f'{mb:.0f} MB' for mb in peaks.values())}")
+            client = clients[label] = stack.enter_context(connect(workers=workers))
+            prepare(client)
+            client.run(lambda: None)
+            print(f"{label}: start-up {time.perf_counter() - started:.1f} s (cluster, one Geoparser per worker)")
+            runs[label] = (on_cluster(client), lambda client=client: sum(client.run(_cpu_seconds).values()))
+        rates: dict[str, list[float]] = {label: [] for label in runs}
+        cpu: dict[str, list[tuple[float, float]]] = {label: [] for label in runs}
+        events = 0
+        for round_ in range(1, repeats + 1):
+            for label, (run, worker_cpu) in runs.items():
+                before = (_cpu_seconds(), worker_cpu())
+                started = time.perf_counter()
+                events = run(f"{folder}/out-{next(outputs)}")
+                rates[label].append(articles / (time.perf_counter() - started))
+                cpu[label].append((_cpu_seconds() - before[0], worker_cpu() - before[1]))
+            print(f"round {round_}: " + ", ".join(f"{label} {rates[label][-1]:.0f}" for label in runs)
+                  + f" articles/s; {_load()}")
+        medians = {label: statistics.median(values) for label, values in rates.items()}
+        for label in runs:
+            own, workers = (statistics.median(c[i] for c in cpu[label]) * 1000 / articles for i in (0, 1))
+            spent = f"CPU {own:.2f} ms/article in this process" + (
+                f", {workers:.2f} ms/article on the workers" if workers else "")
+            print(f"{label}: {medians[label]:.0f} articles/s (median of {repeats}); {spent}; {events} events")
+        for label, client in clients.items():
+            peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+            print(f"{label}: peak memory per worker {', '.join(f'{mb:.0f} MB' for mb in peaks.values())}")
         print(f"2 workers / 1 worker: {medians['dask, 2 workers'] / medians['dask, 1 worker']:.2f}x; "
               f"1 worker / plain process: {medians['dask, 1 worker'] / medians['plain process']:.2f}x")
     return 0

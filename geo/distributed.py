@@ -312,8 +312,11 @@ def connect(scheduler: str | None = None, workers: int | None = None) -> Iterato
             yield client
         return
     workers = workers or os.cpu_count() or 1
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            Client(cluster) as client:
+    import logging
+
+    # Quiet: a run that stops early (Ctrl-C, a closed pipe) would log every cancelled task.
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
+                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
         yield client
 
 
@@ -500,6 +503,8 @@ def cli_extract(args) -> int:
                     pass
             else:
                 write_rows(rows, args.format, sys.stdout)
+    except BrokenPipeError:
+        raise
     except (ClusterError, OSError) as exc:
         print(f"frontmap: {exc}", file=sys.stderr)
         return 2
