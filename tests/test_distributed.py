@@ -129,6 +129,36 @@ def test_a_bad_record_is_reported_and_the_rest_of_its_partition_lands(client, tm
     assert store.stored_ids([corpus[i].id for i in range(6)]) == {corpus[i].id for i in (0, 1, 3, 5)}
 
 
+def test_an_article_the_geoparser_fails_on_is_reported_and_the_rest_of_its_partition_lands(client, tmp_path, corpus):
+    feed = write_jsonl(tmp_path / "feed.jsonl", records(corpus[:6]))
+    victim = corpus[2].id
+
+    def break_parser(dask_worker):
+        plugin = dask_worker.plugins[PLUGIN]
+        real = plugin.parser
+
+        class Failing:
+            def parse(self, document):
+                if document.id == victim:
+                    raise ValueError("unexpected input")
+                return real.parse(document)
+
+        plugin.real, plugin.parser = real, Failing()
+
+    def mend_parser(dask_worker):
+        plugin = dask_worker.plugins[PLUGIN]
+        plugin.parser = plugin.real
+
+    client.run(break_parser)
+    try:
+        store = Store(str(tmp_path / "store.sqlite"))
+        summary = ingest(client, [str(feed)], store)
+    finally:
+        client.run(mend_parser)
+    assert summary.failed == [f"{feed}:3: document {victim} could not be parsed (ValueError: unexpected input)"]
+    assert summary.new == 5 and store.stored_ids([d.id for d in corpus[:6]]) == {d.id for d in corpus[:6]} - {victim}
+
+
 def test_a_failed_partition_is_reported_and_tried_again(client, tmp_path, corpus):
     # CSV files are never split: with a block of one byte, each file is a partition.
     feeds = [write_csv(tmp_path / f"feed{i}.csv", records(corpus[i * 10:i * 10 + 10])) for i in range(3)]
