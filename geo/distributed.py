@@ -68,8 +68,14 @@ class Partition:
 
     @property
     def key(self) -> str:
-        """Stable across runs over the same inputs: names the partition's Parquet files and marker."""
+        """Stable across runs over the same inputs, new when a file changes: names the partition's marker."""
         return hashlib.sha256(repr(self.pieces).encode()).hexdigest()[:16]
+
+    @property
+    def name(self) -> str:
+        """Names the partition's Parquet files: the same for an edited file, whose new events replace its old."""
+        where = [(p.kind, p.url) + ((p.start, p.stop, p.row_group) if p.kind != "file" else ()) for p in self.pieces]
+        return hashlib.sha256(repr(where).encode()).hexdigest()[:16]
 
     def describe(self) -> str:
         shown = ", ".join(p.describe() for p in self.pieces[:2])
@@ -195,6 +201,7 @@ class Job:
     output: str | None = None  # a folder or fsspec URL for Parquet
     return_rows: bool = False  # extract: rows back to the client, in partition order
     return_documents: bool = False  # ingest into SQLite: documents and rows back, the client stores them
+    mark_done: bool = False  # extract with output: leave a marker per partition written, for reruns to skip
     pins: dict = field(default_factory=dict)
 
 
@@ -283,12 +290,12 @@ def run_partition(partition: Partition, job: Job) -> PartitionResult:
     result.events = len(all_rows)
     if job.output:
         fs, root = fsspec.core.url_to_fs(job.output)
-        write_events(all_rows, fs, root, f"part-{partition.key}")
+        write_events(all_rows, fs, root, f"part-{partition.name}")
     if job.load_into:
         new = plugin.store(job.load_into).add_many(parsed, job.pins)
         result.new = len(new)
         result.duplicates += len(parsed) - len(new)
-    if job.output:  # last: the marker says every sink has this partition
+    if job.output and job.mark_done:  # last: the marker says the partition is written
         fs, root = fsspec.core.url_to_fs(job.output)
         fs.makedirs(f"{root}/{DONE_FOLDER}", exist_ok=True)
         with fs.open(f"{root}/{DONE_FOLDER}/{partition.key}", "w") as marker:
@@ -447,7 +454,7 @@ def extract(client: Client, paths: list[str], *, published: dt.date | None = Non
         written = written_partitions(output, partitions)
         summary.skipped_partitions = len(written)
         partitions = [p for p in partitions if p.number not in written]
-    job = Job(published=published, output=output, return_rows=rows)
+    job = Job(published=published, output=output, return_rows=rows, mark_done=True)
     for result in run(client, partitions, job, progress=progress, report=report):
         summary.add(result)
         yield from result.rows

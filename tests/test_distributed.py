@@ -212,6 +212,14 @@ def test_parquet_output_is_partitioned_by_date_readable_by_pandas_and_a_rerun_sk
     list(extract(client, inputs, output=str(output), rows=False, summary=again, block=BLOCK))
     assert again.skipped_partitions == again.partitions == first.partitions and again.read == 0
     assert len(pd.read_parquet(output)) == len(frame)
+    feed = tmp_path / "feed.csv"
+    feed.write_text(feed.read_text(encoding="utf-8").replace("Report 50,", "Report 50 (corrected),"),
+                    encoding="utf-8")
+    edited = RunSummary()
+    list(extract(client, inputs, output=str(output), rows=False, summary=edited, block=BLOCK))
+    assert 0 < edited.read < 60 and edited.skipped_partitions == first.partitions - 1
+    titles = pd.read_parquet(output).drop_duplicates("doc")["title"]
+    assert "Report 50 (corrected)" in set(titles) and "Report 50" not in set(titles) and len(titles) == 60
 
 
 def test_the_command_line_runs_on_the_given_scheduler(client, inputs, geoparser, capsys):
