@@ -193,6 +193,8 @@ def scale_main(articles: int = 2000, repeats: int = 3) -> int:
     import tempfile
     from contextlib import ExitStack
 
+    from distributed import get_task_stream
+
     from geo.distributed import RunSummary, connect, extract, plan, prepare
     from geo.documents import iter_documents
     from geo.parquet import write_events
@@ -226,7 +228,7 @@ def scale_main(articles: int = 2000, repeats: int = 3) -> int:
                 return summary.events
             return run
 
-        runs = {"plain process": (plain, lambda: 0.0)}
+        runs = {"plain process": (plain, lambda: 0.0, None)}
         clients = {}
         for workers in (1, 2):
             label = f"dask, {workers} worker{'s' * (workers > 1)}"
@@ -235,24 +237,33 @@ def scale_main(articles: int = 2000, repeats: int = 3) -> int:
             prepare(client)
             client.run(lambda: None)
             print(f"{label}: start-up {time.perf_counter() - started:.1f} s (cluster, one Geoparser per worker)")
-            runs[label] = (on_cluster(client), lambda client=client: sum(client.run(_cpu_seconds).values()))
+            runs[label] = (on_cluster(client), lambda client=client: sum(client.run(_cpu_seconds).values()), client)
         rates: dict[str, list[float]] = {label: [] for label in runs}
         cpu: dict[str, list[tuple[float, float]]] = {label: [] for label in runs}
+        busy: dict[str, list[float]] = {label: [] for label in runs}
         events = 0
         for round_ in range(1, repeats + 1):
-            for label, (run, worker_cpu) in runs.items():
+            for label, (run, worker_cpu, client) in runs.items():
                 before = (_cpu_seconds(), worker_cpu())
-                started = time.perf_counter()
-                events = run(f"{folder}/out-{next(outputs)}")
-                rates[label].append(articles / (time.perf_counter() - started))
+                with ExitStack() as watch:
+                    stream = watch.enter_context(get_task_stream(client)) if client else None
+                    started = time.perf_counter()
+                    events = run(f"{folder}/out-{next(outputs)}")
+                    wall = time.perf_counter() - started
+                rates[label].append(articles / wall)
                 cpu[label].append((_cpu_seconds() - before[0], worker_cpu() - before[1]))
+                if stream is not None:  # the share of the wall time the workers spent in tasks
+                    computing = sum(s["stop"] - s["start"] for task in stream.data for s in task["startstops"]
+                                    if s["action"] == "compute")
+                    busy[label].append(computing / wall / len(client.scheduler_info()["workers"]))
             print(f"round {round_}: " + ", ".join(f"{label} {rates[label][-1]:.0f}" for label in runs)
                   + f" articles/s; {_load()}")
         medians = {label: statistics.median(values) for label, values in rates.items()}
         for label in runs:
             own, workers = (statistics.median(c[i] for c in cpu[label]) * 1000 / articles for i in (0, 1))
             spent = f"CPU {own:.2f} ms/article in this process" + (
-                f", {workers:.2f} ms/article on the workers" if workers else "")
+                f", {workers:.2f} ms/article on the workers, busy {statistics.median(busy[label]):.0%} "
+                "of the time" if workers else "")
             print(f"{label}: {medians[label]:.0f} articles/s (median of {repeats}); {spent}; {events} events")
         for label, client in clients.items():
             peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)

@@ -273,3 +273,14 @@ def test_ingest_into_postgresql_loads_from_the_workers_and_a_rerun_adds_nothing(
     again = ingest(client, inputs, store, block=BLOCK)
     assert (again.new, again.duplicates) == (0, 60) and store.counts() == plain.counts()
     store.engine.dispose()
+
+
+def test_the_scale_benchmark_prints_its_numbers():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "geo", "bench", "--scale", "--articles", "24"], capture_output=True,
+                         text=True, check=True, timeout=300).stdout
+    for measure in ("plain process:", "dask, 1 worker:", "dask, 2 workers:", "peak memory per worker",
+                    "2 workers / 1 worker:", "ms/article on the workers", "load average"):
+        assert measure in out
