@@ -176,7 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
         return command
 
     extract = sub.add_parser("extract", help="print one record per place mention in the documents")
-    extract.add_argument("paths", nargs="+", help="files or folders (txt, md, html, jsonl, csv); - for stdin")
+    extract.add_argument("paths", nargs="+", help="files or folders (txt, md, html, jsonl, csv); - for stdin; "
+                                                   "with --engine dask also Parquet, globs and fsspec URLs")
     extract.add_argument("--published", type=_date_arg, help="publication date for documents without one")
     extract.add_argument("--format", choices=FORMATS, default="jsonl")
     extract.add_argument("--workers", type=int, help="with --engine dask and no --scheduler: local worker processes")
