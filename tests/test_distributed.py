@@ -222,13 +222,18 @@ def test_parquet_output_is_partitioned_by_date_readable_by_pandas_and_a_rerun_sk
     assert "Report 50 (corrected)" in set(titles) and "Report 50" not in set(titles) and len(titles) == 60
 
 
-def test_the_command_line_runs_on_the_given_scheduler(client, inputs, geoparser, capsys):
+def test_the_command_line_runs_on_the_given_scheduler(client, inputs, geoparser, capsys, tmp_path):
     address = client.cluster.scheduler_address
     assert cli.main(["extract", "--engine", "dask", "--scheduler", address, *inputs]) == 0
     out, err = capsys.readouterr()
     assert [json.loads(line) for line in out.splitlines()] == json.loads(json.dumps(plain_rows(inputs, geoparser)))
     assert "read 60" in err
     assert cli.main(["extract", "--output", "somewhere", *inputs]) == cli.EXIT_USAGE
+    db = str(tmp_path / "store.sqlite")
+    for new in (60, 0):
+        assert cli.main(["ingest", "--engine", "dask", "--scheduler", address, "--db", db, *inputs]) == 0
+        assert f"read 60, new {new}, duplicates {60 - new}, failed 0" in capsys.readouterr().err
+    assert Store(db).counts()["documents"] == 60
 
 
 @pytest.fixture
