@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import random
 import resource
 import subprocess
@@ -267,4 +268,108 @@ def map_main(event_counts: tuple[int, ...] = (1_000, 10_000)) -> int:
                   f"map HTML {size / 1e6:.2f} MB; filter change {change:.0f} ms "
                   f"({len(changed):,} places, {changed_size / 1e6:.2f} MB)")
     control_bench()
+    return 0
+
+
+def _load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min)"
+
+
+def _cpu_seconds() -> float:
+    import psutil
+
+    times = psutil.Process().cpu_times()
+    return times.user + times.system
+
+
+def scale_main(articles: int = 2000, repeats: int = 3) -> int:
+    """Articles/s on the same generated corpus for the plain process and for Dask LocalClusters of 1 and 2
+    worker processes, end to end as a cluster is used: read a JSON Lines file, parse, write the events as
+    Parquet partitioned by date. The three are measured in turn, `repeats` rounds (so that other load on
+    the machine falls on all of them alike), and the medians are compared; the CPU seconds per article
+    (workers, and this process) show what a busy machine hides. Start-up (the cluster, one Geoparser per
+    worker) is shown apart: it is paid once per run, not per article."""
+    import json
+    import statistics
+    import tempfile
+    from contextlib import ExitStack
+
+    from distributed import get_task_stream
+
+    from geo.distributed import RunSummary, connect, extract, plan, prepare
+    from geo.documents import iter_documents
+    from geo.parquet import write_events
+    from geo.pipeline import Geoparser
+
+    with tempfile.TemporaryDirectory() as folder, ExitStack() as stack:
+        feed = f"{folder}/corpus.jsonl"
+        corpus = generate_corpus(articles)
+        with open(feed, "w", encoding="utf-8") as file:
+            for d in corpus:
+                file.write(json.dumps({"text": d.text, "title": d.title, "source": d.source,
+                                       "date": d.published.isoformat()}) + "\n")
+        block = max(1, os.path.getsize(feed) // 32)  # the same partitions whatever the number of workers
+        print(f"corpus: {articles} generated articles, {os.path.getsize(feed) / 1e6:.2f} MB JSON Lines, "
+              f"{len(plan([feed], block=block)[0])} partitions; {os.cpu_count()} cores; {_load()}")
+        parser = Geoparser()
+        outputs = iter(range(10_000))
+
+        def plain(output: str) -> int:
+            rows = [e.as_row() for d in iter_documents([feed], None, []) for e in parser.parse(d)]
+            write_events(rows, None, output, "part")
+            return len(rows)
+
+        def on_cluster(client):
+            def run(output: str) -> int:
+                summary = RunSummary()
+                for _ in extract(client, [feed], output=output, rows=False, summary=summary, block=block):
+                    pass
+                if summary.failed:
+                    raise RuntimeError(summary.failed[0])
+                return summary.events
+            return run
+
+        runs = {"plain process": (plain, lambda: 0.0, None)}
+        clients = {}
+        for workers in (1, 2):
+            label = f"dask, {workers} worker{'s' * (workers > 1)}"
+            started = time.perf_counter()
+            client = clients[label] = stack.enter_context(connect(workers=workers))
+            prepare(client)
+            client.run(lambda: None)
+            print(f"{label}: start-up {time.perf_counter() - started:.1f} s (cluster, one Geoparser per worker)")
+            runs[label] = (on_cluster(client), lambda client=client: sum(client.run(_cpu_seconds).values()), client)
+        rates: dict[str, list[float]] = {label: [] for label in runs}
+        cpu: dict[str, list[tuple[float, float]]] = {label: [] for label in runs}
+        busy: dict[str, list[float]] = {label: [] for label in runs}
+        events = 0
+        for round_ in range(1, repeats + 1):
+            for label, (run, worker_cpu, client) in runs.items():
+                before = (_cpu_seconds(), worker_cpu())
+                with ExitStack() as watch:
+                    stream = watch.enter_context(get_task_stream(client)) if client else None
+                    started = time.perf_counter()
+                    events = run(f"{folder}/out-{next(outputs)}")
+                    wall = time.perf_counter() - started
+                rates[label].append(articles / wall)
+                cpu[label].append((_cpu_seconds() - before[0], worker_cpu() - before[1]))
+                if stream is not None:  # the share of the wall time the workers spent in tasks
+                    computing = sum(s["stop"] - s["start"] for task in stream.data for s in task["startstops"]
+                                    if s["action"] == "compute")
+                    busy[label].append(computing / wall / len(client.scheduler_info()["workers"]))
+            print(f"round {round_}: " + ", ".join(f"{label} {rates[label][-1]:.0f}" for label in runs)
+                  + f" articles/s; {_load()}")
+        medians = {label: statistics.median(values) for label, values in rates.items()}
+        for label in runs:
+            own, workers = (statistics.median(c[i] for c in cpu[label]) * 1000 / articles for i in (0, 1))
+            spent = f"CPU {own:.2f} ms/article in this process" + (
+                f", {workers:.2f} ms/article on the workers, busy {statistics.median(busy[label]):.0%} "
+                "of the time" if workers else "")
+            print(f"{label}: {medians[label]:.0f} articles/s (median of {repeats}); {spent}; {events} events")
+        for label, client in clients.items():
+            peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+            print(f"{label}: peak memory per worker {', '.join(f'{mb:.0f} MB' for mb in peaks.values())}")
+        print(f"2 workers / 1 worker: {medians['dask, 2 workers'] / medians['dask, 1 worker']:.2f}x; "
+              f"1 worker / plain process: {medians['dask, 1 worker'] / medians['plain process']:.2f}x")
     return 0

@@ -55,7 +55,20 @@ def _report(errors: list[str]) -> int:
     return EXIT_SOME_FAILED if errors else EXIT_OK
 
 
+def _dask_only(args) -> bool:
+    if args.engine != "dask" and (args.scheduler or args.output):
+        print("frontmap: --scheduler and --output need --engine dask", file=sys.stderr)
+        return True
+    return False
+
+
 def cmd_extract(args) -> int:
+    if _dask_only(args):
+        return EXIT_USAGE
+    if args.engine == "dask":
+        from geo.distributed import cli_extract
+
+        return cli_extract(args)
     from geo.pipeline import Geoparser
 
     parser = Geoparser()
@@ -103,10 +116,17 @@ def _store(args):
 def cmd_ingest(args) -> int:
     from geo.ingest import IngestSummary, ctrl_c_between_documents, ingest_paths, sample_paths
 
-    summary = IngestSummary()
     # "samples" names the sample corpus, unless a file or folder of that name is there.
     paths = [p for name in args.paths
              for p in (sample_paths() if name == "samples" and not os.path.exists(name) else [name])]
+    if _dask_only(args):
+        return EXIT_USAGE
+    if args.engine == "dask":
+        from geo.distributed import cli_ingest
+
+        args.paths = paths
+        return cli_ingest(args, _store(args))
+    summary = IngestSummary()
     try:
         with ctrl_c_between_documents():
             ingest_paths(paths, _store(args), args.published, args.workers, summary=summary)
@@ -284,6 +304,8 @@ def cmd_bench(args) -> int:
         return bench.store_main(args.articles, args.db)
     if args.map:
         return bench.map_main()
+    if args.scale:
+        return bench.scale_main(args.articles)
     return bench.main(args.articles)
 
 
@@ -291,10 +313,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _ArgumentParser(prog="python -m geo", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_ArgumentParser)
 
+    def with_engine(command):
+        command.add_argument("--engine", choices=("plain", "dask"), default="plain",
+                             help="dask: partitions run on a Dask cluster (a local one without --scheduler)")
+        command.add_argument("--scheduler", help="with --engine dask: the scheduler's address (tcp://host:8786)")
+        command.add_argument("--output", help="with --engine dask: write the events as Parquet, partitioned by "
+                                              "date, to this folder or fsspec URL (s3://..., gs://...)")
+        return command
+
     extract = sub.add_parser("extract", help="print one record per place mention in the documents")
-    extract.add_argument("paths", nargs="+", help="files or folders (txt, md, html, jsonl, csv); - for stdin")
+    extract.add_argument("paths", nargs="+", help="files or folders (txt, md, html, jsonl, csv); - for stdin; "
+                                                   "with --engine dask also Parquet, globs and fsspec URLs")
     extract.add_argument("--published", type=_published_arg, help="publication date for documents without one")
     extract.add_argument("--format", choices=list(WRITERS), default="jsonl")
+    extract.add_argument("--workers", type=int, help="with --engine dask and no --scheduler: local worker processes")
+    with_engine(extract)
     extract.set_defaults(func=cmd_extract)
 
     gaz = sub.add_parser("gazetteer", help="build the index, import GeoNames country dumps, look up a name")
@@ -311,6 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="files or folders (txt, md, html, jsonl, csv); - for stdin; samples for the sample corpus")
     ingest.add_argument("--published", type=_published_arg, help="publication date for documents without one")
     ingest.add_argument("--workers", type=int, help="worker processes (default: up to 2)")
+    with_engine(ingest)
     ingest.set_defaults(func=cmd_ingest)
 
     again = with_db(sub.add_parser("reprocess", help="re-run extraction over the stored documents"))
@@ -377,6 +411,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--db", help="with --store: a database URL (a temporary SQLite file by default)")
     bench.add_argument("--map", action="store_true",
                        help="map build time, HTML size and filter-change time for 1,000 and 10,000 events")
+    bench.add_argument("--scale", action="store_true",
+                       help="articles/s for the plain process and 1 and 2 Dask workers, and memory per worker")
     bench.set_defaults(func=cmd_bench)
     return parser
 

@@ -159,6 +159,12 @@ def _record(row: dict, origin: str, published: dt.date | None) -> Document:
                          path=origin)
 
 
+def read_record(row: dict, origin: str, published: dt.date | None = None) -> Document:
+    """One article from a record with a 'text' field (title, source, url and date optional), such as a
+    row of a Parquet dataset; DocumentError when it has no text or a bad date."""
+    return _record(row, origin, published)
+
+
 def _csv_records(text: str, origin: str, published: dt.date | None) -> Iterator[Document | DocumentError]:
     csv.field_size_limit(MAX_ARTICLE_BYTES)  # one article per field at most (the default is 128 KB)
     reader = csv.DictReader(io.StringIO(text))

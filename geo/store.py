@@ -186,6 +186,28 @@ _EVENT_FIELDS = ("start", "end", "event_type", "actor", "opponent", "status", "c
 _PLACE_FIELDS = ("name", "lat", "lon", "country", "admin1", "feature", "geonameid", "precision")
 
 
+def _quoted(columns: list[str]) -> str:
+    return ", ".join(f'"{c}"' for c in columns)
+
+
+_BULK_DOCUMENT_COLUMNS = _quoted(["id", "title", "source", "url", "published", "path", "text", "ingested_at"])
+
+
+def _event_records(doc_id: str, rows: list[dict], pins: dict) -> tuple[dict[str, dict], list[dict]]:
+    """A document's Event.as_row() rows as places rows (by key) and events rows, with pins applied."""
+    place_rows, event_rows = {}, []
+    for row in rows:
+        pin = pins.get((doc_id, row["start"])) or pins.get(name_key(row["place"]))
+        if pin is not None:
+            row = row | pin
+        key = _place_key(row)
+        if key is not None:
+            place_rows[key] = {"key": key} | {column: row[column] for column in _PLACE_FIELDS}
+        event_rows.append({"doc_id": doc_id, "place_key": key, "surface": row["place"]}
+                          | {column: row[column] for column in _EVENT_FIELDS})
+    return place_rows, event_rows
+
+
 @dataclass(frozen=True)
 class EventFilter:
     start: dt.date | None = None
@@ -274,6 +296,73 @@ class Store:
             raise
         return True
 
+    def add_many(self, items: list[tuple[Document, list[dict]]], pins: dict | None = None) -> set[str]:
+        """Store many documents with their events; returns the ids of those that were not stored before.
+        All in one transaction. On PostgreSQL (psycopg 3) a bulk load with COPY: documents through a
+        temporary table and INSERT ... ON CONFLICT DO NOTHING (so the content hash still decides what is
+        new, even with concurrent loads), then the new documents' places and events."""
+        by_id: dict[str, tuple[Document, list[dict]]] = {}
+        for document, rows in items:
+            by_id.setdefault(document.id, (document, rows))
+        if not by_id:
+            return set()
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        if self.engine.dialect.name != "postgresql" or self.engine.dialect.driver != "psycopg":
+            return self._add_many_by_insert(by_id, pins, now)
+        with self.engine.begin() as conn:
+            pins = self._pins(conn) if pins is None else pins
+            cursor = conn.connection.driver_connection.cursor()
+            # Sorted keys: concurrent loads take their row locks in one order, so they cannot deadlock.
+            cursor.execute("CREATE TEMP TABLE frontmap_load_documents (LIKE documents) ON COMMIT DROP")
+            with cursor.copy(f"COPY frontmap_load_documents ({_BULK_DOCUMENT_COLUMNS}) FROM STDIN") as copy:
+                for doc_id in sorted(by_id):
+                    d = by_id[doc_id][0]
+                    copy.write_row((d.id, d.title, d.source, d.url, d.published, d.path, d.text, now))
+            cursor.execute(f"INSERT INTO documents ({_BULK_DOCUMENT_COLUMNS}) SELECT {_BULK_DOCUMENT_COLUMNS} "
+                           "FROM frontmap_load_documents ORDER BY id ON CONFLICT (id) DO NOTHING RETURNING id")
+            new = {row[0] for row in cursor.fetchall()}
+            place_rows, event_rows = {}, []
+            for doc_id in sorted(new):
+                doc_places, doc_events = _event_records(doc_id, by_id[doc_id][1], pins)
+                place_rows.update(doc_places)
+                event_rows.extend(doc_events)
+            place_columns = [c.name for c in places.columns]
+            cursor.execute("CREATE TEMP TABLE frontmap_load_places (LIKE places) ON COMMIT DROP")
+            with cursor.copy(f"COPY frontmap_load_places ({_quoted(place_columns)}) FROM STDIN") as copy:
+                for key in sorted(place_rows):
+                    copy.write_row(tuple(place_rows[key][c] for c in place_columns))
+            cursor.execute(f"INSERT INTO places ({_quoted(place_columns)}) SELECT {_quoted(place_columns)} "
+                           "FROM frontmap_load_places ORDER BY key ON CONFLICT (key) DO NOTHING")
+            # Events belong to new documents only, so nothing can conflict: straight into the table.
+            event_columns = [c.name for c in events.columns if c.name != "id"]
+            with cursor.copy(f"COPY events ({_quoted(event_columns)}) FROM STDIN") as copy:
+                for row in event_rows:
+                    copy.write_row(tuple(row[c] for c in event_columns))
+        return new
+
+    def _add_many_by_insert(self, by_id: dict[str, tuple[Document, list[dict]]], pins: dict | None,
+                            now: dt.datetime) -> set[str]:
+        dialect = sa.dialects.sqlite if self.engine.dialect.name == "sqlite" else sa.dialects.postgresql
+        new: set[str] = set()
+        with self.engine.begin() as conn:
+            pins = self._pins(conn) if pins is None else pins
+            place_rows, event_rows = {}, []
+            for doc_id in sorted(by_id):
+                d, rows = by_id[doc_id]
+                inserted = conn.execute(dialect.insert(documents).values(
+                    id=d.id, title=d.title, source=d.source, url=d.url, published=d.published, path=d.path,
+                    text=d.text, ingested_at=now).on_conflict_do_nothing(index_elements=["id"])).rowcount
+                if inserted:
+                    new.add(doc_id)
+                    doc_places, doc_events = _event_records(doc_id, rows, pins)
+                    place_rows.update(doc_places)
+                    event_rows.extend(doc_events)
+            if place_rows:
+                self._insert_places(conn, [place_rows[key] for key in sorted(place_rows)])
+            if event_rows:
+                conn.execute(events.insert(), event_rows)
+        return new
+
     def replace_events(self, doc_id: str, rows: list[dict], pins: dict | None = None) -> None:
         def write(conn: sa.Connection) -> None:
             conn.execute(events.delete().where(events.c.doc_id == doc_id))
@@ -296,18 +385,9 @@ class Store:
 
     def _write_events(self, conn: sa.Connection, doc_id: str, rows: list[dict], pins: dict | None) -> None:
         pins = self._pins(conn) if pins is None else pins
-        place_rows, event_rows = {}, []
-        for row in rows:
-            pin = pins.get((doc_id, row["start"])) or pins.get(name_key(row["place"]))
-            if pin is not None:
-                row = row | pin
-            key = _place_key(row)
-            if key is not None:
-                place_rows[key] = {"key": key} | {column: row[column] for column in _PLACE_FIELDS}
-            event_rows.append({"doc_id": doc_id, "place_key": key, "surface": row["place"]}
-                              | {column: row[column] for column in _EVENT_FIELDS})
+        place_rows, event_rows = _event_records(doc_id, rows, pins)
         if place_rows:  # in key order: two ingests lock shared places in the same order
-            self._insert_places(conn, list(place_rows.values()))
+            self._insert_places(conn, [place_rows[key] for key in sorted(place_rows)])
         if event_rows:
             conn.execute(events.insert(), event_rows)
 

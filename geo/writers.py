@@ -18,7 +18,7 @@ def _plain(value):
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def _dumps(value) -> str:
+def json_text(value) -> str:
     return json.dumps(value, ensure_ascii=False, default=_plain)
 
 
@@ -32,7 +32,7 @@ def geojson_feature(row: dict) -> dict:
 def write_jsonl(rows: Iterable[dict], out: TextIO) -> int:
     count = 0
     for row in rows:
-        out.write(_dumps(row) + "\n")
+        out.write(json_text(row) + "\n")
         count += 1
     return count
 
@@ -64,7 +64,7 @@ def write_csv(rows: Iterable[dict], out: TextIO) -> int:
 
 def write_geojson(rows: Iterable[dict], out: TextIO) -> int:
     features = [geojson_feature(row) for row in rows]
-    out.write(_dumps({"type": "FeatureCollection", "features": features}) + "\n")
+    out.write(json_text({"type": "FeatureCollection", "features": features}) + "\n")
     return len(features)
 
 

@@ -116,5 +116,5 @@ def test_extract_and_export_print_the_same_records(parse, tmp_path):
     key = lambda r: r["start"]  # noqa: E731
     assert sorted(exported, key=key) == sorted(extracted, key=key)
     assert all(tuple(r) == tuple(EVENT_FIELDS) for r in exported + extracted)
-    as_json = [json.loads(writers._dumps(r)) for r in sorted(exported, key=key)]
-    assert as_json == [json.loads(writers._dumps(r)) for r in sorted(extracted, key=key)]
+    as_json = [json.loads(writers.json_text(r)) for r in sorted(exported, key=key)]
+    assert as_json == [json.loads(writers.json_text(r)) for r in sorted(extracted, key=key)]

@@ -1,0 +1,66 @@
+"""Event rows as a Parquet dataset partitioned by date (date=YYYY-MM-DD/part-*.parquet), on a local path or
+any fsspec URL; and reading articles from Parquet datasets with a `text` column."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from geo.documents import DocumentError, read_record
+from geo.records import EVENT_FIELDS, Document
+
+# The event record's fields (records.EVENT_FIELDS) with their Parquet types; a column added to the record
+# later is written with the type pyarrow infers. Dates are ISO text: `date` is the partition column, and pandas
+# reads it back as a category of ISO dates; events with no date are under date=__HIVE_DEFAULT_PARTITION__.
+_ARROW_TYPES = {str: pa.string(), int: pa.int64(), float: pa.float64(), dt.date: pa.string()}
+EVENT_COLUMNS: dict[str, pa.DataType] = {name: _ARROW_TYPES[kind] for name, kind in EVENT_FIELDS.items()}
+PARQUET_SUFFIXES = {".parquet", ".parq", ".pq"}
+RECORD_COLUMNS = ("text", "title", "source", "url", "date")
+
+
+def events_table(rows: list[dict]) -> pa.Table:
+    columns = list(EVENT_COLUMNS) + [c for c in (rows[0] if rows else {}) if c not in EVENT_COLUMNS]
+    arrays = []
+    for column in columns:
+        values = [row.get(column) for row in rows]
+        if EVENT_FIELDS.get(column) is dt.date:
+            values = [value.isoformat() if value else None for value in values]
+        arrays.append(pa.array(values, type=EVENT_COLUMNS.get(column)))
+    return pa.Table.from_arrays(arrays, names=columns)
+
+
+def write_events(rows: list[dict], filesystem, root: str, basename: str) -> int:
+    """Write rows under root, one folder per date; files are named after basename, so writing the same
+    partition again (a retry, a rerun) replaces its files instead of adding copies."""
+    if not rows:
+        return 0
+    pq.write_to_dataset(events_table(rows), root, partition_cols=["date"], filesystem=filesystem,
+                        basename_template=f"{basename}-{{i}}.parquet", existing_data_behavior="overwrite_or_ignore")
+    return len(rows)
+
+
+def record_columns(schema: pa.Schema, origin: str) -> list[str]:
+    """The article columns a Parquet file has; DocumentError without a text column."""
+    names = set(schema.names)
+    if "text" not in names:
+        raise DocumentError(f"{origin}: Parquet file has no 'text' column (columns: {sorted(names)})")
+    return [c for c in RECORD_COLUMNS if c in names]
+
+
+def read_rows(file, origin: str, row_group: int, start: int, stop: int, published: dt.date | None
+              ) -> Iterator[Document | DocumentError]:
+    """Articles in rows [start, stop) of one row group; a bad record yields a DocumentError, the rest go on."""
+    parquet = pq.ParquetFile(file)
+    columns = record_columns(parquet.schema_arrow, origin)
+    table = parquet.read_row_group(row_group, columns=columns).slice(start, stop - start)
+    first = sum(parquet.metadata.row_group(i).num_rows for i in range(row_group)) + start
+    for n, row in enumerate(table.to_pylist()):
+        if isinstance(row.get("date"), dt.datetime):
+            row["date"] = row["date"].date()
+        try:
+            yield read_record(row, f"{origin}:row {first + n}", published)
+        except DocumentError as exc:
+            yield exc
