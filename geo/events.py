@@ -1,72 +1,113 @@
-"""Event classification: what a sentence says happened at the places it names.
+"""Event reading: who did what to which place, by the grammar of capture.
 
-A sentence gets one frame (event type, who gains, who loses, status, who claims it, a count of
-settlements); each place in it takes the frame unless its own context says it is only mentioned
-(a press conference in Paris, a country named in passing, a capital standing for its government).
+A sentence is read once into its cues (geo/data/cues.yaml: "captured", "withdrew from", "fell", "came under
+artillery fire", ...), each with the side that acts (the subject of its clause, not merely the nearest side
+named: "the Russian ministry said Ukrainian troops recaptured ..." gives Ukraine), modality ("would take", "aims
+to capture") and the sentence's claimant and status. Each place then takes the cue that governs it: the object
+after a capture verb changes hands; a place in a prepositional frame ("towards", "near", "outskirts of", "east
+of") is fought over; the subject of "fell" or "came under fire" takes that cue; a region that only contains the
+villages, a venue, a dateline, a launch point, a title ("Donetsk governor") or a reference point ("a town near
+Bakhmut") keeps a mention. Rules, not a statistical parser: they run at the pipeline's speed (see README).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from dataclasses import dataclass, replace
+from collections import Counter
+from dataclasses import dataclass, field, replace
 
 from geo.actors import ActorMention, Lexicon
+from geo.cues import CueLexicon, default_cues
+from geo.dates import NOT_EVENT_DATE, DatePhrase
 from geo.records import Mention, ResolvedMention
 
 CONTROL_CHANGE, FRONTLINE, STRIKE, MENTION = "control_change", "frontline", "strike", "mention"
 EVENT_TYPES = (CONTROL_CHANGE, FRONTLINE, STRIKE, MENTION)
-CLAIMED, CONTESTED, CONFIRMED = "claimed", "contested", "confirmed"
+CLAIMED, CONTESTED, CONFIRMED, DENIED = "claimed", "contested", "confirmed", "denied"
+STATUSES = (CLAIMED, CONTESTED, CONFIRMED, DENIED)
 
+# In this order when two kinds match the same words ("attack" is a strike with a weapon, else fighting).
+_EVENT_KINDS = ("gain", "loss", "fall", "hold", "strike", "hit", "suffered", "gray_zone", "frontline")
+_KIND_TYPE = {"gain": CONTROL_CHANGE, "loss": CONTROL_CHANGE, "fall": CONTROL_CHANGE, "hold": CONTROL_CHANGE,
+              "frontline": FRONTLINE, "suffered": FRONTLINE, "gray_zone": FRONTLINE, "strike": STRIKE,
+              "hit": STRIKE}
+# Cues whose place stands before them, as their subject ("Ocheretyne fell", "Vyimka came under fire").
+_SUBJECT_KINDS = ("fall", "hold", "suffered", "gray_zone")
+_SIDE_KINDS = ("name", "demonym", "person", "group")
 
-def _words(pattern: str) -> re.Pattern:
-    return re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)
-
-
-_GAIN = _words(r"captur(?:e|es|ed|ing)|retook|retaken|retake|recaptur\w*|liberat\w*|reclaim\w*|seiz\w*|"
-               r"(?:took|taken|take|gained|established|claimed|declared) (?:full |complete )?control|occupied|freed|"
-               r"raised (?:the|its|their) flag")
-_LOSS = _words(r"withdr[ae]wn? from|withdrawal from|pulled out of|retreated from|lost control|"
-               r"no longer (?:had|has|have|held|holds?|controls?|controlled)(?: \w+){0,2} control|"
-               r"abandon(?:ed|s)?|ceded|left the (?:town|city|village|settlement)")
-_CONTESTED = _words(r"no longer (?:had|has|have|held|holds?) (?:complete|full)|partial(?:ly)?|contested|"
-                    r"gr[ae]y zone|not fully|semi-encircled|battle for|fighting for|struggle for")
-_CONFIRMED = _words(r"confirmed|geolocated|verified|acknowledged|conceded")
-_STRIKE = _words(r"shell(?:s|ed|ing)?|missiles?|drones?|air ?strikes?|strikes?|struck|bomb(?:s|ed|ing)?|"
-                 r"glide bombs?|artillery|rockets?|ballistic|shahed|kamikaze")
-_FRONTLINE = _words(r"fight(?:s|ing)?|fought|assault(?:s|ed|ing)?|foothold|regroup\w*|"
-                    r"advanc(?:e|es|ed|ing)|clash(?:es|ed)?|breach(?:es|ed)?|"
-                    r"push(?:es|ed|ing)? (?:towards?|into|on)|retreat(?:s|ed|ing)?|offensive|"
-                    r"counter-?offensive|battles?|storm(?:s|ed|ing)?|attack(?:s|ed|ing)?|repel(?:s|led)?|"
-                    r"encircl\w*|incursion|front ?line|reposition\w*|displace|enter(?:s|ed|ing)|"
-                    r"under (?:heavy )?(?:pressure|attack|fire|assault)|came under")
-_MODAL = re.compile(r"\b(?:will|would|could|might|may|soon|close to|aim\w* to|plan\w* to|seek\w* to|"
-                    r"tr(?:y|ies|ying) to|attempt\w* to|intend\w* to|threat\w* to|hope\w* to)\b[^.,;]{0,25}$",
-                    re.IGNORECASE)
-# Cues whose subject suffers the action: the side named before them is the target, not the actor.
-_SUFFERED = _words(r"under (?:heavy )?(?:pressure|attack|fire|assault)|came under|were shelled|was shelled")
-_CLAIM = _words(r"said|says|stated|states|claimed|claims|reported|reports|revealed|reveals|announced|"
-                r"noted|remarked|commented|shared|told|wrote|posted|indicated|insisted|added|assessed|"
-                r"confirmed|according to|showed|shows")
+_CLAIM = re.compile(r"\b(?:said|says|stated|states|claimed|claims|reported|reports|revealed|reveals|announced|"
+                    r"noted|remarked|commented|shared|told|wrote|posted|indicated|insisted|added|assessed|"
+                    r"confirmed|conceded|admitted|acknowledged|expressed|according to|showed|shows)\b", re.I)
 _COUNT = re.compile(r"\b(\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a dozen)\s+"
-                    r"(?:more\s+|other\s+|small\s+|frontline\s+)?(?:settlements|villages|towns|localities|hamlets)\b",
-                    re.IGNORECASE)
+                    r"(?:more\s+|other\s+|small\s+|frontline\s+)?(?:settlements|villages|towns|localities|hamlets)\b"
+                    r"(?:\s+in)?(?:\s+the)?\s*$", re.IGNORECASE)
+_COUNT_ANYWHERE = re.compile(_COUNT.pattern.rstrip("$").replace(r"(?:\s+in)?(?:\s+the)?\s*", ""), re.IGNORECASE)
+_COUNT_OBJECT = re.compile(r"\s+(?:\w+\s+){0,2}?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                           r"a dozen)\s+(?:more\s+|other\s+|small\s+|frontline\s+)?(?:settlements|villages|towns|"
+                           r"localities|hamlets)\b(?!\s+(?:in|of|near|around)\s+(?:the\s+)?(?-i:[A-Z]))", re.I)
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
             "ten": 10, "eleven": 11, "twelve": 12, "a dozen": 12}
 # Context just before a place that makes it a venue, not a battlefield: "a press conference in Paris".
 _VENUE = re.compile(r"\b(?:press conference|news conference|conference|meeting|summit|talks|visit|visited|"
-                    r"trip|en route|headquarters|embassy|speech|speaking|interview|forum|residence|hosted)"
-                    r"(?: \w+){0,2}\s*(?:in|to|at)?\s*(?:the\s+)?$", re.IGNORECASE)
+                    r"trip|en route|headquarters|embassy|speech|speaking|interview|forum|residence|hosted|"
+                    r"reporters|journalists|travell?ed|flew|flying|returned|met)"
+                    r"(?: \w+){0,2}\s*(?:in|to|at|from)?\s*(?:the\s+)?$", re.IGNORECASE)
+# A launch point: "missiles launched from the Belgorod region", "artillery fired from positions near Belgorod".
+_LAUNCH = re.compile(r"\b(?:launch\w*|fired|took off|flew in|shot|came)\s+(?:from|out of)\s+"
+                     r"(?:(?:positions|territory|airfields?|bases?)\s+(?:near|in|around)\s+)?(?:the\s+)?$", re.I)
+# A title or an office named after a place: "Donetsk governor", "the Sumy regional military administration".
+_OFFICE_AFTER = re.compile(r"^\s*(?:'s\s+)?(?:regional\s+|city\s+|oblast\s+|region's\s+|military\s+)*"
+                           r"(?:governor|mayor|military administration|administration|authorities|council|"
+                           r"prosecutors?|police|officials?|garrison|governor's)\b", re.I)
+_RESIDENTS = re.compile(r"\b(?:residents|people|civilians|citizens|families|children)\s+(?:of|from|in)\s+"
+                        r"(?:the\s+)?$", re.I)
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|into|to|from|near|around|outside|towards?|of|at|on|across|"
                                  r"through|over|inside|within|for)\s+(?:the\s+)?$", re.IGNORECASE)
-_SIDE_KINDS = ("name", "demonym", "person")
-_FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$")
-_REFERENCE_POINT = re.compile(r"\b(?:(?:north|south)(?:-?(?:east|west))?|east|west)(?:ern)?\s+(?:of|from)\s+$",
-                              re.IGNORECASE)
+_DIRECTION = re.compile(r"\b(?:(?:north|south)(?:-?(?:east|west))?|east|west)(?:ern)?\s+(?:of|from)\s+"
+                        r"(?:the\s+)?$", re.IGNORECASE)
+_CONTAINER = re.compile(r"\b(?:in|inside|within|across)\s+(?:the\s+)?$", re.I)
+# What may stand between a place and the cue it is the subject of ("Pokrovsk and Myrnohrad were nearly encircled").
+_SUBJECT_GAP = re.compile(r"^(?:[\s,]|\b(?:and|or|the|village|town|city|settlement|of|is|was|were|are|has|have|"
+                          r"had|been|being|be|will|would|could|may|might|soon|remains?|remained|now|nearly|almost|still|"
+                          r"reportedly|fully|largely|also|in|at|itself)\b)*$", re.I)
+_PASSIVE_BEFORE = re.compile(r"\b(?:is|was|were|are|been|being|be)\s+(?:\w+ly\s+)?$", re.I)
+_PRONOUN_OBJECT = re.compile(r"^\s*(?:of\s+|over\s+|in\s+)?(?:it|there|the\s+(?:town|city|village|settlement))\b"
+                             r"(?!\s+of\b)", re.I)
+_WITH_WEAPON = re.compile(r"^[^.;]{0,40}?\bwith\b", re.I)
+_POSSESSIVE_FORCES = re.compile(r"\b(?:its|his|her|their|our)\s+(?:own\s+)?(?:troops|forces|units|soldiers|army|"
+                                r"military|fighters|brigades|defenders|men)\b", re.I)
+_RELATIVE = re.compile(r"\b(?:that|which|who|whom)\b(?:(?!\b(?:said|says|reported|claimed)\b)[^,;]){0,45}$", re.I)
+_SPEECH_THAT = re.compile(r"\b(?:said|says|stated|claimed|reported|revealed|announced|assessed|told \w+|"
+                          r"confirmed|conceded|admitted|acknowledged|denied|insisted|added)\s+(?:on \w+\s+)?"
+                          r"(?:that\s+)?", re.I)
+_BOUNDARY = re.compile(r";|,\s+(?:and|but|while|whereas)\b|\band that\b|\bwhile\b|\bbut\b", re.I)
+# A purpose: what forces are sent or deployed to do has not happened ("deploying units to ... transition the
+# fighting into the Sumy and Kharkiv territories").
+_PURPOSE = re.compile(r"\b(?:deploy\w*|send\w*|sent|mass\w*|concentrat\w*|brought|bring\w*|transferr?\w*|"
+                      r"redeploy\w*|gather\w*)\b[^.;]{0,80}?\bto\s+(?:[a-z]+\b[^.;]*)?$", re.I)
+_DATELINE = re.compile(r"^\s*(?:[—–-]|\(\w+\)\s*[—–-]|,\s+\w+\.?\s+\d{1,2}\b)")
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One cue of a sentence, with the sides it gives."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+    event_type: str
+    actor: str = ""
+    opponent: str = ""
+    modal: bool = False  # "would take", "will soon be freed": not yet a change of hands
+    aim: bool = False  # "trying to push the fighting into", "delay the capture of": not where it happens
+    relative: bool = False  # in a relative clause ("the village that Ukrainian forces recaptured last year")
 
 
 @dataclass(frozen=True, slots=True)
 class SentenceFrame:
-    """What one sentence says, before any place is attached."""
+    """What one sentence says, before any place is attached; `for_mention` narrows it to one place."""
 
     event_type: str = MENTION
     actor: str = ""
@@ -77,102 +118,219 @@ class SentenceFrame:
     actors: tuple[str, ...] = ()
     # Who "he said" in the next sentence refers to: the claimant, else the last person named.
     speaker: str = ""
-    cues: tuple[tuple[int, str], ...] = ()  # (offset, event type) of every cue in the sentence
+    cues: tuple[Cue, ...] = ()
     strength: float = 0.9  # how sure the cue is: modal or hedged statements are weaker
+    cue: str = ""  # the words that decided the event
+    date: dt.date | None = None
+    speaker_side: str = ""  # the side whose voice the sentence reports ("Moscow said", "Syrski said")
+    independent: bool = False  # the claimant is a source that takes no side (Deep State, ISW)
+    contested: bool = False  # fighting inside, partial control, the gray zone
+    denied: bool = False
+    confirmed: bool = False  # a second voice ("conceded", "confirmed")
+    contests_previous: bool = False  # "fighting was still going on in the town": the last change is contested
 
     @property
     def territorial(self) -> bool:
         """Whether the sentence speaks of ground taken or fought over."""
-        return self.event_type in (CONTROL_CHANGE, FRONTLINE)
+        return any(c.event_type in (CONTROL_CHANGE, FRONTLINE) for c in self.cues)
 
 
-def _count(sentence: str) -> int | None:
-    match = _COUNT.search(sentence)
+@dataclass(frozen=True, slots=True)
+class Neighbour:
+    """Another place named in the same sentence (offsets within the sentence)."""
+
+    start: int
+    end: int
+    precision: str
+    only_named: bool = False
+
+
+def _count(text: str) -> int | None:
+    match = _COUNT.search(text) or _COUNT_ANYWHERE.search(text)
     if not match:
         return None
     word = match.group(1).lower()
     return int(word) if word.isdigit() else _NUMBERS[word]
 
 
-def _first_real_cue(pattern: re.Pattern, sentence: str, last: bool = False) -> tuple[re.Match | None, bool]:
-    """The first (or last) cue not under a modal ("will soon be freed"), else the first modal one."""
-    matches = list(pattern.finditer(sentence))
-    real = [m for m in matches if not _MODAL.search(sentence, 0, m.start())]
-    if real:
-        return (real[-1] if last else real[0]), False
-    return (matches[0] if matches else None), bool(matches)
-
-
+@dataclass
 class EventClassifier:
-    def __init__(self, lexicon: Lexicon):
-        self.lexicon = lexicon
+    lexicon: Lexicon
+    cue_lexicon: CueLexicon = field(default_factory=default_cues)
 
-    def frame(self, sentence: str, last_speaker: str = "") -> SentenceFrame:
+    # ---- the sentence ---------------------------------------------------------------------------------------
+    def frame(self, sentence: str, last_speaker: str = "", context_side: str = "") -> SentenceFrame:
         actors = self.lexicon.find(sentence)
         sides = tuple(dict.fromkeys(a.actor for a in actors if a.kind in _SIDE_KINDS))
         claimed_by = self._claimant(sentence, actors) or (
             last_speaker if _CLAIM.search(sentence) and re.search(r"\b(?:he|she|they)\b", sentence, re.I) else "")
-        speaker_side = self.lexicon.side_of(claimed_by)
-        persons = [_canonical(a) for a in actors if a.kind == "person"]
-        base = SentenceFrame(claimed_by=claimed_by, actors=sides, cues=_cues(sentence),
-                             speaker=claimed_by or (persons[-1] if persons else last_speaker))
+        speaker_side = self.lexicon.side_of(claimed_by) or self._voice_side(sentence, actors)
+        persons = [self._canonical(a) for a in actors if a.kind == "person"]
+        find = self.cue_lexicon.search
+        cues = self._cues(sentence, actors, speaker_side, context_side)
+        contested = bool(find("contested", sentence) or find("gray_zone", sentence))
+        changes = [c for c in cues if c.event_type == CONTROL_CHANGE and not c.modal and not c.aim]
+        frame = SentenceFrame(
+            claimed_by=claimed_by, actors=sides, cues=tuple(cues), speaker_side=speaker_side,
+            speaker=claimed_by or (persons[-1] if persons else last_speaker),
+            independent=bool(claimed_by) and self.lexicon.kind_of(claimed_by) in ("source", None)
+            and claimed_by in self.lexicon.source_names and not self.lexicon.source_sides.get(claimed_by),
+            contested=contested, denied=bool(find("denied", sentence)), confirmed=bool(find("confirmed", sentence)),
+            contests_previous=contested and not changes)
+        lead = next((c for c in cues if c.event_type == CONTROL_CHANGE and not c.modal and not c.aim), None) or \
+            next((c for c in cues if not c.aim), None)
+        if lead is None:
+            return frame
+        return replace(frame, event_type=lead.event_type, actor=lead.actor, opponent=lead.opponent, cue=lead.text,
+                       status=self._status(frame, lead) if lead.event_type == CONTROL_CHANGE else "",
+                       settlements_count=_count(sentence) if lead.event_type == CONTROL_CHANGE else None)
 
-        def side_for(cue: re.Match) -> str:
-            return (self._side_before(sentence, actors, cue.start(), speaker_side)
-                    or self._side_after(actors, cue.end()) or speaker_side)
+    def _cues(self, sentence: str, actors: list[ActorMention], speaker_side: str, context_side: str) -> list[Cue]:
+        found = []
+        for kind in _EVENT_KINDS:
+            found += self.cue_lexicon.find(kind, sentence)
+        # Longest first at each place; a cue inside a longer one is dropped ("withdrew from" over "withdrew").
+        found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        kept, reach = [], -1
+        for match in found:
+            if match.start >= reach:
+                kept.append(match)
+                reach = match.end
+        weapons = self.cue_lexicon.find("weapons", sentence)
+        cues: list[Cue] = []
+        for match in kept:
+            kind, event_type = match.kind, _KIND_TYPE[match.kind]
+            if kind == "hit":
+                clause = self._clause_start(sentence, match.start)
+                armed = any(clause <= w.start < match.start for w in weapons) or (
+                    _WITH_WEAPON.search(sentence[match.end:]) and any(
+                        match.end <= w.start <= match.end + 60 for w in weapons))
+                if armed:
+                    event_type = STRIKE
+                elif match.text.lower().startswith("attack"):
+                    kind, event_type = "frontline", FRONTLINE
+                else:
+                    continue
+            elif kind == "frontline" and match.text.lower().startswith("attack") and any(
+                    self._clause_start(sentence, match.start) <= w.start < match.start for w in weapons):
+                event_type = STRIKE
+            actor, opponent = self._sides(sentence, actors, match, kind, speaker_side, cues, context_side)
+            cues.append(Cue(kind, match.start, match.end, match.text, event_type, actor, opponent,
+                            modal=self._governed_by(sentence, "modal", match.start),
+                            aim=self._governed_by(sentence, "aim", match.start, reach=45)
+                            or bool(_PURPOSE.search(sentence, 0, match.start)),
+                            relative=_in_relative_clause(sentence, match.start)))
+        return cues
 
-        gain, gain_modal = _first_real_cue(_GAIN, sentence, last=True)
-        loss, loss_modal = _first_real_cue(_LOSS, sentence, last=True)
-        if (loss and not loss_modal) or (gain and not gain_modal):
-            # "no longer had control of Sudzha, the largest town Ukraine had captured": the loss is news.
-            if loss and not loss_modal:
-                loser = side_for(loss)
-                actor, opponent = self.lexicon.adversary(loser), loser
-            else:
-                actor = side_for(gain)
-                opponent = self._opponent(sentence, actors, gain.end(), actor, speaker_side)
-            status = CONTESTED if _CONTESTED.search(sentence) else CONFIRMED if _CONFIRMED.search(sentence) \
-                else CLAIMED
-            return replace(base, event_type=CONTROL_CHANGE, actor=actor, opponent=opponent, status=status,
-                           settlements_count=_count(sentence), strength=1.0)
-        for event_type, pattern in ((STRIKE, _STRIKE), (FRONTLINE, _FRONTLINE)):
-            cue, modal = _first_real_cue(pattern, sentence)
-            if cue is None and event_type == FRONTLINE and gain is not None:
-                cue, modal = gain, True  # "will soon be freed": a push, not yet a change of hands
-            if cue is not None:
-                side = side_for(cue)
-                actor, opponent = side, self.lexicon.adversary(side)
-                if _SUFFERED.search(sentence):  # "Ukrainian troops were under heavy pressure near Sudzha"
-                    actor, opponent = opponent, actor
-                return replace(base, event_type=event_type, actor=actor, opponent=opponent,
-                               strength=0.6 if modal else 0.85)
-        return base
+    def _governed_by(self, sentence: str, kind: str, position: int, reach: int = 30) -> bool:
+        """Whether a modal ("would", "could") or an aim ("trying to", "delay the capture of") stands just before."""
+        for match in self.cue_lexicon.find(kind, sentence, max(0, position - reach), position + 20):
+            between = sentence[match.end:position]
+            if match.start <= position and not re.search(r"[.;,]|\bsaid\b", between):
+                return True
+        return False
+
+    @staticmethod
+    def _clause_start(sentence: str, position: int) -> int:
+        """Where the clause of a cue begins: after the last "said (that)", ";", ", and", ", but", "while"."""
+        start = 0
+        for pattern in (_SPEECH_THAT, _BOUNDARY):
+            for match in pattern.finditer(sentence, 0, position):
+                start = max(start, match.end())
+        return start
+
+    def _sides(self, sentence: str, actors: list[ActorMention], cue, kind: str, speaker_side: str,
+               earlier: list[Cue], context_side: str) -> tuple[str, str]:
+        """(gainer or attacker, loser or target) of one cue, from its clause's subject."""
+        clause = self._clause_start(sentence, cue.start)
+        subject = self._subject(sentence, actors, clause, cue.start, speaker_side)
+        after = self._side_after(sentence, actors, cue.end, speaker_side)
+        in_cue = self._side_within(actors, cue.start, cue.end)
+        previous = earlier[-1] if earlier else None
+        if kind == "gray_zone":
+            return "", ""
+        if kind == "hold" and re.search(r"\b(?:its|their|our)\b", cue.text, re.I):
+            in_cue = in_cue or speaker_side  # "Mariupol was under its full control", said by Moscow
+        if kind in ("fall", "hold"):
+            gainer = in_cue or (after if kind == "fall" else "") or subject or (
+                previous.actor if previous else "") or context_side
+            return gainer, self.lexicon.adversary(gainer)
+        if kind == "loss":
+            loser = subject or (self.lexicon.adversary(previous.actor) if previous and previous.actor else "")
+            if not loser:
+                gainer = context_side
+                return gainer, self.lexicon.adversary(gainer)
+            return self.lexicon.adversary(loser), loser
+        if kind == "suffered" or cue.text.lower().startswith("under") or (
+                kind in ("hit", "strike") and _PASSIVE_BEFORE.search(sentence, max(0, cue.start - 20), cue.start)):
+            # The subject is the target: "Ukrainian troops were under heavy pressure near Sudzha".
+            target = subject
+            attacker = self.lexicon.adversary(target) if target else (after or context_side)
+            return attacker, target or self.lexicon.adversary(attacker)
+        actor = subject or (previous.actor if previous and previous.start >= clause - 80 else "") or \
+            (after if kind == "gain" and re.match(r"\s*by\b", sentence[cue.end:]) else "") or context_side
+        opponent = self._opponent(sentence, actors, cue.end, actor, speaker_side)
+        return actor, opponent
+
+    def _subject(self, sentence: str, actors: list[ActorMention], clause: int, position: int,
+                 speaker_side: str) -> str:
+        """The side acting in a clause: the nearest side named before the cue in its clause, where the speaker's
+        "its troops" counts as the speaker's side; a side that only speaks ("Moscow said") or that follows "from"
+        is not the subject."""
+        candidates = []
+        for mention in actors:
+            if clause <= mention.start and mention.end <= position:
+                if re.search(r"\b(?:from|of|against|with|to)\s+(?:the\s+)?$",
+                             sentence[max(0, mention.start - 12):mention.start], re.I):
+                    continue
+                if _CLAIM.match(sentence, mention.end + 1) or re.match(r"\s*(?:'s\s+\w+\s+)?(?:said|says)\b",
+                                                                         sentence[mention.end:]):
+                    continue
+                side = self._side(mention, speaker_side)
+                if side:
+                    candidates.append((mention.start, side))
+        for match in _POSSESSIVE_FORCES.finditer(sentence, clause, position):
+            if speaker_side:
+                candidates.append((match.start(), speaker_side))
+        return max(candidates)[1] if candidates else ""
+
+    def _side_after(self, sentence: str, actors: list[ActorMention], position: int, speaker_side: str) -> str:
+        for mention in actors:
+            if position <= mention.start <= position + 40 and not re.search(r"[,;]", sentence[position:mention.start]):
+                side = self._side(mention, speaker_side)
+                if side:
+                    return side
+        match = _POSSESSIVE_FORCES.search(sentence, position, position + 40)
+        if match and speaker_side:
+            return speaker_side
+        return ""
+
+    def _side_within(self, actors: list[ActorMention], start: int, end: int) -> str:
+        return next((a.actor for a in actors if start <= a.start and a.end <= end and a.kind in _SIDE_KINDS), "")
 
     def _side(self, mention: ActorMention, speaker_side: str) -> str:
         if mention.kind == "enemy":
             return self.lexicon.adversary(speaker_side)
         if mention.kind == "source":
-            return self.lexicon.source_sides.get(mention.actor, "")
+            return ""
         return mention.actor if mention.kind in _SIDE_KINDS else ""
 
-    def _side_before(self, sentence: str, actors: list[ActorMention], position: int, speaker_side: str) -> str:
-        """The nearest side named before a cue: its subject, as a rule ("from Belarus" is not)."""
-        for mention in reversed([a for a in actors if a.end <= position]):
-            if _FROM_BEFORE.search(sentence, max(0, mention.start - 12), mention.start):
+    def _voice_side(self, sentence: str, actors: list[ActorMention]) -> str:
+        """The side whose voice a sentence reports without a named claimant: "Moscow said", "Ukraine's army
+        said", "Ukrainian officials admitted"."""
+        for mention in actors:
+            if mention.kind not in _SIDE_KINDS:
                 continue
-            side = self._side(mention, speaker_side)
-            if side:
-                return side
+            if re.match(r"(?:'s)?(?:\s+[a-z]+){0,2}\s+(?:said|says|claimed|reported|announced|admitted|conceded|"
+                        r"acknowledged|confirmed|denied|told)\b", sentence[mention.end:]):
+                return mention.actor
         return ""
-
-    def _side_after(self, actors: list[ActorMention], position: int) -> str:
-        return next((a.actor for a in actors if a.start >= position and a.kind in _SIDE_KINDS), "")
 
     def _opponent(self, sentence: str, actors: list[ActorMention], position: int, actor: str,
                   speaker_side: str) -> str:
         """Who loses: the side named after "from", else the gainer's adversary."""
         for a in actors:
-            if a.start >= position and _FROM_BEFORE.search(sentence, max(0, a.start - 12), a.start):
+            if a.start >= position and re.search(r"\bfrom\s+(?:the\s+)?$", sentence[max(0, a.start - 12):a.start]):
                 side = self._side(a, speaker_side)
                 if side and side != actor:
                     return side
@@ -185,53 +343,209 @@ class EventClassifier:
             if verb.group().lower() == "according to":
                 after = [a for a in speakers if a.start >= verb.end()]
                 if after:
-                    return _canonical(after[0])
+                    return self._canonical(after[0])
                 continue
-            before = [a for a in speakers if a.end <= verb.start() and verb.start() - a.end <= 80]
+            before = [a for a in speakers if a.end <= verb.start() and verb.start() - a.end <= 80
+                      and not re.search(r"\btold\s+$", sentence[max(0, a.start - 6):a.start])]
             inverted = verb.group().lower() in ("said", "says", "stated", "added", "wrote", "claimed")
             after = [a for a in speakers if inverted and a.start >= verb.end() and a.start - verb.end() <= 3]
             if before or after:
-                return _canonical(before[-1] if before else after[0])
+                return self._canonical(before[-1] if before else after[0])
         return ""
 
-    def for_mention(self, frame: SentenceFrame, resolved: ResolvedMention, sentence: str, offset: int
-                    ) -> SentenceFrame:
-        """The frame as it applies to one place of the sentence: a place that is only named stays a
-        mention, and the cue nearest before a place decides between fighting and a strike there
-        ("shelling hit the centre, and clashes were reported near Stepove")."""
+    def _canonical(self, mention: ActorMention) -> str:
+        if mention.kind == "source":
+            return mention.actor
+        return self.lexicon.titles.get(mention.term) or mention.term.split()[-1]
+
+    @staticmethod
+    def _status(frame: SentenceFrame, cue: Cue) -> str:
+        if frame.denied:
+            return DENIED
+        if frame.contested:
+            return CONTESTED
+        if frame.confirmed or frame.independent or (frame.speaker_side and frame.speaker_side == cue.opponent):
+            return CONFIRMED  # a second voice, a source that takes no side, or the losing side itself
+        return CLAIMED
+
+    # ---- one place ------------------------------------------------------------------------------------------
+    def for_mention(self, frame: SentenceFrame, resolved: ResolvedMention, sentence: str, offset: int,
+                    neighbours: tuple[Neighbour, ...] = (), dates: tuple[DatePhrase, ...] = (),
+                    published: dt.date | None = None) -> SentenceFrame:
+        """The frame as it applies to one place of the sentence."""
         place = resolved.place
-        broad = place is not None and place.precision in ("country", "continent")
-        if frame.event_type == MENTION:
-            return frame
-        if broad or self.only_named(resolved.mention, sentence, offset):
-            return replace(frame, event_type=MENTION, actor="", opponent="", status="", settlements_count=None)
-        position = resolved.mention.start - offset
-        before = [kind for start, kind in frame.cues if start < position]
-        # A change of control reaches every place after its verb ("recaptured Kupiansk and Izium in a
-        # counter-offensive in the Kharkiv region"); fighting or a strike governs the places it precedes.
-        if before and before[-1] not in (frame.event_type, CONTROL_CHANGE):
-            if frame.event_type != CONTROL_CHANGE:
-                return replace(frame, event_type=before[-1])
-            if CONTROL_CHANGE not in before:
-                return replace(frame, event_type=before[-1], status="", settlements_count=None)
-        return frame
+        start, end = resolved.mention.start - offset, resolved.mention.end - offset
+        precision = place.precision if place is not None else ""
+        region = precision in ("region", "district") or resolved.mention.scale in ("region", "district")
+        mention = replace(frame, event_type=MENTION, actor="", opponent="", status="", settlements_count=None,
+                          cue="", date=next((d.date for d in dates if not NOT_EVENT_DATE.search(sentence, 0, d.start)),
+                                            published))
+        if precision in ("country", "continent") or not frame.cues:
+            return mention
+        if self.only_named(resolved.mention, sentence, offset) or self._reference(sentence, start, neighbours, frame):
+            return mention
+        cue, role = self._governing(frame, sentence, start, end, neighbours)
+        counted = self._counted_change(frame, sentence) if region else None
+        if counted is not None and (cue is None or cue.event_type != CONTROL_CHANGE or cue.modal):
+            # "close to liberating Kursk, having reclaimed 24 settlements": the region's settlements changed hands
+            cue_count = _count(sentence[counted.end:counted.end + 60])
+            return replace(frame, event_type=CONTROL_CHANGE, actor=counted.actor, opponent=counted.opponent,
+                           status=self._status(frame, counted), settlements_count=cue_count, cue=counted.text,
+                           date=self._segment_dates(frame, counted, dates, start, published, len(sentence)),
+                           strength=0.9)
+        if cue is None or cue.aim:
+            return mention
+        before = sentence[max(0, start - 40):start]
+        event_type, count = cue.event_type, None
+        if event_type == CONTROL_CHANGE:
+            count = _count(sentence[max(0, start - 60):start]) if region else None
+            if cue.modal:
+                event_type = FRONTLINE
+            elif role == "object" and count is None and (
+                    re.search(r"\b(?:towards?|closer to|near|outskirts of|approaches to|around|direction of|"
+                              r"on the flanks of|on the edge of|close to)\s+(?:the\s+)?$", before, re.I)
+                    or _DIRECTION.search(before)):
+                event_type = FRONTLINE  # "reached the outskirts of Robotyne": fought for, not taken
+            elif role == "object" and count is None and _container_after(before, start - cue.end) and (
+                    region or not _CONTAINER.search(sentence[cue.end:start].strip() + " ")):
+                # "captured Vremivka and Neskuchne in the Donetsk region", "the largest town it captured in Kursk"
+                return mention if region else replace(mention, event_type=FRONTLINE, actor=cue.actor,
+                                                      opponent=cue.opponent, cue=cue.text)
+        cue_dates = self._segment_dates(frame, cue, dates, start, published, len(sentence))
+        status = ""
+        if event_type == CONTROL_CHANGE:
+            status = self._status(frame, cue)
+        strength = 1.0 if event_type == CONTROL_CHANGE else 0.6 if cue.modal else 0.85
+        return replace(frame, event_type=event_type, actor=cue.actor, opponent=cue.opponent, status=status,
+                       settlements_count=count, cue=cue.text, date=cue_dates, strength=strength)
+
+    @staticmethod
+    def _counted_change(frame: SentenceFrame, sentence: str) -> Cue | None:
+        """A change of hands whose object is a count of settlements and no place ("reclaimed 24 settlements")."""
+        return next((c for c in frame.cues if c.event_type == CONTROL_CHANGE and not c.modal and not c.aim
+                     and _COUNT_OBJECT.match(sentence, c.end)), None)
+
+    def _governing(self, frame: SentenceFrame, sentence: str, start: int, end: int,
+                   neighbours: tuple[Neighbour, ...]) -> tuple[Cue | None, str]:
+        """The cue that says what happened at the place, and the place's role: "object" (after the cue),
+        "subject" (before a cue it is the subject of) or "antecedent" (the place a later "of it" refers to)."""
+        cues = frame.cues
+        subject = next((c for c in cues if c.start >= end and not c.relative and (
+            c.kind in _SUBJECT_KINDS or c.event_type == STRIKE or _PASSIVE_BEFORE.search(sentence, end, c.start))
+            and _SUBJECT_GAP.match(self._without_places(sentence[end:c.start], end, neighbours))), None)
+        anaphora = next((c for c in cues if c.start >= end and c.event_type == CONTROL_CHANGE and not c.modal
+                         and not c.aim and _PRONOUN_OBJECT.match(sentence[c.end:])
+                         and not any(end <= n.start and n.end <= c.start and n.precision == "settlement"
+                                     and not n.only_named for n in neighbours)), None)
+        # A cue governs the places after it in its own clause ("..., while soldiers asked for support near Izium").
+        before = [c for c in cues if c.end <= start and not _BOUNDARY.search(sentence, c.end, start)]
+        if subject is not None:
+            return subject, "subject"
+        if before:
+            cue = before[-1]
+            if anaphora is not None and cue.event_type != CONTROL_CHANGE:
+                return anaphora, "antecedent"  # "pushed into Staromaiorske and raised their flag there"
+            return cue, "object"
+        if anaphora is not None:
+            return anaphora, "antecedent"  # "Sudzha remains ..., and Kyiv no longer had complete control of it"
+        # "Officials in Dnipro said a drone damaged a warehouse": the place where the clause's event happened.
+        if re.search(r"\bin\s+(?:the\s+)?$", sentence[max(0, start - 8):start], re.I):
+            later = next((c for c in cues if c.start >= end and not c.relative
+                          and not any(end <= n.start and n.start >= c.end for n in neighbours)), None)
+            if later is not None:
+                return later, "locative"
+        return None, ""
+
+    @staticmethod
+    def _without_places(gap: str, offset: int, neighbours: tuple[Neighbour, ...]) -> str:
+        for n in sorted(neighbours, key=lambda n: -n.start):
+            if offset <= n.start and n.end <= offset + len(gap):
+                gap = gap[:n.start - offset] + " " + gap[n.end - offset:]
+        return gap
+
+    def _reference(self, sentence: str, start: int, neighbours: tuple[Neighbour, ...], frame: SentenceFrame) -> bool:
+        """A reference point for another place ("Soledar, a salt-mining town near Bakhmut", "Stepove, north of
+        Avdiivka"), unless fighting is said to go on there ("assaults east of Siversk")."""
+        previous = [n for n in neighbours if n.end <= start]
+        cues_before = [c for c in frame.cues if c.end <= start]
+        last_cue_end = cues_before[-1].end if cues_before else -1
+        direction = _DIRECTION.search(sentence, max(0, start - 30), start)
+        if direction is not None:
+            # "assaults east of Siversk": the cue just before the direction makes the place a battlefield
+            return not (cues_before and direction.start() - last_cue_end <= 12
+                        and cues_before[-1].event_type == FRONTLINE)
+        if previous and previous[-1].end > last_cue_end:
+            gap = sentence[previous[-1].end:start]
+            if re.fullmatch(r"[\s,]*(?:(?:an?|the)\s+[\w\s'-]{0,40}?)?\s*(?:near|outside|close to|not far from|"
+                            r"next to|beside)\s+(?:the\s+)?", gap, re.I):
+                return True
+        return False
+
+    def _segment_dates(self, frame: SentenceFrame, cue: Cue, dates: tuple[DatePhrase, ...], place: int,
+                       published: dt.date | None, length: int) -> dt.date | None:
+        """The date of the cue's own stretch of the sentence (up to the next cue), else a date in the lead before
+        every cue ("said on Tuesday that ..."), else the publication date: an old recapture mentioned in the same
+        sentence does not date a new advance."""
+        cues = frame.cues
+        index = cues.index(cue)
+        seg_start = 0 if index == 0 else cue.start
+        seg_end = cues[index + 1].start if index + 1 < len(cues) else length
+        if cue.start > place:  # the place is the cue's subject: its stretch starts at the place
+            seg_start = min(seg_start, place)
+        chosen = _pick_date(dates, seg_start, seg_end, place, None)
+        if chosen is None:
+            chosen = _pick_date(dates, 0, cues[0].start, place, None)
+        return chosen or published
 
     def only_named(self, mention: Mention, sentence: str, offset: int) -> bool:
-        """Whether the place is a venue ("a press conference in Paris"), a reference point ("south-east
-        of Pokrovsk") or a capital standing for its government ("Kyiv no longer had control"), not where
-        the sentence's event happened."""
-        before = sentence[max(0, mention.start - offset - 60):mention.start - offset]
+        """Whether the place is a venue ("a press conference in Paris"), a launch point, a dateline, part of a
+        title ("Donetsk governor"), a place whose residents are meant, or a capital standing for its government
+        ("Kyiv no longer had control"), not where the sentence's event happened."""
+        start, end = mention.start - offset, mention.end - offset
+        before = sentence[max(0, start - 60):start]
+        after = sentence[end:end + 60]
         metonym = self.lexicon.kind_of(mention.surface) == "name" and not _PREPOSITION_BEFORE.search(before)
-        return metonym or bool(_VENUE.search(before) or _REFERENCE_POINT.search(before))
+        dateline = start <= 2 and mention.surface.isupper() and len(mention.surface) > 2 and bool(
+            _DATELINE.match(after))
+        office = bool(_OFFICE_AFTER.match(after)) and not _PREPOSITION_BEFORE.search(before)
+        return metonym or dateline or office or bool(
+            _VENUE.search(before) or _LAUNCH.search(before) or _RESIDENTS.search(before))
 
 
-def _cues(sentence: str) -> tuple[tuple[int, str], ...]:
-    """Where each kind of event cue stands in the sentence, in order."""
-    found = [(m.start(), CONTROL_CHANGE) for pattern in (_GAIN, _LOSS) for m in pattern.finditer(sentence)]
-    found += [(m.start(), STRIKE) for m in _STRIKE.finditer(sentence)]
-    found += [(m.start(), FRONTLINE) for m in _FRONTLINE.finditer(sentence)]
-    return tuple(sorted(found))
+def _in_relative_clause(sentence: str, position: int) -> bool:
+    """Whether a cue stands in a relative clause ("the village that Ukrainian forces recaptured last year"), not
+    after a complementiser ("said that", "and that")."""
+    match = _RELATIVE.search(sentence, max(0, position - 50), position)
+    if match is None:
+        return False
+    word_before = re.search(r"(\w+)\W*$", sentence[:match.start()])
+    return not (word_before and word_before.group(1).lower() in _NOT_RELATIVE_AFTER)
 
 
-def _canonical(mention: ActorMention) -> str:
-    return mention.actor if mention.kind == "source" else mention.term.split()[-1]
+_NOT_RELATIVE_AFTER = frozenset(("and", "but", "so", "said", "says", "reported", "claimed", "announced", "assessed",
+                                 "admitted", "conceded", "acknowledged", "confirmed", "denied", "insisted", "added",
+                                 "stated", "noted", "revealed", "believe", "believes", "thinks", "Monday", "Tuesday",
+                                 "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "told", "reporters"))
+
+
+def _container_after(before: str, distance: int) -> bool:
+    """Whether "in (the)" stands before the place, after its cue's own words ("established themselves in")."""
+    match = _CONTAINER.search(before)
+    return match is not None and len(before) - match.start() < distance
+
+
+def _pick_date(dates: tuple[DatePhrase, ...], start: int, end: int, place: int,
+               default: dt.date | None) -> dt.date | None:
+    """The first date of a stretch at or after the place, else the last one before it."""
+    inside = [d for d in dates if start <= d.start < end]
+    after = [d for d in inside if d.start >= place]
+    if after:
+        return after[0].date
+    return inside[-1].date if inside else default
+
+
+def document_side(frames: list[SentenceFrame]) -> str:
+    """The side a document speaks of most, for cues whose sentence names none ("Kurakhove fell in January")."""
+    counts = Counter(c.actor for f in frames for c in f.cues if c.actor)
+    counts.update(side for f in frames for side in f.actors)
+    return counts.most_common(1)[0][0] if counts else ""

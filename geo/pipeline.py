@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from dataclasses import replace
+
 from geo.actors import Lexicon, default_lexicon
-from geo.dates import sentence_date
-from geo.events import MENTION, EventClassifier
+from geo.dates import date_phrases
+from geo.events import CONTESTED, CONTROL_CHANGE, MENTION, EventClassifier, Neighbour
 from geo.gazetteer import Gazetteer, default_gazetteer
 from geo.names import name_key
 from geo.records import Document, Event
@@ -35,29 +39,60 @@ class Geoparser:
         return homes
 
     def parse(self, document: Document) -> list[Event]:
-        text = document.text
+        """The events of a document: its text's, then its title's when the text does not repeat the title
+        (title events have negative offsets: the title is read as if it stood just before the text)."""
+        events = self._parse_text(document, document.text, 0)
+        title = document.title.strip()
+        if title and _norm(title) not in _norm(document.text[:len(title) * 3 + 200]):
+            events += self._parse_text(document, title, -(len(title) + 1))
+        return events
+
+    def _parse_text(self, document: Document, text: str, shift: int) -> list[Event]:
         spans = sentence_spans(text)
         sentences = [text[start:end] for start, end in spans]
-        frames, last_speaker = [], ""
+        context = Counter(a.actor for a in self.lexicon.find(text) if a.kind in ("name", "demonym", "group"))
+        document_side = context.most_common(1)[0][0] if context else ""
+        frames, last_speaker, last_actor = [], "", ""
         for sentence in sentences:
-            frame = self.classifier.frame(sentence, last_speaker)
+            frame = self.classifier.frame(sentence, last_speaker, last_actor or document_side)
             last_speaker = frame.speaker
+            last_actor = frame.actor or last_actor
             frames.append(frame)
-        dates = [sentence_date(sentence, document.published) for sentence in sentences]
+        published = document.published
+        dates = [tuple(date_phrases(s, published)) if published else () for s in sentences]
         mentions = self.recognizer.find(text, spans)
         territorial = frozenset(
             i for i, m in enumerate(mentions) if frames[m.sentence].territorial
             and not self.classifier.only_named(m, sentences[m.sentence], spans[m.sentence][0]))
+        resolved_all = list(self.resolver.resolve(mentions, territorial))
+        neighbours: dict[int, list[Neighbour]] = {}
+        for resolved in resolved_all:
+            m, offset = resolved.mention, spans[resolved.mention.sentence][0]
+            precision = resolved.place.precision if resolved.place else "settlement"
+            neighbours.setdefault(m.sentence, []).append(Neighbour(
+                m.start - offset, m.end - offset, precision,
+                self.classifier.only_named(m, sentences[m.sentence], offset)))
         events = []
-        for resolved in self.resolver.resolve(mentions, territorial):
+        for resolved in resolved_all:
             index = resolved.mention.sentence
-            frame = self.classifier.for_mention(frames[index], resolved, sentences[index], spans[index][0])
+            frame = self.classifier.for_mention(frames[index], resolved, sentences[index], spans[index][0],
+                                                tuple(neighbours.get(index, ())), dates[index], published)
+            if frame.event_type == CONTROL_CHANGE and index + 1 < len(frames) and frames[index + 1].contests_previous:
+                frame = replace(frame, status=CONTESTED)  # "Fighting was still going on in the town."
             trust = resolved.confidence if resolved.place else UNRESOLVED_CONFIDENCE
+            if shift:
+                mention = replace(resolved.mention, start=resolved.mention.start + shift,
+                                  end=resolved.mention.end + shift)
+                resolved = replace(resolved, mention=mention)
             events.append(Event(
                 document=document, resolved=resolved, event_type=frame.event_type, excerpt=sentences[index],
-                date=dates[index], actor=frame.actor, opponent=frame.opponent, status=frame.status,
+                date=frame.date, actor=frame.actor, opponent=frame.opponent, status=frame.status,
                 claimed_by=frame.claimed_by, settlements_count=frame.settlements_count,
-                actors_mentioned=frame.actors,
+                actors_mentioned=frame.actors, cue=frame.cue,
                 confidence=trust * (frame.strength if frame.event_type != MENTION else 0.9),
             ))
         return events
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().lower()

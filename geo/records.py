@@ -78,6 +78,7 @@ class Event:
     settlements_count: int | None = None
     actors_mentioned: tuple[str, ...] = field(default_factory=tuple)
     confidence: float = 0.0
+    cue: str = ""  # the words that decided the event ("withdrew from", "came under")
 
     def as_row(self) -> dict:
         """The flat record printed by the CLI and kept by the store."""
@@ -109,6 +110,7 @@ class Event:
             "date": self.date.isoformat() if self.date else "",
             "excerpt": self.excerpt,
             "confidence": round(self.confidence, 3),
+            "cue": self.cue,
         }
 
 
