@@ -22,6 +22,9 @@ class CueError(LexiconError):
     pass
 
 
+_WORD = re.compile(r"(?<![\w-])[\w'’-]+")
+
+
 @dataclass(frozen=True, slots=True)
 class CueMatch:
     kind: str
@@ -67,11 +70,43 @@ class CueLexicon:
 
     def __post_init__(self) -> None:
         self.patterns = {}
+        self._starts: dict[str, tuple[str, ...]] = {}
         for kind in KINDS:
+            for phrase in self.phrases.get(kind, []):
+                first = phrase.lstrip("=").split()[0].lower()
+                forms = [first] if phrase.startswith("=") else inflections(first, self.irregular)
+                for form in forms:
+                    if kind not in self._starts.get(form, ()):
+                        self._starts[form] = (*self._starts.get(form, ()), kind)
             phrases = sorted(self.phrases.get(kind, []), key=lambda p: (len(p.split()), len(p)), reverse=True)
             alternatives = [_phrase_pattern(p, self.irregular) for p in phrases]
             self.patterns[kind] = re.compile(rf"(?<![\w-])(?:{'|'.join(alternatives) or '(?!)'})(?![\w-])",
                                              re.IGNORECASE)
+
+    def scan(self, text: str) -> dict[str, list[CueMatch]]:
+        """Every cue of every kind in a text, by kind. Only the words that can begin a phrase are tried, so a
+        sentence without cue words costs one pass of a word pattern."""
+        found: dict[str, list[CueMatch]] = {}
+        for word in _WORD.finditer(text):
+            for kind in self._starts.get(word.group().lower(), ()):
+                match = self.patterns[kind].match(text, word.start())
+                if match:
+                    found.setdefault(kind, []).append(CueMatch(kind, match.start(), match.end(), match.group()))
+        return found
+
+    @staticmethod
+    def first_of(found: dict[str, list[CueMatch]], kinds: tuple[str, ...]) -> list[CueMatch]:
+        """The cues of these kinds, leftmost first; at one place the longest wins, then the kind listed first;
+        a cue inside another is dropped ("withdrew from" over "withdrew")."""
+        candidates = [m for kind in kinds for m in found.get(kind, ())]
+        rank = {kind: i for i, kind in enumerate(kinds)}
+        candidates.sort(key=lambda m: (m.start, -(m.end - m.start), rank[m.kind]))
+        kept, reach = [], -1
+        for match in candidates:
+            if match.start >= reach:
+                kept.append(match)
+                reach = match.end
+        return kept
 
     def find(self, kind: str, text: str, start: int = 0, end: int | None = None) -> list[CueMatch]:
         end = len(text) if end is None else end

@@ -31,6 +31,9 @@ _DATE_PHRASE = re.compile(
     rf"|(?P<rel>yesterday|today|tonight|overnight|last night|tomorrow|earlier this (?:week|month|year)|"
     rf"later this (?:week|month)|this week|last week|last month|last year|this year|(?P<ago>\d+) days ago)"
     rf")\b", re.IGNORECASE)
+# A cheap look for anything a date phrase needs, before the full pattern runs.
+_MAY_HAVE_DATE = re.compile(r"\d|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|day|week|month|year|night|"
+                            r"tomorrow)")
 _FUTURE = re.compile(r"\b(?:will|would|might|may|could|next|tomorrow|as early as|expected|plans?)\b", re.I)
 # A date after these words is not when the sentence's event happened ("first visit since August").
 _NOT_EVENT_DATE = re.compile(r"\b(?:since|until|before|after)\s+(?:the\s+\w+\s+(?:of|in)\s+)?$", re.IGNORECASE)
@@ -110,6 +113,8 @@ def date_phrases(sentence: str, published: dt.date) -> list[DatePhrase]:
     """Every date phrase of a sentence that could date its events, resolved; dates after "since", "until",
     "before" or "after" are left out (they date something else)."""
     found = []
+    if not _MAY_HAVE_DATE.search(sentence):
+        return found
     for match in _DATE_PHRASE.finditer(sentence):
         text = match.group().strip()
         if not text or _NOT_EVENT_DATE.search(sentence, 0, match.start()) or \

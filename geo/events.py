@@ -166,16 +166,16 @@ class EventClassifier:
             last_speaker if _CLAIM.search(sentence) and re.search(r"\b(?:he|she|they)\b", sentence, re.I) else "")
         speaker_side = self.lexicon.side_of(claimed_by) or self._voice_side(sentence, actors)
         persons = [self._canonical(a) for a in actors if a.kind == "person"]
-        find = self.cue_lexicon.search
-        cues = self._cues(sentence, actors, speaker_side, context_side)
-        contested = bool(find("contested", sentence) or find("gray_zone", sentence))
+        found = self.cue_lexicon.scan(sentence)
+        cues = self._cues(sentence, found, actors, speaker_side, context_side)
+        contested = bool(found.get("contested") or found.get("gray_zone"))
         changes = [c for c in cues if c.event_type == CONTROL_CHANGE and not c.modal and not c.aim]
         frame = SentenceFrame(
             claimed_by=claimed_by, actors=sides, cues=tuple(cues), speaker_side=speaker_side,
             speaker=claimed_by or (persons[-1] if persons else last_speaker),
             independent=bool(claimed_by) and self.lexicon.kind_of(claimed_by) in ("source", None)
             and claimed_by in self.lexicon.source_names and not self.lexicon.source_sides.get(claimed_by),
-            contested=contested, denied=bool(find("denied", sentence)), confirmed=bool(find("confirmed", sentence)),
+            contested=contested, denied=bool(found.get("denied")), confirmed=bool(found.get("confirmed")),
             contests_previous=contested and not changes)
         lead = next((c for c in cues if c.event_type == CONTROL_CHANGE and not c.modal and not c.aim), None) or \
             next((c for c in cues if not c.aim), None)
@@ -185,18 +185,12 @@ class EventClassifier:
                        status=self._status(frame, lead) if lead.event_type == CONTROL_CHANGE else "",
                        settlements_count=_count(sentence) if lead.event_type == CONTROL_CHANGE else None)
 
-    def _cues(self, sentence: str, actors: list[ActorMention], speaker_side: str, context_side: str) -> list[Cue]:
-        found = []
-        for kind in _EVENT_KINDS:
-            found += self.cue_lexicon.find(kind, sentence)
-        # Longest first at each place; a cue inside a longer one is dropped ("withdrew from" over "withdrew").
-        found.sort(key=lambda m: (m.start, -(m.end - m.start)))
-        kept, reach = [], -1
-        for match in found:
-            if match.start >= reach:
-                kept.append(match)
-                reach = match.end
-        weapons = self.cue_lexicon.find("weapons", sentence)
+    def _cues(self, sentence: str, found: dict, actors: list[ActorMention], speaker_side: str,
+              context_side: str) -> list[Cue]:
+        kept = self.cue_lexicon.first_of(found, _EVENT_KINDS)
+        if not kept:
+            return []
+        weapons = found.get("weapons", [])
         cues: list[Cue] = []
         for match in kept:
             kind, event_type = match.kind, _KIND_TYPE[match.kind]
@@ -216,17 +210,18 @@ class EventClassifier:
                 event_type = STRIKE
             actor, opponent = self._sides(sentence, actors, match, kind, speaker_side, cues, context_side)
             cues.append(Cue(kind, match.start, match.end, match.text, event_type, actor, opponent,
-                            modal=self._governed_by(sentence, "modal", match.start),
-                            aim=self._governed_by(sentence, "aim", match.start, reach=45)
+                            modal=self._governed_by(sentence, found.get("modal", ()), match.start),
+                            aim=self._governed_by(sentence, found.get("aim", ()), match.start, reach=45)
                             or bool(_PURPOSE.search(sentence, 0, match.start)),
                             relative=_in_relative_clause(sentence, match.start)))
         return cues
 
-    def _governed_by(self, sentence: str, kind: str, position: int, reach: int = 30) -> bool:
+    @staticmethod
+    def _governed_by(sentence: str, matches, position: int, reach: int = 30) -> bool:
         """Whether a modal ("would", "could") or an aim ("trying to", "delay the capture of") stands just before."""
-        for match in self.cue_lexicon.find(kind, sentence, max(0, position - reach), position + 20):
-            between = sentence[match.end:position]
-            if match.start <= position and not re.search(r"[.;,]|\bsaid\b", between):
+        for match in matches:
+            if position - reach <= match.start <= position and match.end <= position + 20 and not re.search(
+                    r"[.;,]|\bsaid\b", sentence[match.end:position]):
                 return True
         return False
 
@@ -371,7 +366,7 @@ class EventClassifier:
     # ---- one place ------------------------------------------------------------------------------------------
     def for_mention(self, frame: SentenceFrame, resolved: ResolvedMention, sentence: str, offset: int,
                     neighbours: tuple[Neighbour, ...] = (), dates: tuple[DatePhrase, ...] = (),
-                    published: dt.date | None = None) -> SentenceFrame:
+                    published: dt.date | None = None, named: bool | None = None) -> SentenceFrame:
         """The frame as it applies to one place of the sentence."""
         place = resolved.place
         start, end = resolved.mention.start - offset, resolved.mention.end - offset
@@ -382,7 +377,9 @@ class EventClassifier:
                                             published))
         if precision in ("country", "continent") or not frame.cues:
             return mention
-        if self.only_named(resolved.mention, sentence, offset) or self._reference(sentence, start, neighbours, frame):
+        if named is None:
+            named = self.only_named(resolved.mention, sentence, offset)
+        if named or self._reference(sentence, start, neighbours, frame):
             return mention
         cue, role = self._governing(frame, sentence, start, end, neighbours)
         counted = self._counted_change(frame, sentence) if region else None

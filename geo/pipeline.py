@@ -61,22 +61,23 @@ class Geoparser:
         published = document.published
         dates = [tuple(date_phrases(s, published)) if published else () for s in sentences]
         mentions = self.recognizer.find(text, spans)
-        territorial = frozenset(
-            i for i, m in enumerate(mentions) if frames[m.sentence].territorial
-            and not self.classifier.only_named(m, sentences[m.sentence], spans[m.sentence][0]))
+        named = {(m.start, m.end): frames[m.sentence].cues != () and self.classifier.only_named(
+            m, sentences[m.sentence], spans[m.sentence][0]) for m in mentions}
+        territorial = frozenset(i for i, m in enumerate(mentions)
+                                if frames[m.sentence].territorial and not named[m.start, m.end])
         resolved_all = list(self.resolver.resolve(mentions, territorial))
         neighbours: dict[int, list[Neighbour]] = {}
         for resolved in resolved_all:
             m, offset = resolved.mention, spans[resolved.mention.sentence][0]
             precision = resolved.place.precision if resolved.place else "settlement"
             neighbours.setdefault(m.sentence, []).append(Neighbour(
-                m.start - offset, m.end - offset, precision,
-                self.classifier.only_named(m, sentences[m.sentence], offset)))
+                m.start - offset, m.end - offset, precision, named.get((m.start, m.end), False)))
         events = []
         for resolved in resolved_all:
             index = resolved.mention.sentence
             frame = self.classifier.for_mention(frames[index], resolved, sentences[index], spans[index][0],
-                                                tuple(neighbours.get(index, ())), dates[index], published)
+                                                tuple(neighbours.get(index, ())), dates[index], published,
+                                                named.get((resolved.mention.start, resolved.mention.end)))
             if frame.event_type == CONTROL_CHANGE and index + 1 < len(frames) and frames[index + 1].contests_previous:
                 frame = replace(frame, status=CONTESTED)  # "Fighting was still going on in the town."
             trust = resolved.confidence if resolved.place else UNRESOLVED_CONFIDENCE
