@@ -70,7 +70,7 @@ _CONTAINER = re.compile(r"\b(?:in|inside|within|across)\s+(?:the\s+)?$", re.I)
 # What may stand between a place and the cue it is the subject of ("Pokrovsk and Myrnohrad were nearly encircled").
 _SUBJECT_GAP = re.compile(r"^(?:[\s,]|\b(?:and|or|the|village|town|city|settlement|of|is|was|were|are|has|have|"
                           r"had|been|being|be|will|would|could|may|might|soon|remains?|remained|now|nearly|almost|still|"
-                          r"reportedly|fully|largely|also|in|at|itself)\b)*$", re.I)
+                          r"reportedly|fully|largely|also|in|at|itself|as|listed|marked|shown)\b)*$", re.I)
 _PASSIVE_BEFORE = re.compile(r"\b(?:is|was|were|are|been|being|be)\s+(?:\w+ly\s+)?$", re.I)
 _PRONOUN_OBJECT = re.compile(r"^\s*(?:of\s+|over\s+|in\s+)?(?:it|there|the\s+(?:town|city|village|settlement))\b"
                              r"(?!\s+of\b)", re.I)

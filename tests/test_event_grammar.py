@@ -1,0 +1,248 @@
+"""What happened at each place, cause by cause (issue 8). Each test checks the event read at a named place (type,
+sides, status, claimant, date), never its coordinates."""
+
+import datetime as dt
+
+import pytest
+
+
+def at(rows, place):
+    """The strongest reading of a place, as the map would show it."""
+    rank = {"control_change": 3, "strike": 2, "frontline": 1, "mention": 0}
+    return max((r for r in rows if r["place"] == place), key=lambda r: rank[r["event_type"]])
+
+
+def reading(row):
+    return row["event_type"], row["actor"], row["opponent"]
+
+
+# ---- cue words that were missing -------------------------------------------------------------------------------
+@pytest.mark.parametrize("sentence", [
+    "Ukrainian units withdrew from Toretsk after months of street fighting.",
+    "Ukrainian defenders left Toretsk overnight.",
+    "Ukraine lost Toretsk, its commanders admitted.",
+    "Toretsk fell to Russian troops after a long siege.",
+    "Russian troops established themselves in Toretsk.",
+    "Russian soldiers raised their flag over Toretsk.",
+    "Russian assault units cleared Toretsk, the ministry said.",
+    "Russian forces took Toretsk.",
+    "Russian troops entered Toretsk on Monday.",
+])
+def test_each_missing_cue_word_now_gives_a_control_change_to_russia(parse, sentence):
+    assert reading(at(parse(sentence), "Toretsk")) == ("control_change", "Russia", "Ukraine")
+
+
+def test_inflected_cues_count_as_their_root(parse):
+    rows = parse("Russian counterattacks near Lyptsi failed, and Ukrainian advancements near Vovchansk went on.")
+    assert reading(at(rows, "Lyptsi")) == ("frontline", "Russia", "Ukraine")
+    assert reading(at(rows, "Vovchansk")) == ("frontline", "Ukraine", "Russia")
+
+
+def test_regaining_positions_near_a_village_is_fighting_not_a_capture(parse):
+    row = at(parse("Ukrainian troops regained positions near Robotyne."), "Robotyne")
+    assert reading(row) == ("frontline", "Ukraine", "Russia")
+
+
+def test_a_village_in_the_gray_zone_is_fought_over_by_no_one_in_particular(parse):
+    row = at(parse("Deep State now marks Toretsk as gray zone."), "Toretsk")
+    assert reading(row) == ("frontline", "", "")
+
+
+def test_an_occupation_told_of_a_town_is_a_control_change_by_the_occupier(parse):
+    row = at(parse("Melitopol has been under Russian occupation since 2022."), "Melitopol")
+    assert reading(row) == ("control_change", "Russia", "Ukraine")
+
+
+# ---- a control change given to every place in the sentence ------------------------------------------------------
+def test_places_after_towards_closer_to_near_and_outskirts_of_are_not_taken(parse):
+    rows = parse("Russian forces captured Novohrodivka and pushed towards Myrnohrad, closer to Pokrovsk.")
+    assert at(rows, "Novohrodivka")["event_type"] == "control_change"
+    assert at(rows, "Myrnohrad")["event_type"] == at(rows, "Pokrovsk")["event_type"] == "frontline"
+    rows = parse("Russian troops seized positions on the outskirts of Kupiansk.")
+    assert reading(at(rows, "Kupiansk")) == ("frontline", "Russia", "Ukraine")
+
+
+def test_a_capture_under_would_could_or_an_aim_is_not_a_capture(parse):
+    assert at(parse("Russian forces could capture Kostiantynivka by summer."), "Kostiantynivka")["event_type"] \
+        == "frontline"
+    assert at(parse("Moscow aims to seize Kramatorsk next year."), "Kramatorsk")["event_type"] == "mention"
+    assert at(parse("New brigades were sent to delay the capture of Sloviansk."), "Sloviansk")["event_type"] \
+        == "mention"
+
+
+def test_the_oblast_that_contains_the_villages_is_not_itself_taken(parse):
+    rows = parse("Russian forces captured Berdychi and Semenivka in the Donetsk region.")
+    assert at(rows, "Berdychi")["event_type"] == "control_change"
+    assert at(rows, "Donetsk region")["event_type"] == "mention"
+
+
+def test_a_count_of_settlements_in_a_region_is_the_regions_change(parse):
+    row = at(parse("Putin said his forces had freed 12 villages in the Kursk region."), "Kursk region")
+    assert (row["event_type"], row["actor"], row["settlements_count"], row["claimed_by"]) == (
+        "control_change", "Russia", 12, "Putin")
+
+
+# ---- strike vs frontline ----------------------------------------------------------------------------------------
+def test_an_attack_on_a_city_with_missiles_or_drones_is_a_strike(parse):
+    assert reading(at(parse("Russia attacked Odesa with drones overnight."), "Odesa")) == (
+        "strike", "Russia", "Ukraine")
+    assert at(parse("Russian glide bombs hit Kharkiv."), "Kharkiv")["event_type"] == "strike"
+
+
+def test_weapon_nouns_alone_are_not_a_strike(parse):
+    rows = parse("Brigades near Kramatorsk need more rocket systems and artillery support.")
+    assert at(rows, "Kramatorsk")["event_type"] == "mention"
+
+
+def test_a_front_line_village_under_artillery_fire_is_frontline(parse):
+    rows = parse("Russian troops pressed on. The village of Klishchiivka came under artillery fire.")
+    assert reading(at(rows, "Klishchiivka")) == ("frontline", "Russia", "Ukraine")
+
+
+def test_an_attack_without_a_weapon_is_fighting(parse):
+    assert at(parse("Russian troops attacked Vovchansk from the north."), "Vovchansk")["event_type"] == "frontline"
+
+
+# ---- "assaults east of X" ----------------------------------------------------------------------------------------
+def test_assaults_east_of_a_town_are_fighting_at_that_town(parse):
+    row = at(parse("Russian troops launched assaults east of Kupiansk."), "Kupiansk")
+    assert reading(row) == ("frontline", "Russia", "Ukraine")
+
+
+def test_a_town_only_used_to_place_another_is_a_mention(parse):
+    rows = parse("Russian forces captured Soledar, a mining town near Bakhmut.")
+    assert at(rows, "Soledar")["event_type"] == "control_change" and at(rows, "Bakhmut")["event_type"] == "mention"
+    rows = parse("Russia said it took Stepove, north of Avdiivka.")
+    assert at(rows, "Avdiivka")["event_type"] == "mention"
+
+
+# ---- venue, dateline, title, launch point ----------------------------------------------------------------------
+def test_a_dateline_does_not_take_the_sentences_event(parse):
+    rows = parse("KHARKIV — Russian troops captured Vovchansk, officials said.")
+    assert at(rows, "Vovchansk")["event_type"] == "control_change"
+    assert all(r["event_type"] == "mention" for r in rows if r["place"] == "KHARKIV")
+
+
+def test_a_place_in_a_title_is_not_where_it_happened(parse):
+    rows = parse("Sumy governor Volodymyr Artiukh said Russian drones struck Shostka.")
+    assert at(rows, "Sumy")["event_type"] == "mention" and at(rows, "Shostka")["event_type"] == "strike"
+
+
+def test_a_launch_point_is_not_struck(parse):
+    rows = parse("Missiles launched from Belgorod hit Kharkiv.")
+    assert at(rows, "Belgorod")["event_type"] == "mention" and at(rows, "Kharkiv")["event_type"] == "strike"
+
+
+def test_a_venue_is_not_where_it_happened(parse):
+    rows = parse("Syrski told reporters in Dnipro that Russian troops had captured Kurakhove.")
+    assert at(rows, "Dnipro")["event_type"] == "mention" and at(rows, "Kurakhove")["event_type"] == "control_change"
+
+
+def test_residents_told_to_leave_a_town_do_not_hand_it_over(parse):
+    row = at(parse("The governor urged residents of Kramatorsk to leave."), "Kramatorsk")
+    assert row["event_type"] == "mention"
+
+
+# ---- sides ------------------------------------------------------------------------------------------------------
+def test_the_subject_gains_even_when_the_speaker_is_the_other_side(parse):
+    row = at(parse("The Russian defence ministry said Ukrainian troops recaptured Robotyne."), "Robotyne")
+    assert (reading(row), row["claimed_by"], row["status"]) == (
+        ("control_change", "Ukraine", "Russia"), "Russian Defence Ministry", "confirmed")
+
+
+def test_its_troops_belong_to_the_speaker(parse):
+    row = at(parse("The General Staff of Ukraine said its troops had pulled out of Vuhledar."), "Vuhledar")
+    assert (reading(row), row["status"]) == (("control_change", "Russia", "Ukraine"), "confirmed")
+
+
+def test_surrounding_the_other_sides_units_is_the_surrounders_fighting(parse):
+    row = at(parse("The Russian Defence Ministry said its troops had surrounded Ukrainian units near Kupiansk."),
+             "Kupiansk")
+    assert reading(row) == ("frontline", "Russia", "Ukraine")
+
+
+def test_a_fall_with_no_side_named_takes_the_documents_side(parse):
+    rows = parse("Russian troops kept up their attacks. Ocheretyne fell after a week.")
+    assert reading(at(rows, "Ocheretyne")) == ("control_change", "Russia", "Ukraine")
+
+
+# ---- status -----------------------------------------------------------------------------------------------------
+def test_one_side_saying_so_is_a_claim(parse):
+    assert at(parse("Russian forces captured Pishchane, the Russian Defence Ministry said."), "Pishchane")["status"] \
+        == "claimed"
+
+
+def test_an_independent_source_confirms(parse):
+    row = at(parse("Russian forces captured Selydove, the Institute for the Study of War said."), "Selydove")
+    assert (row["status"], row["claimed_by"]) == ("confirmed", "ISW")
+
+
+def test_fighting_inside_makes_a_claimed_capture_contested(parse):
+    rows = parse("Moscow said its troops captured Toretsk. Ukraine's army said fighting was still going on in the town.")
+    assert at(rows, "Toretsk")["status"] == "contested"
+
+
+def test_a_denied_claim_is_denied(parse):
+    row = at(parse("Russia said its forces took Kupiansk, a claim Ukraine's General Staff denied."), "Kupiansk")
+    assert (row["event_type"], row["status"]) == ("control_change", "denied")
+
+
+# ---- claimant ---------------------------------------------------------------------------------------------------
+def test_a_person_named_by_title_is_the_claimant(parse):
+    row = at(parse("The Russian president said his army had retaken 30 settlements in the Kursk region."),
+             "Kursk region")
+    assert (row["claimed_by"], row["settlements_count"]) == ("Putin", 30)
+
+
+# ---- dates ------------------------------------------------------------------------------------------------------
+NOVEMBER = dt.date(2024, 11, 20)
+
+
+def test_a_month_name_in_a_later_report_is_this_years_month(parse):
+    row = at(parse("Russia said it had seized Hrodivka in August.", NOVEMBER), "Hrodivka")
+    assert row["date"] == "2024-08-01"
+
+
+def test_a_month_after_the_report_is_last_years(parse):
+    row = at(parse("Russian forces took Marinka in December.", NOVEMBER), "Marinka")
+    assert row["date"] == "2023-12-01"
+
+
+def test_an_explicit_day_is_kept(parse):
+    assert at(parse("Russian troops captured Pishchane on June 27.", NOVEMBER), "Pishchane")["date"] == "2024-06-27"
+
+
+def test_fell_in_may_is_may(parse):
+    assert at(parse("Ocheretyne fell in May.", NOVEMBER), "Ocheretyne")["date"] == "2024-05-01"
+
+
+def test_last_year_dates_a_change_to_last_year(parse):
+    assert at(parse("Ukraine liberated Kherson last year.", NOVEMBER), "Kherson")["date"].startswith("2023")
+
+
+def test_an_old_recapture_in_the_same_sentence_does_not_date_a_new_advance(parse):
+    row = at(parse("Russian troops advanced towards Robotyne, which Ukraine retook in August last year.", NOVEMBER),
+             "Robotyne")
+    assert (row["event_type"], row["date"]) == ("frontline", "2024-11-20")
+
+
+def test_two_changes_in_one_sentence_keep_their_own_dates(parse):
+    rows = parse("Russia said it took Selydove on October 30 and Novohrodivka in September.", NOVEMBER)
+    assert (at(rows, "Selydove")["date"], at(rows, "Novohrodivka")["date"]) == ("2024-10-30", "2024-09-01")
+
+
+# ---- headlines and the cue --------------------------------------------------------------------------------------
+def test_a_headline_is_read_too(geoparser):
+    from geo.documents import make_document
+
+    document = make_document("The town had been fought over for weeks.", title="Russia regains control over Sudzha",
+                             published=dt.date(2025, 3, 14))
+    [row] = [e.as_row() for e in geoparser.parse(document) if e.resolved.mention.surface == "Sudzha"]
+    assert (row["place"], row["event_type"], row["actor"], row["cue"]) == (
+        "Sudzha", "control_change", "Russia", "regains control over")
+    assert row["start"] < 0  # the title stands before the text
+
+
+def test_every_row_says_which_words_decided_its_event(parse):
+    [row] = parse("Ukrainian units withdrew from Avdiivka.")
+    assert row["cue"] == "withdrew from"
