@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from geo.actors import ActorMention, Lexicon
-from geo.cues import CueLexicon, default_cues
+from geo.cues import CueLexicon, CueMatch, default_cues
 from geo.dates import NOT_EVENT_DATE, DatePhrase
 from geo.records import Mention, ResolvedMention
 
@@ -103,6 +103,8 @@ class Cue:
     modal: bool = False  # "would take", "will soon be freed": not yet a change of hands
     aim: bool = False  # "trying to push the fighting into", "delay the capture of": not where it happens
     relative: bool = False  # in a relative clause ("the village that Ukrainian forces recaptured last year")
+    claimant: str | None = None  # who says this clause, when a claim verb stands before it ("Moscow said its ...")
+    voice_side: str | None = None  # the side of that voice
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,8 +194,20 @@ class EventClassifier:
             return []
         weapons = found.get("weapons", [])
         cues: list[Cue] = []
+        absorbed_until = -1
         for match in kept:
+            if match.start < absorbed_until:
+                continue
             kind, event_type = match.kind, _KIND_TYPE[match.kind]
+            if kind == "suffered":
+                # "came under heavy drone attack": what it came under is part of the cue
+                phrase = re.match(r"(?:\s+[\w-]+){1,4}", sentence[match.end:])
+                if phrase:
+                    absorbed_until = match.end + phrase.end()
+                    match = CueMatch(kind, match.start, absorbed_until, sentence[match.start:absorbed_until])
+                    if any(match.start <= w.start < absorbed_until for w in weapons) and not re.search(
+                            r"\bartillery\s+fire\b|\bfire\b", match.text, re.I):
+                        event_type = STRIKE
             if kind == "hit":
                 clause = self._clause_start(sentence, match.start)
                 armed = any(clause <= w.start < match.start for w in weapons) or (
@@ -208,13 +222,32 @@ class EventClassifier:
             elif kind == "frontline" and match.text.lower().startswith("attack") and any(
                     self._clause_start(sentence, match.start) <= w.start < match.start for w in weapons):
                 event_type = STRIKE
-            actor, opponent = self._sides(sentence, actors, match, kind, speaker_side, cues, context_side)
+            voice = self._voice_before(sentence, actors, match.start)
+            actor, opponent = self._sides(sentence, actors, match, kind, voice[1] if voice else speaker_side, cues,
+                                          context_side)
             cues.append(Cue(kind, match.start, match.end, match.text, event_type, actor, opponent,
                             modal=self._governed_by(sentence, found.get("modal", ()), match.start),
                             aim=self._governed_by(sentence, found.get("aim", ()), match.start, reach=45)
                             or bool(_PURPOSE.search(sentence, 0, match.start)),
-                            relative=_in_relative_clause(sentence, match.start)))
+                            relative=_in_relative_clause(sentence, match.start),
+                            claimant=voice[0] if voice else None, voice_side=voice[1] if voice else None))
         return cues
+
+    def _voice_before(self, sentence: str, actors: list[ActorMention], position: int) -> tuple[str, str] | None:
+        """(claimant, side) of the claim verb just before a cue ("Moscow said its troops ..."), if one stands
+        there; the claimant is a person or a source, never a capital standing for its government."""
+        verbs = [m for m in _SPEECH_THAT.finditer(sentence, 0, position) if position - m.end() <= 80]
+        if not verbs:
+            return None
+        verb = verbs[-1]
+        speakers = [a for a in actors if a.end <= verb.start() and verb.start() - a.end <= 40]
+        if not speakers:
+            return None
+        speaker = speakers[-1]
+        if speaker.kind in ("person", "source"):
+            name = self._canonical(speaker)
+            return name, self.lexicon.side_of(name)
+        return "", self._side(speaker, "")
 
     @staticmethod
     def _governed_by(sentence: str, matches, position: int, reach: int = 30) -> bool:
@@ -353,13 +386,15 @@ class EventClassifier:
             return mention.actor
         return self.lexicon.titles.get(mention.term) or mention.term.split()[-1]
 
-    @staticmethod
-    def _status(frame: SentenceFrame, cue: Cue) -> str:
+    def _status(self, frame: SentenceFrame, cue: Cue) -> str:
         if frame.denied:
             return DENIED
         if frame.contested:
             return CONTESTED
-        if frame.confirmed or frame.independent or (frame.speaker_side and frame.speaker_side == cue.opponent):
+        side = frame.speaker_side if cue.voice_side is None else cue.voice_side
+        independent = frame.independent if cue.claimant is None else (
+            cue.claimant in self.lexicon.source_names and not self.lexicon.source_sides.get(cue.claimant))
+        if frame.confirmed or independent or (side and side == cue.opponent):
             return CONFIRMED  # a second voice, a source that takes no side, or the losing side itself
         return CLAIMED
 
@@ -413,7 +448,9 @@ class EventClassifier:
         if event_type == CONTROL_CHANGE:
             status = self._status(frame, cue)
         strength = 1.0 if event_type == CONTROL_CHANGE else 0.6 if cue.modal else 0.85
+        claimed_by = frame.claimed_by if cue.claimant is None else cue.claimant
         return replace(frame, event_type=event_type, actor=cue.actor, opponent=cue.opponent, status=status,
+                       claimed_by=claimed_by,
                        settlements_count=count, cue=cue.text, date=cue_dates, strength=strength)
 
     @staticmethod
@@ -470,7 +507,8 @@ class EventClassifier:
         if direction is not None:
             # "assaults east of Siversk": the cue just before the direction makes the place a battlefield
             return not (cues_before and direction.start() - last_cue_end <= 12
-                        and cues_before[-1].event_type == FRONTLINE)
+                        and cues_before[-1].event_type == FRONTLINE
+                        and not any(last_cue_end <= n.start < direction.start() for n in neighbours))
         if previous and previous[-1].end > last_cue_end:
             gap = sentence[previous[-1].end:start]
             if re.fullmatch(r"[\s,]*(?:(?:an?|the)\s+[\w\s'-]{0,40}?)?\s*(?:near|outside|close to|not far from|"

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from geo.actors import Lexicon, default_lexicon
 from geo.dates import date_phrases
-from geo.events import CONTESTED, CONTROL_CHANGE, MENTION, EventClassifier, Neighbour
+from geo.events import CLAIMED, CONTESTED, CONTROL_CHANGE, FRONTLINE, MENTION, EventClassifier, Neighbour
 from geo.gazetteer import Gazetteer, default_gazetteer
 from geo.names import name_key
 from geo.records import Document, Event
@@ -92,7 +92,25 @@ class Geoparser:
                 actors_mentioned=frame.actors, cue=frame.cue,
                 confidence=trust * (frame.strength if frame.event_type != MENTION else 0.9),
             ))
-        return events
+        return _contest_disputed(events, [frames[e.resolved.mention.sentence].speaker_side for e in events],
+                                 [e.resolved.mention.sentence for e in events])
+
+
+def _contest_disputed(events: list[Event], voices: list[str], sentence_of: list[int]) -> list[Event]:
+    """A change of hands one side claims while the other side reports fighting at the same place, in another
+    sentence of the same report, is contested: the sides disagree."""
+    fighting = {}
+    for event, voice, index in zip(events, voices, sentence_of, strict=True):
+        if event.event_type == FRONTLINE and voice:
+            fighting.setdefault(name_key(event.resolved.mention.surface), []).append((voice, index))
+    out = []
+    for event, voice, index in zip(events, voices, sentence_of, strict=True):
+        if event.event_type == CONTROL_CHANGE and event.status == CLAIMED and any(
+                other != voice and other_index != index
+                for other, other_index in fighting.get(name_key(event.resolved.mention.surface), ())):
+            event = replace(event, status=CONTESTED)
+        out.append(event)
+    return out
 
 
 def _norm(text: str) -> str:

@@ -178,13 +178,33 @@ def test_an_independent_source_confirms(parse):
 
 
 def test_fighting_inside_makes_a_claimed_capture_contested(parse):
-    rows = parse("Moscow said its troops captured Toretsk. Ukraine's army said fighting was still going on in the town.")
+    rows = parse("Moscow said its troops captured Toretsk. "
+                 "Ukraine's army said fighting was still going on in the town.")
     assert at(rows, "Toretsk")["status"] == "contested"
 
 
 def test_a_denied_claim_is_denied(parse):
     row = at(parse("Russia said its forces took Kupiansk, a claim Ukraine's General Staff denied."), "Kupiansk")
     assert (row["event_type"], row["status"]) == ("control_change", "denied")
+
+
+def test_a_capture_one_side_claims_while_the_other_reports_fighting_there_is_contested(parse):
+    rows = parse("Russian troops have broken into Siversk, the General Staff of Ukraine said. "
+                 "Russia's defence ministry claimed its forces had captured Siversk.")
+    row = at(rows, "Siversk")
+    assert (reading(row), row["status"], row["claimed_by"]) == (
+        ("control_change", "Russia", "Ukraine"), "contested", "Russian Defence Ministry")
+
+
+def test_its_troops_belong_to_the_voice_of_their_own_clause_not_to_the_denier(parse):
+    row = at(parse("Moscow said its troops had liberated Yampil, but Ukraine's General Staff called the claim false."),
+             "Yampil")
+    assert (reading(row), row["status"], row["claimed_by"]) == (("control_change", "Russia", "Ukraine"), "denied", "")
+
+
+def test_a_town_that_came_under_drone_attack_was_struck(parse):
+    rows = parse("Russian troops pressed west. Dobropillia came under a heavy drone attack on Saturday.")
+    assert (at(rows, "Dobropillia")["event_type"], at(rows, "Dobropillia")["date"]) == ("strike", "2025-03-08")
 
 
 # ---- claimant ---------------------------------------------------------------------------------------------------
