@@ -407,15 +407,12 @@ class EventClassifier:
         start, end = resolved.mention.start - offset, resolved.mention.end - offset
         precision = place.precision if place is not None else ""
         region = precision in ("region", "district") or resolved.mention.scale in ("region", "district")
-        mention = replace(frame, event_type=MENTION, actor="", opponent="", status="", settlements_count=None,
-                          cue="", date=next((d.date for d in dates if not NOT_EVENT_DATE.search(sentence, 0, d.start)),
-                                            published))
         if precision in ("country", "continent") or not frame.cues:
-            return mention
+            return _as_mention(frame, sentence, dates, published)
         if named is None:
             named = self.only_named(resolved.mention, sentence, offset)
         if named or self._reference(sentence, start, neighbours, frame):
-            return mention
+            return _as_mention(frame, sentence, dates, published)
         cue, role = self._governing(frame, sentence, start, end, neighbours)
         counted = self._counted_change(frame, sentence) if region else None
         if counted is not None and (cue is None or cue.event_type != CONTROL_CHANGE or cue.modal):
@@ -426,7 +423,7 @@ class EventClassifier:
                            date=self._segment_dates(frame, counted, dates, start, published, len(sentence)),
                            strength=0.9)
         if cue is None or cue.aim:
-            return mention
+            return _as_mention(frame, sentence, dates, published)
         before = sentence[max(0, start - 40):start]
         event_type, count = cue.event_type, None
         if event_type == CONTROL_CHANGE:
@@ -441,6 +438,7 @@ class EventClassifier:
             elif role == "object" and count is None and _container_after(before, start - cue.end) and (
                     region or not _CONTAINER.search(sentence[cue.end:start].strip() + " ")):
                 # "captured Vremivka and Neskuchne in the Donetsk region", "the largest town it captured in Kursk"
+                mention = _as_mention(frame, sentence, dates, published)
                 return mention if region else replace(mention, event_type=FRONTLINE, actor=cue.actor,
                                                       opponent=cue.opponent, cue=cue.text)
         cue_dates = self._segment_dates(frame, cue, dates, start, published, len(sentence))
@@ -545,6 +543,16 @@ class EventClassifier:
         office = bool(_OFFICE_AFTER.match(after)) and not _PREPOSITION_BEFORE.search(before)
         return metonym or dateline or office or bool(
             _VENUE.search(before) or _LAUNCH.search(before) or _RESIDENTS.search(before))
+
+
+def _as_mention(frame: SentenceFrame, sentence: str, dates: tuple[DatePhrase, ...],
+                published: dt.date | None) -> SentenceFrame:
+    """The sentence's frame for a place only named in it: no event, no sides; dated like the sentence."""
+    if frame.event_type == MENTION and not frame.cue and not dates:
+        return replace(frame, date=published) if frame.date != published else frame
+    date = next((d.date for d in dates if not NOT_EVENT_DATE.search(sentence, 0, d.start)), published)
+    return replace(frame, event_type=MENTION, actor="", opponent="", status="", settlements_count=None, cue="",
+                   date=date)
 
 
 def _in_relative_clause(sentence: str, position: int) -> bool:

@@ -50,14 +50,20 @@ class Geoparser:
     def _parse_text(self, document: Document, text: str, shift: int) -> list[Event]:
         spans = sentence_spans(text)
         sentences = [text[start:end] for start, end in spans]
-        context = Counter(a.actor for a in self.lexicon.find(text) if a.kind in ("name", "demonym", "group"))
-        document_side = context.most_common(1)[0][0] if context else ""
-        frames, last_speaker, last_actor = [], "", ""
-        for sentence in sentences:
-            frame = self.classifier.frame(sentence, last_speaker, last_actor or document_side)
+        frames, last_speaker, last_actor, sideless = [], "", "", []
+        for i, sentence in enumerate(sentences):
+            frame = self.classifier.frame(sentence, last_speaker, last_actor)
+            if not last_actor and any(not c.actor and c.kind != "gray_zone" for c in frame.cues):
+                sideless.append(i)  # no side yet: read again with the side the document names most
             last_speaker = frame.speaker
             last_actor = frame.actor or last_actor
             frames.append(frame)
+        if sideless:
+            context = Counter(side for f in frames for side in f.actors)
+            document_side = context.most_common(1)[0][0] if context else ""
+            for i in sideless:
+                previous = frames[i - 1].speaker if i else ""
+                frames[i] = self.classifier.frame(sentences[i], previous, document_side)
         published = document.published
         dates = [tuple(date_phrases(s, published)) if published else () for s in sentences]
         mentions = self.recognizer.find(text, spans)
