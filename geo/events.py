@@ -71,6 +71,8 @@ _CONTAINER = re.compile(r"\b(?:in|inside|within|across)\s+(?:the\s+)?$", re.I)
 _SUBJECT_GAP = re.compile(r"^(?:[\s,]|\b(?:and|or|the|village|town|city|settlement|of|is|was|were|are|has|have|"
                           r"had|been|being|be|will|would|could|may|might|soon|remains?|remained|now|nearly|almost|still|"
                           r"reportedly|fully|largely|also|in|at|itself|as|listed|marked|shown)\b)*$", re.I)
+# An appositive between a place and its verb: "Pokrovsk, a logistics hub, came under attack".
+_APPOSITIVE = re.compile(r",[^,;.]{1,50},")
 _PASSIVE_BEFORE = re.compile(r"\b(?:is|was|were|are|been|being|be)\s+(?:\w+ly\s+)?$", re.I)
 _PRONOUN_OBJECT = re.compile(r"^\s*(?:of\s+|over\s+|in\s+)?(?:it|there|the\s+(?:town|city|village|settlement))\b"
                              r"(?!\s+of\b)", re.I)
@@ -463,8 +465,10 @@ class EventClassifier:
         "subject" (before a cue it is the subject of) or "antecedent" (the place a later "of it" refers to)."""
         cues = frame.cues
         subject = next((c for c in cues if c.start >= end and not c.relative and (
-            c.kind in _SUBJECT_KINDS or c.event_type == STRIKE or _PASSIVE_BEFORE.search(sentence, end, c.start))
-            and _SUBJECT_GAP.match(self._without_places(sentence[end:c.start], end, neighbours))), None)
+            c.kind in _SUBJECT_KINDS or c.event_type == STRIKE
+            or (_PASSIVE_BEFORE.search(sentence, end, c.start) and c.text.lower().endswith(("ed", "en", "wn"))))
+            and _SUBJECT_GAP.match(_APPOSITIVE.sub(" ", self._without_places(sentence[end:c.start], end, neighbours)))),
+            None)
         anaphora = next((c for c in cues if c.start >= end and c.event_type == CONTROL_CHANGE and not c.modal
                          and not c.aim and _PRONOUN_OBJECT.match(sentence[c.end:])
                          and not any(end <= n.start and n.end <= c.start and n.precision == "settlement"
@@ -484,7 +488,9 @@ class EventClassifier:
         if re.search(r"\bin\s+(?:the\s+)?$", sentence[max(0, start - 8):start], re.I):
             later = next((c for c in cues if c.start >= end and not c.relative
                           and not any(end <= n.start and n.start >= c.end for n in neighbours)), None)
-            if later is not None:
+            if later is not None and not (later.event_type == CONTROL_CHANGE and neighbours and any(
+                    n.start >= later.end for n in neighbours)):
+                # "In the Donetsk region, Russian forces captured Krasnohorivka": the region is not taken
                 return later, "locative"
         return None, ""
 

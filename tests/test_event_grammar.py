@@ -302,3 +302,14 @@ def test_the_shared_seed_article_reads_sudzha_the_24_settlements_and_the_aim_rig
     # "the largest settlement that Ukraine has captured in Kursk": Kursk is not taken there
     in_kursk = [r for r in rows if r["place"] == "Kursk" and "captured in Kursk" in r["excerpt"]]
     assert in_kursk and all(r["event_type"] != "control_change" for r in in_kursk)
+
+
+def test_a_place_with_an_appositive_is_still_the_subject_of_its_verb(parse):
+    row = at(parse("Russian troops pressed on. Pokrovsk, a key logistics hub, came under heavy attack."), "Pokrovsk")
+    assert reading(row) == ("frontline", "Russia", "Ukraine")
+
+
+def test_a_region_named_first_does_not_take_the_capture_of_its_village(parse):
+    rows = parse("In the Donetsk region, Russian forces captured Krasnohorivka.")
+    assert at(rows, "Krasnohorivka")["event_type"] == "control_change"
+    assert at(rows, "Donetsk region")["event_type"] == "mention"
