@@ -35,6 +35,8 @@ _KIND_TYPE = {"gain": CONTROL_CHANGE, "loss": CONTROL_CHANGE, "fall": CONTROL_CH
 # Cues whose place stands before them, as their subject ("Ocheretyne fell", "Vyimka came under fire").
 _SUBJECT_KINDS = ("fall", "hold", "suffered", "gray_zone")
 _SIDE_KINDS = ("name", "demonym", "person", "group")
+# Cues whose subject defends: the other side is the one attacking ("Ukrainian forces repelled assaults near X").
+_DEFENDING = ("under", "repel", "fought off", "fight off", "held off", "hold off", "beat back", "beat off")
 
 _CLAIM = re.compile(r"\b(?:said|says|stated|states|claimed|claims|reported|reports|revealed|reveals|announced|"
                     r"noted|remarked|commented|shared|told|wrote|posted|indicated|insisted|added|assessed|"
@@ -273,7 +275,7 @@ class EventClassifier:
                earlier: list[Cue], context_side: str) -> tuple[str, str]:
         """(gainer or attacker, loser or target) of one cue, from its clause's subject."""
         clause = self._clause_start(sentence, cue.start)
-        subject = self._subject(sentence, actors, clause, cue.start, speaker_side)
+        subject = self._subject(sentence, actors, clause, cue.start, speaker_side, earlier)
         after = self._side_after(sentence, actors, cue.end, speaker_side)
         in_cue = self._side_within(actors, cue.start, cue.end)
         previous = earlier[-1] if earlier else None
@@ -291,7 +293,9 @@ class EventClassifier:
                 gainer = context_side
                 return gainer, self.lexicon.adversary(gainer)
             return self.lexicon.adversary(loser), loser
-        if kind == "suffered" or cue.text.lower().startswith("under") or (
+        if previous and previous.text.lower().startswith(_DEFENDING) and 0 <= cue.start - previous.end <= 16:
+            return previous.actor, previous.opponent  # "repelled several assaults": the assaults are the attacker's
+        if kind == "suffered" or cue.text.lower().startswith(_DEFENDING) or (
                 kind in ("hit", "strike") and _PASSIVE_BEFORE.search(sentence, max(0, cue.start - 20), cue.start)):
             # The subject is the target: "Ukrainian troops were under heavy pressure near Sudzha".
             target = subject
@@ -299,11 +303,12 @@ class EventClassifier:
             return attacker, target or self.lexicon.adversary(attacker)
         actor = subject or (previous.actor if previous and previous.start >= clause - 80 else "") or \
             (after if kind == "gain" and re.match(r"\s*by\b", sentence[cue.end:]) else "") or context_side
-        opponent = self._opponent(sentence, actors, cue.end, actor, speaker_side)
-        return actor, opponent
+        if kind != "gain":  # "crossed the border from Belarus": where they came from, not whom they fight
+            return actor, self.lexicon.adversary(actor)
+        return actor, self._opponent(sentence, actors, cue.end, actor, speaker_side)
 
     def _subject(self, sentence: str, actors: list[ActorMention], clause: int, position: int,
-                 speaker_side: str) -> str:
+                 speaker_side: str, earlier: list[Cue] = ()) -> str:
         """The side acting in a clause: the nearest side named before the cue in its clause, where the speaker's
         "its troops" counts as the speaker's side; a side that only speaks ("Moscow said") or that follows "from"
         is not the subject."""
@@ -313,6 +318,8 @@ class EventClassifier:
                 if re.search(r"\b(?:from|of|against|with|to)\s+(?:the\s+)?$",
                              sentence[max(0, mention.start - 12):mention.start], re.I):
                     continue
+                if any(0 <= mention.start - c.end <= 5 for c in earlier):
+                    continue  # the object of an earlier verb: "stormed Ukrainian positions and advanced"
                 if _CLAIM.match(sentence, mention.end + 1) or re.match(r"\s*(?:'s\s+\w+\s+)?(?:said|says)\b",
                                                                          sentence[mention.end:]):
                     continue

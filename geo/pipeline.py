@@ -44,13 +44,15 @@ class Geoparser:
         events = self._parse_text(document, document.text, 0)
         title = document.title.strip()
         if title and _norm(title) not in _norm(document.text[:len(title) * 3 + 200]):
-            events += self._parse_text(document, title, -(len(title) + 1))
+            sides = Counter(e.actor for e in events if e.actor)
+            events += self._parse_text(document, title, -(len(title) + 1),
+                                       sides.most_common(1)[0][0] if sides else "")
         return events
 
-    def _parse_text(self, document: Document, text: str, shift: int) -> list[Event]:
+    def _parse_text(self, document: Document, text: str, shift: int, context: str = "") -> list[Event]:
         spans = sentence_spans(text)
         sentences = [text[start:end] for start, end in spans]
-        frames, last_speaker, last_actor, sideless = [], "", "", []
+        frames, last_speaker, last_actor, sideless = [], "", context, []
         for i, sentence in enumerate(sentences):
             frame = self.classifier.frame(sentence, last_speaker, last_actor)
             if not last_actor and any(not c.actor and c.kind != "gray_zone" for c in frame.cues):

@@ -313,3 +313,23 @@ def test_a_region_named_first_does_not_take_the_capture_of_its_village(parse):
     rows = parse("In the Donetsk region, Russian forces captured Krasnohorivka.")
     assert at(rows, "Krasnohorivka")["event_type"] == "control_change"
     assert at(rows, "Donetsk region")["event_type"] == "mention"
+
+
+def test_the_side_that_repels_an_assault_defends_the_other_attacks(parse):
+    row = at(parse("Ukrainian forces repelled assaults near Kupiansk-Vuzlovyi."), "Kupiansk-Vuzlovyi")
+    assert reading(row) == ("frontline", "Russia", "Ukraine")
+
+
+def test_the_object_of_one_verb_is_not_the_subject_of_the_next(parse):
+    row = at(parse("Russian troops stormed Ukrainian positions and advanced near Kostiantynivka."), "Kostiantynivka")
+    assert reading(row) == ("frontline", "Russia", "Ukraine")
+
+
+def test_clashes_in_the_town_after_an_entry_make_it_contested(parse):
+    row = at(parse("Russian troops entered Kupiansk and clashes continued in the city, Deep State said."), "Kupiansk")
+    assert (row["event_type"], row["status"]) == ("control_change", "contested")
+
+
+def test_a_border_crossing_from_a_third_country_does_not_make_it_the_opponent(parse):
+    row = at(parse("Russian troops crossed the border from Belarus towards Chernihiv."), "Chernihiv")
+    assert reading(row) == ("frontline", "Russia", "Ukraine")
