@@ -134,6 +134,7 @@ class SentenceFrame:
     denied: bool = False
     confirmed: bool = False  # a second voice ("conceded", "confirmed")
     contests_previous: bool = False  # "fighting was still going on in the town": the last change is contested
+    headline: bool = False
 
     @property
     def territorial(self) -> bool:
@@ -165,7 +166,9 @@ class EventClassifier:
     cue_lexicon: CueLexicon = field(default_factory=default_cues)
 
     # ---- the sentence ---------------------------------------------------------------------------------------
-    def frame(self, sentence: str, last_speaker: str = "", context_side: str = "") -> SentenceFrame:
+    def frame(self, sentence: str, last_speaker: str = "", context_side: str = "", headline: bool = False
+              ) -> SentenceFrame:
+        """What a sentence says; a headline drops its auxiliaries ("Robotyne retaken", "Russia claims Soledar")."""
         actors = self.lexicon.find(sentence)
         sides = tuple(dict.fromkeys(a.actor for a in actors if a.kind in _SIDE_KINDS))
         claimed_by = self._claimant(sentence, actors) or (
@@ -173,6 +176,8 @@ class EventClassifier:
         speaker_side = self.lexicon.side_of(claimed_by) or self._voice_side(sentence, actors)
         persons = [self._canonical(a) for a in actors if a.kind == "person"]
         found = self.cue_lexicon.scan(sentence)
+        if headline:
+            found = _headline_cues(sentence, found)
         cues = self._cues(sentence, found, actors, speaker_side, context_side)
         contested = bool(found.get("contested") or found.get("gray_zone"))
         changes = [c for c in cues if c.event_type == CONTROL_CHANGE and not c.modal and not c.aim]
@@ -182,6 +187,7 @@ class EventClassifier:
             independent=bool(claimed_by) and self.lexicon.kind_of(claimed_by) in ("source", None)
             and claimed_by in self.lexicon.source_names and not self.lexicon.source_sides.get(claimed_by),
             contested=contested, denied=bool(found.get("denied")), confirmed=bool(found.get("confirmed")),
+            headline=headline,
             contests_previous=contested and not changes)
         lead = next((c for c in cues if c.event_type == CONTROL_CHANGE and not c.modal and not c.aim), None) or \
             next((c for c in cues if not c.aim), None)
@@ -473,7 +479,8 @@ class EventClassifier:
         cues = frame.cues
         subject = next((c for c in cues if c.start >= end and not c.relative and (
             c.kind in _SUBJECT_KINDS or c.event_type == STRIKE
-            or (_PASSIVE_BEFORE.search(sentence, end, c.start) and c.text.lower().endswith(("ed", "en", "wn"))))
+            or ((frame.headline or _PASSIVE_BEFORE.search(sentence, end, c.start))
+                and c.text.lower().endswith(("ed", "en", "wn"))))
             and _SUBJECT_GAP.match(_APPOSITIVE.sub(" ", self._without_places(sentence[end:c.start], end, neighbours)))),
             None)
         anaphora = next((c for c in cues if c.start >= end and c.event_type == CONTROL_CHANGE and not c.modal
@@ -556,6 +563,18 @@ class EventClassifier:
         office = bool(_OFFICE_AFTER.match(after)) and not _PREPOSITION_BEFORE.search(before)
         return metonym or dateline or office or bool(
             _VENUE.search(before) or _LAUNCH.search(before) or _RESIDENTS.search(before))
+
+
+_HEADLINE_CLAIM = re.compile(r"\b(?:claims?|says?)\s+(?=(?:the\s+)?[A-Z])")
+
+
+def _headline_cues(sentence: str, found: dict[str, list[CueMatch]]) -> dict[str, list[CueMatch]]:
+    """In a headline, "Russia claims Soledar" claims its capture."""
+    extra = [CueMatch("gain", m.start(), m.end(), m.group().strip()) for m in _HEADLINE_CLAIM.finditer(sentence)
+             if m.group().lower().startswith("claim")]
+    if not extra:
+        return found
+    return {**found, "gain": sorted([*found.get("gain", []), *extra], key=lambda m: m.start)}
 
 
 def _as_mention(frame: SentenceFrame, sentence: str, dates: tuple[DatePhrase, ...],

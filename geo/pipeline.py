@@ -44,7 +44,8 @@ class Geoparser:
         events = self._parse_text(document, document.text, 0)
         title = document.title.strip()
         if title and _norm(title) not in _norm(document.text[:len(title) * 3 + 200]):
-            sides = Counter(e.actor for e in events if e.actor)
+            sides = Counter(e.actor for e in events if e.actor) or Counter(
+                a.actor for a in self.lexicon.find(document.text) if a.kind in ("name", "demonym", "group"))
             events += self._parse_text(document, title, -(len(title) + 1),
                                        sides.most_common(1)[0][0] if sides else "")
         return events
@@ -54,7 +55,7 @@ class Geoparser:
         sentences = [text[start:end] for start, end in spans]
         frames, last_speaker, last_actor, sideless = [], "", context, []
         for i, sentence in enumerate(sentences):
-            frame = self.classifier.frame(sentence, last_speaker, last_actor)
+            frame = self.classifier.frame(sentence, last_speaker, last_actor, headline=shift < 0)
             if not last_actor and any(not c.actor and c.kind != "gray_zone" for c in frame.cues):
                 sideless.append(i)  # no side yet: read again with the side the document names most
             last_speaker = frame.speaker
@@ -65,7 +66,7 @@ class Geoparser:
             document_side = context.most_common(1)[0][0] if context else ""
             for i in sideless:
                 previous = frames[i - 1].speaker if i else ""
-                frames[i] = self.classifier.frame(sentences[i], previous, document_side)
+                frames[i] = self.classifier.frame(sentences[i], previous, document_side, headline=shift < 0)
         published = document.published
         dates = [tuple(date_phrases(s, published)) if published else () for s in sentences]
         mentions = self.recognizer.find(text, spans)

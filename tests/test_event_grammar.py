@@ -333,3 +333,18 @@ def test_clashes_in_the_town_after_an_entry_make_it_contested(parse):
 def test_a_border_crossing_from_a_third_country_does_not_make_it_the_opponent(parse):
     row = at(parse("Russian troops crossed the border from Belarus towards Chernihiv."), "Chernihiv")
     assert reading(row) == ("frontline", "Russia", "Ukraine")
+
+
+@pytest.mark.parametrize(("title", "place", "actor"), [
+    ("Izium retaken", "Izium", "Ukraine"),
+    ("Russia claims Soledar", "Soledar", "Russia"),
+    ("Russia says Sudzha retaken", "Sudzha", "Russia"),
+    ("Velyka Novosilka falls", "Velyka Novosilka", "Russia"),
+])
+def test_headlines_without_auxiliaries_still_say_who_took_what(geoparser, title, place, actor):
+    from geo.documents import make_document
+
+    text = "Ukrainian troops advanced." if actor == "Ukraine" else "Russian troops advanced."
+    document = make_document(text, title=title, published=dt.date(2024, 8, 28))
+    [row] = [e.as_row() for e in geoparser.parse(document) if e.resolved.mention.surface == place]
+    assert (row["event_type"], row["actor"]) == ("control_change", actor)
