@@ -62,6 +62,9 @@ _LAUNCH = re.compile(r"\b(?:launch\w*|fired|took off|flew in|shot|came)\s+(?:fro
 _OFFICE_AFTER = re.compile(r"^\s*(?:'s\s+)?(?:regional\s+|city\s+|oblast\s+|region's\s+|military\s+)*"
                            r"(?:governor|mayor|military administration|administration|authorities|council|"
                            r"prosecutors?|police|officials?|garrison|governor's)\b", re.I)
+# A capital right after an event verb is the city struck or taken, not its government: "a missile hit Kyiv".
+_EVENT_VERB_BEFORE = re.compile(r"\b(?:hits?|struck|strikes?|shell(?:s|ed)|attack(?:s|ed)|bomb(?:s|ed)|pounded|"
+                                r"target(?:s|ed)|captured?|took|seized?|encircled?)\s+$", re.I)
 _RESIDENTS = re.compile(r"\b(?:residents|people|civilians|citizens|families|children)\s+(?:of|from|in)\s+"
                         r"(?:the\s+)?$", re.I)
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|into|to|from|near|around|outside|towards?|of|at|on|across|"
@@ -557,7 +560,8 @@ class EventClassifier:
         start, end = mention.start - offset, mention.end - offset
         before = sentence[max(0, start - 60):start]
         after = sentence[end:end + 60]
-        metonym = self.lexicon.kind_of(mention.surface) == "name" and not _PREPOSITION_BEFORE.search(before)
+        metonym = self.lexicon.kind_of(mention.surface) == "name" and not _PREPOSITION_BEFORE.search(before) \
+            and not _EVENT_VERB_BEFORE.search(before)
         dateline = start <= 2 and mention.surface.isupper() and len(mention.surface) > 2 and bool(
             _DATELINE.match(after))
         office = bool(_OFFICE_AFTER.match(after)) and not _PREPOSITION_BEFORE.search(before)

@@ -348,3 +348,8 @@ def test_headlines_without_auxiliaries_still_say_who_took_what(geoparser, title,
     document = make_document(text, title=title, published=dt.date(2024, 8, 28))
     [row] = [e.as_row() for e in geoparser.parse(document) if e.resolved.mention.surface == place]
     assert (row["event_type"], row["actor"]) == ("control_change", actor)
+
+
+def test_a_capital_struck_by_a_missile_is_the_city_not_its_government(parse):
+    rows = parse("A Russian missile hit Kyiv overnight. Kyiv said talks would go on.")
+    assert [r["event_type"] for r in rows if r["place"] == "Kyiv"] == ["strike", "mention"]
