@@ -84,6 +84,7 @@ _PRONOUN_OBJECT = re.compile(r"^\s*(?:of\s+|over\s+|in\s+)?(?:it|there|the\s+(?:
 _WITH_WEAPON = re.compile(r"^[^.;]{0,40}?\bwith\b", re.I)
 _POSSESSIVE_FORCES = re.compile(r"\b(?:its|his|her|their|our)\s+(?:own\s+)?(?:troops|forces|units|soldiers|army|"
                                 r"military|fighters|brigades|defenders|men)\b", re.I)
+_SPEAKER_PRONOUN = re.compile(r"\b(?:it|we|they)\b(?=(?:\s+\w+){0,2}\s*$)", re.I)
 _RELATIVE = re.compile(r"\b(?:that|which|who|whom)\b(?:(?!\b(?:said|says|reported|claimed)\b)[^,;]){0,45}$", re.I)
 _SPEECH_THAT = re.compile(r"\b(?:said|says|stated|claimed|reported|revealed|announced|assessed|told \w+|"
                           r"confirmed|conceded|admitted|acknowledged|denied|insisted|added)\s+(?:on \w+\s+)?"
@@ -338,6 +339,9 @@ class EventClassifier:
         for match in _POSSESSIVE_FORCES.finditer(sentence, clause, position):
             if speaker_side:
                 candidates.append((match.start(), speaker_side))
+        pronoun = _SPEAKER_PRONOUN.search(sentence, clause, position)
+        if pronoun and speaker_side and len(sentence[pronoun.end():position].split()) <= 2:
+            candidates.append((pronoun.start(), speaker_side))  # "the ministry said it retook a dozen villages"
         return max(candidates)[1] if candidates else ""
 
     def _side_after(self, sentence: str, actors: list[ActorMention], position: int, speaker_side: str) -> str:

@@ -353,3 +353,13 @@ def test_headlines_without_auxiliaries_still_say_who_took_what(geoparser, title,
 def test_a_capital_struck_by_a_missile_is_the_city_not_its_government(parse):
     rows = parse("A Russian missile hit Kyiv overnight. Kyiv said talks would go on.")
     assert [r["event_type"] for r in rows if r["place"] == "Kyiv"] == ["strike", "mention"]
+
+
+def test_villages_a_ministry_says_it_retook_go_to_the_ministrys_side(parse):
+    rows = parse("The Russian Defence Ministry said it retook a dozen villages, including Pishchane and Berdychi.")
+    assert {reading(r) for r in rows} == {("control_change", "Russia", "Ukraine")}
+
+
+def test_a_town_destroyed_and_abandoned_by_civilians_has_not_changed_hands(parse):
+    row = at(parse("Deep State said that Pokrovsk was largely destroyed and abandoned by civilians."), "Pokrovsk")
+    assert row["event_type"] != "control_change"
