@@ -117,7 +117,7 @@ def date_phrases(sentence: str, published: dt.date) -> list[DatePhrase]:
         return found
     for match in _DATE_PHRASE.finditer(sentence):
         text = match.group().strip()
-        if not text or _NOT_EVENT_DATE.search(sentence, 0, match.start()) or \
+        if not text or _NOT_EVENT_DATE.search(sentence, max(0, match.start() - 40), match.start()) or \
                 text.lower().split()[0] in ("since", "until", "by", "through"):
             continue
         future = bool(_FUTURE.search(sentence, max(0, match.start() - 60), match.start()) or
@@ -142,7 +142,7 @@ def sentence_date(sentence: str, published: dt.date | None) -> dt.date | None:
     if published is None:
         return None
     for phrase in date_phrases(sentence, published):
-        if NOT_EVENT_DATE.search(sentence, 0, phrase.start):
+        if NOT_EVENT_DATE.search(sentence, max(0, phrase.start - 200), phrase.start):
             continue
         return phrase.date
     return published

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
@@ -79,11 +80,14 @@ _SUBJECT_GAP = re.compile(r"^(?:[\s,]|\b(?:and|or|the|village|town|city|settleme
 # An appositive between a place and its verb: "Pokrovsk, a logistics hub, came under attack".
 _APPOSITIVE = re.compile(r",[^,;.]{1,50},")
 _PASSIVE_BEFORE = re.compile(r"\b(?:is|was|were|are|been|being|be)\s+(?:\w+ly\s+)?$", re.I)
-_PRONOUN_OBJECT = re.compile(r"^\s*(?:of\s+|over\s+|in\s+)?(?:it|there|the\s+(?:town|city|village|settlement))\b"
+_PRONOUN_OBJECT = re.compile(r"\s*(?:of\s+|over\s+|in\s+)?(?:it|there|the\s+(?:town|city|village|settlement))\b"
                              r"(?!\s+of\b)", re.I)
 _WITH_WEAPON = re.compile(r"^[^.;]{0,40}?\bwith\b", re.I)
 _POSSESSIVE_FORCES = re.compile(r"\b(?:its|his|her|their|our)\s+(?:own\s+)?(?:troops|forces|units|soldiers|army|"
                                 r"military|fighters|brigades|defenders|men)\b", re.I)
+_SUBJECT_REACH, _ANAPHORA_REACH, _OBJECT_REACH, _LOOK_BACK = 200, 300, 400, 300
+_OBJECT_OF_PREPOSITION = re.compile(r"\b(?:from|of|against|with|to)\s+(?:the\s+)?$", re.I)
+_SAID_AFTER = re.compile(r"\s*(?:'s\s+\w+\s+)?(?:said|says)\b")
 _SPEAKER_PRONOUN = re.compile(r"\b(?:it|we|they)\b(?=(?:\s+\w+){0,2}\s*$)", re.I)
 _RELATIVE = re.compile(r"\b(?:that|which|who|whom)\b(?:(?!\b(?:said|says|reported|claimed)\b)[^,;]){0,45}$", re.I)
 _SPEECH_THAT = re.compile(r"\b(?:said|says|stated|claimed|reported|revealed|announced|assessed|told \w+|"
@@ -242,7 +246,7 @@ class EventClassifier:
             cues.append(Cue(kind, match.start, match.end, match.text, event_type, actor, opponent,
                             modal=self._governed_by(sentence, found.get("modal", ()), match.start),
                             aim=self._governed_by(sentence, found.get("aim", ()), match.start, reach=45)
-                            or bool(_PURPOSE.search(sentence, 0, match.start)),
+                            or bool(_PURPOSE.search(sentence, max(0, match.start - 200), match.start)),
                             relative=_in_relative_clause(sentence, match.start),
                             claimant=voice[0] if voice else None, voice_side=voice[1] if voice else None))
         return cues
@@ -250,7 +254,8 @@ class EventClassifier:
     def _voice_before(self, sentence: str, actors: list[ActorMention], position: int) -> tuple[str, str] | None:
         """(claimant, side) of the claim verb just before a cue ("Moscow said its troops ..."), if one stands
         there; the claimant is a person or a source, never a capital standing for its government."""
-        verbs = [m for m in _SPEECH_THAT.finditer(sentence, 0, position) if position - m.end() <= 80]
+        verbs = list(_SPEECH_THAT.finditer(sentence, max(0, position - 120), position))
+        verbs = [m for m in verbs if position - m.end() <= 80]
         if not verbs:
             return None
         verb = verbs[-1]
@@ -275,9 +280,9 @@ class EventClassifier:
     @staticmethod
     def _clause_start(sentence: str, position: int) -> int:
         """Where the clause of a cue begins: after the last "said (that)", ";", ", and", ", but", "while"."""
-        start = 0
+        start = max(0, position - _LOOK_BACK)
         for pattern in (_SPEECH_THAT, _BOUNDARY):
-            for match in pattern.finditer(sentence, 0, position):
+            for match in pattern.finditer(sentence, start, position):
                 start = max(start, match.end())
         return start
 
@@ -323,19 +328,23 @@ class EventClassifier:
         "its troops" counts as the speaker's side; a side that only speaks ("Moscow said") or that follows "from"
         is not the subject."""
         candidates = []
-        for mention in actors:
-            if clause <= mention.start and mention.end <= position:
-                if re.search(r"\b(?:from|of|against|with|to)\s+(?:the\s+)?$",
-                             sentence[max(0, mention.start - 12):mention.start], re.I):
-                    continue
-                if any(0 <= mention.start - c.end <= 5 for c in earlier):
-                    continue  # the object of an earlier verb: "stormed Ukrainian positions and advanced"
-                if _CLAIM.match(sentence, mention.end + 1) or re.match(r"\s*(?:'s\s+\w+\s+)?(?:said|says)\b",
-                                                                         sentence[mention.end:]):
-                    continue
-                side = self._side(mention, speaker_side)
-                if side:
-                    candidates.append((mention.start, side))
+        recent_ends = set()
+        for cue in reversed(earlier):
+            if cue.end < clause - 5:
+                break
+            recent_ends.add(cue.end)
+        for mention in actors[bisect_left(actors, clause, key=lambda a: a.start):]:
+            if mention.end > position:
+                break
+            if _OBJECT_OF_PREPOSITION.search(sentence, max(0, mention.start - 12), mention.start):
+                continue
+            if any(mention.start - gap in recent_ends for gap in range(6)):
+                continue  # the object of an earlier verb: "stormed Ukrainian positions and advanced"
+            if _CLAIM.match(sentence, mention.end + 1) or _SAID_AFTER.match(sentence, mention.end):
+                continue
+            side = self._side(mention, speaker_side)
+            if side:
+                candidates.append((mention.start, side))
         for match in _POSSESSIVE_FORCES.finditer(sentence, clause, position):
             if speaker_side:
                 candidates.append((match.start(), speaker_side))
@@ -345,8 +354,10 @@ class EventClassifier:
         return max(candidates)[1] if candidates else ""
 
     def _side_after(self, sentence: str, actors: list[ActorMention], position: int, speaker_side: str) -> str:
-        for mention in actors:
-            if position <= mention.start <= position + 40 and not re.search(r"[,;]", sentence[position:mention.start]):
+        for mention in actors[bisect_left(actors, position, key=lambda a: a.start):]:
+            if mention.start > position + 40:
+                break
+            if not re.search(r"[,;]", sentence[position:mention.start]):
                 side = self._side(mention, speaker_side)
                 if side:
                     return side
@@ -356,7 +367,12 @@ class EventClassifier:
         return ""
 
     def _side_within(self, actors: list[ActorMention], start: int, end: int) -> str:
-        return next((a.actor for a in actors if start <= a.start and a.end <= end and a.kind in _SIDE_KINDS), "")
+        for a in actors[bisect_left(actors, start, key=lambda a: a.start):]:
+            if a.end > end:
+                return ""
+            if a.kind in _SIDE_KINDS:
+                return a.actor
+        return ""
 
     def _side(self, mention: ActorMention, speaker_side: str) -> str:
         if mention.kind == "enemy":
@@ -379,8 +395,10 @@ class EventClassifier:
     def _opponent(self, sentence: str, actors: list[ActorMention], position: int, actor: str,
                   speaker_side: str) -> str:
         """Who loses: the side named after "from", else the gainer's adversary."""
-        for a in actors:
-            if a.start >= position and re.search(r"\bfrom\s+(?:the\s+)?$", sentence[max(0, a.start - 12):a.start]):
+        for a in actors[bisect_left(actors, position, key=lambda a: a.start):]:
+            if a.start > position + 80:
+                break
+            if re.search(r"\bfrom\s+(?:the\s+)?$", sentence[max(0, a.start - 12):a.start]):
                 side = self._side(a, speaker_side)
                 if side and side != actor:
                     return side
@@ -484,18 +502,25 @@ class EventClassifier:
         """The cue that says what happened at the place, and the place's role: "object" (after the cue),
         "subject" (before a cue it is the subject of) or "antecedent" (the place a later "of it" refers to)."""
         cues = frame.cues
-        subject = next((c for c in cues if c.start >= end and not c.relative and (
+        # Only cues near the place are looked at, so that a run-on "sentence" of untrusted text stays linear.
+        first_after = bisect_left(cues, end, key=lambda c: c.start)
+        nearby = cues[first_after:bisect_left(cues, end + _ANAPHORA_REACH + 1, key=lambda c: c.start)]
+        after = [c for c in nearby if c.start <= end + _SUBJECT_REACH]
+        close = _near(neighbours, end, end + _ANAPHORA_REACH)
+        subject = next((c for c in after if not c.relative and (
             c.kind in _SUBJECT_KINDS or c.event_type == STRIKE
             or ((frame.headline or _PASSIVE_BEFORE.search(sentence, end, c.start))
                 and c.text.lower().endswith(("ed", "en", "wn"))))
-            and _SUBJECT_GAP.match(_APPOSITIVE.sub(" ", self._without_places(sentence[end:c.start], end, neighbours)))),
+            and _SUBJECT_GAP.match(_APPOSITIVE.sub(" ", self._without_places(sentence[end:c.start], end, close)))),
             None)
-        anaphora = next((c for c in cues if c.start >= end and c.event_type == CONTROL_CHANGE and not c.modal
-                         and not c.aim and _PRONOUN_OBJECT.match(sentence[c.end:])
+        anaphora = next((c for c in nearby if c.event_type == CONTROL_CHANGE
+                         and not c.modal and not c.aim and _PRONOUN_OBJECT.match(sentence, c.end)
                          and not any(end <= n.start and n.end <= c.start and n.precision == "settlement"
-                                     and not n.only_named for n in neighbours)), None)
+                                     and not n.only_named for n in close)), None)
         # A cue governs the places after it in its own clause ("..., while soldiers asked for support near Izium").
-        before = [c for c in cues if c.end <= start and not _BOUNDARY.search(sentence, c.end, start)]
+        last = next((c for c in reversed(cues[:first_after]) if c.end <= start), None)
+        before = [last] if last is not None and start - last.end <= _OBJECT_REACH and not _BOUNDARY.search(
+            sentence, last.end, start) else []
         if subject is not None:
             return subject, "subject"
         if before:
@@ -507,7 +532,7 @@ class EventClassifier:
             return anaphora, "antecedent"  # "Sudzha remains ..., and Kyiv no longer had complete control of it"
         # "Officials in Dnipro said a drone damaged a warehouse": the place where the clause's event happened.
         if re.search(r"\bin\s+(?:the\s+)?$", sentence[max(0, start - 8):start], re.I):
-            later = next((c for c in cues if c.start >= end and not c.relative
+            later = next((c for c in after if not c.relative
                           and not any(end <= n.start and n.start >= c.end for n in neighbours)), None)
             if later is not None and not (later.event_type == CONTROL_CHANGE and neighbours and any(
                     n.start >= later.end for n in neighbours)):
@@ -517,16 +542,16 @@ class EventClassifier:
 
     @staticmethod
     def _without_places(gap: str, offset: int, neighbours: tuple[Neighbour, ...]) -> str:
-        for n in sorted(neighbours, key=lambda n: -n.start):
-            if offset <= n.start and n.end <= offset + len(gap):
-                gap = gap[:n.start - offset] + " " + gap[n.end - offset:]
+        inside = [n for n in neighbours if offset <= n.start and n.end <= offset + len(gap)]
+        for n in sorted(inside, key=lambda n: -n.start):
+            gap = gap[:n.start - offset] + " " + gap[n.end - offset:]
         return gap
 
     def _reference(self, sentence: str, start: int, neighbours: tuple[Neighbour, ...], frame: SentenceFrame) -> bool:
         """A reference point for another place ("Soledar, a salt-mining town near Bakhmut", "Stepove, north of
         Avdiivka"), unless fighting is said to go on there ("assaults east of Siversk")."""
-        previous = [n for n in neighbours if n.end <= start]
-        cues_before = [c for c in frame.cues if c.end <= start]
+        previous = [n for n in _near(neighbours, start - 200, start) if n.end <= start]
+        cues_before = [c for c in frame.cues[:bisect_left(frame.cues, start, key=lambda c: c.start)] if c.end <= start]
         last_cue_end = cues_before[-1].end if cues_before else -1
         direction = _DIRECTION.search(sentence, max(0, start - 30), start)
         if direction is not None:
@@ -590,7 +615,8 @@ def _as_mention(frame: SentenceFrame, sentence: str, dates: tuple[DatePhrase, ..
     """The sentence's frame for a place only named in it: no event, no sides; dated like the sentence."""
     if frame.event_type == MENTION and not frame.cue and not dates:
         return replace(frame, date=published) if frame.date != published else frame
-    date = next((d.date for d in dates if not NOT_EVENT_DATE.search(sentence, 0, d.start)), published)
+    date = next((d.date for d in dates if not NOT_EVENT_DATE.search(sentence, max(0, d.start - 200), d.start)),
+                published)
     return replace(frame, event_type=MENTION, actor="", opponent="", status="", settlements_count=None, cue="",
                    date=date)
 
@@ -609,6 +635,12 @@ _NOT_RELATIVE_AFTER = frozenset(("and", "but", "so", "said", "says", "reported",
                                  "admitted", "conceded", "acknowledged", "confirmed", "denied", "insisted", "added",
                                  "stated", "noted", "revealed", "believe", "believes", "thinks", "Monday", "Tuesday",
                                  "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "told", "reporters"))
+
+
+def _near(neighbours: tuple[Neighbour, ...], start: int, end: int) -> tuple[Neighbour, ...]:
+    """The places of a sentence (in order) that begin between two offsets."""
+    return neighbours[bisect_left(neighbours, start, key=lambda n: n.start):
+                      bisect_left(neighbours, end + 1, key=lambda n: n.start)]
 
 
 def _container_after(before: str, distance: int) -> bool:

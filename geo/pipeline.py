@@ -81,11 +81,12 @@ class Geoparser:
             precision = resolved.place.precision if resolved.place else "settlement"
             neighbours.setdefault(m.sentence, []).append(Neighbour(
                 m.start - offset, m.end - offset, precision, named.get((m.start, m.end), False)))
+        by_sentence = {i: tuple(sorted(found, key=lambda n: n.start)) for i, found in neighbours.items()}
         events = []
         for resolved in resolved_all:
             index = resolved.mention.sentence
             frame = self.classifier.for_mention(frames[index], resolved, sentences[index], spans[index][0],
-                                                tuple(neighbours.get(index, ())), dates[index], published,
+                                                by_sentence.get(index, ()), dates[index], published,
                                                 named.get((resolved.mention.start, resolved.mention.end)))
             if frame.event_type == CONTROL_CHANGE and index + 1 < len(frames) and frames[index + 1].contests_previous:
                 frame = replace(frame, status=CONTESTED)  # "Fighting was still going on in the town."
