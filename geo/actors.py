@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -34,8 +34,11 @@ class Lexicon:
     given_names: frozenset[str]
     enemy_words: frozenset[str]
     source_sides: dict[str, str]
+    # A role that names one person ("the Russian president" → Putin): found as that person.
+    titles: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self.source_names = frozenset(actor for actor, kind in self.terms.values() if kind == "source")
         alternatives = sorted(self.terms, key=len, reverse=True)
         escaped = "|".join(re.escape(t) for t in alternatives)
         # Case-sensitive: actors are proper nouns; "the enemy" is matched separately.
@@ -80,11 +83,16 @@ def _merge(into: dict, data: dict, origin: str) -> None:
         into["sources"].setdefault(source, []).extend(terms or [])
     for key in ("given_names", "enemy_words"):
         into[key].extend(data.get(key) or [])
+    titles = data.get("titles") or {}
+    if not isinstance(titles, dict):
+        raise LexiconError(f"{origin}: 'titles' must map a role to a person's name")
+    into["titles"].update({str(k): str(v) for k, v in titles.items()})
     into["source_sides"].update(data.get("source_sides") or {})
 
 
 def load_lexicon(extra: Path | None = None) -> Lexicon:
-    merged: dict = {"actors": {}, "sources": {}, "given_names": [], "enemy_words": [], "source_sides": {}}
+    merged: dict = {"actors": {}, "sources": {}, "given_names": [], "enemy_words": [], "source_sides": {},
+                    "titles": {}}
     builtin = resources.files("geo") / "data" / "actors.yaml"
     _merge(merged, yaml.safe_load(builtin.read_text(encoding="utf-8")), "built-in lexicon")
     extra = extra or settings().actors_path
@@ -104,8 +112,15 @@ def load_lexicon(extra: Path | None = None) -> Lexicon:
     for source, source_terms in merged["sources"].items():
         for term in source_terms:
             terms[str(term)] = (source, "source")
+    titles = {}
+    for title, person in merged["titles"].items():
+        if person in terms:
+            titles[title] = person
+            for variant in (title, title[0].upper() + title[1:]):
+                terms.setdefault(variant, (terms[person][0], "person"))
+                titles[variant] = person
     return Lexicon(terms, adversaries, frozenset(merged["given_names"]), frozenset(merged["enemy_words"]),
-                   merged["source_sides"])
+                   merged["source_sides"], titles)
 
 
 @cache

@@ -179,7 +179,7 @@ def synthetic_control_store(store, events: int = 76_000, places: int = 3_000, se
                      "precision": "region" if region else "settlement", "event_type": kind,
                      "actor": actor if kind in ("control_change", "frontline") else "", "opponent": "",
                      "status": status, "claimed_by": "", "settlements_count": None, "actors": "",
-                     "date": day, "excerpt": excerpt, "confidence": 0.9})
+                     "date": day, "excerpt": excerpt, "confidence": 0.9, "cue": ""})
         if len(rows) == 100:
             flush()
     flush()

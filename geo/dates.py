@@ -1,72 +1,150 @@
-"""Dates a sentence states or implies ("on Wednesday", "in August 2024", "earlier this week"),
-resolved against the publication date with dateparser."""
+"""Dates a sentence states or implies ("on Wednesday", "in August 2024", "June 27", "last year", "earlier this
+week"), resolved against the publication date. A past event is never dated after its report; only a sentence in
+the future tense ("a ceasefire may come as early as Thursday") looks forward."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
+from dataclasses import dataclass
 
 import dateparser
 
+_MONTHS = {name: number for number, names in enumerate(
+    (("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+     ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+     ("december", "dec")), start=1) for name in names}
+_WEEKDAYS = {name: number for number, name in enumerate(
+    ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}
 _MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|" \
          r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_YEAR_AFTER = r"(?:,?\s+(?P<year>\d{4})|\s+(?P<last>last|this) year)?"
 _DATE_PHRASE = re.compile(
-    rf"\b(?:\d{{4}}-\d{{2}}-\d{{2}}"
-    rf"|\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?"
-    rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
-    rf"|(?:early |mid-|late )?{_MONTH}\s+\d{{4}}"
-    rf"|(?:in|since|by|during|until|from)\s+{_MONTH}(?!\s+\d)"
-    rf"|(?:last|this|next|on|earlier on|late on|early on|by)\s+{_WEEKDAY}|{_WEEKDAY}"
-    rf"|yesterday|today|tonight|overnight|last night|tomorrow"
-    rf"|(?:earlier|later) this (?:week|month)|this week|last (?:week|month)|\d+ days ago"
+    rf"\b(?:(?P<iso>\d{{4}}-\d{{2}}-\d{{2}})"
+    rf"|(?P<dm_day>\d{{1,2}})\s+(?P<dm_month>{_MONTH})\b(?:\s+(?P<dm_year>\d{{4}}))?"
+    rf"|(?P<md_month>{_MONTH})\.?\s+(?P<md_day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<md_year>\d{{4}}))?"
+    rf"|(?:(?:early|mid|late)[- ])?(?P<my_month>{_MONTH})\s+(?P<my_year>\d{{4}})"
+    rf"|(?:in|since|by|during|until|from|early|mid-|late|until|through)\s+(?P<m_month>{_MONTH})\b(?!\s+\d)"
+    rf"(?:\s+(?P<m_rel>last|this) year)?"
+    rf"|(?P<wd_rel>last|this|next|on|earlier on|late on|early on|by)?\s*\b(?P<weekday>{_WEEKDAY})"
+    rf"|(?P<rel>yesterday|today|tonight|overnight|last night|tomorrow|earlier this (?:week|month|year)|"
+    rf"later this (?:week|month)|this week|last week|last month|last year|this year|(?P<ago>\d+) days ago)"
     rf")\b", re.IGNORECASE)
+# A cheap look for anything a date phrase needs, before the full pattern runs.
+_MAY_HAVE_DATE = re.compile(r"\d|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|day|week|month|year|night|"
+                            r"tomorrow)")
 _FUTURE = re.compile(r"\b(?:will|would|might|may|could|next|tomorrow|as early as|expected|plans?)\b", re.I)
 # A date after these words is not when the sentence's event happened ("first visit since August").
-_NOT_EVENT_DATE = re.compile(r"\b(?:since|until|before|after)\b[^.]{0,160}$", re.IGNORECASE)
-# Relative phrases dateparser does not read, as days before the publication date.
-_RELATIVE_DAYS = {"overnight": 0, "last night": 1, "tonight": 0, "this week": 0, "earlier this week": 0,
-                  "later this week": 0, "earlier this month": 0, "later this month": 0}
+_NOT_EVENT_DATE = re.compile(r"\b(?:since|until|before|after)\s+(?:the\s+\w+\s+(?:of|in)\s+)?$", re.IGNORECASE)
+NOT_EVENT_DATE = re.compile(r"\b(?:since|until|before|after)\b[^.]{0,160}$", re.IGNORECASE)
+# Relative phrases as days before the publication date.
+_RELATIVE_DAYS = {"overnight": 0, "last night": 1, "tonight": 0, "today": 0, "yesterday": 1, "tomorrow": -1,
+                  "this week": 0, "earlier this week": 0, "later this week": 0, "earlier this month": 0,
+                  "later this month": 0, "earlier this year": 0, "this year": 0, "last week": 7}
 
 
-@lru_cache(maxsize=4096)
-def resolve_phrase(phrase: str, published: dt.date, future: bool = False) -> dt.date | None:
-    """The date a phrase names, read against the publication date."""
-    phrase = re.sub(r"^(?:on|in|by|during|from|earlier on|late on|early on)\s+", "", phrase.strip(), flags=re.I)
-    key = phrase.lower()
-    if key in _RELATIVE_DAYS:
-        return published - dt.timedelta(days=_RELATIVE_DAYS[key])
-    base = dt.datetime.combine(published, dt.time(12))
-    settings = {
-        "RELATIVE_BASE": base,
-        "PREFER_DATES_FROM": "future" if future else "past",
-        "PREFER_DAY_OF_MONTH": "first",
-        "RETURN_AS_TIMEZONE_AWARE": False,
-    }
-    parsed = dateparser.parse(phrase, languages=["en"], settings=settings)
-    if parsed is None:
+@dataclass(frozen=True, slots=True)
+class DatePhrase:
+    start: int
+    end: int
+    text: str
+    date: dt.date
+
+
+def _month_date(month: int, year: int | None, relative: str | None, published: dt.date, future: bool,
+                day: int = 1) -> dt.date | None:
+    if year is None:
+        year = published.year - (relative or "").lower().startswith("last")
+        if not relative:
+            # "in August" in a November report is this August; in a March report, last August (or next, if future)
+            candidate = _safe_date(year, month, day)
+            if candidate is not None and not future and candidate > published:
+                year -= 1
+            elif candidate is not None and future and candidate < published:
+                year += 1
+    return _safe_date(year, month, day)
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
         return None
-    date = parsed.date()
-    # A bare weekday means the last one on or before publication (the next one in future tense).
-    if re.fullmatch(_WEEKDAY, phrase, re.I):
-        delta = (published.weekday() - date.weekday()) % 7
-        date = published + dt.timedelta(days=(7 - delta) % 7) if future else published - dt.timedelta(days=delta)
-    return date
+
+
+def _resolve(match: re.Match, published: dt.date, future: bool) -> dt.date | None:
+    g = match.groupdict()
+    if g["iso"]:
+        try:
+            return dt.date.fromisoformat(g["iso"])
+        except ValueError:
+            return None
+    if g["dm_month"] or g["md_month"]:
+        month = _MONTHS[(g["dm_month"] or g["md_month"]).lower().rstrip(".")]
+        day = int(g["dm_day"] or g["md_day"])
+        year = g["dm_year"] or g["md_year"]
+        return _month_date(month, int(year) if year else None, None, published, future, day)
+    if g["my_month"]:
+        return _safe_date(int(g["my_year"]), _MONTHS[g["my_month"].lower()], 1)
+    if g["m_month"]:
+        return _month_date(_MONTHS[g["m_month"].lower()], None, g["m_rel"], published, future)
+    if g["weekday"]:
+        weekday = _WEEKDAYS[g["weekday"].lower()]
+        relative = (g["wd_rel"] or "").lower()
+        if relative == "next" or (future and relative != "last"):
+            return published + dt.timedelta(days=(weekday - published.weekday()) % 7 or 7)
+        delta = (published.weekday() - weekday) % 7
+        if relative == "last" and delta == 0:
+            delta = 7
+        return published - dt.timedelta(days=delta)
+    relative = g["rel"].lower()
+    if g["ago"]:
+        return published - dt.timedelta(days=int(g["ago"]))
+    if relative == "last month":
+        first = published.replace(day=1) - dt.timedelta(days=1)
+        return first.replace(day=1)
+    if relative == "last year":
+        return dt.date(published.year - 1, 1, 1)
+    return published - dt.timedelta(days=_RELATIVE_DAYS[relative])
+
+
+def date_phrases(sentence: str, published: dt.date) -> list[DatePhrase]:
+    """Every date phrase of a sentence that could date its events, resolved; dates after "since", "until",
+    "before" or "after" are left out (they date something else)."""
+    found = []
+    if not _MAY_HAVE_DATE.search(sentence):
+        return found
+    for match in _DATE_PHRASE.finditer(sentence):
+        text = match.group().strip()
+        if not text or _NOT_EVENT_DATE.search(sentence, max(0, match.start() - 40), match.start()) or \
+                text.lower().split()[0] in ("since", "until", "by", "through"):
+            continue
+        future = bool(_FUTURE.search(sentence, max(0, match.start() - 60), match.start()) or
+                      text.lower().startswith("next"))
+        date = _resolve(match, published, future)
+        if date is None:
+            continue
+        if date > published and not future:
+            date = published  # a past event is never dated after its report
+        found.append(DatePhrase(match.start(), match.end(), text, date))
+    return found
+
+
+def resolve_phrase(phrase: str, published: dt.date, future: bool = False) -> dt.date | None:
+    """The date one phrase names, read against the publication date."""
+    match = _DATE_PHRASE.search(phrase)
+    return _resolve(match, published, future) if match else None
 
 
 def sentence_date(sentence: str, published: dt.date | None) -> dt.date | None:
     """The date a sentence's event happened: the first date it states, else the publication date."""
     if published is None:
         return None
-    for match in _DATE_PHRASE.finditer(sentence):
-        if _NOT_EVENT_DATE.search(sentence, 0, match.start()):
+    for phrase in date_phrases(sentence, published):
+        if NOT_EVENT_DATE.search(sentence, max(0, phrase.start - 200), phrase.start):
             continue
-        future = bool(_FUTURE.search(sentence, max(0, match.start() - 60), match.start()) or
-                      match.group().lower().startswith("next"))
-        date = resolve_phrase(match.group(), published, future)
-        if date is not None:
-            return date
+        return phrase.date
     return published
 
 

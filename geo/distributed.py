@@ -25,6 +25,7 @@ from fsspec.implementations.local import LocalFileSystem
 from fsspec.utils import read_block
 
 from geo.documents import READERS, DocumentError, read_bytes
+from geo.errors import FrontmapError
 from geo.parquet import PARQUET_SUFFIXES, read_rows, record_columns, write_events
 from geo.records import Document
 
@@ -35,7 +36,7 @@ PARTITIONS_PER_WORKER = 8  # enough partitions that a slow one does not leave th
 DONE_FOLDER = "_frontmap/done"  # in --output: one marker per partition written (ignored by Parquet readers)
 
 
-class ClusterError(Exception):
+class ClusterError(FrontmapError):
     """Inputs or a cluster the Dask engine cannot use; the message says why."""
 
 

@@ -1,6 +1,8 @@
-"""Evaluation on a small labelled set written for frontmap: toponym precision / recall / F1, geocoding
+"""Evaluation on small labelled sets written for frontmap: toponym precision / recall / F1, geocoding
 error (median km, share within 161 km) and event-type accuracy, beside an offline baseline that users
-would otherwise pick (geotext's names, each geocoded to its most populous namesake)."""
+would otherwise pick (geotext's names, each geocoded to its most populous namesake); and, on the event sets
+(geo/data/labelled/events-*.jsonl), how well frontmap reads what happened at each place: event type, who gained
+and who lost, status, claimant and date."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from geo.documents import make_document
-from geo.eventtypes import event_type
+from geo.eventtypes import CONTROL_CHANGE, MENTION, event_type
 from geo.records import Place
 from geo.resolve import haversine_km
 
@@ -94,15 +96,22 @@ def load_gold(path: str | Path | None = None) -> list[dict]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
-def frontmap_predictions(parser, article: dict) -> dict[str, Prediction]:
-    document = make_document(article["text"], published=dt.date.fromisoformat(article["published"]))
-    predicted: dict[str, Prediction] = {}
+def _best_rows(parser, article: dict) -> dict[str, dict]:
+    """Per place as written, the row with the strongest event (as ../shared/eval/score.py picks it)."""
+    document = make_document(article["text"], title=article.get("title", ""),
+                             published=dt.date.fromisoformat(article["published"]))
+    best: dict[str, dict] = {}
     for event in parser.parse(document):
         row = event.as_row()
-        known = predicted.get(row["place"])
-        if known is None or event_type(row["event_type"]).rank > event_type(known.event_type).rank:
-            predicted[row["place"]] = Prediction(row["lat"], row["lon"], row["event_type"])
-    return predicted
+        known = best.get(row["place"])
+        if known is None or event_type(row["event_type"]).rank > event_type(known["event_type"]).rank:
+            best[row["place"]] = row
+    return best
+
+
+def frontmap_predictions(parser, article: dict) -> dict[str, Prediction]:
+    return {place: Prediction(row["lat"], row["lon"], row["event_type"])
+            for place, row in _best_rows(parser, article).items()}
 
 
 def geotext_predictions(article: dict, cities: dict, countries: dict) -> dict[str, Prediction]:
@@ -158,7 +167,14 @@ def evaluate(gold_path: str | Path | None = None, heldout_only: bool = False) ->
     return ours, baseline
 
 
+def _is_event_set(path: str | Path) -> bool:
+    return any("status" in g or "date" in g for a in load_gold(path) for g in a["gold"])
+
+
 def main(gold_path: str | None = None) -> int:
+    if gold_path and _is_event_set(gold_path):
+        events_main([(Path(gold_path).stem, Path(gold_path))])
+        return 0
     for heldout_only in (False, True):
         ours, baseline = evaluate(gold_path, heldout_only)
         articles = [a for a in load_gold(gold_path) if a.get("heldout") or not heldout_only]
@@ -173,4 +189,95 @@ def main(gold_path: str | None = None) -> int:
         print("frontmap's errors on the held-out articles:")
         for miss in ours.misses:
             print(f"  {miss}")
+    if gold_path is None:
+        print()
+        events_main()
     return 0
+
+
+# tuning: written while tuning the rules; held-out: written and committed before any rule changed, never edited;
+# fresh: written after the rules and scored once blind before fixing what it showed (see the README).
+LABELLED_EVENT_SETS = (("tuning", "events-tuning.jsonl"), ("held-out", "events-heldout.jsonl"),
+                       ("fresh", "events-fresh.jsonl"))
+# What each measure judges: the event type of every gold place found; the rest only where something happened.
+_EVENT_MEASURES = ("event", "actor", "status", "claimant", "date")
+
+
+@dataclass
+class EventScores:
+    """Accuracy of what frontmap reads at each gold place of an event set."""
+
+    name: str
+    found: int = 0
+    missed: int = 0
+    right: dict[str, int] = field(default_factory=lambda: dict.fromkeys(_EVENT_MEASURES, 0))
+    judged: dict[str, int] = field(default_factory=lambda: dict.fromkeys(_EVENT_MEASURES, 0))
+    misses: list[str] = field(default_factory=list)
+
+    def accuracy(self, measure: str) -> float:
+        return self.right[measure] / self.judged[measure] if self.judged[measure] else float("nan")
+
+    def _judge(self, measure: str, ok: bool, where: str, said: str, gold: str) -> None:
+        self.judged[measure] += 1
+        self.right[measure] += ok
+        if not ok:
+            self.misses.append(f"{where}: {measure} {said!r}, gold {gold!r}")
+
+    def add(self, article: dict, best: dict[str, dict]) -> None:
+        for g in article["gold"]:
+            where = f"{article['id']} {g['surface']}"
+            row = best.get(g["surface"])
+            if row is None:
+                self.missed += 1
+                self.misses.append(f"{where}: not found")
+                continue
+            self.found += 1
+            self._judge("event", row["event_type"] == g["event_type"], where, row["event_type"], g["event_type"])
+            if g["event_type"] == MENTION:
+                continue
+            self._judge("actor", (row["actor"], row["opponent"]) == (g.get("actor", ""), g.get("opponent", "")),
+                        where, f"{row['actor']}/{row['opponent']}", f"{g.get('actor', '')}/{g.get('opponent', '')}")
+            if g["event_type"] == CONTROL_CHANGE:
+                self._judge("status", row["status"] == g.get("status", ""), where, row["status"], g.get("status", ""))
+            self._judge("claimant", row["claimed_by"] == g.get("claimed_by", ""), where, row["claimed_by"],
+                        g.get("claimed_by", ""))
+            said = row["date"].isoformat() if row["date"] else ""
+            self._judge("date", said == g.get("date", article["published"]), where, said,
+                        g.get("date", article["published"]))
+
+    def line(self) -> str:
+        measures = "  ".join(f"{m} {self.accuracy(m):.1%} ({self.right[m]}/{self.judged[m]})" for m in _EVENT_MEASURES)
+        return f"{self.name:<9} places found {self.found}/{self.found + self.missed}  {measures}"
+
+
+def labelled_path(filename: str) -> Path:
+    return Path(str(resources.files("geo") / "data" / "labelled" / filename))
+
+
+def evaluate_events(gold_path: str | Path, name: str = "", parser=None) -> EventScores:
+    """Event, actor (gainer and loser), status, claimant and date accuracy on one event set."""
+    from geo.pipeline import Geoparser
+
+    parser = parser or Geoparser()
+    scores = EventScores(name or Path(gold_path).stem)
+    for article in load_gold(gold_path):
+        scores.add(article, _best_rows(parser, article))
+    return scores
+
+
+def events_main(paths: list[tuple[str, Path]] | None = None) -> list[EventScores]:
+    from geo.pipeline import Geoparser
+
+    parser = Geoparser()
+    paths = paths or [(name, labelled_path(filename)) for name, filename in LABELLED_EVENT_SETS]
+    results = [evaluate_events(path, name, parser) for name, path in paths]
+    print("events: what happened at each place (tuning = written while tuning the rules; held-out = written "
+          "before, never changed)")
+    for scores in results:
+        print(scores.line())
+    for scores in results:
+        if scores.misses:
+            print(f"frontmap's event errors on the {scores.name} set:")
+            for miss in scores.misses:
+                print(f"  {miss}")
+    return results

@@ -1,71 +1,126 @@
-"""Event classification: what a sentence says happened at the places it names.
+"""Event reading: who did what to which place, by the grammar of capture.
 
-A sentence gets one frame (event type, who gains, who loses, status, who claims it, a count of
-settlements); each place in it takes the frame unless its own context says it is only mentioned
-(a press conference in Paris, a country named in passing, a capital standing for its government).
+A sentence is read once into its cues (geo/data/cues.yaml: "captured", "withdrew from", "fell", "came under
+artillery fire", ...), each with the side that acts (the subject of its clause, not merely the nearest side
+named: "the Russian ministry said Ukrainian troops recaptured ..." gives Ukraine), modality ("would take", "aims
+to capture") and the sentence's claimant and status. Each place then takes the cue that governs it: the object
+after a capture verb changes hands; a place in a prepositional frame ("towards", "near", "outskirts of", "east
+of") is fought over; the subject of "fell" or "came under fire" takes that cue; a region that only contains the
+villages, a venue, a dateline, a launch point, a title ("Donetsk governor") or a reference point ("a town near
+Bakhmut") keeps a mention. Rules, not a statistical parser: they run at the pipeline's speed (see README).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from dataclasses import dataclass, replace
+from bisect import bisect_left
+from collections import Counter
+from dataclasses import dataclass, field, replace
 
 from geo.actors import ActorMention, Lexicon
+from geo.cues import CueLexicon, CueMatch, default_cues
+from geo.dates import NOT_EVENT_DATE, DatePhrase
 from geo.eventtypes import CONTROL_CHANGE, FRONTLINE, MENTION, STRIKE
 from geo.records import Mention, ResolvedMention
 
-CLAIMED, CONTESTED, CONFIRMED = "claimed", "contested", "confirmed"
+CLAIMED, CONTESTED, CONFIRMED, DENIED = "claimed", "contested", "confirmed", "denied"
+STATUSES = (CLAIMED, CONTESTED, CONFIRMED, DENIED)
 
+# In this order when two kinds match the same words ("attack" is a strike with a weapon, else fighting).
+_EVENT_KINDS = ("gain", "loss", "fall", "hold", "strike", "hit", "suffered", "gray_zone", "frontline")
+_KIND_TYPE = {"gain": CONTROL_CHANGE, "loss": CONTROL_CHANGE, "fall": CONTROL_CHANGE, "hold": CONTROL_CHANGE,
+              "frontline": FRONTLINE, "suffered": FRONTLINE, "gray_zone": FRONTLINE, "strike": STRIKE,
+              "hit": STRIKE}
+# Cues whose place stands before them, as their subject ("Ocheretyne fell", "Vyimka came under fire").
+_SUBJECT_KINDS = ("fall", "hold", "suffered", "gray_zone")
+_SIDE_KINDS = ("name", "demonym", "person", "group")
+# Cues whose subject defends: the other side is the one attacking ("Ukrainian forces repelled assaults near X").
+_DEFENDING = ("under", "repel", "fought off", "fight off", "held off", "hold off", "beat back", "beat off")
 
-def _words(pattern: str) -> re.Pattern:
-    return re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)
-
-
-_GAIN = _words(r"captur(?:e|es|ed|ing)|retook|retaken|retake|recaptur\w*|liberat\w*|reclaim\w*|seiz\w*|"
-               r"(?:took|taken|take|gained|established|claimed|declared) (?:full |complete )?control|occupied|freed|"
-               r"raised (?:the|its|their) flag")
-_LOSS = _words(r"withdr[ae]wn? from|withdrawal from|pulled out of|retreated from|lost control|"
-               r"no longer (?:had|has|have|held|holds?|controls?|controlled)(?: \w+){0,2} control|"
-               r"abandon(?:ed|s)?|ceded|left the (?:town|city|village|settlement)")
-_CONTESTED = _words(r"no longer (?:had|has|have|held|holds?) (?:complete|full)|partial(?:ly)?|contested|"
-                    r"gr[ae]y zone|not fully|semi-encircled|battle for|fighting for|struggle for")
-_CONFIRMED = _words(r"confirmed|geolocated|verified|acknowledged|conceded")
-_STRIKE = _words(r"shell(?:s|ed|ing)?|missiles?|drones?|air ?strikes?|strikes?|struck|bomb(?:s|ed|ing)?|"
-                 r"glide bombs?|artillery|rockets?|ballistic|shahed|kamikaze")
-_FRONTLINE = _words(r"fight(?:s|ing)?|fought|assault(?:s|ed|ing)?|foothold|regroup\w*|"
-                    r"advanc(?:e|es|ed|ing)|clash(?:es|ed)?|breach(?:es|ed)?|"
-                    r"push(?:es|ed|ing)? (?:towards?|into|on)|retreat(?:s|ed|ing)?|offensive|"
-                    r"counter-?offensive|battles?|storm(?:s|ed|ing)?|attack(?:s|ed|ing)?|repel(?:s|led)?|"
-                    r"encircl\w*|incursion|front ?line|reposition\w*|displace|enter(?:s|ed|ing)|"
-                    r"under (?:heavy )?(?:pressure|attack|fire|assault)|came under")
-_MODAL = re.compile(r"\b(?:will|would|could|might|may|soon|close to|aim\w* to|plan\w* to|seek\w* to|"
-                    r"tr(?:y|ies|ying) to|attempt\w* to|intend\w* to|threat\w* to|hope\w* to)\b[^.,;]{0,25}$",
-                    re.IGNORECASE)
-# Cues whose subject suffers the action: the side named before them is the target, not the actor.
-_SUFFERED = _words(r"under (?:heavy )?(?:pressure|attack|fire|assault)|came under|were shelled|was shelled")
-_CLAIM = _words(r"said|says|stated|states|claimed|claims|reported|reports|revealed|reveals|announced|"
-                r"noted|remarked|commented|shared|told|wrote|posted|indicated|insisted|added|assessed|"
-                r"confirmed|according to|showed|shows")
+_CLAIM = re.compile(r"\b(?:said|says|stated|states|claimed|claims|reported|reports|revealed|reveals|announced|"
+                    r"noted|remarked|commented|shared|told|wrote|posted|indicated|insisted|added|assessed|"
+                    r"confirmed|conceded|admitted|acknowledged|expressed|according to|showed|shows)\b", re.I)
 _COUNT = re.compile(r"\b(\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a dozen)\s+"
-                    r"(?:more\s+|other\s+|small\s+|frontline\s+)?(?:settlements|villages|towns|localities|hamlets)\b",
-                    re.IGNORECASE)
+                    r"(?:more\s+|other\s+|small\s+|frontline\s+)?(?:settlements|villages|towns|localities|hamlets)\b"
+                    r"(?:\s+in)?(?:\s+the)?\s*$", re.IGNORECASE)
+_COUNT_ANYWHERE = re.compile(_COUNT.pattern.rstrip("$").replace(r"(?:\s+in)?(?:\s+the)?\s*", ""), re.IGNORECASE)
+_COUNT_OBJECT = re.compile(r"\s+(?:\w+\s+){0,2}?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                           r"a dozen)\s+(?:more\s+|other\s+|small\s+|frontline\s+)?(?:settlements|villages|towns|"
+                           r"localities|hamlets)\b(?!\s+(?:in|of|near|around)\s+(?:the\s+)?(?-i:[A-Z]))", re.I)
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
             "ten": 10, "eleven": 11, "twelve": 12, "a dozen": 12}
 # Context just before a place that makes it a venue, not a battlefield: "a press conference in Paris".
 _VENUE = re.compile(r"\b(?:press conference|news conference|conference|meeting|summit|talks|visit|visited|"
-                    r"trip|en route|headquarters|embassy|speech|speaking|interview|forum|residence|hosted)"
-                    r"(?: \w+){0,2}\s*(?:in|to|at)?\s*(?:the\s+)?$", re.IGNORECASE)
+                    r"trip|en route|headquarters|embassy|speech|speaking|interview|forum|residence|hosted|"
+                    r"reporters|journalists|travell?ed|flew|flying|returned|met)"
+                    r"(?: \w+){0,2}\s*(?:in|to|at|from)?\s*(?:the\s+)?$", re.IGNORECASE)
+# A launch point: "missiles launched from the Belgorod region", "artillery fired from positions near Belgorod".
+_LAUNCH = re.compile(r"\b(?:launch\w*|fired|took off|flew in|shot|came)\s+(?:from|out of)\s+"
+                     r"(?:(?:positions|territory|airfields?|bases?)\s+(?:near|in|around)\s+)?(?:the\s+)?$", re.I)
+# A title or an office named after a place: "Donetsk governor", "the Sumy regional military administration".
+_OFFICE_AFTER = re.compile(r"^\s*(?:'s\s+)?(?:regional\s+|city\s+|oblast\s+|region's\s+|military\s+)*"
+                           r"(?:governor|mayor|military administration|administration|authorities|council|"
+                           r"prosecutors?|police|officials?|garrison|governor's)\b", re.I)
+# A capital right after an event verb is the city struck or taken, not its government: "a missile hit Kyiv".
+_EVENT_VERB_BEFORE = re.compile(r"\b(?:hits?|struck|strikes?|shell(?:s|ed)|attack(?:s|ed)|bomb(?:s|ed)|pounded|"
+                                r"target(?:s|ed)|captured?|took|seized?|encircled?)\s+$", re.I)
+_RESIDENTS = re.compile(r"\b(?:residents|people|civilians|citizens|families|children)\s+(?:of|from|in)\s+"
+                        r"(?:the\s+)?$", re.I)
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|into|to|from|near|around|outside|towards?|of|at|on|across|"
                                  r"through|over|inside|within|for)\s+(?:the\s+)?$", re.IGNORECASE)
-_SIDE_KINDS = ("name", "demonym", "person")
-_FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$")
-_REFERENCE_POINT = re.compile(r"\b(?:(?:north|south)(?:-?(?:east|west))?|east|west)(?:ern)?\s+(?:of|from)\s+$",
-                              re.IGNORECASE)
+_DIRECTION = re.compile(r"\b(?:(?:north|south)(?:-?(?:east|west))?|east|west)(?:ern)?\s+(?:of|from)\s+"
+                        r"(?:the\s+)?$", re.IGNORECASE)
+_CONTAINER = re.compile(r"\b(?:in|inside|within|across)\s+(?:the\s+)?$", re.I)
+# What may stand between a place and the cue it is the subject of ("Pokrovsk and Myrnohrad were nearly encircled").
+_SUBJECT_GAP = re.compile(r"^(?:[\s,]|\b(?:and|or|the|village|town|city|settlement|of|is|was|were|are|has|have|"
+                          r"had|been|being|be|will|would|could|may|might|soon|remains?|remained|now|nearly|almost|still|"
+                          r"reportedly|fully|largely|also|in|at|itself|as|listed|marked|shown)\b)*$", re.I)
+# An appositive between a place and its verb: "Pokrovsk, a logistics hub, came under attack".
+_APPOSITIVE = re.compile(r",[^,;.]{1,50},")
+_PASSIVE_BEFORE = re.compile(r"\b(?:is|was|were|are|been|being|be)\s+(?:\w+ly\s+)?$", re.I)
+_PRONOUN_OBJECT = re.compile(r"\s*(?:of\s+|over\s+|in\s+)?(?:it|there|the\s+(?:town|city|village|settlement))\b"
+                             r"(?!\s+of\b)", re.I)
+_WITH_WEAPON = re.compile(r"^[^.;]{0,40}?\bwith\b", re.I)
+_POSSESSIVE_FORCES = re.compile(r"\b(?:its|his|her|their|our)\s+(?:own\s+)?(?:troops|forces|units|soldiers|army|"
+                                r"military|fighters|brigades|defenders|men)\b", re.I)
+_SUBJECT_REACH, _ANAPHORA_REACH, _OBJECT_REACH, _LOOK_BACK = 200, 300, 400, 300
+_OBJECT_OF_PREPOSITION = re.compile(r"\b(?:from|of|against|with|to)\s+(?:the\s+)?$", re.I)
+_SAID_AFTER = re.compile(r"\s*(?:'s\s+\w+\s+)?(?:said|says)\b")
+_SPEAKER_PRONOUN = re.compile(r"\b(?:it|we|they)\b(?=(?:\s+\w+){0,2}\s*$)", re.I)
+_RELATIVE = re.compile(r"\b(?:that|which|who|whom)\b(?:(?!\b(?:said|says|reported|claimed)\b)[^,;]){0,45}$", re.I)
+_SPEECH_THAT = re.compile(r"\b(?:said|says|stated|claimed|reported|revealed|announced|assessed|told \w+|"
+                          r"confirmed|conceded|admitted|acknowledged|denied|insisted|added)\s+(?:on \w+\s+)?"
+                          r"(?:that\s+)?", re.I)
+_BOUNDARY = re.compile(r";|,\s+(?:and|but|while|whereas)\b|\band that\b|\bwhile\b|\bbut\b", re.I)
+# A purpose: what forces are sent or deployed to do has not happened ("deploying units to ... transition the
+# fighting into the Sumy and Kharkiv territories").
+_PURPOSE = re.compile(r"\b(?:deploy\w*|send\w*|sent|mass\w*|concentrat\w*|brought|bring\w*|transferr?\w*|"
+                      r"redeploy\w*|gather\w*)\b[^.;]{0,80}?\bto\s+(?:[a-z]+\b[^.;]*)?$", re.I)
+_DATELINE = re.compile(r"^\s*(?:[—–-]|\(\w+\)\s*[—–-]|,\s+\w+\.?\s+\d{1,2}\b)")
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One cue of a sentence, with the sides it gives."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+    event_type: str
+    actor: str = ""
+    opponent: str = ""
+    modal: bool = False  # "would take", "will soon be freed": not yet a change of hands
+    aim: bool = False  # "trying to push the fighting into", "delay the capture of": not where it happens
+    relative: bool = False  # in a relative clause ("the village that Ukrainian forces recaptured last year")
+    claimant: str | None = None  # who says this clause, when a claim verb stands before it ("Moscow said its ...")
+    voice_side: str | None = None  # the side of that voice
 
 
 @dataclass(frozen=True, slots=True)
 class SentenceFrame:
-    """What one sentence says, before any place is attached."""
+    """What one sentence says, before any place is attached; `for_mention` narrows it to one place."""
 
     event_type: str = MENTION
     actor: str = ""
@@ -76,102 +131,273 @@ class SentenceFrame:
     actors: tuple[str, ...] = ()
     # Who "he said" in the next sentence refers to: the claimant, else the last person named.
     speaker: str = ""
-    cues: tuple[tuple[int, str], ...] = ()  # (offset, event type) of every cue in the sentence
+    cues: tuple[Cue, ...] = ()
     strength: float = 0.9  # how sure the cue is: modal or hedged statements are weaker
+    cue: str = ""  # the words that decided the event
+    date: dt.date | None = None
+    speaker_side: str = ""  # the side whose voice the sentence reports ("Moscow said", "Syrski said")
+    independent: bool = False  # the claimant is a source that takes no side (Deep State, ISW)
+    contested: bool = False  # fighting inside, partial control, the gray zone
+    denied: bool = False
+    confirmed: bool = False  # a second voice ("conceded", "confirmed")
+    contests_previous: bool = False  # "fighting was still going on in the town": the last change is contested
+    headline: bool = False
 
     @property
     def territorial(self) -> bool:
         """Whether the sentence speaks of ground taken or fought over."""
-        return self.event_type in (CONTROL_CHANGE, FRONTLINE)
+        return any(c.event_type in (CONTROL_CHANGE, FRONTLINE) for c in self.cues)
 
 
-def _count(sentence: str) -> int | None:
-    match = _COUNT.search(sentence)
+@dataclass(frozen=True, slots=True)
+class Neighbour:
+    """Another place named in the same sentence (offsets within the sentence)."""
+
+    start: int
+    end: int
+    precision: str
+    only_named: bool = False
+
+
+def _count(text: str) -> int | None:
+    match = _COUNT.search(text) or _COUNT_ANYWHERE.search(text)
     if not match:
         return None
     word = match.group(1).lower()
     return int(word) if word.isdigit() else _NUMBERS[word]
 
 
-def _first_real_cue(pattern: re.Pattern, sentence: str, last: bool = False) -> tuple[re.Match | None, bool]:
-    """The first (or last) cue not under a modal ("will soon be freed"), else the first modal one."""
-    matches = list(pattern.finditer(sentence))
-    real = [m for m in matches if not _MODAL.search(sentence, 0, m.start())]
-    if real:
-        return (real[-1] if last else real[0]), False
-    return (matches[0] if matches else None), bool(matches)
-
-
+@dataclass
 class EventClassifier:
-    def __init__(self, lexicon: Lexicon):
-        self.lexicon = lexicon
+    lexicon: Lexicon
+    cue_lexicon: CueLexicon = field(default_factory=default_cues)
 
-    def frame(self, sentence: str, last_speaker: str = "") -> SentenceFrame:
+    # ---- the sentence ---------------------------------------------------------------------------------------
+    def frame(self, sentence: str, last_speaker: str = "", context_side: str = "", headline: bool = False
+              ) -> SentenceFrame:
+        """What a sentence says; a headline drops its auxiliaries ("Robotyne retaken", "Russia claims Soledar")."""
         actors = self.lexicon.find(sentence)
         sides = tuple(dict.fromkeys(a.actor for a in actors if a.kind in _SIDE_KINDS))
         claimed_by = self._claimant(sentence, actors) or (
             last_speaker if _CLAIM.search(sentence) and re.search(r"\b(?:he|she|they)\b", sentence, re.I) else "")
-        speaker_side = self.lexicon.side_of(claimed_by)
-        persons = [_canonical(a) for a in actors if a.kind == "person"]
-        base = SentenceFrame(claimed_by=claimed_by, actors=sides, cues=_cues(sentence),
-                             speaker=claimed_by or (persons[-1] if persons else last_speaker))
+        speaker_side = self.lexicon.side_of(claimed_by) or self._voice_side(sentence, actors)
+        persons = [self._canonical(a) for a in actors if a.kind == "person"]
+        found = self.cue_lexicon.scan(sentence)
+        if headline:
+            found = _headline_cues(sentence, found)
+        cues = self._cues(sentence, found, actors, speaker_side, context_side)
+        contested = bool(found.get("contested") or found.get("gray_zone"))
+        changes = [c for c in cues if c.event_type == CONTROL_CHANGE and not c.modal and not c.aim]
+        frame = SentenceFrame(
+            claimed_by=claimed_by, actors=sides, cues=tuple(cues), speaker_side=speaker_side,
+            speaker=claimed_by or (persons[-1] if persons else last_speaker),
+            independent=bool(claimed_by) and self.lexicon.kind_of(claimed_by) in ("source", None)
+            and claimed_by in self.lexicon.source_names and not self.lexicon.source_sides.get(claimed_by),
+            contested=contested, denied=bool(found.get("denied")), confirmed=bool(found.get("confirmed")),
+            headline=headline,
+            contests_previous=contested and not changes)
+        lead = next((c for c in cues if c.event_type == CONTROL_CHANGE and not c.modal and not c.aim), None) or \
+            next((c for c in cues if not c.aim), None)
+        if lead is None:
+            return frame
+        return replace(frame, event_type=lead.event_type, actor=lead.actor, opponent=lead.opponent, cue=lead.text,
+                       status=self._status(frame, lead) if lead.event_type == CONTROL_CHANGE else "",
+                       settlements_count=_count(sentence) if lead.event_type == CONTROL_CHANGE else None)
 
-        def side_for(cue: re.Match) -> str:
-            return (self._side_before(sentence, actors, cue.start(), speaker_side)
-                    or self._side_after(actors, cue.end()) or speaker_side)
+    def _cues(self, sentence: str, found: dict, actors: list[ActorMention], speaker_side: str,
+              context_side: str) -> list[Cue]:
+        kept = self.cue_lexicon.first_of(found, _EVENT_KINDS)
+        if not kept:
+            return []
+        weapons = found.get("weapons", [])
+        cues: list[Cue] = []
+        absorbed_until = -1
+        for match in kept:
+            if match.start < absorbed_until:
+                continue
+            kind, event_type = match.kind, _KIND_TYPE[match.kind]
+            if kind == "suffered":
+                # "came under heavy drone attack": what it came under is part of the cue
+                phrase = re.match(r"(?:\s+[\w-]+){1,4}", sentence[match.end:])
+                if phrase:
+                    absorbed_until = match.end + phrase.end()
+                    match = CueMatch(kind, match.start, absorbed_until, sentence[match.start:absorbed_until])
+                    if any(match.start <= w.start < absorbed_until for w in weapons) and not re.search(
+                            r"\bartillery\s+fire\b|\bfire\b", match.text, re.I):
+                        event_type = STRIKE
+            if kind == "hit":
+                clause = self._clause_start(sentence, match.start)
+                armed = any(clause <= w.start < match.start for w in weapons) or (
+                    _WITH_WEAPON.search(sentence[match.end:]) and any(
+                        match.end <= w.start <= match.end + 60 for w in weapons))
+                if armed:
+                    event_type = STRIKE
+                elif match.text.lower().startswith("attack"):
+                    kind, event_type = "frontline", FRONTLINE
+                else:
+                    continue
+            elif kind == "frontline" and match.text.lower().startswith("attack") and any(
+                    self._clause_start(sentence, match.start) <= w.start < match.start for w in weapons):
+                event_type = STRIKE
+            voice = self._voice_before(sentence, actors, match.start)
+            actor, opponent = self._sides(sentence, actors, match, kind, voice[1] if voice else speaker_side, cues,
+                                          context_side)
+            cues.append(Cue(kind, match.start, match.end, match.text, event_type, actor, opponent,
+                            modal=self._governed_by(sentence, found.get("modal", ()), match.start),
+                            aim=self._governed_by(sentence, found.get("aim", ()), match.start, reach=45)
+                            or bool(_PURPOSE.search(sentence, max(0, match.start - 200), match.start)),
+                            relative=_in_relative_clause(sentence, match.start),
+                            claimant=voice[0] if voice else None, voice_side=voice[1] if voice else None))
+        return cues
 
-        gain, gain_modal = _first_real_cue(_GAIN, sentence, last=True)
-        loss, loss_modal = _first_real_cue(_LOSS, sentence, last=True)
-        if (loss and not loss_modal) or (gain and not gain_modal):
-            # "no longer had control of Sudzha, the largest town Ukraine had captured": the loss is news.
-            if loss and not loss_modal:
-                loser = side_for(loss)
-                actor, opponent = self.lexicon.adversary(loser), loser
-            else:
-                actor = side_for(gain)
-                opponent = self._opponent(sentence, actors, gain.end(), actor, speaker_side)
-            status = CONTESTED if _CONTESTED.search(sentence) else CONFIRMED if _CONFIRMED.search(sentence) \
-                else CLAIMED
-            return replace(base, event_type=CONTROL_CHANGE, actor=actor, opponent=opponent, status=status,
-                           settlements_count=_count(sentence), strength=1.0)
-        for event_type, pattern in ((STRIKE, _STRIKE), (FRONTLINE, _FRONTLINE)):
-            cue, modal = _first_real_cue(pattern, sentence)
-            if cue is None and event_type == FRONTLINE and gain is not None:
-                cue, modal = gain, True  # "will soon be freed": a push, not yet a change of hands
-            if cue is not None:
-                side = side_for(cue)
-                actor, opponent = side, self.lexicon.adversary(side)
-                if _SUFFERED.search(sentence):  # "Ukrainian troops were under heavy pressure near Sudzha"
-                    actor, opponent = opponent, actor
-                return replace(base, event_type=event_type, actor=actor, opponent=opponent,
-                               strength=0.6 if modal else 0.85)
-        return base
+    def _voice_before(self, sentence: str, actors: list[ActorMention], position: int) -> tuple[str, str] | None:
+        """(claimant, side) of the claim verb just before a cue ("Moscow said its troops ..."), if one stands
+        there; the claimant is a person or a source, never a capital standing for its government."""
+        verbs = list(_SPEECH_THAT.finditer(sentence, max(0, position - 120), position))
+        verbs = [m for m in verbs if position - m.end() <= 80]
+        if not verbs:
+            return None
+        verb = verbs[-1]
+        speakers = [a for a in actors if a.end <= verb.start() and verb.start() - a.end <= 40]
+        if not speakers:
+            return None
+        speaker = speakers[-1]
+        if speaker.kind in ("person", "source"):
+            name = self._canonical(speaker)
+            return name, self.lexicon.side_of(name)
+        return "", self._side(speaker, "")
+
+    @staticmethod
+    def _governed_by(sentence: str, matches, position: int, reach: int = 30) -> bool:
+        """Whether a modal ("would", "could") or an aim ("trying to", "delay the capture of") stands just before."""
+        for match in matches:
+            if position - reach <= match.start <= position and match.end <= position + 20 and not re.search(
+                    r"[.;,]|\bsaid\b", sentence[match.end:position]):
+                return True
+        return False
+
+    @staticmethod
+    def _clause_start(sentence: str, position: int) -> int:
+        """Where the clause of a cue begins: after the last "said (that)", ";", ", and", ", but", "while"."""
+        start = max(0, position - _LOOK_BACK)
+        for pattern in (_SPEECH_THAT, _BOUNDARY):
+            for match in pattern.finditer(sentence, start, position):
+                start = max(start, match.end())
+        return start
+
+    def _sides(self, sentence: str, actors: list[ActorMention], cue, kind: str, speaker_side: str,
+               earlier: list[Cue], context_side: str) -> tuple[str, str]:
+        """(gainer or attacker, loser or target) of one cue, from its clause's subject."""
+        clause = self._clause_start(sentence, cue.start)
+        subject = self._subject(sentence, actors, clause, cue.start, speaker_side, earlier)
+        after = self._side_after(sentence, actors, cue.end, speaker_side)
+        in_cue = self._side_within(actors, cue.start, cue.end)
+        previous = earlier[-1] if earlier else None
+        if kind == "gray_zone":
+            return "", ""
+        if kind == "hold" and re.search(r"\b(?:its|their|our)\b", cue.text, re.I):
+            in_cue = in_cue or speaker_side  # "Mariupol was under its full control", said by Moscow
+        if kind in ("fall", "hold"):
+            gainer = in_cue or (after if kind == "fall" else "") or subject or (
+                previous.actor if previous else "") or context_side
+            return gainer, self.lexicon.adversary(gainer)
+        if kind == "loss":
+            loser = subject or (self.lexicon.adversary(previous.actor) if previous and previous.actor else "")
+            if not loser:
+                gainer = context_side
+                return gainer, self.lexicon.adversary(gainer)
+            return self.lexicon.adversary(loser), loser
+        if previous and previous.text.lower().startswith(_DEFENDING) and 0 <= cue.start - previous.end <= 16:
+            return previous.actor, previous.opponent  # "repelled several assaults": the assaults are the attacker's
+        if kind == "suffered" or cue.text.lower().startswith(_DEFENDING) or (
+                kind in ("hit", "strike") and _PASSIVE_BEFORE.search(sentence, max(0, cue.start - 20), cue.start)):
+            # The subject is the target: "Ukrainian troops were under heavy pressure near Sudzha".
+            target = subject
+            attacker = self.lexicon.adversary(target) if target else (after or context_side)
+            return attacker, target or self.lexicon.adversary(attacker)
+        actor = subject or (previous.actor if previous and previous.start >= clause - 80 else "") or \
+            (after if kind == "gain" and re.match(r"\s*by\b", sentence[cue.end:]) else "") or context_side
+        if kind != "gain":  # "crossed the border from Belarus": where they came from, not whom they fight
+            return actor, self.lexicon.adversary(actor)
+        return actor, self._opponent(sentence, actors, cue.end, actor, speaker_side)
+
+    def _subject(self, sentence: str, actors: list[ActorMention], clause: int, position: int,
+                 speaker_side: str, earlier: list[Cue] = ()) -> str:
+        """The side acting in a clause: the nearest side named before the cue in its clause, where the speaker's
+        "its troops" counts as the speaker's side; a side that only speaks ("Moscow said") or that follows "from"
+        is not the subject."""
+        candidates = []
+        recent_ends = set()
+        for cue in reversed(earlier):
+            if cue.end < clause - 5:
+                break
+            recent_ends.add(cue.end)
+        for mention in actors[bisect_left(actors, clause, key=lambda a: a.start):]:
+            if mention.end > position:
+                break
+            if _OBJECT_OF_PREPOSITION.search(sentence, max(0, mention.start - 12), mention.start):
+                continue
+            if any(mention.start - gap in recent_ends for gap in range(6)):
+                continue  # the object of an earlier verb: "stormed Ukrainian positions and advanced"
+            if _CLAIM.match(sentence, mention.end + 1) or _SAID_AFTER.match(sentence, mention.end):
+                continue
+            side = self._side(mention, speaker_side)
+            if side:
+                candidates.append((mention.start, side))
+        for match in _POSSESSIVE_FORCES.finditer(sentence, clause, position):
+            if speaker_side:
+                candidates.append((match.start(), speaker_side))
+        pronoun = _SPEAKER_PRONOUN.search(sentence, clause, position)
+        if pronoun and speaker_side and len(sentence[pronoun.end():position].split()) <= 2:
+            candidates.append((pronoun.start(), speaker_side))  # "the ministry said it retook a dozen villages"
+        return max(candidates)[1] if candidates else ""
+
+    def _side_after(self, sentence: str, actors: list[ActorMention], position: int, speaker_side: str) -> str:
+        for mention in actors[bisect_left(actors, position, key=lambda a: a.start):]:
+            if mention.start > position + 40:
+                break
+            if not re.search(r"[,;]", sentence[position:mention.start]):
+                side = self._side(mention, speaker_side)
+                if side:
+                    return side
+        match = _POSSESSIVE_FORCES.search(sentence, position, position + 40)
+        if match and speaker_side:
+            return speaker_side
+        return ""
+
+    def _side_within(self, actors: list[ActorMention], start: int, end: int) -> str:
+        for a in actors[bisect_left(actors, start, key=lambda a: a.start):]:
+            if a.end > end:
+                return ""
+            if a.kind in _SIDE_KINDS:
+                return a.actor
+        return ""
 
     def _side(self, mention: ActorMention, speaker_side: str) -> str:
         if mention.kind == "enemy":
             return self.lexicon.adversary(speaker_side)
         if mention.kind == "source":
-            return self.lexicon.source_sides.get(mention.actor, "")
+            return ""
         return mention.actor if mention.kind in _SIDE_KINDS else ""
 
-    def _side_before(self, sentence: str, actors: list[ActorMention], position: int, speaker_side: str) -> str:
-        """The nearest side named before a cue: its subject, as a rule ("from Belarus" is not)."""
-        for mention in reversed([a for a in actors if a.end <= position]):
-            if _FROM_BEFORE.search(sentence, max(0, mention.start - 12), mention.start):
+    def _voice_side(self, sentence: str, actors: list[ActorMention]) -> str:
+        """The side whose voice a sentence reports without a named claimant: "Moscow said", "Ukraine's army
+        said", "Ukrainian officials admitted"."""
+        for mention in actors:
+            if mention.kind not in _SIDE_KINDS:
                 continue
-            side = self._side(mention, speaker_side)
-            if side:
-                return side
+            if re.match(r"(?:'s)?(?:\s+[a-z]+){0,2}\s+(?:said|says|claimed|reported|announced|admitted|conceded|"
+                        r"acknowledged|confirmed|denied|told)\b", sentence[mention.end:]):
+                return mention.actor
         return ""
-
-    def _side_after(self, actors: list[ActorMention], position: int) -> str:
-        return next((a.actor for a in actors if a.start >= position and a.kind in _SIDE_KINDS), "")
 
     def _opponent(self, sentence: str, actors: list[ActorMention], position: int, actor: str,
                   speaker_side: str) -> str:
         """Who loses: the side named after "from", else the gainer's adversary."""
-        for a in actors:
-            if a.start >= position and _FROM_BEFORE.search(sentence, max(0, a.start - 12), a.start):
+        for a in actors[bisect_left(actors, position, key=lambda a: a.start):]:
+            if a.start > position + 80:
+                break
+            if re.search(r"\bfrom\s+(?:the\s+)?$", sentence[max(0, a.start - 12):a.start]):
                 side = self._side(a, speaker_side)
                 if side and side != actor:
                     return side
@@ -184,53 +410,256 @@ class EventClassifier:
             if verb.group().lower() == "according to":
                 after = [a for a in speakers if a.start >= verb.end()]
                 if after:
-                    return _canonical(after[0])
+                    return self._canonical(after[0])
                 continue
-            before = [a for a in speakers if a.end <= verb.start() and verb.start() - a.end <= 80]
+            before = [a for a in speakers if a.end <= verb.start() and verb.start() - a.end <= 80
+                      and not re.search(r"\btold\s+$", sentence[max(0, a.start - 6):a.start])]
             inverted = verb.group().lower() in ("said", "says", "stated", "added", "wrote", "claimed")
             after = [a for a in speakers if inverted and a.start >= verb.end() and a.start - verb.end() <= 3]
             if before or after:
-                return _canonical(before[-1] if before else after[0])
+                return self._canonical(before[-1] if before else after[0])
         return ""
 
-    def for_mention(self, frame: SentenceFrame, resolved: ResolvedMention, sentence: str, offset: int
-                    ) -> SentenceFrame:
-        """The frame as it applies to one place of the sentence: a place that is only named stays a
-        mention, and the cue nearest before a place decides between fighting and a strike there
-        ("shelling hit the centre, and clashes were reported near Stepove")."""
+    def _canonical(self, mention: ActorMention) -> str:
+        if mention.kind == "source":
+            return mention.actor
+        return self.lexicon.titles.get(mention.term) or mention.term.split()[-1]
+
+    def _status(self, frame: SentenceFrame, cue: Cue) -> str:
+        if frame.denied:
+            return DENIED
+        if frame.contested:
+            return CONTESTED
+        side = frame.speaker_side if cue.voice_side is None else cue.voice_side
+        independent = frame.independent if cue.claimant is None else (
+            cue.claimant in self.lexicon.source_names and not self.lexicon.source_sides.get(cue.claimant))
+        if frame.confirmed or independent or (side and side == cue.opponent):
+            return CONFIRMED  # a second voice, a source that takes no side, or the losing side itself
+        return CLAIMED
+
+    # ---- one place ------------------------------------------------------------------------------------------
+    def for_mention(self, frame: SentenceFrame, resolved: ResolvedMention, sentence: str, offset: int,
+                    neighbours: tuple[Neighbour, ...] = (), dates: tuple[DatePhrase, ...] = (),
+                    published: dt.date | None = None, named: bool | None = None) -> SentenceFrame:
+        """The frame as it applies to one place of the sentence."""
         place = resolved.place
-        broad = place is not None and place.precision in ("country", "continent")
-        if frame.event_type == MENTION:
-            return frame
-        if broad or self.only_named(resolved.mention, sentence, offset):
-            return replace(frame, event_type=MENTION, actor="", opponent="", status="", settlements_count=None)
-        position = resolved.mention.start - offset
-        before = [kind for start, kind in frame.cues if start < position]
-        # A change of control reaches every place after its verb ("recaptured Kupiansk and Izium in a
-        # counter-offensive in the Kharkiv region"); fighting or a strike governs the places it precedes.
-        if before and before[-1] not in (frame.event_type, CONTROL_CHANGE):
-            if frame.event_type != CONTROL_CHANGE:
-                return replace(frame, event_type=before[-1])
-            if CONTROL_CHANGE not in before:
-                return replace(frame, event_type=before[-1], status="", settlements_count=None)
-        return frame
+        start, end = resolved.mention.start - offset, resolved.mention.end - offset
+        precision = place.precision if place is not None else ""
+        region = precision in ("region", "district") or resolved.mention.scale in ("region", "district")
+        if precision in ("country", "continent") or not frame.cues:
+            return _as_mention(frame, sentence, dates, published)
+        if named is None:
+            named = self.only_named(resolved.mention, sentence, offset)
+        if named or self._reference(sentence, start, neighbours, frame):
+            return _as_mention(frame, sentence, dates, published)
+        cue, role = self._governing(frame, sentence, start, end, neighbours)
+        counted = self._counted_change(frame, sentence) if region else None
+        if counted is not None and (cue is None or cue.event_type != CONTROL_CHANGE or cue.modal):
+            # "close to liberating Kursk, having reclaimed 24 settlements": the region's settlements changed hands
+            cue_count = _count(sentence[counted.end:counted.end + 60])
+            return replace(frame, event_type=CONTROL_CHANGE, actor=counted.actor, opponent=counted.opponent,
+                           status=self._status(frame, counted), settlements_count=cue_count, cue=counted.text,
+                           date=self._segment_dates(frame, counted, dates, start, published, len(sentence)),
+                           strength=0.9)
+        if cue is None or cue.aim:
+            return _as_mention(frame, sentence, dates, published)
+        before = sentence[max(0, start - 40):start]
+        event_type, count = cue.event_type, None
+        if event_type == CONTROL_CHANGE:
+            count = _count(sentence[max(0, start - 60):start]) if region else None
+            if cue.modal:
+                event_type = FRONTLINE
+            elif role == "object" and count is None and (
+                    re.search(r"\b(?:towards?|closer to|near|outskirts of|approaches to|around|direction of|"
+                              r"on the flanks of|on the edge of|close to)\s+(?:the\s+)?$", before, re.I)
+                    or _DIRECTION.search(before)):
+                event_type = FRONTLINE  # "reached the outskirts of Robotyne": fought for, not taken
+            elif role == "object" and count is None and _container_after(before, start - cue.end) and (
+                    region or not _CONTAINER.search(sentence[cue.end:start].strip() + " ")):
+                # "captured Vremivka and Neskuchne in the Donetsk region", "the largest town it captured in Kursk"
+                mention = _as_mention(frame, sentence, dates, published)
+                return mention if region else replace(mention, event_type=FRONTLINE, actor=cue.actor,
+                                                      opponent=cue.opponent, cue=cue.text)
+        cue_dates = self._segment_dates(frame, cue, dates, start, published, len(sentence))
+        status = ""
+        if event_type == CONTROL_CHANGE:
+            status = self._status(frame, cue)
+        strength = 1.0 if event_type == CONTROL_CHANGE else 0.6 if cue.modal else 0.85
+        claimed_by = frame.claimed_by if cue.claimant is None else cue.claimant
+        return replace(frame, event_type=event_type, actor=cue.actor, opponent=cue.opponent, status=status,
+                       claimed_by=claimed_by,
+                       settlements_count=count, cue=cue.text, date=cue_dates, strength=strength)
+
+    @staticmethod
+    def _counted_change(frame: SentenceFrame, sentence: str) -> Cue | None:
+        """A change of hands whose object is a count of settlements and no place ("reclaimed 24 settlements")."""
+        return next((c for c in frame.cues if c.event_type == CONTROL_CHANGE and not c.modal and not c.aim
+                     and _COUNT_OBJECT.match(sentence, c.end)), None)
+
+    def _governing(self, frame: SentenceFrame, sentence: str, start: int, end: int,
+                   neighbours: tuple[Neighbour, ...]) -> tuple[Cue | None, str]:
+        """The cue that says what happened at the place, and the place's role: "object" (after the cue),
+        "subject" (before a cue it is the subject of) or "antecedent" (the place a later "of it" refers to)."""
+        cues = frame.cues
+        # Only cues near the place are looked at, so that a run-on "sentence" of untrusted text stays linear.
+        first_after = bisect_left(cues, end, key=lambda c: c.start)
+        nearby = cues[first_after:bisect_left(cues, end + _ANAPHORA_REACH + 1, key=lambda c: c.start)]
+        after = [c for c in nearby if c.start <= end + _SUBJECT_REACH]
+        close = _near(neighbours, end, end + _ANAPHORA_REACH)
+        subject = next((c for c in after if not c.relative and (
+            c.kind in _SUBJECT_KINDS or c.event_type == STRIKE
+            or ((frame.headline or _PASSIVE_BEFORE.search(sentence, end, c.start))
+                and c.text.lower().endswith(("ed", "en", "wn"))))
+            and _SUBJECT_GAP.match(_APPOSITIVE.sub(" ", self._without_places(sentence[end:c.start], end, close)))),
+            None)
+        anaphora = next((c for c in nearby if c.event_type == CONTROL_CHANGE
+                         and not c.modal and not c.aim and _PRONOUN_OBJECT.match(sentence, c.end)
+                         and not any(end <= n.start and n.end <= c.start and n.precision == "settlement"
+                                     and not n.only_named for n in close)), None)
+        # A cue governs the places after it in its own clause ("..., while soldiers asked for support near Izium").
+        last = next((c for c in reversed(cues[:first_after]) if c.end <= start), None)
+        before = [last] if last is not None and start - last.end <= _OBJECT_REACH and not _BOUNDARY.search(
+            sentence, last.end, start) else []
+        if subject is not None:
+            return subject, "subject"
+        if before:
+            cue = before[-1]
+            if anaphora is not None and cue.event_type != CONTROL_CHANGE:
+                return anaphora, "antecedent"  # "pushed into Staromaiorske and raised their flag there"
+            return cue, "object"
+        if anaphora is not None:
+            return anaphora, "antecedent"  # "Sudzha remains ..., and Kyiv no longer had complete control of it"
+        # "Officials in Dnipro said a drone damaged a warehouse": the place where the clause's event happened.
+        if re.search(r"\bin\s+(?:the\s+)?$", sentence[max(0, start - 8):start], re.I):
+            later = next((c for c in after if not c.relative
+                          and not any(end <= n.start and n.start >= c.end for n in neighbours)), None)
+            if later is not None and not (later.event_type == CONTROL_CHANGE and neighbours and any(
+                    n.start >= later.end for n in neighbours)):
+                # "In the Donetsk region, Russian forces captured Krasnohorivka": the region is not taken
+                return later, "locative"
+        return None, ""
+
+    @staticmethod
+    def _without_places(gap: str, offset: int, neighbours: tuple[Neighbour, ...]) -> str:
+        inside = [n for n in neighbours if offset <= n.start and n.end <= offset + len(gap)]
+        for n in sorted(inside, key=lambda n: -n.start):
+            gap = gap[:n.start - offset] + " " + gap[n.end - offset:]
+        return gap
+
+    def _reference(self, sentence: str, start: int, neighbours: tuple[Neighbour, ...], frame: SentenceFrame) -> bool:
+        """A reference point for another place ("Soledar, a salt-mining town near Bakhmut", "Stepove, north of
+        Avdiivka"), unless fighting is said to go on there ("assaults east of Siversk")."""
+        previous = [n for n in _near(neighbours, start - 200, start) if n.end <= start]
+        cues_before = [c for c in frame.cues[:bisect_left(frame.cues, start, key=lambda c: c.start)] if c.end <= start]
+        last_cue_end = cues_before[-1].end if cues_before else -1
+        direction = _DIRECTION.search(sentence, max(0, start - 30), start)
+        if direction is not None:
+            # "assaults east of Siversk": the cue just before the direction makes the place a battlefield
+            return not (cues_before and direction.start() - last_cue_end <= 12
+                        and cues_before[-1].event_type == FRONTLINE
+                        and not any(last_cue_end <= n.start < direction.start() for n in neighbours))
+        if previous and previous[-1].end > last_cue_end:
+            gap = sentence[previous[-1].end:start]
+            if re.fullmatch(r"[\s,]*(?:(?:an?|the)\s+[\w\s'-]{0,40}?)?\s*(?:near|outside|close to|not far from|"
+                            r"next to|beside)\s+(?:the\s+)?", gap, re.I):
+                return True
+        return False
+
+    def _segment_dates(self, frame: SentenceFrame, cue: Cue, dates: tuple[DatePhrase, ...], place: int,
+                       published: dt.date | None, length: int) -> dt.date | None:
+        """The date of the cue's own stretch of the sentence (up to the next cue), else a date in the lead before
+        every cue ("said on Tuesday that ..."), else the publication date: an old recapture mentioned in the same
+        sentence does not date a new advance."""
+        cues = frame.cues
+        index = cues.index(cue)
+        seg_start = 0 if index == 0 else cue.start
+        seg_end = cues[index + 1].start if index + 1 < len(cues) else length
+        if cue.start > place:  # the place is the cue's subject: its stretch starts at the place
+            seg_start = min(seg_start, place)
+        chosen = _pick_date(dates, seg_start, seg_end, place, None)
+        if chosen is None:
+            chosen = _pick_date(dates, 0, cues[0].start, place, None)
+        return chosen or published
 
     def only_named(self, mention: Mention, sentence: str, offset: int) -> bool:
-        """Whether the place is a venue ("a press conference in Paris"), a reference point ("south-east
-        of Pokrovsk") or a capital standing for its government ("Kyiv no longer had control"), not where
-        the sentence's event happened."""
-        before = sentence[max(0, mention.start - offset - 60):mention.start - offset]
-        metonym = self.lexicon.kind_of(mention.surface) == "name" and not _PREPOSITION_BEFORE.search(before)
-        return metonym or bool(_VENUE.search(before) or _REFERENCE_POINT.search(before))
+        """Whether the place is a venue ("a press conference in Paris"), a launch point, a dateline, part of a
+        title ("Donetsk governor"), a place whose residents are meant, or a capital standing for its government
+        ("Kyiv no longer had control"), not where the sentence's event happened."""
+        start, end = mention.start - offset, mention.end - offset
+        before = sentence[max(0, start - 60):start]
+        after = sentence[end:end + 60]
+        metonym = self.lexicon.kind_of(mention.surface) == "name" and not _PREPOSITION_BEFORE.search(before) \
+            and not _EVENT_VERB_BEFORE.search(before)
+        dateline = start <= 2 and mention.surface.isupper() and len(mention.surface) > 2 and bool(
+            _DATELINE.match(after))
+        office = bool(_OFFICE_AFTER.match(after)) and not _PREPOSITION_BEFORE.search(before)
+        return metonym or dateline or office or bool(
+            _VENUE.search(before) or _LAUNCH.search(before) or _RESIDENTS.search(before))
 
 
-def _cues(sentence: str) -> tuple[tuple[int, str], ...]:
-    """Where each kind of event cue stands in the sentence, in order."""
-    found = [(m.start(), CONTROL_CHANGE) for pattern in (_GAIN, _LOSS) for m in pattern.finditer(sentence)]
-    found += [(m.start(), STRIKE) for m in _STRIKE.finditer(sentence)]
-    found += [(m.start(), FRONTLINE) for m in _FRONTLINE.finditer(sentence)]
-    return tuple(sorted(found))
+_HEADLINE_CLAIM = re.compile(r"\b(?:claims?|says?)\s+(?=(?:the\s+)?[A-Z])")
 
 
-def _canonical(mention: ActorMention) -> str:
-    return mention.actor if mention.kind == "source" else mention.term.split()[-1]
+def _headline_cues(sentence: str, found: dict[str, list[CueMatch]]) -> dict[str, list[CueMatch]]:
+    """In a headline, "Russia claims Soledar" claims its capture."""
+    extra = [CueMatch("gain", m.start(), m.end(), m.group().strip()) for m in _HEADLINE_CLAIM.finditer(sentence)
+             if m.group().lower().startswith("claim")]
+    if not extra:
+        return found
+    return {**found, "gain": sorted([*found.get("gain", []), *extra], key=lambda m: m.start)}
+
+
+def _as_mention(frame: SentenceFrame, sentence: str, dates: tuple[DatePhrase, ...],
+                published: dt.date | None) -> SentenceFrame:
+    """The sentence's frame for a place only named in it: no event, no sides; dated like the sentence."""
+    if frame.event_type == MENTION and not frame.cue and not dates:
+        return replace(frame, date=published) if frame.date != published else frame
+    date = next((d.date for d in dates if not NOT_EVENT_DATE.search(sentence, max(0, d.start - 200), d.start)),
+                published)
+    return replace(frame, event_type=MENTION, actor="", opponent="", status="", settlements_count=None, cue="",
+                   date=date)
+
+
+def _in_relative_clause(sentence: str, position: int) -> bool:
+    """Whether a cue stands in a relative clause ("the village that Ukrainian forces recaptured last year"), not
+    after a complementiser ("said that", "and that")."""
+    match = _RELATIVE.search(sentence, max(0, position - 50), position)
+    if match is None:
+        return False
+    word_before = re.search(r"(\w+)\W*$", sentence[:match.start()])
+    return not (word_before and word_before.group(1).lower() in _NOT_RELATIVE_AFTER)
+
+
+_NOT_RELATIVE_AFTER = frozenset(("and", "but", "so", "said", "says", "reported", "claimed", "announced", "assessed",
+                                 "admitted", "conceded", "acknowledged", "confirmed", "denied", "insisted", "added",
+                                 "stated", "noted", "revealed", "believe", "believes", "thinks", "Monday", "Tuesday",
+                                 "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "told", "reporters"))
+
+
+def _near(neighbours: tuple[Neighbour, ...], start: int, end: int) -> tuple[Neighbour, ...]:
+    """The places of a sentence (in order) that begin between two offsets."""
+    return neighbours[bisect_left(neighbours, start, key=lambda n: n.start):
+                      bisect_left(neighbours, end + 1, key=lambda n: n.start)]
+
+
+def _container_after(before: str, distance: int) -> bool:
+    """Whether "in (the)" stands before the place, after its cue's own words ("established themselves in")."""
+    match = _CONTAINER.search(before)
+    return match is not None and len(before) - match.start() < distance
+
+
+def _pick_date(dates: tuple[DatePhrase, ...], start: int, end: int, place: int,
+               default: dt.date | None) -> dt.date | None:
+    """The first date of a stretch at or after the place, else the last one before it."""
+    inside = [d for d in dates if start <= d.start < end]
+    after = [d for d in inside if d.start >= place]
+    if after:
+        return after[0].date
+    return inside[-1].date if inside else default
+
+
+def document_side(frames: list[SentenceFrame]) -> str:
+    """The side a document speaks of most, for cues whose sentence names none ("Kurakhove fell in January")."""
+    counts = Counter(c.actor for f in frames for c in f.cues if c.actor)
+    counts.update(side for f in frames for side in f.actors)
+    return counts.most_common(1)[0][0] if counts else ""

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
+from collections import Counter
 from dataclasses import replace
 
 from geo.actors import Lexicon, default_lexicon
-from geo.dates import sentence_date
-from geo.events import MENTION, EventClassifier
+from geo.dates import date_phrases
+from geo.events import CLAIMED, CONTESTED, CONTROL_CHANGE, FRONTLINE, MENTION, EventClassifier, Neighbour
 from geo.gazetteer import Gazetteer, default_gazetteer
 from geo.names import name_key
 from geo.records import Document, Event, Mention
@@ -49,44 +51,104 @@ class Geoparser:
         return homes
 
     def parse(self, document: Document) -> list[Event]:
-        text = document.text
+        """The events of a document: its text's, then its title's when the text does not repeat the title
+        (title events have negative offsets: the title is read as if it stood just before the text)."""
+        events = self._parse_text(document, document.text, 0)
+        title = document.title.strip()
+        if title and _norm(title) not in _norm(document.text[:len(title) * 3 + 200]):
+            sides = Counter(e.actor for e in events if e.actor) or Counter(
+                a.actor for a in self.lexicon.find(document.text) if a.kind in ("name", "demonym", "group"))
+            events += self._parse_text(document, title, -(len(title) + 1),
+                                       sides.most_common(1)[0][0] if sides else "")
+        return events
+
+    def _parse_text(self, document: Document, text: str, shift: int, context: str = "") -> list[Event]:
         spans = sentence_spans(text)
-        mentions = self._mentions(document, spans)
+        mentions = self._mentions(document, text, spans)
         # Sentences after the last one read are not needed (a capped huge document).
         spans = spans[:mentions[-1].sentence + 1] if mentions else []
         sentences = [text[start:end] for start, end in spans]
-        frames, last_speaker = [], ""
-        for sentence in sentences:
-            frame = self.classifier.frame(sentence, last_speaker)
+        frames, last_speaker, last_actor, sideless = [], "", context, []
+        for i, sentence in enumerate(sentences):
+            frame = self.classifier.frame(sentence, last_speaker, last_actor, headline=shift < 0)
+            if not last_actor and any(not c.actor and c.kind != "gray_zone" for c in frame.cues):
+                sideless.append(i)  # no side yet: read again with the side the document names most
             last_speaker = frame.speaker
+            last_actor = frame.actor or last_actor
             frames.append(frame)
-        dates = [sentence_date(sentence, document.published) for sentence in sentences]
-        territorial = frozenset(
-            i for i, m in enumerate(mentions) if frames[m.sentence].territorial
-            and not self.classifier.only_named(m, sentences[m.sentence], spans[m.sentence][0]))
+        if sideless:
+            context = Counter(side for f in frames for side in f.actors)
+            document_side = context.most_common(1)[0][0] if context else ""
+            for i in sideless:
+                previous = frames[i - 1].speaker if i else ""
+                frames[i] = self.classifier.frame(sentences[i], previous, document_side, headline=shift < 0)
+        published = document.published
+        dates = [tuple(date_phrases(s, published)) if published else () for s in sentences]
+        named = {(m.start, m.end): frames[m.sentence].cues != () and self.classifier.only_named(
+            m, sentences[m.sentence], spans[m.sentence][0]) for m in mentions}
+        territorial = frozenset(i for i, m in enumerate(mentions)
+                                if frames[m.sentence].territorial and not named[m.start, m.end])
+        resolved_all = list(self.resolver.resolve(mentions, territorial))
+        neighbours: dict[int, list[Neighbour]] = {}
+        for resolved in resolved_all:
+            m, offset = resolved.mention, spans[resolved.mention.sentence][0]
+            precision = resolved.place.precision if resolved.place else "settlement"
+            neighbours.setdefault(m.sentence, []).append(Neighbour(
+                m.start - offset, m.end - offset, precision, named.get((m.start, m.end), False)))
+        by_sentence = {i: tuple(sorted(found, key=lambda n: n.start)) for i, found in neighbours.items()}
         events = []
-        for resolved in self.resolver.resolve(mentions, territorial):
+        for resolved in resolved_all:
             index = resolved.mention.sentence
-            frame = self.classifier.for_mention(frames[index], resolved, sentences[index], spans[index][0])
+            frame = self.classifier.for_mention(frames[index], resolved, sentences[index], spans[index][0],
+                                                by_sentence.get(index, ()), dates[index], published,
+                                                named.get((resolved.mention.start, resolved.mention.end)))
+            if frame.event_type == CONTROL_CHANGE and index + 1 < len(frames) and frames[index + 1].contests_previous:
+                frame = replace(frame, status=CONTESTED)  # "Fighting was still going on in the town."
             trust = resolved.confidence if resolved.place else UNRESOLVED_CONFIDENCE
+            if shift:
+                mention = replace(resolved.mention, start=resolved.mention.start + shift,
+                                  end=resolved.mention.end + shift)
+                resolved = replace(resolved, mention=mention)
             events.append(Event(
                 document=document, resolved=resolved, event_type=frame.event_type, excerpt=sentences[index],
-                date=dates[index], actor=frame.actor, opponent=frame.opponent, status=frame.status,
+                date=frame.date, actor=frame.actor, opponent=frame.opponent, status=frame.status,
                 claimed_by=frame.claimed_by, settlements_count=frame.settlements_count,
-                actors_mentioned=frame.actors,
+                actors_mentioned=frame.actors, cue=frame.cue,
                 confidence=trust * (frame.strength if frame.event_type != MENTION else 0.9),
             ))
-        return events
+        return _contest_disputed(events, [frames[e.resolved.mention.sentence].speaker_side for e in events],
+                                 [e.resolved.mention.sentence for e in events])
 
-    def _mentions(self, document: Document, spans: list[tuple[int, int]]) -> list[Mention]:
+    def _mentions(self, document: Document, text: str, spans: list[tuple[int, int]]) -> list[Mention]:
         """The document's place mentions, the first MAX_MENTIONS of them: a huge document (a whole feed
         pasted as one article) is read in part, with a warning, instead of taking minutes and gigabytes."""
         mentions: list[Mention] = []
         for first in range(0, len(spans), _SENTENCES_PER_BATCH):
-            found = self.recognizer.find(document.text, spans[first:first + _SENTENCES_PER_BATCH])
+            found = self.recognizer.find(text, spans[first:first + _SENTENCES_PER_BATCH])
             mentions += [replace(m, sentence=m.sentence + first) for m in found]
             if len(mentions) > MAX_MENTIONS:
                 log.warning("%s: over %s place mentions; only the first %s are read", document.path or document.id,
                             f"{MAX_MENTIONS:,}", f"{MAX_MENTIONS:,}")
                 return mentions[:MAX_MENTIONS]
         return mentions
+
+
+def _contest_disputed(events: list[Event], voices: list[str], sentence_of: list[int]) -> list[Event]:
+    """A change of hands one side claims while the other side reports fighting at the same place, in another
+    sentence of the same report, is contested: the sides disagree."""
+    fighting = {}
+    for event, voice, index in zip(events, voices, sentence_of, strict=True):
+        if event.event_type == FRONTLINE and voice:
+            fighting.setdefault(name_key(event.resolved.mention.surface), []).append((voice, index))
+    out = []
+    for event, voice, index in zip(events, voices, sentence_of, strict=True):
+        if event.event_type == CONTROL_CHANGE and event.status == CLAIMED and any(
+                other != voice and other_index != index
+                for other, other_index in fighting.get(name_key(event.resolved.mention.surface), ())):
+            event = replace(event, status=CONTESTED)
+        out.append(event)
+    return out
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().lower()

@@ -80,6 +80,7 @@ class Event:
     settlements_count: int | None = None
     actors_mentioned: tuple[str, ...] = field(default_factory=tuple)
     confidence: float = 0.0
+    cue: str = ""  # the words that decided the event ("withdrew from", "came under")
 
     def as_row(self) -> dict:
         """The event as a record of EVENT_FIELDS: what extract prints, the store keeps and export writes."""
@@ -111,6 +112,7 @@ class Event:
             "date": self.date,
             "excerpt": self.excerpt,
             "confidence": round(self.confidence, 3),
+            "cue": self.cue,
         }
 
 
@@ -121,7 +123,7 @@ EVENT_FIELDS: dict[str, type] = {
     "place": str, "name": str, "start": int, "end": int, "lat": float, "lon": float, "country": str,
     "admin1": str, "feature": str, "geonameid": int, "precision": str,
     "event_type": str, "actor": str, "opponent": str, "status": str, "claimed_by": str,
-    "settlements_count": int, "actors": str, "date": dt.date, "excerpt": str, "confidence": float,
+    "settlements_count": int, "actors": str, "date": dt.date, "excerpt": str, "confidence": float, "cue": str,
 }
 
 

@@ -24,7 +24,7 @@ from geo.eventtypes import CONTROL_CHANGE, EVENT_TYPES, FRONTLINE
 from geo.names import name_key
 from geo.records import PRECISION_BY_FEATURE, Document, event_record
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 metadata = sa.MetaData()
 
 schema_version = sa.Table("schema_version", metadata, sa.Column("version", sa.Integer, nullable=False))
@@ -73,6 +73,7 @@ events = sa.Table(
     sa.Column("date", sa.Date),
     sa.Column("excerpt", sa.Text, nullable=False),
     sa.Column("confidence", sa.Float, nullable=False),
+    sa.Column("cue", sa.Text, nullable=False, default=""),
     sa.Index("ix_events_date", "date", "event_type", "actor", "confidence"),  # covers the timeline
     # Covers the per-place summary and the latest control change of each place (the map's queries).
     sa.Index("ix_events_place_summary", "place_key", "event_type", "date", "actor", "status", "confidence"),
@@ -118,13 +119,19 @@ def _v3_reference_layers(conn: sa.Connection) -> None:
     reference_layers.create(conn, checkfirst=True)
 
 
+def _v4_event_cue(conn: sa.Connection) -> None:
+    """The words that decided each event (issue 8). A store created by version 1's tables has it already."""
+    if "cue" not in {column["name"] for column in sa.inspect(conn).get_columns("events")}:
+        conn.execute(sa.text("ALTER TABLE events ADD COLUMN cue TEXT NOT NULL DEFAULT ''"))
+
+
 MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _v1_tables, 2: _v2_source_index,
-                                                          3: _v3_reference_layers}
+                                                          3: _v3_reference_layers, 4: _v4_event_cue}
 
 
 # PostgreSQL's deadlock_detected and serialization_failure: the transaction may simply be run again.
 _RETRYABLE = {"40P01", "40001"}
-RETRIES = 1
+RETRIES = 5
 
 
 class StoreError(FrontmapError):
@@ -182,7 +189,7 @@ def _pinned_place(target) -> dict:
 # Record fields (geo.records.EVENT_FIELDS) kept in the events and places tables under their own names; the
 # document's fields live in documents, and the place as written is the events table's "surface".
 _EVENT_FIELDS = ("start", "end", "event_type", "actor", "opponent", "status", "claimed_by", "settlements_count",
-                 "actors", "date", "excerpt", "confidence")
+                 "actors", "date", "excerpt", "confidence", "cue")
 _PLACE_FIELDS = ("name", "lat", "lon", "country", "admin1", "feature", "geonameid", "precision")
 
 
@@ -519,7 +526,8 @@ class Store:
         known = f.up_to_end()
         latest = self._where(
             sa.select(events.c.id).select_from(self._joined(known))
-            .where(events.c.place_key == places.c.key, events.c.event_type == CONTROL_CHANGE, events.c.actor != ""),
+            .where(events.c.place_key == places.c.key, events.c.event_type == CONTROL_CHANGE, events.c.actor != "",
+                   events.c.status != "denied"),
             known,
         ).order_by(events.c.date.desc(), events.c.id.desc()).limit(1).correlate(places).scalar_subquery()
         control = events.alias("control")

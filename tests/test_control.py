@@ -29,7 +29,7 @@ def report(place, event_type="control_change", actor="", opponent="", status="cl
             "geonameid": None, "precision": precision, "event_type": event_type, "actor": actor,
             "opponent": opponent, "status": status if event_type == "control_change" else "",
             "claimed_by": claimed_by, "settlements_count": None, "actors": "", "date": day,
-            "excerpt": excerpt or f"Report {next(_counter)} about {place}.", "confidence": 0.9}
+            "excerpt": excerpt or f"Report {next(_counter)} about {place}.", "confidence": 0.9, "cue": ""}
 
 
 @pytest.fixture

@@ -32,3 +32,28 @@ def test_the_store_and_map_benchmarks_print_their_numbers():
     out = subprocess.run([sys.executable, "-m", "geo", "bench", "--map"], capture_output=True, text=True,
                          check=True).stdout
     assert out.count("filter change") == 2 and "map HTML" in out
+
+
+def test_the_event_sets_have_a_held_out_part_and_every_field_the_scores_need():
+    from geo.evaluation import LABELLED_EVENT_SETS, labelled_path
+
+    sets = {name: load_gold(labelled_path(filename)) for name, filename in LABELLED_EVENT_SETS}
+    assert len(sets["held-out"]) >= 12 and len(sets["tuning"]) >= 10
+    fields = {"surface", "country", "lat", "lon", "event_type", "actor", "opponent", "status", "claimed_by", "date"}
+    assert all(fields <= set(g) for articles in sets.values() for a in articles for g in a["gold"])
+
+
+def test_event_scores_judge_type_sides_status_claimant_and_date(tmp_path):
+    import json
+
+    from geo.evaluation import evaluate_events
+
+    gold = {"id": "t1", "published": "2024-11-20", "title": "", "text": "Russian forces captured Pishchane in August.",
+            "gold": [{"surface": "Pishchane", "country": "UA", "lat": 48.233, "lon": 37.109,
+                      "event_type": "control_change", "actor": "Ukraine", "opponent": "Russia", "status": "claimed",
+                      "claimed_by": "", "date": "2024-08-01"}]}
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps(gold) + "\n", encoding="utf-8")
+    scores = evaluate_events(path)
+    assert (scores.accuracy("event"), scores.accuracy("actor"), scores.accuracy("date")) == (1.0, 0.0, 1.0)
+    assert any("actor" in miss for miss in scores.misses)

@@ -108,7 +108,7 @@ def test_an_old_store_is_migrated_with_its_data_and_a_newer_one_is_refused(tmp_p
         conn.execute(sa.text("INSERT INTO documents (id, title, source, url, path, text, ingested_at) "
                              "VALUES ('d1', 't', 's', '', '', 'Fighting in Toretsk.', '2025-01-01 00:00:00')"))
     store = Store(str(path))
-    assert store.version() == SCHEMA_VERSION == 3
+    assert store.version() == SCHEMA_VERSION == 4
     assert sa.inspect(store.engine).has_table("reference_layers")  # version 3
     assert store.counts()["documents"] == 1
     assert "ix_documents_source" in {i["name"] for i in sa.inspect(store.engine).get_indexes("documents")}
