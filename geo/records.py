@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 
-PRECISION_BY_FEATURE = {"PCLI": "country", "CONT": "continent", "ADM1": "region", "ADM2": "district"}
+# Rivers (STM) and named areas (reservoirs, spits, plants, Donbas) are never settlements nor control targets.
+PRECISION_BY_FEATURE = {"PCLI": "country", "CONT": "continent", "ADM1": "region", "ADM2": "district",
+                        "ADM3": "community", "STM": "river", "RSV": "area", "AREA": "area", "SPIT": "area",
+                        "PLANT": "area"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,12 +12,22 @@ import dataclasses
 import math
 from collections.abc import Iterable
 
-from geo.gazetteer import Gazetteer
+from geo.gazetteer import NON_SETTLEMENT, WATER_AND_AREAS, Gazetteer
 from geo.names import name_key
 from geo.records import Mention, Place, ResolvedMention
 
 FOCUS_COUNTRIES = ("UA", "RU", "BY")
-_FEATURE_PRIOR = {"PCLI": 4.0, "CONT": 4.0, "PPLC": 2.5, "ADM1": 2.0}
+_FEATURE_PRIOR = {"PCLI": 4.0, "CONT": 4.0, "PPLC": 2.5, "ADM1": 2.0, "STM": 1.0, "RSV": 1.0, "AREA": 3.0,
+                  "SPIT": 3.0, "PLANT": 3.0}
+# A bare name is a first-level region (Texas, Crimea) unless a settlement of that country this big bears it.
+REGION_BEATS_SETTLEMENTS_UNDER = 10_000
+# A small place this far from everything else the document names is not trusted: more likely a namesake
+# of a place the gazetteer lacks than the place meant.
+DISTANT_KM = 600.0
+SMALL_PLACE = 50_000
+# The name a place goes by now beats an old or foreign alternate of another place.
+CURRENT_NAME_BONUS = 1.0
+SCALE_FEATURES = {"district": ("ADM2",), "community": ("ADM3",), "river": ("STM",), "reservoir": ("RSV",)}
 
 
 def haversine_km(a: Place, b: Place) -> float:
@@ -37,6 +47,8 @@ class PlaceResolver:
     def candidates(self, mention: Mention, scale: str | None = None) -> list[Place]:
         scale = mention.scale if scale is None else scale
         places = self.gazetteer.lookup(mention.lookup)
+        if scale in ("river", "reservoir"):  # "Kurakhove reservoir" is a name of its own
+            places = places + self.gazetteer.lookup(mention.surface)
         if scale == "region":
             regions = [p for p in places if p.feature == "ADM1"]
             if regions:
@@ -49,11 +61,22 @@ class PlaceResolver:
                     seen.add((region.country, region.admin1_code))
                     regions.append(region)
             return regions
+        if scale in SCALE_FEATURES:
+            exact = [p for p in places if p.feature in SCALE_FEATURES[scale]]
+            if exact or scale in ("river", "reservoir"):
+                return exact
+            if scale == "community":
+                scale = ""
         if scale == "district":
             return [p if p.feature == "ADM2" else dataclasses.replace(p, feature="ADM2", name=f"{p.name} district")
-                    for p in places if p.feature not in ("ADM1", "PCLI", "CONT")]
-        settlements = [p for p in places if p.feature != "ADM1"]
-        return settlements or places
+                    for p in places if p.feature not in NON_SETTLEMENT]
+        settlements = [p for p in places if p.feature not in NON_SETTLEMENT]
+        key = name_key(mention.lookup)
+        big = {p.country for p in settlements
+               if p.population >= REGION_BEATS_SETTLEMENTS_UNDER and name_key(p.name) == key}
+        regions = [p for p in places if p.feature == "ADM1" and name_key(p.name) == key and p.country not in big]
+        named = [p for p in places if p.feature in ("PCLI", "CONT") or p.feature in WATER_AND_AREAS]
+        return settlements + regions + named or [p for p in places if p.feature not in ("ADM2", "ADM3")] or places
 
     def resolve(self, mentions: list[Mention], territorial: frozenset[int] = frozenset()
                 ) -> list[ResolvedMention]:
@@ -74,15 +97,20 @@ class PlaceResolver:
                    if len(opts) == 1 and opts[0].feature not in ("PCLI", "CONT")}
         chosen: dict[tuple[str, str], tuple[Place | None, float, int]] = {}
         for _ in range(2):  # the second pass uses the first pass's choices as context
+            # The regions the text names ("in the Kursk region") rule their namesakes elsewhere out.
+            regions = {(p.country, p.admin1_code) for key, p in anchors.items() if p.feature == "ADM1"
+                       and key[1] == "region"}
+            regions |= {(p.country, p.admin1_code) for key, (p, conf, _) in chosen.items()
+                        if p is not None and p.feature == "ADM1" and key[1] == "region"}
             chosen = {}
             for key, opts in zip(keys, options, strict=True):
                 if key not in chosen:
                     home = self.home_countries.get(key[0])
                     named = named_countries | {home} if home else named_countries
                     context = [place for other, place in anchors.items() if other != key]
-                    chosen[key] = self._choose(opts, named, home_countries, context)
+                    chosen[key] = self._choose(opts, named, home_countries, context, regions, key[0])
             anchors = {key: p for key, (p, conf, _) in chosen.items()
-                       if p is not None and conf >= 0.6 and p.feature not in ("PCLI", "CONT", "ADM1")}
+                       if p is not None and conf >= 0.6 and p.feature not in ("PCLI", "CONT")}
         return [ResolvedMention(mention, *chosen[key]) for mention, key in zip(mentions, keys, strict=True)]
 
     def rank(self, places: list[Place]) -> list[Place]:
@@ -90,19 +118,32 @@ class PlaceResolver:
         return sorted(places, key=lambda p: self._score(p, set(), set(), []), reverse=True)
 
     def _choose(self, options: list[Place], countries: set[str], document_countries: set[str],
-                anchors: list[Place]) -> tuple[Place | None, float, int]:
+                anchors: list[Place], regions: set[tuple[str, str]] = frozenset(), key: str = ""
+                ) -> tuple[Place | None, float, int]:
         if not options:
             return None, 0.0, 0
-        if len(options) == 1:
-            return options[0], 0.95, 1
-        scored = sorted(((self._score(p, countries, document_countries, anchors), i)
+        scored = sorted(((self._score(p, countries, document_countries, anchors, regions)
+                          + (CURRENT_NAME_BONUS if key and name_key(p.name) == key else 0.0), i)
                          for i, p in enumerate(options)), reverse=True)
-        (best, i), (second, _) = scored[0], scored[1]
-        confidence = 1 / (1 + math.exp(-(best - second)))
-        return options[i], round(min(0.95, confidence), 3), len(options)
+        best, i = scored[0]
+        place = options[i]
+        confidence = 0.95 if len(options) == 1 else 1 / (1 + math.exp(-(best - scored[1][0])))
+        others = [a for a in anchors if not _same(a, place)]
+        settlement = place.feature not in NON_SETTLEMENT and place.feature != "PPLC"
+        supported = (place.country, place.admin1_code) in regions or any(
+            haversine_km(place, a) < 150 for a in others if a.feature not in ("ADM1",))
+        if settlement and place.population < SMALL_PLACE and others and not supported:
+            nearest = min(haversine_km(place, a) for a in others)
+            if nearest > DISTANT_KM:
+                return None, 0.0, len(options)  # far from everything else: a namesake, not trusted
+            if place.population < 1000:
+                confidence = min(confidence, 0.6)  # a village nothing else in the text points to
+        elif settlement and place.population < 1000 and not supported:
+            confidence = min(confidence, 0.6)
+        return place, round(min(0.95, confidence), 3), len(options)
 
     def _score(self, place: Place, countries: set[str], document_countries: set[str],
-               anchors: list[Place]) -> float:
+               anchors: list[Place], regions: set[tuple[str, str]] = frozenset()) -> float:
         score = _FEATURE_PRIOR.get(place.feature, 0.0) + 0.6 * math.log10(place.population + 10)
         if place.country in countries:  # named in the text ("France")
             score += 2.5
@@ -110,10 +151,16 @@ class PlaceResolver:
             score += 1.0
         if place.country in self.focus_countries:
             score += 1.0
-        others = [a for a in anchors if a.geonameid != place.geonameid or a.feature != place.feature]
+        if place.feature != "ADM1" and (place.country, place.admin1_code) in regions:
+            score += 4.0  # in a region the text names
+        others = [a for a in anchors if not _same(a, place)]
         if others:
             nearest = min(haversine_km(place, a) for a in others)
             score += 3.0 * math.exp(-nearest / 150.0)
             if any(a.country == place.country and a.admin1_code == place.admin1_code for a in others):
                 score += 1.0
         return score
+
+
+def _same(a: Place, b: Place) -> bool:
+    return a.name == b.name and a.feature == b.feature and a.latitude == b.latitude and a.longitude == b.longitude

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
 
 from geo.actors import Lexicon
-from geo.gazetteer import Gazetteer
+from geo.gazetteer import WATER_AND_AREAS, Gazetteer
 from geo.names import name_key
 from geo.records import Mention
 
@@ -24,6 +26,7 @@ SCALE_WORDS = {
     "region": "region", "regions": "region", "oblast": "region", "oblasts": "region",
     "province": "region", "provinces": "region", "krai": "region", "territory": "region",
     "territories": "region", "district": "district", "districts": "district", "raion": "district",
+    "rayon": "district", "community": "community", "hromada": "community", "river": "river", "reservoir": "reservoir",
 }
 _PLURAL_SCALE_WORDS = {"regions", "oblasts", "provinces", "territories", "districts"}
 _CUE = re.compile(
@@ -42,6 +45,19 @@ _FUNCTION_WORDS = {"and", "or", "but", "is", "was", "has", "had", "will", "would
 SENTENCE_START_COMMON = 25_000
 # Major places keep a name that is also a common English word (Nice, Paris, Canada).
 MAJOR_POPULATION = 100_000
+NOT_PLACES_FILE = Path(__file__).parent / "data" / "not-places.txt"
+# First words of two-word Slavic place names ("Malaya Loknya"): the whole run is one name, even when each
+# word alone is a known place elsewhere.
+_NAME_ADJECTIVES = {
+    "malaya", "mala", "malaia", "maly", "malyi", "maloye", "male", "velyka", "velykyi", "velyke", "velikaya",
+    "veliky", "velikiy", "bolshaya", "bolshoye", "bolshoy", "bolshoi", "novaya", "nova", "novyi", "novy", "novoye",
+    "nove", "stara", "staraya", "staryi", "stary", "staroye", "stare", "verkhnia", "verkhnyaya", "nyzhnia",
+    "nizhnyaya", "krasnaya", "krasnyi", "chervona", "chervonyi", "bila", "belaya", "kazachya", "kozacha", "russkaya",
+    "ruska", "ukrainska", "zelenyi", "zelena", "dolgiy", "dovhyi", "vysokyi", "vysokaya", "shyroka", "shirokaya",
+}
+# A name right before these verbs is someone speaking ("Sullivan told"), unless it is a large place.
+_SPEECH_AFTER = re.compile(r"\s+(?:said|says|told|tells|wrote|writes|noted|notes|added|reported|reports|claimed|"
+                           r"argued|asked|warned|stated)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,10 +82,18 @@ def _tokens(text: str, start: int, end: int) -> list[_Token]:
     return out
 
 
+@cache
+def not_places() -> frozenset[str]:
+    """Outlets and organisations that gazetteers also list as places (geo/data/not-places.txt)."""
+    lines = NOT_PLACES_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
 class ToponymRecognizer:
     def __init__(self, gazetteer: Gazetteer, lexicon: Lexicon):
         self.gazetteer = gazetteer
         self.lexicon = lexicon
+        self.not_places = not_places()
 
     def find(self, text: str, sentences: list[tuple[int, int]]) -> list[Mention]:
         mentions: list[Mention] = []
@@ -88,14 +112,17 @@ class ToponymRecognizer:
             if not token.capitalised:
                 i += 1
                 continue
-            skip = self._lexicon_span(text, tokens, i)
+            skip = self._lexicon_span(text, tokens, i) or self._not_place_span(text, tokens, i)
             if skip:
                 i += skip
                 continue
             cue = self._cue_before(text, start, token.start) or self._slot_before(text, tokens, i)
             n = self._longest_name(text, tokens, i)
-            if cue:  # "the village of Malaya Loknya": the whole name, known or not
-                n = max(n, self._capitalised_run(text, tokens, i))
+            run = self._capitalised_run(text, tokens, i)
+            if cue or (run > 1 and tokens[i].text.lower() in _NAME_ADJECTIVES):
+                # "the village of Malaya Loknya": the whole name, known or not
+                n = max(n, run)
+                cue = cue or "name"
             if n and (cue or self._is_place(text, tokens, i, n, sentence_start=(i == 0))):
                 found.append(self._mention(text, tokens, i, n, sentence, cue))
                 i += n + (1 if found[-1].scale else 0)
@@ -103,6 +130,12 @@ class ToponymRecognizer:
             i += 1
         found = self._unknown_list_items(text, found, (start, end), sentence)
         return self._spread_plural_scale(text, found)
+
+    def _not_place_span(self, text: str, tokens: list[_Token], i: int) -> int:
+        for n in range(min(MAX_NAME_TOKENS, len(tokens) - i), 0, -1):
+            if _joined_by_spaces(text, tokens, i, n) and text[tokens[i].start:tokens[i + n - 1].end] in self.not_places:
+                return n
+        return 0
 
     def _lexicon_span(self, text: str, tokens: list[_Token], i: int) -> int:
         """Tokens covered by a demonym, person or source term starting at token i (not places)."""
@@ -135,15 +168,18 @@ class ToponymRecognizer:
             return False
         if self._name_word(text, tokens, i - 1, i) or self._name_word(text, tokens, i + n, i + n - 1):
             return False  # part of a person's or an organisation's name: "Vladimir Putin"
-        if text[max(0, tokens[i].start - 4):tokens[i].start] == "the " and following not in SCALE_WORDS \
-                and not self._major(surface, ("PCLI",), 0):
+        if text[max(0, tokens[i].start - 4):tokens[i].start].lower() == "the " and following not in SCALE_WORDS \
+                and not self._major(surface, ("PCLI", *WATER_AND_AREAS), 0):
             return False  # "the left bank of the Dnipro": a river, not the city
         key = name_key(surface)
+        if _SPEECH_AFTER.match(text, tokens[i + n - 1].end) and not self._major(
+                surface, ("PCLI", "CONT", "ADM1", "PPLC"), MAJOR_POPULATION):
+            return False  # "Sullivan told reporters": a person, not Sullivan, Missouri
         if n > 1 or self.lexicon.kind_of(surface) == "name":
             return True
         if sentence_start and self.gazetteer.is_common_word(key, SENTENCE_START_COMMON):
             # At a sentence's start a capital says nothing: only a country is sure to be meant there.
-            return self._major(surface, ("PCLI",), 0)
+            return self._major(surface, ("PCLI", "ADM1"), 0)
         if self.gazetteer.is_common_word(key):
             return self._major(surface, ("PCLI", "CONT", "ADM1"), MAJOR_POPULATION)
         return True
