@@ -77,10 +77,10 @@ def fetch(url: str, target: Path, progress: bool = True, timeout: float = 30.0) 
 def download_countries(codes: list[str], base_url: str = GEONAMES_DUMPS, progress: bool = True) -> dict[str, int]:
     """Fetch and import the dumps of the countries (ISO alpha-2); returns the rows kept per country. Raises
     DownloadError (and changes nothing) if any download fails or a file is not a GeoNames dump."""
-    codes = [c.upper() for c in codes]
-    bad = [c for c in codes if not _COUNTRY.match(c)]
+    bad = [c for c in codes if not _COUNTRY.match(c.upper())]
     if bad:
         raise DownloadError(f"not a country code: {', '.join(bad)} (use ISO 3166-1 alpha-2, such as UA RU BY)")
+    codes = [c.upper() for c in codes]
     archives = {code: fetch(base_url.rstrip("/") + f"/{code}.zip", downloads_dir() / f"{code}.zip", progress)
                 for code in codes}
     kept = {}

@@ -179,7 +179,10 @@ class ToponymRecognizer:
             return True
         if sentence_start and self.gazetteer.is_common_word(key, SENTENCE_START_COMMON):
             # At a sentence's start a capital says nothing: only a country is sure to be meant there.
-            return self._major(surface, ("PCLI", "ADM1"), 0)
+            # ... or a first-level region not followed by a capitalised word ("Missouri senators", but not
+            # "Victoria Nuland").
+            next_capitalised = i + n < len(tokens) and tokens[i + n].capitalised
+            return self._major(surface, ("PCLI",) if next_capitalised else ("PCLI", "ADM1"), 0)
         if self.gazetteer.is_common_word(key):
             return self._major(surface, ("PCLI", "CONT", "ADM1"), MAJOR_POPULATION)
         return True

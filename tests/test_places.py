@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from geo.resolve import haversine_km
 from geo.records import Place
+from geo.resolve import haversine_km
 from geo.ukraine import load_units, russian_spellings
 
 
