@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from geo.actors import Lexicon, default_lexicon
 from geo.dates import sentence_date
-from geo.events import MENTION, EventClassifier
-from geo.gazetteer import Gazetteer, default_gazetteer
+from geo.events import CONTROL_CHANGE, FRONTLINE, MENTION, EventClassifier
+from geo.gazetteer import WATER_AND_AREAS, Gazetteer, default_gazetteer
 from geo.names import name_key
 from geo.records import Document, Event
 from geo.resolve import PlaceResolver
@@ -52,6 +54,8 @@ class Geoparser:
         for resolved in self.resolver.resolve(mentions, territorial):
             index = resolved.mention.sentence
             frame = self.classifier.for_mention(frames[index], resolved, sentences[index], spans[index][0])
+            if resolved.place and resolved.place.feature in WATER_AND_AREAS and frame.event_type == CONTROL_CHANGE:
+                frame = replace(frame, event_type=FRONTLINE)  # a river or an area is fought along, never taken
             trust = resolved.confidence if resolved.place else UNRESOLVED_CONFIDENCE
             events.append(Event(
                 document=document, resolved=resolved, event_type=frame.event_type, excerpt=sentences[index],

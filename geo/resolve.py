@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections import Counter
 from collections.abc import Iterable
 
 from geo.gazetteer import NON_SETTLEMENT, WATER_AND_AREAS, Gazetteer
@@ -26,8 +27,16 @@ REGION_BEATS_SETTLEMENTS_UNDER = 100_000
 DISTANT_KM = 600.0
 DISTANT_VILLAGE_KM = 250.0
 SMALL_PLACE = 50_000
+# Confidence given to a choice the text does not support (below 0.7: listed for review).
+UNCERTAIN = 0.6
+# A namesake this big elsewhere makes a choice the text does not support uncertain.
+RIVAL_POPULATION = 10_000
 # The name a place goes by now beats an old or foreign alternate of another place.
 CURRENT_NAME_BONUS = 1.0
+# A capital called by an old or foreign name (Philadelphia for Amman) does not get a capital's weight.
+ALTERNATE_CAPITAL = 2.0
+# In the country where most of the document's places are.
+MAIN_COUNTRY_BONUS = 1.0
 SCALE_FEATURES = {"district": ("ADM2",), "community": ("ADM3",), "river": ("STM",), "reservoir": ("RSV",)}
 
 
@@ -107,13 +116,18 @@ class PlaceResolver:
                        and key[1] == "region"}
             regions |= {(p.country, p.admin1_code) for key, (p, conf, _) in chosen.items()
                         if p is not None and p.feature == "ADM1" and key[1] == "region"}
+            # The country most of the document's places are in (from the first pass's choices).
+            homes = Counter(p.country for p, _, _ in chosen.values()
+                            if p is not None and p.feature not in ("PCLI", "CONT"))
+            ranked = homes.most_common(2) + [("", 0), ("", 0)]
+            main_country = ranked[0][0] if ranked[0][1] >= 2 and ranked[0][1] > ranked[1][1] else ""
             chosen = {}
             for key, opts in zip(keys, options, strict=True):
                 if key not in chosen:
                     home = self.home_countries.get(key[0])
                     named = named_countries | {home} if home else named_countries
                     context = [place for other, place in anchors.items() if other != key]
-                    chosen[key] = self._choose(opts, named, home_countries, context, regions, key[0])
+                    chosen[key] = self._choose(opts, named, home_countries, context, regions, key[0], main_country)
             anchors = {key: p for key, (p, conf, _) in chosen.items()
                        if p is not None and conf >= 0.6 and p.feature not in ("PCLI", "CONT")}
         return [ResolvedMention(mention, *chosen[key]) for mention, key in zip(mentions, keys, strict=True)]
@@ -123,12 +137,14 @@ class PlaceResolver:
         return sorted(places, key=lambda p: self._score(p, set(), set(), []), reverse=True)
 
     def _choose(self, options: list[Place], countries: set[str], document_countries: set[str],
-                anchors: list[Place], regions: set[tuple[str, str]] = frozenset(), key: str = ""
-                ) -> tuple[Place | None, float, int]:
+                anchors: list[Place], regions: set[tuple[str, str]] = frozenset(), key: str = "",
+                main_country: str = "") -> tuple[Place | None, float, int]:
         if not options:
             return None, 0.0, 0
         scored = sorted(((self._score(p, countries, document_countries, anchors, regions)
-                          + (CURRENT_NAME_BONUS if key and name_key(p.name) == key else 0.0), i)
+                          + (CURRENT_NAME_BONUS if key and name_key(p.name) == key else 0.0)
+                          - (ALTERNATE_CAPITAL if key and p.feature == "PPLC" and name_key(p.name) != key else 0.0)
+                          + (MAIN_COUNTRY_BONUS if p.country == main_country else 0.0), i)
                          for i, p in enumerate(options)), reverse=True)
         best, i = scored[0]
         place = options[i]
@@ -137,14 +153,21 @@ class PlaceResolver:
         settlement = place.feature not in NON_SETTLEMENT and place.feature != "PPLC"
         supported = (place.country, place.admin1_code) in regions or any(
             haversine_km(place, a) < 150 for a in others if a.feature not in ("ADM1",))
-        if settlement and place.population < SMALL_PLACE and others and not supported:
+        if settlement and place.population < SMALL_PLACE and len(others) >= 2 and not supported:
             nearest = min(haversine_km(place, a) for a in others)
             if nearest > (DISTANT_VILLAGE_KM if place.population < 1000 else DISTANT_KM):
                 return None, 0.0, len(options)  # far from everything else: a namesake, not trusted
             if place.population < 1000:
-                confidence = min(confidence, 0.6)  # a village nothing else in the text points to
+                confidence = min(confidence, UNCERTAIN)  # a village nothing else in the text points to
         elif settlement and place.population < 1000 and not supported:
-            confidence = min(confidence, 0.6)
+            confidence = min(confidence, UNCERTAIN)
+        rivals = [p for p in options if p.population >= RIVAL_POPULATION and haversine_km(p, place) > 50]
+        if rivals and not supported:
+            confidence = min(confidence, UNCERTAIN)  # London alone: Ontario's or England's?
+        if main_country and place.country != main_country and not supported and (
+                place.feature not in ("PCLI", "CONT") or any(p.country == main_country for p in options)):
+            # London in a story set in Ohio: the namesake at home may be meant.
+            confidence = min(confidence, UNCERTAIN)
         return place, round(min(0.95, confidence), 3), len(options)
 
     def _score(self, place: Place, countries: set[str], document_countries: set[str],
