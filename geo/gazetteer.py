@@ -28,6 +28,9 @@ FEATURES_FILE = Path(__file__).parent / "data" / "features.tsv"
 # Features that are not settlements: a look-up of a bare name offers them only when no settlement bears it.
 NON_SETTLEMENT = {"ADM1", "ADM2", "ADM3", "PCLI", "CONT", "STM", "RSV", "AREA", "SPIT", "PLANT"}
 WATER_AND_AREAS = {"STM", "RSV", "AREA", "SPIT", "PLANT"}
+# Near-miss spellings are looked for among these countries' settlements, in names this long or longer.
+FUZZY_COUNTRIES = frozenset({"UA", "RU", "BY"})
+FUZZY_MIN_LENGTH = 5
 
 INDEX_VERSION = 6
 # Countries whose Cyrillic names get romanisation variants in the index.
@@ -454,6 +457,7 @@ class Gazetteer:
         self._admin1: dict[str, int] = payload["admin1"]
         self.word_ranks: dict[str, int] = payload["word_ranks"]
         self.load_seconds = 0.0
+        self._fuzzy_keys: list[str] | None = None
 
     @classmethod
     def load(cls, path: Path | None = None, build_if_missing: bool = True) -> Gazetteer:
@@ -501,6 +505,25 @@ class Gazetteer:
 
     def lookup(self, name: str) -> list[Place]:
         return [self.place(i) for i in self.ids(name)]
+
+    def near_misses(self, name: str, countries: frozenset[str] = FUZZY_COUNTRIES) -> list[str]:
+        """Index keys one edit away from name (Dalne → dalnie, Sinkivka → synkivka), among the settlements of
+        the theatre's countries; for names the index does not know. The key list is built on first use."""
+        key = name_key(name)
+        if len(key) < FUZZY_MIN_LENGTH:
+            return []
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        if self._fuzzy_keys is None:
+            c = self._c
+            wanted = {i for i, (cc, f) in enumerate(zip(c["country"], c["feature"], strict=True))
+                      if cc in countries and f not in NON_SETTLEMENT}
+            self._fuzzy_keys = [k for k, v in self._names.items()
+                                if len(k) >= FUZZY_MIN_LENGTH and any(i in wanted for i in (
+                                    (v,) if isinstance(v, int) else v))]
+        found = process.extract(key, self._fuzzy_keys, scorer=Levenshtein.distance, score_cutoff=1, limit=5)
+        return [k for k, _, _ in found]
 
     def lookup_country(self, code: str, feature: str = "PPL") -> list[Place]:
         """Every place of one feature code in a country."""

@@ -102,7 +102,9 @@ class PlaceResolver:
             "region" if not m.scale and i in territorial and name_key(m.lookup) in region_keys else m.scale
             for i, m in enumerate(mentions)
         ]
-        options = [self.candidates(m, s) for m, s in zip(mentions, scales, strict=True)]
+        options = [self.candidates(m, s) or self._near_misses(m, s) for m, s in zip(mentions, scales, strict=True)]
+        fuzzy = {name_key(m.lookup) for m, opts in zip(mentions, options, strict=True)
+                 if opts and not self.gazetteer.knows(name_key(m.lookup))}
         named_countries = {opts[0].country for opts in options if len(opts) == 1 and opts[0].feature == "PCLI"}
         home_countries = {opts[0].country for opts in options if len(opts) == 1}
         keys = [(name_key(m.lookup), s) for m, s in zip(mentions, scales, strict=True)]
@@ -130,7 +132,22 @@ class PlaceResolver:
                     chosen[key] = self._choose(opts, named, home_countries, context, regions, key[0], main_country)
             anchors = {key: p for key, (p, conf, _) in chosen.items()
                        if p is not None and conf >= 0.6 and p.feature not in ("PCLI", "CONT")}
-        return [ResolvedMention(mention, *chosen[key]) for mention, key in zip(mentions, keys, strict=True)]
+        resolved = []
+        for mention, key in zip(mentions, keys, strict=True):
+            place, confidence, count = chosen[key]
+            if key[0] in fuzzy:  # found under another spelling: listed for review
+                confidence = min(confidence, UNCERTAIN)
+            resolved.append(ResolvedMention(mention, place, confidence, count))
+        return resolved
+
+    def _near_misses(self, mention: Mention, scale: str) -> list[Place]:
+        """Places one edit away from a name the text calls a place but the gazetteer does not know."""
+        if not mention.cue or scale:
+            return []
+        places = []
+        for key in self.gazetteer.near_misses(mention.lookup):
+            places += [p for p in self.gazetteer.lookup(key) if p.feature not in NON_SETTLEMENT]
+        return places
 
     def rank(self, places: list[Place]) -> list[Place]:
         """Places best first without document context: feature class, population, theatre."""

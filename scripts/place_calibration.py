@@ -34,7 +34,7 @@ def main(gold_path: str, pred_dir: str, *thresholds: str) -> int:
     country_level = "--country-level" in thresholds
     cuts = [float(t) for t in thresholds if not t.startswith("--")] or [0.5, 0.6, 0.7, 0.8, 0.9]
     judged = []  # (confidence, right)
-    for line in open(gold_path, encoding="utf-8"):
+    for line in Path(gold_path).read_text(encoding="utf-8").splitlines():
         doc = json.loads(line)
         golds = {g["surface"]: g for g in doc["gold"]}
         path = Path(pred_dir) / f"{doc['id']}.jsonl"

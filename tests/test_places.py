@@ -145,3 +145,18 @@ def test_the_seed_article_puts_canada_in_canada_and_the_kursk_region_as_a_region
     placed_rows = [r for r in rows if r["lat"] is not None]
     assert {r["country"] for r in placed_rows} <= {"RU", "UA", "FR", "CA", "SA"}
     json.dumps(rows)  # every field serialises
+
+
+def test_a_near_miss_spelling_of_a_village_the_text_calls_a_place_is_found_but_marked_uncertain(parse):
+    """A typo one letter off Novoprokopivka."""
+    row = placed(parse, "Ukrainian troops advanced towards the village of Novoprokipivka near Robotyne.",
+                 "Novoprokipivka")
+    assert row["country"] == "UA" and row["admin1"] == "Zaporizhzhia"
+    assert row["confidence"] < 0.7
+
+
+def test_confidence_is_below_0_7_for_a_lone_name_with_big_namesakes_elsewhere(parse):
+    [row] = parse("The council met in London on Tuesday.")
+    assert row["confidence"] < 0.7
+    rows = {r["place"]: r for r in parse("Drones struck Kharkiv and Sumy overnight.")}
+    assert rows["Kharkiv"]["confidence"] >= 0.7
