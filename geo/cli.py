@@ -29,7 +29,12 @@ def _report(errors: list[str]) -> int:
 def cmd_extract(args) -> int:
     from geo.pipeline import Geoparser
 
-    parser = Geoparser()
+    online = None
+    if args.online:
+        from geo.geocoders import OnlineFallback, online_geocoder
+
+        online = OnlineFallback(online_geocoder())
+    parser = Geoparser(online=online)
     errors: list[str] = []
     rows = (event.as_row() for doc in iter_documents(args.paths, args.published, errors) for event in parser.parse(doc))
     write_rows(rows, args.format, sys.stdout)
@@ -161,6 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("paths", nargs="+", help="files or folders (txt, md, html, jsonl, csv); - for stdin")
     extract.add_argument("--published", type=_date_arg, help="publication date for documents without one")
     extract.add_argument("--format", choices=FORMATS, default="jsonl")
+    extract.add_argument("--online", action="store_true",
+                         help="look names the gazetteer cannot place up with Nominatim (needs the network; cached)")
     extract.set_defaults(func=cmd_extract)
 
     gaz = sub.add_parser("gazetteer", help="build the index, download or import GeoNames country dumps, look up a name")

@@ -9,7 +9,7 @@ from geo.dates import sentence_date
 from geo.events import CONTROL_CHANGE, FRONTLINE, MENTION, EventClassifier
 from geo.gazetteer import WATER_AND_AREAS, Gazetteer, default_gazetteer
 from geo.names import name_key
-from geo.records import Document, Event
+from geo.records import Document, Event, ResolvedMention
 from geo.resolve import PlaceResolver
 from geo.sentences import sentence_spans
 from geo.toponyms import ToponymRecognizer
@@ -20,12 +20,14 @@ UNRESOLVED_CONFIDENCE = 0.4
 
 class Geoparser:
     def __init__(self, gazetteer: Gazetteer | None = None, lexicon: Lexicon | None = None,
-                 resolver: PlaceResolver | None = None):
+                 resolver: PlaceResolver | None = None, online=None):
         self.gazetteer = gazetteer or default_gazetteer()
         self.lexicon = lexicon or default_lexicon()
         self.recognizer = ToponymRecognizer(self.gazetteer, self.lexicon)
         self.resolver = resolver or PlaceResolver(self.gazetteer, home_countries=self._home_countries())
         self.classifier = EventClassifier(self.lexicon)
+        # geo.geocoders.OnlineFallback, when the user allows the network (--online); None: offline.
+        self.online = online
 
     def _home_countries(self) -> dict[str, str]:
         """Name key → country code for names that stand for an actor ("Washington" → US)."""
@@ -51,7 +53,10 @@ class Geoparser:
             i for i, m in enumerate(mentions) if frames[m.sentence].territorial
             and not self.classifier.only_named(m, sentences[m.sentence], spans[m.sentence][0]))
         events = []
-        for resolved in self.resolver.resolve(mentions, territorial):
+        resolved_mentions = self.resolver.resolve(mentions, territorial)
+        if self.online is not None:
+            resolved_mentions = self._look_up_online(resolved_mentions)
+        for resolved in resolved_mentions:
             index = resolved.mention.sentence
             frame = self.classifier.for_mention(frames[index], resolved, sentences[index], spans[index][0])
             if resolved.place and resolved.place.feature in WATER_AND_AREAS and frame.event_type == CONTROL_CHANGE:
@@ -65,3 +70,15 @@ class Geoparser:
                 confidence=trust * (frame.strength if frame.event_type != MENTION else 0.9),
             ))
         return events
+
+    def _look_up_online(self, resolved: list[ResolvedMention]) -> list[ResolvedMention]:
+        regions = list({(r.place.country, r.place.admin1_code): r.place for r in resolved
+                        if r.place is not None and r.place.feature == "ADM1" and r.mention.scale == "region"}.values())
+        out = []
+        for r in resolved:
+            if r.place is None and r.mention.cue:
+                place = self.online.place(r.mention.lookup, regions)
+                if place is not None:
+                    r = ResolvedMention(r.mention, place, self.online.CONFIDENCE, r.candidates)
+            out.append(r)
+        return out

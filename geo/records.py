@@ -35,6 +35,8 @@ class Place:
     population: int = 0
     geonameid: int | None = None
     admin1_code: str = ""
+    # Where the place comes from: "" for the offline gazetteer, else the online geocoder's name (Nominatim).
+    source: str = ""
 
     @property
     def precision(self) -> str:
@@ -102,6 +104,7 @@ class Event:
             "feature": p.feature if p else "",
             "geonameid": p.geonameid if p else None,
             "precision": p.precision if p else "",
+            "geocoder": (p.source or "gazetteer") if p else "",
             "event_type": self.event_type,
             "actor": self.actor,
             "opponent": self.opponent,
