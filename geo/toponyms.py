@@ -94,12 +94,31 @@ class ToponymRecognizer:
         self.gazetteer = gazetteer
         self.lexicon = lexicon
         self.not_places = not_places()
+        self._surnames: frozenset[str] = frozenset()
 
     def find(self, text: str, sentences: list[tuple[int, int]]) -> list[Mention]:
+        self._surnames = self._surnames_in(text)
         mentions: list[Mention] = []
         for index, (start, end) in enumerate(sentences):
             mentions += self._in_sentence(text, index, start, end)
         return mentions
+
+    def _surnames_in(self, text: str) -> frozenset[str]:
+        """Words the document uses as a person's surname ("Mohamed Salah"), so that "Salah" alone later is the
+        person too: the second word of a pair whose first is a given name, or a capitalised word that is
+        neither a place nor a common word, when the pair is no place."""
+        surnames = set()
+        for m in _NAME_PAIR.finditer(text):
+            first, second = m.group(1), m.group(2)
+            if self.lexicon.kind_of(first) or self.lexicon.kind_of(second) or second.lower() in SCALE_WORDS:
+                continue
+            given = first in self.lexicon.given_names
+            if not given and (first.lower() in _TITLES or self.gazetteer.knows(name_key(first))
+                              or self.gazetteer.is_common_word(name_key(first), SENTENCE_START_COMMON)):
+                continue
+            if not self.gazetteer.knows(name_key(m.group(0))):
+                surnames.add(second)
+        return frozenset(surnames)
 
     # -- one sentence ------------------------------------------------------------------------
 
@@ -172,6 +191,9 @@ class ToponymRecognizer:
                 and not self._major(surface, ("PCLI", *WATER_AND_AREAS), 0):
             return False  # "the left bank of the Dnipro": a river, not the city
         key = name_key(surface)
+        if n == 1 and surface in self._surnames and not self._major(surface, ("PCLI", "CONT", "ADM1", "PPLC"),
+                                                                    MAJOR_POPULATION):
+            return False  # "Salah" after "Mohamed Salah": the person
         if _SPEECH_AFTER.match(text, tokens[i + n - 1].end) and not self._major(
                 surface, ("PCLI", "CONT", "ADM1", "PPLC"), MAJOR_POPULATION):
             return False  # "Sullivan told reporters": a person, not Sullivan, Missouri
@@ -271,6 +293,8 @@ class ToponymRecognizer:
 
 
 _LIST_SEPARATORS = (", ", " and ", ", and ", " or ")
+# Two capitalised words in a row, joined by one space: a person's name, or a two-word place.
+_NAME_PAIR = re.compile(r"\b([A-Z][a-z]+) ([A-Z][a-z]+)\b")
 _NAME = r"[A-ZА-ЯІЇЄ][\w'’-]*(?: [A-ZА-ЯІЇЄ][\w'’-]*){0,2}"
 _SEPARATOR = r"(?:, (?:and |or )?| and | or )"
 _NEXT_ITEM = re.compile(_SEPARATOR + f"({_NAME})")

@@ -160,3 +160,8 @@ def test_confidence_is_below_0_7_for_a_lone_name_with_big_namesakes_elsewhere(pa
     assert row["confidence"] < 0.7
     rows = {r["place"]: r for r in parse("Drones struck Kharkiv and Sumy overnight.")}
     assert rows["Kharkiv"]["confidence"] >= 0.7
+
+
+def test_a_surname_used_alone_after_the_full_name_is_the_person_not_a_place(parse):
+    rows = parse("Mohamed Salah scored twice on Sunday. Afterwards Salah thanked the fans in Kharkiv.")
+    assert [r["place"] for r in rows] == ["Kharkiv"]
