@@ -106,15 +106,15 @@ class ToponymRecognizer:
     def _surnames_in(self, text: str) -> frozenset[str]:
         """Words the document uses as a person's surname ("Mohamed Salah"), so that "Salah" alone later is the
         person too: the second word of a pair whose first is a given name, or a capitalised word that is
-        neither a place nor a common word, when the pair is no place."""
+        neither a major place nor a common word, when the pair is no place."""
         surnames = set()
         for m in _NAME_PAIR.finditer(text):
             first, second = m.group(1), m.group(2)
             if self.lexicon.kind_of(first) or self.lexicon.kind_of(second) or second.lower() in SCALE_WORDS:
                 continue
             given = first in self.lexicon.given_names
-            if not given and (first.lower() in _TITLES or self.gazetteer.knows(name_key(first))
-                              or self.gazetteer.is_common_word(name_key(first), SENTENCE_START_COMMON)):
+            if not given and (first.lower() in _TITLES or self.gazetteer.is_common_word(name_key(first), 5000)
+                              or self._major(first, ("PCLI", "CONT", "ADM1", "PPLC"), MAJOR_POPULATION)):
                 continue
             if not self.gazetteer.knows(name_key(m.group(0))):
                 surnames.add(second)
