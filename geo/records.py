@@ -57,6 +57,8 @@ class Mention:
     scale: str = ""
     # The phrase that tells us this is a place ("village of"), when the gazetteer alone would not.
     cue: str = ""
+    # The name of the region the text puts this place in ("A and B in the Kursk region": "Kursk"), if any.
+    within: str = ""
 
 
 @dataclass(frozen=True, slots=True)

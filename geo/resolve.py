@@ -90,8 +90,9 @@ class PlaceResolver:
                     for p in places if p.feature not in NON_SETTLEMENT]
         settlements = [p for p in places if p.feature not in NON_SETTLEMENT]
         key = name_key(mention.lookup)
-        namesakes = [p for p in settlements if name_key(p.name) == key]
-        big = {p.country for p in namesakes if p.population >= REGION_BEATS_SETTLEMENTS_UNDER}
+        namesakes = settlements  # every settlement the look-up found bears the name, as its own or an alias
+        big = {p.country for p in namesakes if p.population >= REGION_BEATS_SETTLEMENTS_UNDER
+               and name_key(p.name) == key}
         # A region named after its centre (Kherson, New York) is meant by the bare name only through its
         # city; Texas and Crimea have no namesake city inside them.
         centres = {(p.country, p.admin1_code) for p in namesakes}
@@ -141,8 +142,14 @@ class PlaceResolver:
             anchors = {key: p for key, (p, conf, _) in chosen.items()
                        if p is not None and conf >= 0.6 and p.feature not in ("PCLI", "CONT")}
         resolved = []
-        for mention, key in zip(mentions, keys, strict=True):
+        for mention, key, opts in zip(mentions, keys, options, strict=True):
             place, confidence, count = chosen[key]
+            region = chosen.get((name_key(mention.within), "region"), (None,))[0] if mention.within else None
+            if region is not None and region.feature == "ADM1" and place is not None and (
+                    place.country, place.admin1_code) != (region.country, region.admin1_code):
+                # "A and B in the Kursk region": a namesake elsewhere is not A.
+                inside = [p for p in opts if (p.country, p.admin1_code) == (region.country, region.admin1_code)]
+                place, confidence = (self.rank(inside)[0], min(confidence, 0.95)) if inside else (None, 0.0)
             if key[0] in fuzzy:  # found under another spelling: listed for review
                 confidence = min(confidence, UNCERTAIN)
             resolved.append(ResolvedMention(mention, place, confidence, count))
@@ -188,9 +195,11 @@ class PlaceResolver:
         elif settlement and place.population < 1000 and not supported:
             confidence = min(confidence, UNCERTAIN)
         rivals = [p for p in options if p.population >= RIVAL_POPULATION and _near_km(p, place) > 50]
-        if rivals and not supported:
+        theatre_city = place.country in self.focus_countries and place.population >= SMALL_PLACE
+        if rivals and not supported and not theatre_city:
             confidence = min(confidence, UNCERTAIN)  # London alone: Ontario's or England's?
-        if main_country and place.country != main_country and not supported and (
+        same_theatre = place.country in self.focus_countries and main_country in self.focus_countries
+        if main_country and place.country != main_country and not supported and not same_theatre and (
                 place.feature not in ("PCLI", "CONT") or any(p.country == main_country for p in options)):
             # London in a story set in Ohio: the namesake at home may be meant.
             confidence = min(confidence, UNCERTAIN)

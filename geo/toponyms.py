@@ -148,7 +148,7 @@ class ToponymRecognizer:
                 continue
             i += 1
         found = self._unknown_list_items(text, found, (start, end), sentence)
-        return self._spread_plural_scale(text, found)
+        return self._put_in_regions(text, self._spread_plural_scale(text, found))
 
     def _not_place_span(self, text: str, tokens: list[_Token], i: int) -> int:
         for n in range(min(MAX_NAME_TOKENS, len(tokens) - i), 0, -1):
@@ -279,6 +279,22 @@ class ToponymRecognizer:
         return sorted(found + extra, key=lambda x: x.start)
 
     @staticmethod
+    def _put_in_regions(text: str, found: list[Mention]) -> list[Mention]:
+        """"retook A, B and C in the Kursk region": A, B and C are in that region."""
+        out = list(found)
+        for k in range(len(out) - 1, 0, -1):
+            region = out[k]
+            if region.scale != "region" or not _IN_REGION.fullmatch(text, out[k - 1].end, region.start):
+                continue
+            j = k - 1
+            while j >= 0 and not out[j].scale:
+                out[j] = replace(out[j], within=region.lookup)
+                if j == 0 or text[out[j - 1].end:out[j].start] not in _LIST_SEPARATORS:
+                    break
+                j -= 1
+        return out
+
+    @staticmethod
     def _spread_plural_scale(text: str, found: list[Mention]) -> list[Mention]:
         """"the Sumy and Kharkiv regions": a plural scale word applies to every name in the list."""
         out = list(found)
@@ -293,6 +309,7 @@ class ToponymRecognizer:
 
 
 _LIST_SEPARATORS = (", ", " and ", ", and ", " or ")
+_IN_REGION = re.compile(r",? in (?:the )?")
 # Two capitalised words in a row, joined by one space: a person's name, or a two-word place.
 _NAME_PAIR = re.compile(r"\b([A-Z][a-z]+) ([A-Z][a-z]+)\b")
 _NAME = r"[A-ZА-ЯІЇЄ][\w'’-]*(?: [A-ZА-ЯІЇЄ][\w'’-]*){0,2}"

@@ -165,3 +165,15 @@ def test_confidence_is_below_0_7_for_a_lone_name_with_big_namesakes_elsewhere(pa
 def test_a_surname_used_alone_after_the_full_name_is_the_person_not_a_place(parse):
     rows = parse("Mohamed Salah scored twice on Sunday. Afterwards Salah thanked the fans in Kharkiv.")
     assert [r["place"] for r in rows] == ["Kharkiv"]
+
+
+def test_villages_listed_in_a_named_region_are_not_placed_at_namesakes_outside_it(parse):
+    """Lebedevka (Kursk oblast) is not in the offline gazetteer; Lebedivka in Kharkiv oblast is not it."""
+    rows = {r["place"]: r for r in parse("Russian forces retook Lebedevka and Sudzha in the Kursk region.")}
+    assert rows["Lebedevka"]["lat"] is None
+    assert (rows["Sudzha"]["country"], rows["Sudzha"]["admin1"]) == ("RU", "Kursk")
+
+
+def test_moscow_in_a_story_about_ukraine_is_trusted(parse):
+    rows = {r["place"]: r for r in parse("Drones struck Kharkiv, Sumy and Dnipro overnight; Moscow denied it.")}
+    assert rows["Moscow"]["country"] == "RU" and rows["Moscow"]["confidence"] >= 0.7
