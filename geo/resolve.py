@@ -95,7 +95,8 @@ class PlaceResolver:
                and name_key(p.name) == key}
         # A region named after its centre (Kherson, New York) is meant by the bare name only through its
         # city; Texas and Crimea have no namesake city inside them.
-        centres = {(p.country, p.admin1_code) for p in namesakes}
+        centres = {(p.country, p.admin1_code) for p in namesakes
+                   if name_key(p.name) == key or p.population >= RIVAL_POPULATION}
         regions = [p for p in places if p.feature == "ADM1" and name_key(p.name) == key and p.country not in big
                    and (p.country, p.admin1_code) not in centres]
         named = [p for p in places if p.feature in ("PCLI", "CONT") or p.feature in WATER_AND_AREAS]
