@@ -28,6 +28,9 @@ SCALE_WORDS = {
     "territories": "region", "district": "district", "districts": "district", "raion": "district",
     "rayon": "district", "community": "community", "hromada": "community", "river": "river", "reservoir": "reservoir",
 }
+# Words after a place's name that keep it the place: "the Toretsk direction", "the Kupiansk area".
+PLACE_SUFFIXES = {"area", "direction", "axis", "sector", "front", "checkpoint", "crossing", "outskirts", "salient",
+                  "bridgehead", "border"}
 _PLURAL_SCALE_WORDS = {"regions", "oblasts", "provinces", "territories", "districts"}
 _CUE = re.compile(
     r"\b((?i:village|town|city|settlement|hamlet|locality)s?\s+(?:of|such\s+as))\s+"
@@ -188,6 +191,7 @@ class ToponymRecognizer:
         if self._name_word(text, tokens, i - 1, i) or self._name_word(text, tokens, i + n, i + n - 1):
             return False  # part of a person's or an organisation's name: "Vladimir Putin"
         if text[max(0, tokens[i].start - 4):tokens[i].start].lower() == "the " and following not in SCALE_WORDS \
+                and following not in PLACE_SUFFIXES \
                 and not self._major(surface, ("PCLI", *WATER_AND_AREAS), 0):
             return False  # "the left bank of the Dnipro": a river, not the city
         key = name_key(surface)
@@ -258,6 +262,8 @@ class ToponymRecognizer:
         if following and following.text.lower() in SCALE_WORDS and text[end:following.start] in (" ", "-"):
             scale = SCALE_WORDS[following.text.lower()]
             end = following.end
+        elif following and following.text.lower() == "area" and text[end:following.start] == " ":
+            end = following.end  # "the Kupiansk area": the place itself
         return Mention(surface=text[start:end], start=start, end=end, sentence=sentence, lookup=lookup,
                        scale=scale, cue=cue)
 

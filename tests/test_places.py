@@ -177,3 +177,10 @@ def test_villages_listed_in_a_named_region_are_not_placed_at_namesakes_outside_i
 def test_moscow_in_a_story_about_ukraine_is_trusted(parse):
     rows = {r["place"]: r for r in parse("Drones struck Kharkiv, Sumy and Dnipro overnight; Moscow denied it.")}
     assert rows["Moscow"]["country"] == "RU" and rows["Moscow"]["confidence"] >= 0.7
+
+
+def test_the_x_direction_checkpoint_and_area_are_the_place(parse):
+    rows = {r["place"]: r for r in parse("Ukrainian commanders said the Toretsk direction had calmed, the Sudzha "
+                                         "checkpoint was shelled and the Kupiansk area saw heavy fighting.")}
+    assert set(rows) == {"Toretsk", "Sudzha", "Kupiansk area"}
+    assert rows["Kupiansk area"]["name"] == "Kupiansk" and rows["Toretsk"]["country"] == "UA"
