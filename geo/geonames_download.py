@@ -29,9 +29,8 @@ class DownloadError(GazetteerError):
 
 
 def downloads_dir() -> Path:
-    path = data_dir() / "gazetteer" / "downloads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """Where downloads go (made only when a download starts: a failed run leaves nothing behind)."""
+    return data_dir() / "gazetteer" / "downloads"
 
 
 def fetch(url: str, target: Path, progress: bool = True, timeout: float = 30.0) -> Path:
@@ -55,6 +54,7 @@ def fetch(url: str, target: Path, progress: bool = True, timeout: float = 30.0) 
         raise DownloadError(f"cannot download {url} ({reason}); no network? Nothing was changed: run again when "
                             f"online, or fetch the file elsewhere and use `python -m geo gazetteer import`") from exc
     with response:
+        part.parent.mkdir(parents=True, exist_ok=True)
         resumed = response.status == 206
         size = response.headers.get("Content-Length")
         total = int(size) + (have if resumed else 0) if size else None
