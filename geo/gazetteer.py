@@ -296,8 +296,9 @@ def _join_ukraine(cities: dict[int, _Row]) -> tuple[list[_Row], dict[str, ukrain
                               "PPL", 0, set(unit.names)))
     for unit in units:
         if unit.level in ("raion", "hromada"):
-            added.append(_Row(0, unit.name, unit.latitude, unit.longitude, "UA", admin1_of.get(unit.oblast_code, ""),
-                              "ADM2" if unit.level == "raion" else "ADM3", 0, set(unit.names)))
+            added.append(_Row(0, f"{unit.name} {unit.level}", unit.latitude, unit.longitude, "UA",
+                              admin1_of.get(unit.oblast_code, ""), "ADM2" if unit.level == "raion" else "ADM3", 0,
+                              set(unit.names)))
     oblasts = {u.code: u for u in units if u.level == "oblast"}
     return added, oblasts, admin1_of
 
