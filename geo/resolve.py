@@ -4,6 +4,10 @@ Evidence, in order of weight: the scale the text gives ("Kursk region" is the ob
 the feature class (a country or region before a hamlet of the same name), the countries the document
 names or is set in, closeness to the document's unambiguous places (there are 17 Nikolaevkas),
 population, and the theatre the tool is made for (Ukraine, Russia, Belarus).
+
+A wrong marker is worse than none: the regions the text names rule namesakes elsewhere out, a small place far
+from everything else the document names is left unplaced, and `confidence` stays below 0.7 (review) whenever
+the choice rests on population alone while a sizeable namesake exists elsewhere.
 """
 
 from __future__ import annotations
