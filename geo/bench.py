@@ -12,7 +12,7 @@ import sys
 import time
 
 from geo.documents import make_document
-from geo.records import Document
+from geo.records import Document, event_record
 
 _SENTENCES = (
     "Russian forces captured {a} after weeks of fighting, the Russian Defence Ministry said on {day}.",
@@ -172,14 +172,13 @@ def synthetic_control_store(store, events: int = 76_000, places: int = 3_000, se
             town = regions.setdefault(town.admin1, town)
         excerpt = (f"Fighting continued in {town.name}." if kind == "frontline" and rng.random() < 0.2
                    else f"Report {i} about {town.name}.")
-        rows.append({"place": town.name, "name": f"{town.admin1} region" if region else town.name, "start": i,
-                     "end": i + len(town.name), "lat": town.latitude, "lon": town.longitude, "country": "UA",
-                     "admin1": town.admin1, "feature": "ADM1" if region else town.feature,
-                     "geonameid": None if region else town.geonameid,
-                     "precision": "region" if region else "settlement", "event_type": kind,
-                     "actor": actor if kind in ("control_change", "frontline") else "", "opponent": "",
-                     "status": status, "claimed_by": "", "settlements_count": None, "actors": "",
-                     "date": day, "excerpt": excerpt, "confidence": 0.9, "cue": ""})
+        rows.append(event_record({
+            "place": town.name, "name": f"{town.admin1} region" if region else town.name, "start": i,
+            "end": i + len(town.name), "lat": town.latitude, "lon": town.longitude, "country": "UA",
+            "admin1": town.admin1, "feature": "ADM1" if region else town.feature,
+            "geonameid": None if region else town.geonameid, "precision": "region" if region else "settlement",
+            "event_type": kind, "actor": actor if kind in ("control_change", "frontline") else "",
+            "status": status, "date": day, "excerpt": excerpt, "confidence": 0.9}))
         if len(rows) == 100:
             flush()
     flush()

@@ -71,7 +71,12 @@ def cmd_extract(args) -> int:
         return cli_extract(args)
     from geo.pipeline import Geoparser
 
-    parser = Geoparser()
+    online = None
+    if args.online:
+        from geo.geocoders import OnlineFallback, online_geocoder
+
+        online = OnlineFallback(online_geocoder())
+    parser = Geoparser(online=online)
     errors: list[str] = []
     rows = (event.as_row() for doc in iter_documents(args.paths, args.published, errors) for event in parser.parse(doc))
     write_rows(rows, args.format, sys.stdout)
@@ -93,6 +98,18 @@ def cmd_gazetteer(args) -> int:
                 print(f"frontmap: {exc}", file=sys.stderr)
                 return EXIT_SOME_FAILED
             print(f"{dump}: {kept:,} places and areas imported")
+        path = gazetteer.build_index()
+        print(f"gazetteer rebuilt at {path}")
+    elif args.action == "download":
+        from geo.geonames_download import GEONAMES_DUMPS, download_countries
+
+        try:
+            kept = download_countries(args.files or ["UA", "RU", "BY"], args.url or GEONAMES_DUMPS)
+        except (OSError, gazetteer.GazetteerError) as exc:
+            print(f"frontmap: {exc}", file=sys.stderr)
+            return EXIT_SOME_FAILED
+        for code, count in kept.items():
+            print(f"{code}: {count:,} places and areas imported")
         path = gazetteer.build_index()
         print(f"gazetteer rebuilt at {path}")
     elif args.action == "lookup":
@@ -328,11 +345,15 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--format", choices=list(WRITERS), default="jsonl")
     extract.add_argument("--workers", type=int, help="with --engine dask and no --scheduler: local worker processes")
     with_engine(extract)
+    extract.add_argument("--online", action="store_true",
+                         help="look names the gazetteer cannot place up with Nominatim (needs the network; cached)")
     extract.set_defaults(func=cmd_extract)
 
-    gaz = sub.add_parser("gazetteer", help="build the index, import GeoNames country dumps, look up a name")
-    gaz.add_argument("action", choices=("build", "import", "lookup"))
-    gaz.add_argument("files", nargs="*", help="for import: GeoNames dumps (UA.txt ...); for lookup: a name")
+    gaz = sub.add_parser("gazetteer", help="build the index, download or import GeoNames country dumps, look up a name")
+    gaz.add_argument("action", choices=("build", "download", "import", "lookup"))
+    gaz.add_argument("files", nargs="*", help="for import: GeoNames dumps (UA.txt ...); for download: country codes "
+                                              "(UA RU BY by default; needs the network); for lookup: a name")
+    gaz.add_argument("--url", help="for download: where the country dumps are (default: GeoNames' export folder)")
     gaz.set_defaults(func=cmd_gazetteer)
 
     def with_db(command):

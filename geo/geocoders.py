@@ -104,3 +104,34 @@ def online_geocoder(service: str = "nominatim", user_agent: str = "frontmap", **
 
     backend = get_geocoder_for_service(service)(user_agent=user_agent, **options)
     return CachedGeocoder(backend)
+
+
+class OnlineFallback:
+    """Places for the names the gazetteer cannot place but the text calls places ("the village of X"), from an
+    online geopy geocoder (a CachedGeocoder: rate-limited, each name asked once), restricted to the region the
+    text names ("X, Kursk Oblast, RU") or else to the theatre's countries. Answers are marked with their source
+    and kept uncertain (confidence 0.6): they are listed for review, not trusted like the gazetteer."""
+
+    CONFIDENCE = 0.6
+
+    def __init__(self, geocoder: Geocoder, countries: tuple[str, ...] = ("UA", "RU", "BY"), source: str = ""):
+        self.geocoder = geocoder
+        self.countries = countries
+        inner = getattr(geocoder, "geocoder", geocoder)
+        self.source = source or type(inner).__name__
+
+    def place(self, name: str, regions: list[Place]) -> Place | None:
+        region = regions[0] if len(regions) == 1 else None
+        if region is not None:
+            query, codes = f"{name}, {region.name}", [region.country]
+        else:
+            query, codes = name, list(self.countries)
+        try:
+            found = self.geocoder.geocode(query, exactly_one=True, country_codes=codes)
+        except Exception:  # noqa: BLE001 (a service down or offline leaves the name unplaced)
+            return None
+        if found is None:
+            return None
+        country = region.country if region is not None else (codes[0] if len(codes) == 1 else "")
+        return Place(name=name, latitude=found.latitude, longitude=found.longitude, country=country,
+                     admin1=region.name if region is not None else "", feature="PPL", source=self.source)

@@ -10,9 +10,9 @@ from dataclasses import replace
 from geo.actors import Lexicon, default_lexicon
 from geo.dates import date_phrases
 from geo.events import CLAIMED, CONTESTED, CONTROL_CHANGE, FRONTLINE, MENTION, EventClassifier, Neighbour
-from geo.gazetteer import Gazetteer, default_gazetteer
+from geo.gazetteer import WATER_AND_AREAS, Gazetteer, default_gazetteer
 from geo.names import name_key
-from geo.records import Document, Event, Mention
+from geo.records import Document, Event, Mention, ResolvedMention
 from geo.resolve import PlaceResolver
 from geo.sentences import sentence_spans
 from geo.theatre import DEFAULT_THEATRE, Theatre
@@ -32,7 +32,7 @@ class Geoparser:
 
     def __init__(self, gazetteer: Gazetteer | None = None, lexicon: Lexicon | None = None, *,
                  theatre: Theatre = DEFAULT_THEATRE, recognizer: ToponymRecognizer | None = None,
-                 resolver: PlaceResolver | None = None, classifier: EventClassifier | None = None):
+                 resolver: PlaceResolver | None = None, classifier: EventClassifier | None = None, online=None):
         self.gazetteer = gazetteer or default_gazetteer()
         self.lexicon = lexicon or default_lexicon()
         self.theatre = theatre
@@ -40,6 +40,8 @@ class Geoparser:
         self.resolver = resolver or PlaceResolver(self.gazetteer, focus_countries=theatre.focus_countries,
                                                   home_countries=self._home_countries())
         self.classifier = classifier or EventClassifier(self.lexicon)
+        # geo.geocoders.OnlineFallback, when the user allows the network (--online); None: offline.
+        self.online = online
 
     def _home_countries(self) -> dict[str, str]:
         """Name key → country code for names that stand for an actor ("Washington" → US)."""
@@ -89,6 +91,8 @@ class Geoparser:
         territorial = frozenset(i for i, m in enumerate(mentions)
                                 if frames[m.sentence].territorial and not named[m.start, m.end])
         resolved_all = list(self.resolver.resolve(mentions, territorial))
+        if self.online is not None:
+            resolved_all = self._look_up_online(resolved_all)
         neighbours: dict[int, list[Neighbour]] = {}
         for resolved in resolved_all:
             m, offset = resolved.mention, spans[resolved.mention.sentence][0]
@@ -104,6 +108,8 @@ class Geoparser:
                                                 named.get((resolved.mention.start, resolved.mention.end)))
             if frame.event_type == CONTROL_CHANGE and index + 1 < len(frames) and frames[index + 1].contests_previous:
                 frame = replace(frame, status=CONTESTED)  # "Fighting was still going on in the town."
+            if resolved.place and resolved.place.feature in WATER_AND_AREAS and frame.event_type == CONTROL_CHANGE:
+                frame = replace(frame, event_type=FRONTLINE)  # a river or an area is fought along, never taken
             trust = resolved.confidence if resolved.place else UNRESOLVED_CONFIDENCE
             if shift:
                 mention = replace(resolved.mention, start=resolved.mention.start + shift,
@@ -131,6 +137,18 @@ class Geoparser:
                             f"{MAX_MENTIONS:,}", f"{MAX_MENTIONS:,}")
                 return mentions[:MAX_MENTIONS]
         return mentions
+
+    def _look_up_online(self, resolved: list[ResolvedMention]) -> list[ResolvedMention]:
+        regions = list({(r.place.country, r.place.admin1_code): r.place for r in resolved
+                        if r.place is not None and r.place.feature == "ADM1" and r.mention.scale == "region"}.values())
+        out = []
+        for r in resolved:
+            if r.place is None and r.mention.cue:
+                place = self.online.place(r.mention.lookup, regions)
+                if place is not None:
+                    r = ResolvedMention(r.mention, place, self.online.CONFIDENCE, r.candidates)
+            out.append(r)
+        return out
 
 
 def _contest_disputed(events: list[Event], voices: list[str], sentence_of: list[int]) -> list[Event]:

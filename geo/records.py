@@ -7,7 +7,10 @@ import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
-PRECISION_BY_FEATURE = {"PCLI": "country", "CONT": "continent", "ADM1": "region", "ADM2": "district"}
+# Rivers (STM) and named areas (reservoirs, spits, plants, Donbas) are never settlements nor control targets.
+PRECISION_BY_FEATURE = {"PCLI": "country", "CONT": "continent", "ADM1": "region", "ADM2": "district",
+                        "ADM3": "community", "STM": "river", "RSV": "area", "AREA": "area", "SPIT": "area",
+                        "PLANT": "area"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +37,8 @@ class Place:
     population: int = 0
     geonameid: int | None = None
     admin1_code: str = ""
+    # Where the place comes from: "" for the offline gazetteer, else the online geocoder's name (Nominatim).
+    source: str = ""
 
     @property
     def precision(self) -> str:
@@ -54,6 +59,8 @@ class Mention:
     scale: str = ""
     # The phrase that tells us this is a place ("village of"), when the gazetteer alone would not.
     cue: str = ""
+    # The name of the region the text puts this place in ("A and B in the Kursk region": "Kursk"), if any.
+    within: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +109,7 @@ class Event:
             "feature": p.feature if p else "",
             "geonameid": p.geonameid if p else None,
             "precision": p.precision if p else "",
+            "geocoder": (p.source or "gazetteer") if p else "",
             "event_type": self.event_type,
             "actor": self.actor,
             "opponent": self.opponent,
@@ -121,7 +129,7 @@ class Event:
 EVENT_FIELDS: dict[str, type] = {
     "doc": str, "title": str, "source": str, "url": str, "published": dt.date,
     "place": str, "name": str, "start": int, "end": int, "lat": float, "lon": float, "country": str,
-    "admin1": str, "feature": str, "geonameid": int, "precision": str,
+    "admin1": str, "feature": str, "geonameid": int, "precision": str, "geocoder": str,
     "event_type": str, "actor": str, "opponent": str, "status": str, "claimed_by": str,
     "settlements_count": int, "actors": str, "date": dt.date, "excerpt": str, "confidence": float, "cue": str,
 }

@@ -4,20 +4,52 @@ Evidence, in order of weight: the scale the text gives ("Kursk region" is the ob
 the feature class (a country or region before a hamlet of the same name), the countries the document
 names or is set in, closeness to the document's unambiguous places (there are 17 Nikolaevkas),
 population, and the theatre the tool is made for (Ukraine, Russia, Belarus).
+
+A wrong marker is worse than none: the regions the text names rule namesakes elsewhere out, a small place far
+from everything else the document names is left unplaced, and `confidence` stays below 0.7 (review) whenever
+the choice rests on population alone while a sizeable namesake exists elsewhere.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+from collections import Counter
 from collections.abc import Iterable
 
-from geo.gazetteer import Gazetteer
+from geo.gazetteer import NON_SETTLEMENT, WATER_AND_AREAS, Gazetteer
 from geo.names import name_key
 from geo.records import Mention, Place, ResolvedMention
 from geo.theatre import DEFAULT_THEATRE
 
-_FEATURE_PRIOR = {"PCLI": 4.0, "CONT": 4.0, "PPLC": 2.5, "ADM1": 2.0}
+_FEATURE_PRIOR = {"PCLI": 4.0, "CONT": 4.0, "PPLC": 2.5, "ADM1": 2.0, "STM": 1.0, "RSV": 1.0, "AREA": 3.0,
+                  "SPIT": 3.0, "PLANT": 3.0}
+# A bare name is a first-level region (Texas, Crimea) unless a settlement of that country this big bears it.
+REGION_BEATS_SETTLEMENTS_UNDER = 100_000
+# A small place this far from everything else the document names is not trusted: more likely a namesake
+# of a place the gazetteer lacks than the place meant.
+DISTANT_KM = 600.0
+DISTANT_VILLAGE_KM = 250.0
+SMALL_PLACE = 50_000
+# Confidence given to a choice the text does not support (below 0.7: listed for review).
+UNCERTAIN = 0.6
+# A namesake this big elsewhere makes a choice the text does not support uncertain.
+RIVAL_POPULATION = 10_000
+# The name a place goes by now beats an old or foreign alternate of another place.
+CURRENT_NAME_BONUS = 1.0
+# A capital called by an old or foreign name (Philadelphia for Amman) does not get a capital's weight.
+ALTERNATE_CAPITAL = 2.0
+# In the country where most of the document's places are.
+MAIN_COUNTRY_BONUS = 1.0
+SCALE_FEATURES = {"district": ("ADM2",), "community": ("ADM3",), "river": ("STM",), "reservoir": ("RSV",)}
+
+
+def _near_km(a: Place, b: Place) -> float:
+    """Distance for weighing context: the equirectangular approximation, within 1 % of the great circle over a
+    theatre's distances and several times cheaper (the resolver measures every candidate to every anchor)."""
+    x = math.radians(b.longitude - a.longitude) * math.cos(math.radians((a.latitude + b.latitude) / 2))
+    y = math.radians(b.latitude - a.latitude)
+    return 6371.0 * math.sqrt(x * x + y * y)
 
 
 def haversine_km(a: Place, b: Place) -> float:
@@ -37,6 +69,8 @@ class PlaceResolver:
     def candidates(self, mention: Mention, scale: str | None = None) -> list[Place]:
         scale = mention.scale if scale is None else scale
         places = self.gazetteer.lookup(mention.lookup)
+        if scale in ("river", "reservoir"):  # "Kurakhove reservoir" is a name of its own
+            places = places + self.gazetteer.lookup(mention.surface)
         if scale == "region":
             regions = [p for p in places if p.feature == "ADM1"]
             if regions:
@@ -49,11 +83,28 @@ class PlaceResolver:
                     seen.add((region.country, region.admin1_code))
                     regions.append(region)
             return regions
+        if scale in SCALE_FEATURES:
+            exact = [p for p in places if p.feature in SCALE_FEATURES[scale]]
+            if exact or scale in ("river", "reservoir"):
+                return exact
+            if scale == "community":
+                scale = ""
         if scale == "district":
             return [p if p.feature == "ADM2" else dataclasses.replace(p, feature="ADM2", name=f"{p.name} district")
-                    for p in places if p.feature not in ("ADM1", "PCLI", "CONT")]
-        settlements = [p for p in places if p.feature != "ADM1"]
-        return settlements or places
+                    for p in places if p.feature not in NON_SETTLEMENT]
+        settlements = [p for p in places if p.feature not in NON_SETTLEMENT]
+        key = name_key(mention.lookup)
+        namesakes = settlements  # every settlement the look-up found bears the name, as its own or an alias
+        big = {p.country for p in namesakes if p.population >= REGION_BEATS_SETTLEMENTS_UNDER
+               and name_key(p.name) == key}
+        # A region named after its centre (Kherson, New York) is meant by the bare name only through its
+        # city; Texas and Crimea have no namesake city inside them.
+        centres = {(p.country, p.admin1_code) for p in namesakes
+                   if name_key(p.name) == key or p.population >= RIVAL_POPULATION}
+        regions = [p for p in places if p.feature == "ADM1" and name_key(p.name) == key and p.country not in big
+                   and (p.country, p.admin1_code) not in centres]
+        named = [p for p in places if p.feature in ("PCLI", "CONT") or p.feature in WATER_AND_AREAS]
+        return settlements + regions + named or [p for p in places if p.feature not in ("ADM2", "ADM3")] or places
 
     def resolve(self, mentions: list[Mention], territorial: frozenset[int] = frozenset()
                 ) -> list[ResolvedMention]:
@@ -65,7 +116,9 @@ class PlaceResolver:
             "region" if not m.scale and i in territorial and name_key(m.lookup) in region_keys else m.scale
             for i, m in enumerate(mentions)
         ]
-        options = [self.candidates(m, s) for m, s in zip(mentions, scales, strict=True)]
+        options = [self.candidates(m, s) or self._near_misses(m, s) for m, s in zip(mentions, scales, strict=True)]
+        fuzzy = {name_key(m.lookup) for m, opts in zip(mentions, options, strict=True)
+                 if opts and not self.gazetteer.knows(name_key(m.lookup))}
         named_countries = {opts[0].country for opts in options if len(opts) == 1 and opts[0].feature == "PCLI"}
         home_countries = {opts[0].country for opts in options if len(opts) == 1}
         keys = [(name_key(m.lookup), s) for m, s in zip(mentions, scales, strict=True)]
@@ -74,35 +127,91 @@ class PlaceResolver:
                    if len(opts) == 1 and opts[0].feature not in ("PCLI", "CONT")}
         chosen: dict[tuple[str, str], tuple[Place | None, float, int]] = {}
         for _ in range(2):  # the second pass uses the first pass's choices as context
+            # The regions the text names ("in the Kursk region") rule their namesakes elsewhere out.
+            regions = {(p.country, p.admin1_code) for key, p in anchors.items() if p.feature == "ADM1"
+                       and key[1] == "region"}
+            regions |= {(p.country, p.admin1_code) for key, (p, conf, _) in chosen.items()
+                        if p is not None and p.feature == "ADM1" and key[1] == "region"}
+            # The country most of the document's places are in (from the first pass's choices).
+            homes = Counter(p.country for p, _, _ in chosen.values()
+                            if p is not None and p.feature not in ("PCLI", "CONT"))
+            ranked = homes.most_common(2) + [("", 0), ("", 0)]
+            main_country = ranked[0][0] if ranked[0][1] >= 2 and ranked[0][1] > ranked[1][1] else ""
             chosen = {}
             for key, opts in zip(keys, options, strict=True):
                 if key not in chosen:
                     home = self.home_countries.get(key[0])
                     named = named_countries | {home} if home else named_countries
                     context = [place for other, place in anchors.items() if other != key]
-                    chosen[key] = self._choose(opts, named, home_countries, context)
+                    chosen[key] = self._choose(opts, named, home_countries, context, regions, key[0], main_country)
             anchors = {key: p for key, (p, conf, _) in chosen.items()
-                       if p is not None and conf >= 0.6 and p.feature not in ("PCLI", "CONT", "ADM1")}
-        return [ResolvedMention(mention, *chosen[key]) for mention, key in zip(mentions, keys, strict=True)]
+                       if p is not None and conf >= 0.6 and p.feature not in ("PCLI", "CONT")}
+        resolved = []
+        for mention, key, opts in zip(mentions, keys, options, strict=True):
+            place, confidence, count = chosen[key]
+            region = chosen.get((name_key(mention.within), "region"), (None,))[0] if mention.within else None
+            if region is not None and region.feature == "ADM1" and place is not None and (
+                    place.country, place.admin1_code) != (region.country, region.admin1_code):
+                # "A and B in the Kursk region": a namesake elsewhere is not A.
+                inside = [p for p in opts if (p.country, p.admin1_code) == (region.country, region.admin1_code)]
+                place, confidence = (self.rank(inside)[0], min(confidence, 0.95)) if inside else (None, 0.0)
+            if key[0] in fuzzy:  # found under another spelling: listed for review
+                confidence = min(confidence, UNCERTAIN)
+            resolved.append(ResolvedMention(mention, place, confidence, count))
+        return resolved
+
+    def _near_misses(self, mention: Mention, scale: str) -> list[Place]:
+        """Places one edit away from a name the text calls a place but the gazetteer does not know."""
+        if not mention.cue or scale:
+            return []
+        places = []
+        for key in self.gazetteer.near_misses(mention.lookup):
+            places += [p for p in self.gazetteer.lookup(key) if p.feature not in NON_SETTLEMENT]
+        return places
 
     def rank(self, places: list[Place]) -> list[Place]:
         """Places best first without document context: feature class, population, theatre."""
         return sorted(places, key=lambda p: self._score(p, set(), set(), []), reverse=True)
 
     def _choose(self, options: list[Place], countries: set[str], document_countries: set[str],
-                anchors: list[Place]) -> tuple[Place | None, float, int]:
+                anchors: list[Place], regions: set[tuple[str, str]] = frozenset(), key: str = "",
+                main_country: str = "") -> tuple[Place | None, float, int]:
         if not options:
             return None, 0.0, 0
-        if len(options) == 1:
-            return options[0], 0.95, 1
-        scored = sorted(((self._score(p, countries, document_countries, anchors), i)
+        anchors = list({(a.latitude, a.longitude, a.name, a.feature): a for a in anchors}.values())
+        scored = sorted(((self._score(p, countries, document_countries, anchors, regions)
+                          + (CURRENT_NAME_BONUS if key and name_key(p.name) == key else 0.0)
+                          - (ALTERNATE_CAPITAL if key and p.feature == "PPLC" and name_key(p.name) != key else 0.0)
+                          + (MAIN_COUNTRY_BONUS if p.country == main_country else 0.0), i)
                          for i, p in enumerate(options)), reverse=True)
-        (best, i), (second, _) = scored[0], scored[1]
-        confidence = 1 / (1 + math.exp(-(best - second)))
-        return options[i], round(min(0.95, confidence), 3), len(options)
+        best, i = scored[0]
+        place = options[i]
+        confidence = 0.95 if len(options) == 1 else 1 / (1 + math.exp(-(best - scored[1][0])))
+        others = [a for a in anchors if not _same(a, place)]
+        settlement = place.feature not in NON_SETTLEMENT and place.feature != "PPLC"
+        supported = (place.country, place.admin1_code) in regions or any(
+            _near_km(place, a) < 150 for a in others if a.feature not in ("ADM1",))
+        if settlement and place.population < SMALL_PLACE and len(others) >= 2 and not supported:
+            nearest = min(haversine_km(place, a) for a in others)
+            if nearest > (DISTANT_VILLAGE_KM if place.population < 1000 else DISTANT_KM):
+                return None, 0.0, len(options)  # far from everything else: a namesake, not trusted
+            if place.population < 1000:
+                confidence = min(confidence, UNCERTAIN)  # a village nothing else in the text points to
+        elif settlement and place.population < 1000 and not supported:
+            confidence = min(confidence, UNCERTAIN)
+        rivals = [p for p in options if p.population >= RIVAL_POPULATION and _near_km(p, place) > 50]
+        theatre_city = place.country in self.focus_countries and place.population >= SMALL_PLACE
+        if rivals and not supported and not theatre_city:
+            confidence = min(confidence, UNCERTAIN)  # London alone: Ontario's or England's?
+        same_theatre = place.country in self.focus_countries and main_country in self.focus_countries
+        if main_country and place.country != main_country and not supported and not same_theatre and (
+                place.feature not in ("PCLI", "CONT") or any(p.country == main_country for p in options)):
+            # London in a story set in Ohio: the namesake at home may be meant.
+            confidence = min(confidence, UNCERTAIN)
+        return place, round(min(0.95, confidence), 3), len(options)
 
     def _score(self, place: Place, countries: set[str], document_countries: set[str],
-               anchors: list[Place]) -> float:
+               anchors: list[Place], regions: set[tuple[str, str]] = frozenset()) -> float:
         score = _FEATURE_PRIOR.get(place.feature, 0.0) + 0.6 * math.log10(place.population + 10)
         if place.country in countries:  # named in the text ("France")
             score += 2.5
@@ -110,10 +219,23 @@ class PlaceResolver:
             score += 1.0
         if place.country in self.focus_countries:
             score += 1.0
-        others = [a for a in anchors if a.geonameid != place.geonameid or a.feature != place.feature]
-        if others:
-            nearest = min(haversine_km(place, a) for a in others)
-            score += 3.0 * math.exp(-nearest / 150.0)
-            if any(a.country == place.country and a.admin1_code == place.admin1_code for a in others):
-                score += 1.0
+        if place.feature != "ADM1" and (place.country, place.admin1_code) in regions:
+            score += 4.0  # in a region the text names
+        if anchors:
+            # Inlined _near_km: this loop runs for every candidate against every anchor.
+            lat, lon = place.latitude, place.longitude
+            nearest, same_region = math.inf, False
+            for a in anchors:
+                if a.latitude == lat and a.longitude == lon and a.name == place.name and a.feature == place.feature:
+                    continue  # a name is not its own context
+                x = (a.longitude - lon) * math.cos(math.radians((a.latitude + lat) / 2))
+                y = a.latitude - lat
+                nearest = min(nearest, 111.195 * math.sqrt(x * x + y * y))
+                same_region = same_region or (a.country == place.country and a.admin1_code == place.admin1_code)
+            if nearest < math.inf:
+                score += 3.0 * math.exp(-nearest / 150.0) + (1.0 if same_region else 0.0)
         return score
+
+
+def _same(a: Place, b: Place) -> bool:
+    return a.name == b.name and a.feature == b.feature and a.latitude == b.latitude and a.longitude == b.longitude

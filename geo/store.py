@@ -54,6 +54,7 @@ places = sa.Table(
     sa.Column("key", sa.String(64), primary_key=True),
     *_place_columns(),
     sa.Column("precision", sa.String(16), nullable=False, default=""),
+    sa.Column("geocoder", sa.String(32), nullable=False, default=""),  # gazetteer, an online service, or pin
 )
 events = sa.Table(
     "events", metadata,
@@ -119,14 +120,16 @@ def _v3_reference_layers(conn: sa.Connection) -> None:
     reference_layers.create(conn, checkfirst=True)
 
 
-def _v4_event_cue(conn: sa.Connection) -> None:
-    """The words that decided each event (issue 8). A store created by version 1's tables has it already."""
-    if "cue" not in {column["name"] for column in sa.inspect(conn).get_columns("events")}:
-        conn.execute(sa.text("ALTER TABLE events ADD COLUMN cue TEXT NOT NULL DEFAULT ''"))
+def _v4_cue_and_geocoder(conn: sa.Connection) -> None:
+    """The words that decided each event (issue 8) and who placed each place (issue 7). A store whose tables
+    version 1 created from this module's definitions has them already."""
+    for table, column in (("events", "cue"), ("places", "geocoder")):
+        if column not in {c["name"] for c in sa.inspect(conn).get_columns(table)}:
+            conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {column} TEXT NOT NULL DEFAULT ''"))
 
 
 MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _v1_tables, 2: _v2_source_index,
-                                                          3: _v3_reference_layers, 4: _v4_event_cue}
+                                                          3: _v3_reference_layers, 4: _v4_cue_and_geocoder}
 
 
 # PostgreSQL's deadlock_detected and serialization_failure: the transaction may simply be run again.
@@ -182,6 +185,7 @@ def _pinned_place(target) -> dict:
     """A pin's target as a places row: a gazetteer entry keeps its precision, bare coordinates are "pinned"."""
     row = {column.name: target[column.name] for column in _place_columns()}
     row["precision"] = PRECISION_BY_FEATURE.get(row["feature"], "settlement") if row["feature"] else "pinned"
+    row["geocoder"] = "pin"
     row["key"] = _place_key(row)
     return row
 
@@ -190,7 +194,7 @@ def _pinned_place(target) -> dict:
 # document's fields live in documents, and the place as written is the events table's "surface".
 _EVENT_FIELDS = ("start", "end", "event_type", "actor", "opponent", "status", "claimed_by", "settlements_count",
                  "actors", "date", "excerpt", "confidence", "cue")
-_PLACE_FIELDS = ("name", "lat", "lon", "country", "admin1", "feature", "geonameid", "precision")
+_PLACE_FIELDS = ("name", "lat", "lon", "country", "admin1", "feature", "geonameid", "precision", "geocoder")
 
 
 def _quoted(columns: list[str]) -> str:

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
 
 from geo.actors import Lexicon
-from geo.gazetteer import Gazetteer
+from geo.gazetteer import WATER_AND_AREAS, Gazetteer
+from geo.names import name_key
 from geo.records import Mention
 
 MAX_NAME_TOKENS = 4
@@ -23,7 +26,11 @@ SCALE_WORDS = {
     "region": "region", "regions": "region", "oblast": "region", "oblasts": "region",
     "province": "region", "provinces": "region", "krai": "region", "territory": "region",
     "territories": "region", "district": "district", "districts": "district", "raion": "district",
+    "rayon": "district", "community": "community", "hromada": "community", "river": "river", "reservoir": "reservoir",
 }
+# Words after a place's name that keep it the place: "the Toretsk direction", "the Kupiansk area".
+PLACE_SUFFIXES = {"area", "direction", "axis", "sector", "front", "checkpoint", "crossing", "outskirts", "salient",
+                  "bridgehead", "border"}
 _PLURAL_SCALE_WORDS = {"regions", "oblasts", "provinces", "territories", "districts"}
 _CUE = re.compile(
     r"\b((?i:village|town|city|settlement|hamlet|locality)s?\s+(?:of|such\s+as))\s+"
@@ -41,6 +48,19 @@ _FUNCTION_WORDS = {"and", "or", "but", "is", "was", "has", "had", "will", "would
 SENTENCE_START_COMMON = 25_000
 # Major places keep a name that is also a common English word (Nice, Paris, Canada).
 MAJOR_POPULATION = 100_000
+NOT_PLACES_FILE = Path(__file__).parent / "data" / "not-places.txt"
+# First words of two-word Slavic place names ("Malaya Loknya"): the whole run is one name, even when each
+# word alone is a known place elsewhere.
+_NAME_ADJECTIVES = {
+    "malaya", "mala", "malaia", "maly", "malyi", "maloye", "male", "velyka", "velykyi", "velyke", "velikaya",
+    "veliky", "velikiy", "bolshaya", "bolshoye", "bolshoy", "bolshoi", "novaya", "nova", "novyi", "novy", "novoye",
+    "nove", "stara", "staraya", "staryi", "stary", "staroye", "stare", "verkhnia", "verkhnyaya", "nyzhnia",
+    "nizhnyaya", "krasnaya", "krasnyi", "chervona", "chervonyi", "bila", "belaya", "kazachya", "kozacha", "russkaya",
+    "ruska", "ukrainska", "zelenyi", "zelena", "dolgiy", "dovhyi", "vysokyi", "vysokaya", "shyroka", "shirokaya",
+}
+# A name right before these verbs is someone speaking ("Sullivan told"), unless it is a large place.
+_SPEECH_AFTER = re.compile(r"\s+(?:said|says|told|tells|wrote|writes|noted|notes|added|reported|reports|claimed|"
+                           r"argued|asked|warned|stated)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,16 +85,43 @@ def _tokens(text: str, start: int, end: int) -> list[_Token]:
     return out
 
 
+@cache
+def not_places() -> frozenset[str]:
+    """Outlets and organisations that gazetteers also list as places (geo/data/not-places.txt)."""
+    lines = NOT_PLACES_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
 class ToponymRecognizer:
     def __init__(self, gazetteer: Gazetteer, lexicon: Lexicon):
         self.gazetteer = gazetteer
         self.lexicon = lexicon
+        self.not_places = not_places()
+        self._surnames: frozenset[str] = frozenset()
 
     def find(self, text: str, sentences: list[tuple[int, int]]) -> list[Mention]:
+        self._surnames = self._surnames_in(text)
         mentions: list[Mention] = []
         for index, (start, end) in enumerate(sentences):
             mentions += self._in_sentence(text, index, start, end)
         return mentions
+
+    def _surnames_in(self, text: str) -> frozenset[str]:
+        """Words the document uses as a person's surname ("Mohamed Salah"), so that "Salah" alone later is the
+        person too: the second word of a pair whose first is a given name, or a capitalised word that is
+        neither a major place nor a common word, when the pair is no place."""
+        surnames = set()
+        for m in _NAME_PAIR.finditer(text):
+            first, second = m.group(1), m.group(2)
+            if self.lexicon.kind_of(first) or self.lexicon.kind_of(second) or second.lower() in SCALE_WORDS:
+                continue
+            given = first in self.lexicon.given_names
+            if not given and (first.lower() in _TITLES or self.gazetteer.is_common_word(name_key(first), 5000)
+                              or self._major(first, ("PCLI", "CONT", "ADM1", "PPLC"), MAJOR_POPULATION)):
+                continue
+            if not self.gazetteer.knows(name_key(m.group(0))):
+                surnames.add(second)
+        return frozenset(surnames)
 
     # -- one sentence ------------------------------------------------------------------------
 
@@ -87,21 +134,30 @@ class ToponymRecognizer:
             if not token.capitalised:
                 i += 1
                 continue
-            skip = self._lexicon_span(text, tokens, i)
+            skip = self._lexicon_span(text, tokens, i) or self._not_place_span(text, tokens, i)
             if skip:
                 i += skip
                 continue
             cue = self._cue_before(text, start, token.start) or self._slot_before(text, tokens, i)
             n = self._longest_name(text, tokens, i)
-            if cue:  # "the village of Malaya Loknya": the whole name, known or not
-                n = max(n, self._capitalised_run(text, tokens, i))
+            run = self._capitalised_run(text, tokens, i)
+            if cue or (run > 1 and tokens[i].text.lower() in _NAME_ADJECTIVES):
+                # "the village of Malaya Loknya": the whole name, known or not
+                n = max(n, run)
+                cue = cue or "name"
             if n and (cue or self._is_place(text, tokens, i, n, sentence_start=(i == 0))):
                 found.append(self._mention(text, tokens, i, n, sentence, cue))
                 i += n + (1 if found[-1].scale else 0)
                 continue
             i += 1
         found = self._unknown_list_items(text, found, (start, end), sentence)
-        return self._spread_plural_scale(text, found)
+        return self._put_in_regions(text, self._spread_plural_scale(text, found))
+
+    def _not_place_span(self, text: str, tokens: list[_Token], i: int) -> int:
+        for n in range(min(MAX_NAME_TOKENS, len(tokens) - i), 0, -1):
+            if _joined_by_spaces(text, tokens, i, n) and text[tokens[i].start:tokens[i + n - 1].end] in self.not_places:
+                return n
+        return 0
 
     def _lexicon_span(self, text: str, tokens: list[_Token], i: int) -> int:
         """Tokens covered by a demonym, person or source term starting at token i (not places)."""
@@ -134,15 +190,26 @@ class ToponymRecognizer:
             return False
         if self._name_word(text, tokens, i - 1, i) or self._name_word(text, tokens, i + n, i + n - 1):
             return False  # part of a person's or an organisation's name: "Vladimir Putin"
-        if text[max(0, tokens[i].start - 4):tokens[i].start] == "the " and following not in SCALE_WORDS \
-                and not self._major(surface, ("PCLI",), 0):
+        if text[max(0, tokens[i].start - 4):tokens[i].start].lower() == "the " and following not in SCALE_WORDS \
+                and following not in PLACE_SUFFIXES \
+                and not self._major(surface, ("PCLI", *WATER_AND_AREAS), 0):
             return False  # "the left bank of the Dnipro": a river, not the city
+        key = name_key(surface)
+        if n == 1 and surface in self._surnames and not self._major(surface, ("PCLI", "CONT", "ADM1", "PPLC"),
+                                                                    MAJOR_POPULATION):
+            return False  # "Salah" after "Mohamed Salah": the person
+        if _SPEECH_AFTER.match(text, tokens[i + n - 1].end) and not self._major(
+                surface, ("PCLI", "CONT", "ADM1", "PPLC"), MAJOR_POPULATION):
+            return False  # "Sullivan told reporters": a person, not Sullivan, Missouri
         if n > 1 or self.lexicon.kind_of(surface) == "name":
             return True
         if sentence_start and self.gazetteer.is_common_word(surface, SENTENCE_START_COMMON):
             # At a sentence's start a capital says nothing: only a country is sure to be meant there.
-            return self._major(surface, ("PCLI",), 0)
-        if self.gazetteer.is_common_word(surface):
+            # ... or a first-level region not followed by a capitalised word ("Missouri senators", but not
+            # "Victoria Nuland").
+            next_capitalised = i + n < len(tokens) and tokens[i + n].capitalised
+            return self._major(surface, ("PCLI",) if next_capitalised else ("PCLI", "ADM1"), 0)
+        if self.gazetteer.is_common_word(key):
             return self._major(surface, ("PCLI", "CONT", "ADM1"), MAJOR_POPULATION)
         return True
 
@@ -195,6 +262,8 @@ class ToponymRecognizer:
         if following and following.text.lower() in SCALE_WORDS and text[end:following.start] in (" ", "-"):
             scale = SCALE_WORDS[following.text.lower()]
             end = following.end
+        elif following and following.text.lower() == "area" and text[end:following.start] == " ":
+            end = following.end  # "the Kupiansk area": the place itself
         return Mention(surface=text[start:end], start=start, end=end, sentence=sentence, lookup=lookup,
                        scale=scale, cue=cue)
 
@@ -216,6 +285,22 @@ class ToponymRecognizer:
         return sorted(found + extra, key=lambda x: x.start)
 
     @staticmethod
+    def _put_in_regions(text: str, found: list[Mention]) -> list[Mention]:
+        """"retook A, B and C in the Kursk region": A, B and C are in that region."""
+        out = list(found)
+        for k in range(len(out) - 1, 0, -1):
+            region = out[k]
+            if region.scale != "region" or not _IN_REGION.fullmatch(text, out[k - 1].end, region.start):
+                continue
+            j = k - 1
+            while j >= 0 and not out[j].scale:
+                out[j] = replace(out[j], within=region.lookup)
+                if j == 0 or text[out[j - 1].end:out[j].start] not in _LIST_SEPARATORS:
+                    break
+                j -= 1
+        return out
+
+    @staticmethod
     def _spread_plural_scale(text: str, found: list[Mention]) -> list[Mention]:
         """"the Sumy and Kharkiv regions": a plural scale word applies to every name in the list."""
         out = list(found)
@@ -230,6 +315,9 @@ class ToponymRecognizer:
 
 
 _LIST_SEPARATORS = (", ", " and ", ", and ", " or ")
+_IN_REGION = re.compile(r",? in (?:the )?")
+# Two capitalised words in a row, joined by one space: a person's name, or a two-word place.
+_NAME_PAIR = re.compile(r"\b([A-Z][a-z]+) ([A-Z][a-z]+)\b")
 _NAME = r"[A-ZА-ЯІЇЄ][\w'’-]*(?: [A-ZА-ЯІЇЄ][\w'’-]*){0,2}"
 _SEPARATOR = r"(?:, (?:and |or )?| and | or )"
 _NEXT_ITEM = re.compile(_SEPARATOR + f"({_NAME})")

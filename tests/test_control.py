@@ -8,6 +8,7 @@ import pytest
 
 from geo import control
 from geo.documents import make_document
+from geo.records import event_record
 from geo.store import EventFilter, Store
 
 D = dt.date
@@ -24,12 +25,12 @@ PLACES = {
 def report(place, event_type="control_change", actor="", opponent="", status="claimed", claimed_by="",
            day=MARCH, excerpt=None):
     lat, lon, precision = PLACES[place]
-    return {"place": place, "name": place, "start": 0, "end": len(place), "lat": lat, "lon": lon,
-            "country": "UA", "admin1": "Donetsk", "feature": "ADM1" if precision == "region" else "PPL",
-            "geonameid": None, "precision": precision, "event_type": event_type, "actor": actor,
-            "opponent": opponent, "status": status if event_type == "control_change" else "",
-            "claimed_by": claimed_by, "settlements_count": None, "actors": "", "date": day,
-            "excerpt": excerpt or f"Report {next(_counter)} about {place}.", "confidence": 0.9, "cue": ""}
+    return event_record({
+        "place": place, "name": place, "start": 0, "end": len(place), "lat": lat, "lon": lon, "country": "UA",
+        "admin1": "Donetsk", "feature": "ADM1" if precision == "region" else "PPL", "precision": precision,
+        "event_type": event_type, "actor": actor, "opponent": opponent,
+        "status": status if event_type == "control_change" else "", "claimed_by": claimed_by, "date": day,
+        "excerpt": excerpt or f"Report {next(_counter)} about {place}.", "confidence": 0.9})
 
 
 @pytest.fixture

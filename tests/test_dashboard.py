@@ -138,16 +138,16 @@ def test_the_ingest_page_takes_a_pasted_article(store_path):
 
 def test_the_places_page_pins_an_unknown_name_to_coordinates(store_path):
     at = page("3_Places.py")
-    assert "Robotyne" in set(at.dataframe[0].value["place"])
-    at.selectbox[0].set_value("Robotyne").run()
+    assert "Malaya Loknya" in set(at.dataframe[0].value["place"])
+    at.selectbox[0].set_value("Malaya Loknya").run()
     at.radio[0].set_value("Coordinates…").run()
-    at.number_input[0].set_value(47.446)
-    at.number_input[1].set_value(35.838)
+    at.number_input[0].set_value(51.231)
+    at.number_input[1].set_value(35.188)
     at.button[0].click().run()
     assert not at.exception
-    robotyne = Store(str(store_path)).events()
-    robotyne = robotyne[robotyne["place"] == "Robotyne"]
-    assert list(robotyne["lat"]) == [47.446] and list(robotyne["precision"]) == ["pinned"]
+    loknya = Store(str(store_path)).events()
+    loknya = loknya[loknya["place"] == "Malaya Loknya"]
+    assert list(loknya["lat"]) == [51.231] and list(loknya["precision"]) == ["pinned"]
 
 
 def _control_layers(fake_map) -> dict[str, list[dict]]:

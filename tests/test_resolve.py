@@ -44,4 +44,4 @@ def test_unknown_names_stay_unresolved(gazetteer, lexicon):
 def test_a_lone_name_is_not_its_own_context(gazetteer, lexicon):
     """Huliaipole alone: the town of 13,000 in Zaporizhzhia oblast, not its namesake hamlet."""
     place = resolve(gazetteer, lexicon, "Russian forces captured Huliaipole.")["Huliaipole"].place
-    assert (place.admin1, place.geonameid) == ("Zaporizhia", 707898)
+    assert (place.admin1, place.geonameid) == ("Zaporizhzhia", 707898)
