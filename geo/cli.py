@@ -101,8 +101,14 @@ def cmd_gazetteer(args) -> int:
         path = gazetteer.build_index()
         print(f"gazetteer rebuilt at {path}")
     elif args.action == "download":
-        from geo.geonames_download import GEONAMES_DUMPS, download_countries
+        from geo.geonames_download import GEONAMES_DUMPS, download_countries, downloads_dir
 
+        tried = downloads_dir().parent / "download-tried"
+        if args.once and tried.exists():
+            return EXIT_OK
+        if args.once:  # whatever happens next, this was the one try
+            tried.parent.mkdir(parents=True, exist_ok=True)
+            tried.touch()
         try:
             kept = download_countries(args.files or ["UA", "RU", "BY"], args.url or GEONAMES_DUMPS)
         except (OSError, gazetteer.GazetteerError) as exc:
@@ -354,6 +360,8 @@ def build_parser() -> argparse.ArgumentParser:
     gaz.add_argument("files", nargs="*", help="for import: GeoNames dumps (UA.txt ...); for download: country codes "
                                               "(UA RU BY by default; needs the network); for lookup: a name")
     gaz.add_argument("--url", help="for download: where the country dumps are (default: GeoNames' export folder)")
+    gaz.add_argument("--once", action="store_true",
+                     help="for download: do nothing if a download was tried before (what scripts/start.sh asks)")
     gaz.set_defaults(func=cmd_gazetteer)
 
     def with_db(command):

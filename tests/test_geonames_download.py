@@ -113,3 +113,16 @@ def test_country_codes_are_checked_before_anything_is_fetched(tmp_path, monkeypa
     monkeypatch.setenv("FRONTMAP_DATA", str(tmp_path))
     with pytest.raises(DownloadError, match="not a country code: Ukraine"):
         download_countries(["Ukraine"], closed_port_url(), progress=False)
+
+
+def test_a_download_asked_for_once_is_tried_once(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = os.environ | {"FRONTMAP_DATA": str(tmp_path / "data")}
+    command = [sys.executable, "-m", "geo", "gazetteer", "download", "UA", "--once", "--url", "http://127.0.0.1:9/"]
+    first = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    again = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    assert first.returncode == 1 and first.stderr.startswith("frontmap: ")
+    assert (again.returncode, again.stderr) == (0, "")
