@@ -422,6 +422,11 @@ class Store:
         with self.engine.connect() as conn:
             return pd.read_sql(query, conn)
 
+    def event_count(self, f: EventFilter = EventFilter()) -> int:
+        query = self._where(sa.select(sa.func.count()).select_from(self._joined(f)), f)
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar() or 0
+
     def excerpt_count(self, place_key: str, f: EventFilter = EventFilter()) -> int:
         query = self._where(sa.select(sa.func.count()).select_from(self._joined(f))
                             .where(events.c.place_key == place_key), f)
@@ -541,6 +546,22 @@ class Store:
             sources = conn.execute(sa.select(documents.c.source).where(documents.c.source != "").distinct()).scalars()
             first, last = conn.execute(sa.select(sa.func.min(events.c.date), sa.func.max(events.c.date))).one()
             return {"actors": sorted(actors), "sources": sorted(sources), "first": first, "last": last}
+
+    def names_as_written(self, doubtful_only: bool = False, limit: int = 5000) -> pd.DataFrame:
+        """Each place name as written, with how often, where it resolved (the most frequent place) and the lowest
+        confidence: what the Places page lets one fix. doubtful_only: unplaced or confidence under 0.5."""
+        query = (sa.select(events.c.surface.label("place"), sa.func.count().label("mentions"),
+                           sa.func.min(events.c.confidence).label("confidence"),
+                           sa.func.max(places.c.name).label("name"), sa.func.max(places.c.admin1).label("admin1"),
+                           sa.func.max(places.c.country).label("country"),
+                           sa.func.count(sa.distinct(events.c.place_key)).label("places"))
+                 .select_from(events.outerjoin(places, events.c.place_key == places.c.key))
+                 .group_by(events.c.surface).order_by(sa.func.count().desc()).limit(limit))
+        if doubtful_only:
+            query = query.having(sa.or_(sa.func.min(events.c.confidence) < 0.5,
+                                        sa.func.count(events.c.place_key) < sa.func.count()))
+        with self.engine.connect() as conn:
+            return pd.read_sql(query, conn).fillna({"name": "", "admin1": "", "country": ""})
 
     def unresolved(self, limit: int = 500) -> pd.DataFrame:
         """Mentions with no place, or resolved with little confidence: the ones to review and pin."""

@@ -137,7 +137,7 @@ def test_the_places_page_pins_an_unknown_name_to_coordinates(store_path):
     at = page("3_Places.py")
     assert "Robotyne" in set(at.dataframe[0].value["place"])
     at.selectbox[0].set_value("Robotyne").run()
-    at.radio[0].set_value("Coordinates…").run()
+    at.radio[1].set_value("Coordinates…").run()
     at.number_input[0].set_value(47.446)
     at.number_input[1].set_value(35.838)
     at.button[0].click().run()

@@ -88,4 +88,7 @@ def test_text_shown_through_markdown_widgets_stays_text():
     from geo.panel import plain
 
     assert plain("![x](http://evil.example/i.png) [y](javascript:alert(1)) :red[z]") == (
-        "\\!\\[x\\]\\(http\\://evil\\.example/i\\.png\\) \\[y\\]\\(javascript\\:alert\\(1\\)\\) \\:red\\[z\\]")
+        "\\!\\[x\\]\\(http\u2060\\://evil\\.example/i\\.png\\) \\[y\\]\\(javascript\\:alert\\(1\\)\\) \\:red\\[z\\]")
+    # GitHub-flavoured Markdown links bare www. names and addresses even when escaped: a word joiner breaks them.
+    assert plain("www.evil.example.txt") == "www\u2060\\.evil\\.example\\.txt"
+    assert plain("a@evil.example") == "a@\u2060evil\\.example"
