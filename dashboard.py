@@ -21,7 +21,9 @@ PLACE_ZOOM = 11
 
 def map_layers(view: ViewState, summary: pd.DataFrame, theatre) -> list[folium.FeatureGroup]:
     """Every data layer the map shows for a view (more layers, e.g. territory, are added here)."""
-    return mapview.event_layers(summary, theatre=theatre)
+    features = ui.cached_value(("features", ui.generation(), view.filter), lambda: [
+        feature for group in mapview.place_features(summary, theatre).values() for feature in group])
+    return mapview.event_layers(summary, theatre=theatre, features=features)
 
 
 def map_target(view: ViewState, summary: pd.DataFrame, theatre) -> tuple[tuple[float, float], int]:
@@ -44,7 +46,7 @@ def map_target(view: ViewState, summary: pd.DataFrame, theatre) -> tuple[tuple[f
                 st.sidebar.caption("Not in this view: the map is centred on the gazetteer's entry.")
                 state["_target"] = ((found.latitude, found.longitude), PLACE_ZOOM - 1)
         state["_fitted"] = view.filter
-        return state["_target"]
+        return state.get("_target") or (theatre.center, theatre.zoom)
     if "_target" not in state and view.place:  # a link naming a place
         known = ui.cached("place", view.place)
         if known:
@@ -135,8 +137,7 @@ def main() -> None:
     clicked = (result or {}).get("last_object_clicked_tooltip")
     if clicked and clicked != st.session_state.get("_clicked"):
         st.session_state["_clicked"] = clicked
-        generation = ui.generation(store)
-        index = ui.cached_value(("tooltips", generation, view.filter), lambda: mapview.tooltip_index(summary))
+        index = ui.cached_value(("tooltips", ui.generation(), view.filter), lambda: mapview.tooltip_index(summary))
         place = index.get(clicked.strip())
         if place and place != view.place:
             ui.select_place(place)

@@ -35,8 +35,11 @@ iframe[title="streamlit_folium.st_folium"] { height: max(380px, calc(100vh - 7.5
 
 
 def store() -> Store:
-    """The store FRONTMAP_DB names (or the default one), opened once per server."""
-    return _open_store(default_url())
+    """The store FRONTMAP_DB names (or the default one), opened once per server. Every page calls it first: it
+    also reads the store's generation once per run, for the cached queries."""
+    opened = _open_store(default_url())
+    st.session_state["_generation"] = opened.generation()
+    return opened
 
 
 @st.cache_resource(show_spinner="Opening the store…")
@@ -59,14 +62,16 @@ def geoparser():
 # changes, from this server or another process): a rerun that changes nothing asks the store once, cheaply.
 
 
-def generation(opened: Store) -> tuple:
-    return opened.generation()
+def generation() -> tuple:
+    """The store's generation as read at the start of this run (by store())."""
+    if "_generation" not in st.session_state:
+        store()
+    return st.session_state["_generation"]
 
 
 def cached(method: str, *args, **kwargs):
     """store.<method>(*args, **kwargs), from the cache while the store has not changed."""
-    opened = store()
-    return _cached_query(opened.url, generation(opened), method, args, tuple(sorted(kwargs.items())))
+    return _cached_query(default_url(), generation(), method, args, tuple(sorted(kwargs.items())))
 
 
 # Streamlit hashes every argument but those whose name starts with "_": the generation is part of the key.

@@ -10,11 +10,13 @@ reaches the browser is HTML-escaped here: place names and summaries are data, ne
 from __future__ import annotations
 
 import html
+import json
 import math
 
 import folium
 import pandas as pd
 from branca.element import MacroElement, Template
+from folium.elements import JSCSSMixin
 from folium.plugins import MarkerCluster
 from folium.utilities import JsCode
 
@@ -32,12 +34,16 @@ ONLINE_TILES = {
 _BIND_TOOLTIP = JsCode("function(feature, layer) { layer.bindTooltip(feature.properties.tooltip); }")
 
 
+# What the map's frame loads: Leaflet alone (Folium's default jQuery, Bootstrap and icon fonts are not used by
+# these markers, and cost the first draw).
+MAP_JS = ("leaflet",)
+MAP_CSS = ("leaflet_css",)
+
+
 def use_offline_assets(base_url: str = "/" + assets.VENDOR_URL) -> None:
     """Point Folium at the Leaflet files the dashboard serves itself instead of public CDNs."""
-    folium.Map.default_js = [(name, f"{base_url}/{path}") for name, path in assets.JS.items()
-                             if not name.startswith("markercluster")]
-    folium.Map.default_css = [(name, f"{base_url}/{path}") for name, path in assets.CSS.items()
-                              if not name.startswith("markercluster")]
+    folium.Map.default_js = [(name, f"{base_url}/{assets.JS[name]}") for name in MAP_JS]
+    folium.Map.default_css = [(name, f"{base_url}/{assets.CSS[name]}") for name in MAP_CSS]
     MarkerCluster.default_js = [("markerclusterjs", f"{base_url}/{assets.JS['markerclusterjs']}")]
     MarkerCluster.default_css = [(name, f"{base_url}/{assets.CSS[name]}")
                                  for name in ("markerclustercss", "markerclusterdefaultcss")]
@@ -121,14 +127,8 @@ def place_features(summary: pd.DataFrame, theatre: Theatre = DEFAULT_THEATRE) ->
     return layers
 
 
-def _style(feature: dict) -> dict:
-    props = feature["properties"]
-    return {"color": props["holder"], "weight": 2.5, "dashArray": props["dash"] or None, "fill": True,
-            "fillColor": props["colour"], "fillOpacity": 0.9, "radius": props["radius"]}
-
-
 # A cluster is a pie of its places' colours (those of the legend), with the number of places in the middle.
-_CLUSTER_ICON = JsCode("""function(cluster) {
+_CLUSTER_ICON = """function(cluster) {
     var weights = {}, total = 0;
     cluster.getAllChildMarkers().forEach(function (marker) {
         var colour = marker.feature ? marker.feature.properties.colour : "#95a5a6";
@@ -142,28 +142,63 @@ _CLUSTER_ICON = JsCode("""function(cluster) {
         html: '<div class="fm-cluster" style="width:' + size + 'px;height:' + size + 'px;background:conic-gradient('
               + stops.join(",") + ')"><span>' + total + '</span></div>',
         className: "fm-cluster-icon", iconSize: L.point(size, size)});
-}""")
+}"""
 
 
-def event_layers(summary: pd.DataFrame, clustered: bool = True, theatre: Theatre = DEFAULT_THEATRE
-                 ) -> list[folium.FeatureGroup]:
+class PlaceLayer(JSCSSMixin, MacroElement):
+    """One marker per place, from GeoJSON features (place_features), built in the browser in one pass and added to
+    a cluster group in bulk: fast to render on the server and to draw at thousands of places. A marker keeps its
+    feature, so a click reports the place's tooltip."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (group) {
+          var data = {{ this.json }};
+          var layer = {{ "true" if this.clustered else "false" }} ? L.markerClusterGroup({
+              disableClusteringAtZoom: 10, showCoverageOnHover: false, maxClusterRadius: 45,
+              spiderfyOnMaxZoom: false, chunkedLoading: true, iconCreateFunction: {{ this.icon }}})
+            : L.featureGroup();
+          var markers = data.features.map(function (feature) {
+            var p = feature.properties, xy = feature.geometry.coordinates;
+            var marker = L.circleMarker([xy[1], xy[0]], {radius: p.radius, color: p.holder, weight: 2.5,
+              dashArray: p.dash || null, fill: true, fillColor: p.colour, fillOpacity: 0.9});
+            marker.feature = feature;
+            marker.bindTooltip(p.tooltip);
+            return marker;
+          });
+          if (layer.addLayers) layer.addLayers(markers);
+          else markers.forEach(function (m) { layer.addLayer(m); });
+          group.addLayer(layer);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, features: list[dict], clustered: bool = True):
+        super().__init__()
+        self._name = "PlaceLayer"
+        self.data = {"type": "FeatureCollection", "features": features}
+        self.clustered = clustered
+        self.icon = _CLUSTER_ICON
+        self.default_js = MarkerCluster.default_js
+        self.default_css = MarkerCluster.default_css
+
+    @property
+    def json(self) -> str:
+        # Tooltips are HTML-escaped already; "</" is escaped too so the data cannot end a script element.
+        return json.dumps(self.data, separators=(",", ":")).replace("</", "<\\/")
+
+
+def event_layers(summary: pd.DataFrame, clustered: bool = True, theatre: Theatre = DEFAULT_THEATRE,
+                 features: list[dict] | None = None) -> list[folium.FeatureGroup]:
     """The map's data layer for a filtered summary: one marker per place, filled in the colour of what happened
     there (the weightiest type; a control change in the colour of who took it) and bordered in the colour of who
-    holds it as of the period's end; clustered into pies of those colours when zoomed out."""
-    features = [feature for group in place_features(summary, theatre).values() for feature in group]
+    holds it as of the period's end; clustered into pies of those colours when zoomed out. features: the
+    summary's place_features, flattened, if the caller has them already."""
+    if features is None:
+        features = [feature for group in place_features(summary, theatre).values() for feature in group]
     group = folium.FeatureGroup(name=f"Places ({len(features)})")
     if features:
-        layer = folium.GeoJson({"type": "FeatureCollection", "features": features}, marker=folium.CircleMarker(),
-                               style_function=_style, on_each_feature=_BIND_TOOLTIP)
-        if clustered:
-            cluster = MarkerCluster(options={"disableClusteringAtZoom": 10, "showCoverageOnHover": False,
-                                             "maxClusterRadius": 45, "spiderfyOnMaxZoom": False,
-                                             "chunkedLoading": True},
-                                    icon_create_function=_CLUSTER_ICON.js_code)
-            layer.add_to(cluster)
-            cluster.add_to(group)
-        else:
-            layer.add_to(group)
+        PlaceLayer(features, clustered).add_to(group)
     return [group]
 
 

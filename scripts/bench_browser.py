@@ -11,6 +11,7 @@ the measured times. A store of about 76,000 events over 3,000 places: `python -m
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import socket
@@ -37,10 +38,8 @@ def _rss_mb(pid: int) -> float:
     """Resident memory of a process and its children, in MB."""
     total = 0
     pids = [pid]
-    try:
+    with contextlib.suppress(OSError):
         pids += [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        pass
     for each in pids:
         try:
             status = Path(f"/proc/{each}/status").read_text()

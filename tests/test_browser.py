@@ -179,3 +179,181 @@ def test_an_article_with_script_and_img_onerror_runs_nothing(tab):
     tab.screenshot("hostile-article")
     assert tab.dialogs == [] and tab.offsite == []
     assert not [e for e in tab.errors if "alert" in e or "script" in e.lower()]
+
+
+# -- the analyst's day (issue 10) and hostile links (issue 13) ----------------------------------------------------
+
+
+def _sized(browser, server, width: int, height: int) -> Page:
+    page = Page(browser, server)
+    page.page.set_viewport_size({"width": width, "height": height})
+    return page
+
+
+def _idle(tab) -> None:
+    tab.page.wait_for_function("document.querySelector('[data-testid=stApp]')"
+                               "?.getAttribute('data-test-script-state') === 'notRunning'", timeout=60_000)
+
+
+@pytest.mark.parametrize("width,height", [(1500, 1000), (1280, 720)])
+def test_the_map_fills_most_of_the_window_with_its_legend_and_layers_folded(browser, server, width, height):
+    tab = _sized(browser, server, width, height)
+    try:
+        tab.open()
+        frame = tab.map()
+        box = tab.page.locator("iframe[title*='streamlit_folium']").bounding_box()
+        sidebar = tab.page.locator("[data-testid=stSidebar]").bounding_box()
+        tab.screenshot(f"layout-{width}x{height}")
+        assert box["width"] >= 0.9 * (width - sidebar["width"]) - 60  # the whole main area's width
+        assert box["height"] >= 0.8 * height and box["y"] + box["height"] <= height + 2  # most of the height, no scroll
+        assert frame.evaluate("document.querySelector('.fm-legend').open") is False
+        assert frame.evaluate("document.querySelectorAll('.leaflet-control-layers-expanded').length") == 0
+        scale = frame.evaluate("document.querySelector('.leaflet-control-scale').innerText")
+        assert "km" in scale or " m" in scale and "mi" not in scale and "ft" not in scale
+        assert tab.offsite == []
+    finally:
+        tab.page.close()
+
+
+def test_clusters_are_pies_in_the_legends_colours_and_nothing_floats(tab):
+    from geo.eventtypes import by_rank
+    from geo.theatre import DEFAULT_THEATRE
+
+    tab.open()
+    frame = tab.map()
+    backgrounds = frame.evaluate("[...document.querySelectorAll('.fm-cluster')].map(e => e.style.background)")
+    tab.screenshot("clusters")
+    assert backgrounds and all("conic-gradient" in b for b in backgrounds)
+    legend = {c.lower() for c in DEFAULT_THEATRE.side_colours.values()} | {k.colour.lower() for k in by_rank()}
+
+    def hex_colour(rgb: str) -> str:
+        return "#" + "".join(f"{int(v):02x}" for v in re.findall(r"\d+", rgb)[:3])
+
+    used = {hex_colour(m) for b in backgrounds for m in re.findall(r"rgb\([^)]*\)", b)}
+    assert used and used <= legend
+    # Every data marker is a filled place marker (no unfilled rings floating beside the clusters).
+    assert frame.evaluate("""() => { let rings = 0; window.map.eachLayer(l => {
+        if (l.feature && l.options && l.options.fill === false) rings += 1; }); return rings; }""") == 0
+
+
+def test_settlement_names_label_the_base_map_more_as_one_zooms_in(tab):
+    tab.open()
+    frame = tab.map()
+    overview = frame.evaluate("document.querySelectorAll('.fm-label').length")
+    frame.evaluate("window.map.setView([51.19, 35.27], 10)")
+    frame.wait_for_function("[...document.querySelectorAll('.fm-label')].some(e => e.textContent === 'Sudzha')",
+                            timeout=20_000)
+    zoomed = frame.evaluate("[...document.querySelectorAll('.fm-label')].map(e => e.textContent)")
+    tab.screenshot("labels-zoom-10")
+    assert overview > 0 and len(zoomed) >= 10 and "Sudzha" in zoomed
+
+
+def test_a_shared_place_link_zooms_to_the_place_and_opens_its_panel(tab):
+    tab.open("/?q=Sudzha")
+    frame = tab.map()
+    tab.page.wait_for_selector(".fm-excerpt", timeout=30_000)  # the search selected it
+    key = tab.page.evaluate("new URLSearchParams(location.search).get('place')")
+    assert key
+    tab.open(f"/?place={key}")
+    frame = tab.map()
+    tab.page.wait_for_selector(".fm-excerpt", timeout=30_000)
+    time.sleep(1)
+    centre, zoom = frame.evaluate("[window.map.getCenter(), window.map.getZoom()]")
+    tab.screenshot("place-link")
+    assert zoom >= 10 and abs(centre["lat"] - 51.19) < 0.2 and abs(centre["lng"] - 35.27) < 0.3
+
+
+def test_filters_are_kept_when_moving_between_pages(tab):
+    tab.open("/?type=strike&actor=Russia&role=gained")
+    tab.map()
+    _idle(tab)
+    tab.page.get_by_role("link", name="Events").first.click()
+    tab.page.get_by_text("events in this view", exact=False).wait_for(timeout=30_000)
+    _idle(tab)
+    params = tab.page.evaluate("Object.fromEntries(new URLSearchParams(location.search))")
+    tab.screenshot("events-kept-filters")
+    assert params.get("type") == "strike" and params.get("actor") == "Russia" and params.get("role") == "gained"
+    tab.page.get_by_role("link", name="Timeline").first.click()
+    tab.page.get_by_text("By event type").wait_for(timeout=30_000)
+    _idle(tab)
+    assert "type=strike" in tab.page.url
+
+
+def test_hostile_and_stale_links_show_a_view_not_an_error(tab):
+    tab.open("/?start=1850-01-01&end=not-a-date&place=gn:999999999&min_conf=nan&type=%3Cscript%3E&actor=")
+    tab.map()
+    tab.page.get_by_text("Unknown place").wait_for(timeout=30_000)
+    tab.screenshot("stale-place-link")
+    assert tab.page.locator("[data-testid=stException]").count() == 0
+    tab.open("/Events?start=1066-10-14&end=2999-12-31&source=%00")
+    tab.page.get_by_text("events in this view", exact=False).wait_for(timeout=30_000)
+    _idle(tab)
+    assert tab.page.locator("[data-testid=stException]").count() == 0
+    links = tab.page.evaluate("[...document.querySelectorAll('a')].map(a => a.href)")
+    assert not [link for link in links if "google" in link or "chatgpt" in link or "openai" in link]
+    assert tab.offsite == []
+
+
+def _fill_date(tab, label: str, value: str) -> None:
+    box = tab.page.get_by_label(label).last
+    box.click()
+    box.fill(value)
+    box.press("Enter")
+    tab.page.keyboard.press("Escape")
+
+
+def test_an_undated_article_is_refused_then_dated_redated_and_deleted(tab):
+    text = "Ukrainian forces liberated the village of Piatykhatky near Orikhiv, the General Staff said."
+    tab.open("/Ingest")
+    tab.page.get_by_label("Article text").fill(text)
+    tab.page.get_by_role("button", name="Ingest").click()
+    tab.page.get_by_text("no publication date", exact=False).wait_for(timeout=60_000)
+    tab.screenshot("ingest-undated-refused")
+    _fill_date(tab, "Publication date", "2025-06-10")
+    tab.page.get_by_role("button", name="Ingest").click()
+    tab.page.get_by_text("new 1", exact=False).wait_for(timeout=60_000)
+    # The same text again, with another title and date: recognised, not stored twice.
+    tab.open("/Ingest")
+    tab.page.get_by_label("Article text").fill(text)
+    tab.page.get_by_label("Title").fill("Another title")
+    _fill_date(tab, "Publication date", "2025-06-12")
+    tab.page.get_by_role("button", name="Ingest").click()
+    tab.page.get_by_text("the same text is stored already", exact=False).wait_for(timeout=60_000)
+    tab.page.get_by_label("Find by title, source or id").fill("pasted")
+    tab.page.get_by_label("Find by title, source or id").fill("")
+    # Re-date the stored document.
+    tab.page.get_by_role("tab", name="Re-date").click()
+    _fill_date(tab, "Publication date", "2025-06-11")
+    tab.page.get_by_role("button", name="Save the date").click()
+    tab.page.get_by_text("Re-dated to 2025-06-11", exact=False).wait_for(timeout=60_000)
+    tab.screenshot("document-redated")
+    tab.page.get_by_role("tab", name="Delete").click()
+    tab.page.get_by_role("button", name="Delete the document").click()
+    tab.page.get_by_text("Deleted document", exact=False).wait_for(timeout=60_000)
+    tab.screenshot("document-deleted")
+    assert tab.errors == [] and tab.offsite == []
+
+
+def test_a_pin_is_confirmed_and_the_map_follows_at_once(tab):
+    tab.open("/Places")
+    tab.page.get_by_text("Place as written").wait_for(timeout=60_000)
+    select = tab.page.get_by_label("Place as written")
+    select.click()
+    tab.page.keyboard.type("Robotyne")
+    tab.page.keyboard.press("Enter")
+    _idle(tab)
+    tab.page.get_by_text("Coordinates…").click()
+    _idle(tab)
+    for label, value in (("Latitude", "47.44600"), ("Longitude", "35.83800")):
+        tab.page.get_by_label(label).fill(value)
+        tab.page.get_by_label(label).press("Tab")
+    tab.page.get_by_role("button", name="Pin").click()
+    tab.page.get_by_text("Pinned Robotyne", exact=False).wait_for(timeout=60_000)
+    tab.screenshot("pinned")
+    assert "Zaporizhzhia" in tab.page.get_by_text("Pinned Robotyne", exact=False).inner_text()
+    tab.open("/?q=Robotyne")
+    tab.page.wait_for_selector(".fm-excerpt", timeout=30_000)
+    frame = tab.map()
+    centre = frame.evaluate("window.map.getCenter()")
+    tab.screenshot("pinned-on-map")
+    assert abs(centre["lat"] - 47.446) < 0.05 and abs(centre["lng"] - 35.838) < 0.05

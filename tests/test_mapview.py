@@ -27,7 +27,8 @@ def rendered(frame, online=False) -> str:
 def test_the_default_map_loads_nothing_from_the_network():
     page = rendered(summary())
     assert re.findall(r"https?://[^\s\"')]+", page) == []
-    for path in (*assets.JS.values(), *assets.CSS.values(), assets.COUNTRIES, assets.REGIONS):
+    for path in (assets.JS["leaflet"], assets.CSS["leaflet_css"], assets.JS["markerclusterjs"], assets.COUNTRIES,
+                 assets.REGIONS, assets.LABELS):
         assert f"/{assets.VENDOR_URL}/{path}" in page
     assert "tile.opentopomap.org" in rendered(summary(), online=True)  # online tiles only when asked for
 
