@@ -129,6 +129,9 @@ def main() -> None:
                f"{len(summary):,} places in this view")
 
     center, zoom = map_target(view, summary, theatre)
+    if st.session_state.get("place", "") != view.place:  # the search selected a place
+        view = replace(view, place=st.session_state["place"])
+        st.query_params["place"] = view.place
     result = st_folium(
         mapview.base_map(theatre, online_tiles=view.online_tiles), key="map", height=700,
         use_container_width=True, center=center, zoom=zoom, feature_group_to_add=map_layers(view, summary, theatre),

@@ -24,7 +24,7 @@ _VIEW_KEYS = ("preset", "range", "actors", "role", "types", "sources", "min_conf
 # side, and long unbroken words (titles, links) wrap inside their cards.
 PAGE_CSS = """
 <style>
-.block-container { padding-top: 2.2rem; padding-bottom: 0.5rem; }
+.block-container { padding: 2.2rem 1rem 0.5rem 1rem; }
 iframe[title="streamlit_folium.st_folium"] { height: max(380px, calc(100vh - 7.5rem)) !important; }
 .st-key-fm-panel { position: fixed; top: 3.6rem; right: 1.2rem; width: min(440px, 40vw); z-index: 990;
                    max-height: calc(100vh - 5rem); overflow-y: auto; background: #fff; border-radius: 8px;

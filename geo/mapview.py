@@ -204,14 +204,14 @@ def event_layers(summary: pd.DataFrame, clustered: bool = True, theatre: Theatre
 
 def fit_view(summary: pd.DataFrame, width_px: int = 1100, height_px: int = 700, max_zoom: int = 11
              ) -> tuple[tuple[float, float], int] | None:
-    """Centre and zoom that show the filtered places (all but the 1 % farthest out on each side, so one stray
-    mention abroad does not zoom the map out to the world); None when there is nothing to show."""
+    """Centre and zoom that show the filtered places (all but the 5 % farthest out on each side, so a few stray
+    mentions abroad do not zoom the map out to the world); None when there is nothing to show."""
     if summary.empty:
         return None
     lats, lons = summary["lat"].astype(float), summary["lon"].astype(float)
-    if len(summary) >= 50:
-        south, north = lats.quantile([0.01, 0.99])
-        west, east = lons.quantile([0.01, 0.99])
+    if len(summary) >= 20:
+        south, north = lats.quantile([0.05, 0.95])
+        west, east = lons.quantile([0.05, 0.95])
     else:
         south, north, west, east = lats.min(), lats.max(), lons.min(), lons.max()
 

@@ -99,7 +99,12 @@ def stored_documents(store) -> None:
     labels = {row["id"]: f"{row['published'] or 'undated'} · {row['title'] or 'untitled'} · "
                          f"{row['source'] or 'unknown source'} · {row['events']} events · {row['id']}"
               for row in found.to_dict("records")}
-    doc_id = st.selectbox("Document", list(labels), format_func=labels.get, key="doc-choice")
+    ids = list(labels)
+    chosen = st.session_state.get("_doc_chosen")
+    # Keyed by the store's generation: after an edit the labels (dates, counts) are the new ones.
+    doc_id = st.selectbox("Document", ids, format_func=labels.get, key=f"doc-choice-{ui.generation()}",
+                          index=ids.index(chosen) if chosen in ids else 0)
+    st.session_state["_doc_chosen"] = doc_id
     document = store.document(doc_id)
     if document is None:
         st.warning("That document is no longer stored.")
