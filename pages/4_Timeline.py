@@ -7,6 +7,7 @@ import ui
 from geo.eventtypes import by_rank, event_type
 
 st.set_page_config(page_title="frontmap · timeline", layout="wide")
+OTHER_ACTORS = ("#6d4c41", "#7f8c8d", "#16a085", "#8e6c8a", "#b7950b", "#5d6d7e", "#a04000", "#117864")
 
 
 def bucket(span_days: int) -> tuple[str, str, str]:
@@ -54,8 +55,12 @@ def main() -> None:
     chart(by_type, "type", [event_type(k).label for k in kinds], [event_type(k).colour for k in kinds], unit, label)
     st.subheader("By actor")
     actors = counts[counts["actor"] != ""]
-    names = list(theatre.side_colours) + sorted(set(actors["actor"]) - set(theatre.side_colours))
-    chart(actors, "actor", names, [theatre.side_colour(name) for name in names], unit, label)
+    sides = list(theatre.side_colours)
+    others = sorted(set(actors["actor"]) - set(sides))
+    # The sides in their map colours; other actors in muted colours of their own (not the sides').
+    colours = [theatre.side_colour(side) for side in sides] + [OTHER_ACTORS[i % len(OTHER_ACTORS)]
+                                                              for i in range(len(others))]
+    chart(actors, "actor", sides + others, colours, unit, label)
 
 
 ui.guarded(main)

@@ -280,6 +280,11 @@ def test_filters_are_kept_when_moving_between_pages(tab):
     tab.page.get_by_text("By event type").wait_for(timeout=30_000)
     _idle(tab)
     assert "type=strike" in tab.page.url
+    tab.open("/Timeline")
+    tab.page.get_by_text("By actor").wait_for(timeout=30_000)
+    _idle(tab)
+    time.sleep(1)
+    tab.screenshot("timeline")
 
 
 def test_hostile_and_stale_links_show_a_view_not_an_error(tab):
