@@ -93,3 +93,30 @@ def test_text_shown_through_markdown_widgets_stays_text():
     # GitHub-flavoured Markdown links bare www. names and addresses even when escaped: a word joiner breaks them.
     assert plain("www.evil.example.txt") == "www\u2060\\.evil\\.example\\.txt"
     assert plain("a@evil.example") == "a@\u2060evil\\.example"
+
+
+def test_a_long_unbroken_title_wraps_inside_its_card():
+    from geo.panel import excerpt_card
+
+    card = excerpt_card({"event_type": "strike", "excerpt": "Drones struck Sumy.", "place": "Sumy",
+                         "title": "x" * 5000, "source": "y" * 3000, "date": "2025-03-01"})
+    assert "overflow-wrap:anywhere" in card and "word-break:break-word" in card
+
+
+def test_the_map_fits_the_filtered_places_and_ignores_a_few_strays():
+    towns = pd.DataFrame({"lat": [48.0 + i * 0.05 for i in range(40)] + [55.75, 40.7],
+                          "lon": [37.0 + i * 0.05 for i in range(40)] + [37.6, -74.0]})
+    (lat, lon), zoom = mapview.fit_view(towns)
+    assert 48.0 < lat < 50.0 and 37.0 < lon < 39.0 and zoom >= 6
+    assert mapview.fit_view(towns.iloc[:0]) is None
+
+
+def test_settlement_labels_show_the_largest_places_first_and_more_as_one_zooms_in():
+    assert assets.label_zoom(3_000_000) < assets.label_zoom(50_000) < assets.label_zoom(800)
+    import json
+
+    labels = json.loads((assets.VENDOR / assets.LABELS).read_text(encoding="utf-8"))
+    names = {name for _, _, name, _ in labels}
+    assert {"Kyiv", "Sudzha", "Pokrovsk"} <= names
+    zooms = [zoom for *_, zoom in labels]
+    assert zooms == sorted(zooms)  # most populous (lowest zoom) first
