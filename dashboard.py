@@ -23,7 +23,9 @@ def map_layers(view: ViewState, summary: pd.DataFrame, theatre) -> list[folium.F
     """Every data layer the map shows for a view (more layers, e.g. territory, are added here)."""
     features = ui.cached_value(("features", ui.generation(), view.filter), lambda: [
         feature for group in mapview.place_features(summary, theatre).values() for feature in group])
-    return mapview.event_layers(summary, theatre=theatre, features=features)
+    # The features travel as a static file the browser fetches and caches, not inside every run's page update.
+    url = ui.cached_value(("features-url", ui.generation(), view.filter), lambda: mapview.publish_features(features))
+    return mapview.event_layers(summary, theatre=theatre, features=features, url=url)
 
 
 def map_target(view: ViewState, summary: pd.DataFrame, theatre) -> tuple[tuple[float, float], int]:

@@ -23,6 +23,9 @@ NODE_MODULES = ROOT / "assets" / "node_modules"
 VENDOR = ROOT / "static" / "vendor"
 # Where the browser finds static/vendor when Streamlit serves it.
 VENDOR_URL = "app/static/vendor"
+# The dashboard's map layers, written at run time (content-addressed), and where the browser finds them.
+LAYERS = ROOT / "static" / "layers"
+LAYERS_URL = "app/static/layers"
 COUNTRIES = "countries-50m.geojson"
 REGIONS = "regions-approximate.geojson"
 LABELS = "labels.json"

@@ -9,9 +9,14 @@ reaches the browser is HTML-escaped here: place names and summaries are data, ne
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import html
 import json
 import math
+import os
+import time
+from pathlib import Path
 
 import folium
 import pandas as pd
@@ -153,7 +158,7 @@ class PlaceLayer(JSCSSMixin, MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function (group) {
-          var data = {{ this.json }};
+          function draw(data) {
           var layer = {{ "true" if this.clustered else "false" }} ? L.markerClusterGroup({
               disableClusteringAtZoom: 10, showCoverageOnHover: false, maxClusterRadius: 45,
               spiderfyOnMaxZoom: false, chunkedLoading: true, iconCreateFunction: {{ this.icon }}})
@@ -169,14 +174,21 @@ class PlaceLayer(JSCSSMixin, MacroElement):
           if (layer.addLayers) layer.addLayers(markers);
           else markers.forEach(function (m) { layer.addLayer(m); });
           group.addLayer(layer);
+          }
+          {% if this.url %}
+          fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(draw);
+          {% else %}
+          draw({{ this.json }});
+          {% endif %}
         })({{ this._parent.get_name() }});
         {% endmacro %}
     """)
 
-    def __init__(self, features: list[dict], clustered: bool = True):
+    def __init__(self, features: list[dict], clustered: bool = True, url: str = ""):
         super().__init__()
         self._name = "PlaceLayer"
         self.data = {"type": "FeatureCollection", "features": features}
+        self.url = url  # where the browser fetches the features (see publish_features); embedded when empty
         self.clustered = clustered
         self.icon = _CLUSTER_ICON
         self.default_js = MarkerCluster.default_js
@@ -188,17 +200,48 @@ class PlaceLayer(JSCSSMixin, MacroElement):
         return json.dumps(self.data, separators=(",", ":")).replace("</", "<\\/")
 
 
+def publish_features(features: list[dict], folder: Path = assets.LAYERS, base_url: str = "/" + assets.LAYERS_URL,
+                     keep_hours: float = 24) -> str:
+    """Write a layer's features where the dashboard serves static files, named by their content's hash, and return
+    its URL: the page then carries a short URL instead of a megabyte of features on every run (the browser fetches
+    and caches the file). Files not written for keep_hours are removed. An empty URL when the folder cannot be
+    written (then the features are embedded in the page)."""
+    body = json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
+    name = f"places-{hashlib.sha256(body.encode('utf-8')).hexdigest()[:20]}.json"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return ""
+    target = folder / name
+    if not target.exists():
+        if not os.access(folder, os.W_OK):
+            return ""
+        partial = folder / f".{name}.{os.getpid()}.tmp"
+        partial.write_text(body, encoding="utf-8")
+        os.replace(partial, target)  # whole or absent, whoever writes it
+        cutoff = time.time() - keep_hours * 3600
+        for old in folder.glob("places-*.json"):
+            with contextlib.suppress(OSError):
+                if old.stat().st_mtime < cutoff:
+                    old.unlink()
+    else:
+        with contextlib.suppress(OSError):
+            os.utime(target)
+    return f"{base_url}/{name}"
+
+
 def event_layers(summary: pd.DataFrame, clustered: bool = True, theatre: Theatre = DEFAULT_THEATRE,
-                 features: list[dict] | None = None) -> list[folium.FeatureGroup]:
+                 features: list[dict] | None = None, url: str = "") -> list[folium.FeatureGroup]:
     """The map's data layer for a filtered summary: one marker per place, filled in the colour of what happened
     there (the weightiest type; a control change in the colour of who took it) and bordered in the colour of who
     holds it as of the period's end; clustered into pies of those colours when zoomed out. features: the
-    summary's place_features, flattened, if the caller has them already."""
+    summary's place_features, flattened, if the caller has them already; url: where they were published
+    (publish_features), so the page carries the URL only."""
     if features is None:
         features = [feature for group in place_features(summary, theatre).values() for feature in group]
     group = folium.FeatureGroup(name=f"Places ({len(features)})")
     if features:
-        PlaceLayer(features, clustered).add_to(group)
+        PlaceLayer(features, clustered, url).add_to(group)
     return [group]
 
 

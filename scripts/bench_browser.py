@@ -82,7 +82,8 @@ def main() -> int:
 
     store = Store(args.db)
     summary = store.place_summary()
-    place = args.place or summary.iloc[0]["name"]
+    settlements = summary[summary["feature"].str.startswith("PPL")]
+    place = args.place or settlements.iloc[0]["name"]  # the most reported settlement
     counts = store.counts()
     print(f"store: {counts['events']:,} events over {counts['places']:,} places, {counts['documents']:,} documents")
 
@@ -124,21 +125,29 @@ def main() -> int:
                 _drawn(_map_frame(page))
                 if run:
                     note("filter change", started)
+                # Centre on a busy place, then click another place in view and wait for its panel's heading.
                 page.goto(f"{url}/?q={place}")
                 frame = _map_frame(page)
                 _drawn(frame)
                 _idle(page)
-                time.sleep(0.5)
+                frame.evaluate("window.map.setZoom(10)")  # unclustered, with neighbours in view
+                time.sleep(1.5)
                 box = page.locator("iframe[title*='streamlit_folium']").bounding_box()
-                xy = frame.evaluate("""(name) => { let found = null;
-                    window.map.eachLayer(l => { if (!found && l.feature && l.getTooltip && l.getTooltip() &&
-                        String(l.getTooltip().getContent()).startsWith(name) && l.options.fill) found = l; });
-                    if (!found) return null;
-                    const p = window.map.latLngToContainerPoint(found.getLatLng()); return [p.x, p.y]; }""", place)
-                if xy:
+                target = frame.evaluate("""(name) => { let found = null;
+                    const size = window.map.getSize();
+                    window.map.eachLayer(l => { if (found || !l.feature || !l.getTooltip || !l.getTooltip()
+                            || !l.options.fill || !l._map || !l.getLatLng) return;
+                        const text = String(l.getTooltip().getContent());
+                        const p = window.map.latLngToContainerPoint(l.getLatLng());
+                        if (!text.startsWith(name) && p.x > 20 && p.x < size.x * 0.55 && p.y > 20 && p.y < size.y - 20)
+                            found = [p.x, p.y, text.split(",")[0].split(" — ")[0]]; });
+                    return found; }""", place)
+                if target is None:
+                    print("no other place in view to click", file=sys.stderr)
+                if target:
                     started = time.perf_counter()
-                    page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
-                    page.wait_for_selector(".fm-excerpt", timeout=120_000)
+                    page.mouse.click(box["x"] + target[0], box["y"] + target[1])
+                    page.get_by_role("heading", name=target[2]).first.wait_for(timeout=120_000)
                     if run:
                         note("click → panel", started)
                 started = time.perf_counter()

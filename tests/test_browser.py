@@ -363,7 +363,10 @@ def test_a_pin_is_confirmed_and_the_map_follows_at_once(tab):
     select.click()
     tab.page.keyboard.type("Robotyne")
     tab.page.keyboard.press("Enter")
+    tab.page.get_by_text("Now placed at").wait_for(state="detached", timeout=30_000)  # Robotyne is unplaced
     _idle(tab)
+    tab.page.wait_for_function("[...document.querySelectorAll('p')].filter(p => p.textContent === 'Coordinates…')"
+                               ".length === 1", timeout=30_000)
     tab.page.get_by_text("Coordinates…").click()
     _idle(tab)
     for label, value in (("Latitude", "47.44600"), ("Longitude", "35.83800")):

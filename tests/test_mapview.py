@@ -120,3 +120,16 @@ def test_settlement_labels_show_the_largest_places_first_and_more_as_one_zooms_i
     assert {"Kyiv", "Sudzha", "Pokrovsk"} <= names
     zooms = [zoom for *_, zoom in labels]
     assert zooms == sorted(zooms)  # most populous (lowest zoom) first
+
+
+def test_a_layer_published_as_a_file_is_fetched_by_url_and_named_by_its_content(tmp_path):
+    features = mapview.place_features(summary())["control_change"]
+    url = mapview.publish_features(features, folder=tmp_path, base_url="/app/static/layers")
+    assert url == mapview.publish_features(features, folder=tmp_path, base_url="/app/static/layers")
+    [written] = tmp_path.glob("places-*.json")
+    assert url.endswith(written.name) and "Sudzha" in written.read_text(encoding="utf-8")
+    fmap = mapview.base_map()
+    for layer in mapview.event_layers(summary(), features=features, url=url):
+        layer.add_to(fmap)
+    page = fmap.get_root().render()
+    assert url in page and "Sudzha" not in page.split(url)[0][-200:]
