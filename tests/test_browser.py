@@ -274,6 +274,8 @@ def test_filters_are_kept_when_moving_between_pages(tab):
     tab.page.get_by_text("events in this view", exact=False).wait_for(timeout=30_000)
     _idle(tab)
     params = tab.page.evaluate("Object.fromEntries(new URLSearchParams(location.search))")
+    tab.page.wait_for_selector("[data-testid=stDataFrame] canvas", timeout=30_000)
+    time.sleep(1)
     tab.screenshot("events-kept-filters")
     assert params.get("type") == "strike" and params.get("actor") == "Russia" and params.get("role") == "gained"
     tab.page.get_by_role("link", name="Timeline").first.click()
@@ -323,7 +325,8 @@ def test_an_undated_article_is_refused_then_dated_redated_and_deleted(tab):
     tab.page.get_by_label("Title").first.fill("Piatykhatky report")
     tab.page.get_by_role("button", name="Ingest").click()
     tab.page.get_by_text("no publication date", exact=False).wait_for(timeout=60_000)
-    tab.screenshot("ingest-undated-refused")
+    tab.page.get_by_text("no publication date", exact=False).scroll_into_view_if_needed()
+    tab.page.screenshot(path=str(SCREENSHOTS / "ingest-undated-refused.png"))
     _fill_date(tab, "Publication date", "2025-06-10")
     tab.page.get_by_role("button", name="Ingest").click()
     tab.page.get_by_text("new 1", exact=False).wait_for(timeout=60_000)
