@@ -121,6 +121,21 @@ def place_panel(view: ViewState, theatre, last_day) -> None:
         st.html(panel.excerpts_html(excerpts, theatre))
 
 
+def clicked(view: ViewState, tooltip: str | None, summary: pd.DataFrame) -> ViewState:
+    """The view after a click on the map (a place's tooltip, as the browser reports it); a click already handled,
+    or on no known place, changes nothing."""
+    if not tooltip or tooltip == st.session_state.get("_clicked"):
+        return view
+    st.session_state["_clicked"] = tooltip
+    index = ui.cached_value(("tooltips", ui.generation(), view.filter), lambda: mapview.tooltip_index(summary))
+    place = index.get(tooltip.strip())
+    if not place or place == view.place:
+        return view
+    ui.select_place(place)
+    st.query_params["place"] = place
+    return replace(view, place=place)
+
+
 def main() -> None:
     store = ui.store()
     view = ui.sidebar_view(store)
@@ -134,21 +149,21 @@ def main() -> None:
     if st.session_state.get("place", "") != view.place:  # the search selected a place
         view = replace(view, place=st.session_state["place"])
         st.query_params["place"] = view.place
+    # A click reaches the session (st_folium's on_change, under its key) before this run: the panel is drawn first,
+    # so it shows while the map is still being built.
+    view = clicked(view, (st.session_state.get("map") or {}).get("last_object_clicked_tooltip"), summary)
+    shown = view.place
+    if shown:
+        place_panel(view, theatre, ui.facets()["last"])
     result = st_folium(
         mapview.base_map(theatre, online_tiles=view.online_tiles), key="map", height=700,
         use_container_width=True, center=center, zoom=zoom, feature_group_to_add=map_layers(view, summary, theatre),
         layer_control=folium.LayerControl(collapsed=True), returned_objects=["last_object_clicked_tooltip"],
     )
-    clicked = (result or {}).get("last_object_clicked_tooltip")
-    if clicked and clicked != st.session_state.get("_clicked"):
-        st.session_state["_clicked"] = clicked
-        index = ui.cached_value(("tooltips", ui.generation(), view.filter), lambda: mapview.tooltip_index(summary))
-        place = index.get(clicked.strip())
-        if place and place != view.place:
-            ui.select_place(place)
-            st.query_params["place"] = place
-            view = replace(view, place=place)
-    if view.place:
+    view = clicked(view, (result or {}).get("last_object_clicked_tooltip"), summary)
+    if view.place and view.place != shown:
+        if shown:
+            st.rerun()  # one panel a run
         place_panel(view, theatre, ui.facets()["last"])
 
 
