@@ -17,19 +17,8 @@ from geo.store import Store
 from geo.viewstate import ViewState
 
 
-def remember_url() -> None:
-    """Read the as-of date and the changes' start date from the URL on a session's first run (before the
-    filters' sidebar rewrites the URL)."""
-    if not st.session_state.get("_control_view_loaded"):
-        from_url = ViewState.from_params(st.query_params.to_dict())
-        st.session_state["as_of"] = from_url.as_of
-        st.session_state["changes_from"] = from_url.changes_from
-        st.session_state["_control_view_loaded"] = True
-
-
 def sidebar(store: Store, view: ViewState) -> ViewState:
-    """The as-of date and the changes' start date (see remember_url), kept in the URL."""
-    remember_url()
+    """The as-of date and the changes' start date (ui keeps them in the URL, as asof and changes_from)."""
     with st.sidebar:
         st.header("Control")
         as_of = st.date_input("Control as of", key="as_of", min_value=dt.date(1900, 1, 1),
@@ -39,13 +28,7 @@ def sidebar(store: Store, view: ViewState) -> ViewState:
         changes_from = st.date_input("Changes since", key="changes_from", min_value=dt.date(1900, 1, 1),
                                      help="Show what changed hands between this date and the as-of date.")
         _reference_form(store)
-    view = replace(view, as_of=as_of or None, changes_from=changes_from or None)
-    for key, value in (("asof", view.as_of), ("changes_from", view.changes_from)):
-        if value and st.query_params.get(key) != value.isoformat():
-            st.query_params[key] = value.isoformat()
-        elif not value and key in st.query_params:
-            del st.query_params[key]
-    return view
+    return replace(view, as_of=as_of or None, changes_from=changes_from or None)
 
 
 def _reference_form(store: Store) -> None:
@@ -72,6 +55,8 @@ def as_of(view: ViewState) -> dt.date | None:
 def with_control(store: Store, view: ViewState, summary):
     """The per-place summary with its holder from the control model as of the view's date (the markers' rings
     and tooltips then agree with the territory: regions hold nothing, contests and references count)."""
+    if summary.empty:  # (mapping an empty key column onto dates fails in pandas)
+        return summary.assign(controller="", controller_status="", controlled_since=None)
     states = control.control_as_of(store, as_of(view)).set_index("place_key")
     keys = summary["place_key"]
     return summary.assign(controller=keys.map(states["holder"]).fillna(""),

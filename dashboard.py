@@ -1,5 +1,7 @@
 """frontmap: the war map, built from the articles you gave it. Run: streamlit run dashboard.py"""
 
+from dataclasses import replace
+
 import folium
 import pandas as pd
 import streamlit as st
@@ -9,78 +11,166 @@ import control_ui
 import ui
 from geo import mapview, panel
 from geo.geocoders import GazetteerGeocoder
+from geo.viewstate import ViewState
 
 st.set_page_config(page_title="frontmap", page_icon="🗺️", layout="wide")
+st.markdown(ui.PAGE_CSS, unsafe_allow_html=True)
 
-store = ui.store()
-control_ui.remember_url()  # the control picture's as-of date, before the filters rewrite the URL
-view = control_ui.sidebar(store, ui.sidebar_view(store))
-summary = control_ui.with_control(store, view, store.place_summary(view.filter))
+EXCERPTS_PER_PAGE = 25
+PLACE_ZOOM = 11
 
-counts = store.counts()
-st.title("frontmap")
-st.caption(f"{counts['documents']:,} articles · {counts['events']:,} events stored · "
-           f"{len(summary):,} places in this view")
 
-theatre = ui.geoparser().theatre
-center, zoom = theatre.center, theatre.zoom
-if view.search:
-    matches = summary[summary["name"].str.casefold() == view.search.casefold()]
-    if len(matches):
-        center, zoom = (matches.iloc[0]["lat"], matches.iloc[0]["lon"]), 11
-    else:
-        found = GazetteerGeocoder(ui.geoparser().gazetteer).geocode(view.search)
-        if found is None:
-            st.sidebar.warning("No place of that name is known.")
+def map_layers(view: ViewState, summary: pd.DataFrame, theatre) -> list[folium.FeatureGroup]:
+    """Every data layer the map shows for a view (more layers, e.g. territory, are added here)."""
+    key = (ui.generation(), view.filter, control_ui.as_of(view))  # the markers show who holds what as of then
+    features = ui.cached_value(("features", *key), lambda: [
+        feature for group in mapview.place_features(summary, theatre).values() for feature in group])
+    # The features travel as a static file the browser fetches and caches, not inside every run's page update.
+    url = ui.cached_value(("features-url", *key), lambda: mapview.publish_features(features))
+    return control_ui.layers(ui.store(), view) + mapview.event_layers(summary, theatre=theatre, features=features,
+                                                                      url=url)
+
+
+def map_target(view: ViewState, summary: pd.DataFrame, theatre) -> tuple[tuple[float, float], int]:
+    """Where the map looks. It moves only when something asks it to: a new filter fits it to the places left, a
+    searched place or a linked ?place= centres on it; otherwise the analyst's own panning stays."""
+    state = st.session_state
+    searched = view.search if view.search != state.get("_searched") else ""
+    state["_searched"] = view.search
+    if searched:
+        matches = summary[summary["name"].str.casefold() == searched.casefold()]
+        if len(matches):
+            found = matches.iloc[0]
+            ui.select_place(found["place_key"])
+            state["_target"] = ((float(found["lat"]), float(found["lon"])), PLACE_ZOOM)
         else:
-            center, zoom = (found.latitude, found.longitude), 10
+            found = GazetteerGeocoder(ui.geoparser().gazetteer).geocode(searched)
+            if found is None:
+                st.sidebar.warning("No place of that name is known.")
+            else:
+                st.sidebar.caption("Not in this view: the map is centred on the gazetteer's entry.")
+                state["_target"] = ((found.latitude, found.longitude), PLACE_ZOOM - 1)
+        state["_fitted"] = view.filter
+        return state.get("_target") or (theatre.center, theatre.zoom)
+    if "_target" not in state and view.place:  # a link naming a place
+        known = ui.cached("place", view.place)
+        if known:
+            state["_target"] = ((known["lat"], known["lon"]), PLACE_ZOOM)
+            state["_fitted"] = view.filter
+    if state.get("_fitted") != view.filter:
+        state["_fitted"] = view.filter
+        state["_target"] = mapview.fit_view(summary) or (theatre.center, theatre.zoom)
+    return state.get("_target") or (theatre.center, theatre.zoom)
 
-map_column, side_panel = st.columns([3, 2], gap="medium")
-with map_column:
-    layers = control_ui.layers(store, view) + mapview.event_layers(summary, theatre=theatre)
-    fmap = control_ui.prepare_map(mapview.base_map(theatre, online_tiles=view.online_tiles))
-    result = st_folium(
-        fmap, key="map", height=640, use_container_width=True,
-        center=center, zoom=zoom, feature_group_to_add=layers, layer_control=folium.LayerControl(collapsed=False),
-        returned_objects=["last_object_clicked_tooltip"],
-    )
 
-clicked = (result or {}).get("last_object_clicked_tooltip")
-if clicked:
-    place = mapview.tooltip_index(summary).get(clicked.strip())
-    if place and place != st.session_state.get("place"):
-        st.session_state["place"] = place
-        st.query_params["place"] = place
+def control_chart(history: pd.DataFrame, last_day, theatre) -> None:
+    """Who held the place when: one bar per reported holder, dated with years, up to the latest report."""
+    end = pd.Timestamp(max(d for d in (last_day, history["from"].max()) if d is not None))
+    span = max((end - pd.Timestamp(history["from"].min())).days, 30)
+    tail = end + pd.Timedelta(days=max(3, span // 25))  # the latest change gets a visible bar
+    chart = history.assign(**{"from": pd.to_datetime(history["from"]),
+                              "until": pd.to_datetime(history["until"]).fillna(tail)})
+    sides = list(theatre.side_colours)
+    others = sorted(set(chart["held by"]) - set(sides))
+    st.vega_lite_chart(chart, {
+        "mark": {"type": "bar", "height": 16, "stroke": "#fff", "strokeWidth": 1},
+        "encoding": {
+            "x": {"field": "from", "type": "temporal", "title": None,
+                  "axis": {"format": "%b %Y", "labelOverlap": True, "tickCount": 5}},
+            "x2": {"field": "until"},
+            "color": {"field": "held by", "type": "nominal", "legend": {"orient": "bottom", "title": None},
+                      "scale": {"domain": sides + others,
+                                "range": [theatre.side_colour(side) for side in sides + others]}},
+            "tooltip": [{"field": "held by"}, {"field": "from", "type": "temporal", "format": "%d %b %Y"},
+                        {"field": "status"}, {"field": "claimed_by", "title": "claimed by"}],
+        },
+        "height": 34,
+    }, use_container_width=True)
+    lines = [f"{row['from']:%d %b %Y}: {row['held by']}" + (f" ({row['status']})" if row["status"] else "")
+             for row in history.iloc[::-1].to_dict("records")]
+    st.caption(panel.plain(" · ".join(lines[:12]) + (" · …" if len(lines) > 12 else "")))
 
-with side_panel:
-    place_key = st.session_state.get("place", "")
-    if not place_key:
-        st.subheader("Click a settlement")
-        st.write("Its excerpts, newest first, and who held it according to the reports appear here.")
-    else:
-        excerpts = store.excerpts(place_key, view.filter)
-        history = panel.control_history(store.excerpts(place_key))
-        name = excerpts["name"].iloc[0] if len(excerpts) else place_key
-        st.subheader(panel.plain(name))
-        control_ui.place_panel(store, place_key)
+
+def place_panel(view: ViewState, theatre, last_day) -> None:
+    """The selected place: its control history and its excerpts in this view, a page at a time."""
+    place_key = view.place
+    with st.container(key="fm-panel"):
+        known = ui.cached("place", place_key)
+        title, close = st.columns([5, 1], vertical_alignment="center")
+        if close.button("✕", key="close-panel", help="Close"):
+            ui.select_place("")
+            st.rerun()
+        if known is None:
+            title.subheader("Unknown place")
+            st.write("No stored place has this key: the link may name a place since deleted or re-pinned.")
+            return
+        title.subheader(panel.plain(known["name"]))
+        st.caption(panel.plain(", ".join(part for part in (known["admin1"], known["country"]) if part)))
+        control_ui.place_panel(ui.store(), place_key)
+        history = panel.control_history(ui.cached("control_changes", place_key))
         if len(history):
-            st.caption("Control, as reported")
-            last_day = pd.Timestamp(view.filter.end or store.facets()["last"] or history["from"].max())
-            chart = history.assign(**{"until": history["until"].fillna(last_day)})
-            st.vega_lite_chart(chart, {
-                "mark": {"type": "bar", "height": 18},
-                "encoding": {
-                    "x": {"field": "from", "type": "temporal", "title": None},
-                    "x2": {"field": "until"},
-                    "color": {"field": "held by", "type": "nominal",
-                              "scale": {"domain": list(theatre.side_colours),
-                                        "range": list(theatre.side_colours.values())}},
-                    "tooltip": [{"field": "held by"}, {"field": "from", "type": "temporal"},
-                                {"field": "status"}, {"field": "claimed_by"}],
-                },
-                "height": 40,
-            }, use_container_width=True)
-        st.caption(f"{len(excerpts)} excerpts in this view")
+            control_chart(history, last_day, theatre)
+        total = ui.cached("excerpt_count", place_key, view.filter)
+        if not total:
+            st.info("No excerpts name this place in the period and filters chosen.")
+            return
+        pages = (total + EXCERPTS_PER_PAGE - 1) // EXCERPTS_PER_PAGE
+        number = 1
+        if pages > 1:
+            number = st.number_input(f"Page (of {pages:,})", 1, pages, 1, key=f"page-{place_key}")
+        st.caption(f"{total:,} excerpts in this view, newest first"
+                   + (f"; {EXCERPTS_PER_PAGE} a page" if pages > 1 else ""))
+        excerpts = ui.cached("excerpts", place_key, view.filter, limit=EXCERPTS_PER_PAGE,
+                             offset=(number - 1) * EXCERPTS_PER_PAGE)
         st.html(panel.excerpts_html(excerpts, theatre))
 
-control_ui.views(store, view)
+
+def clicked(view: ViewState, tooltip: str | None, summary: pd.DataFrame) -> ViewState:
+    """The view after a click on the map (a place's tooltip, as the browser reports it); a click already handled,
+    or on no known place, changes nothing."""
+    if not tooltip or tooltip == st.session_state.get("_clicked"):
+        return view
+    st.session_state["_clicked"] = tooltip
+    index = ui.cached_value(("tooltips", ui.generation(), view.filter, control_ui.as_of(view)),
+                            lambda: mapview.tooltip_index(summary))
+    place = index.get(tooltip.strip())
+    if not place or place == view.place:
+        return view
+    ui.select_place(place)
+    st.query_params["place"] = place
+    return replace(view, place=place)
+
+
+def main() -> None:
+    store = ui.store()
+    view = control_ui.sidebar(store, ui.sidebar_view(store))
+    theatre = ui.geoparser().theatre
+    summary = control_ui.with_control(store, view, ui.cached("place_summary", view.filter))
+    counts = ui.cached("counts")
+    st.caption(f"**frontmap** · {counts['documents']:,} articles · {counts['events']:,} events stored · "
+               f"{len(summary):,} places in this view")
+
+    center, zoom = map_target(view, summary, theatre)
+    if st.session_state.get("place", "") != view.place:  # the search selected a place
+        view = replace(view, place=st.session_state["place"])
+        st.query_params["place"] = view.place
+    # A click reaches the session (st_folium's on_change, under its key) before this run: the panel is drawn first,
+    # so it shows while the map is still being built.
+    view = clicked(view, (st.session_state.get("map") or {}).get("last_object_clicked_tooltip"), summary)
+    shown = view.place
+    if shown:
+        place_panel(view, theatre, ui.facets()["last"])
+    result = st_folium(
+        control_ui.prepare_map(mapview.base_map(theatre, online_tiles=view.online_tiles)), key="map", height=700,
+        use_container_width=True, center=center, zoom=zoom, feature_group_to_add=map_layers(view, summary, theatre),
+        layer_control=folium.LayerControl(collapsed=True), returned_objects=["last_object_clicked_tooltip"],
+    )
+    view = clicked(view, (result or {}).get("last_object_clicked_tooltip"), summary)
+    if view.place and view.place != shown:
+        if shown:
+            st.rerun()  # one panel a run
+        place_panel(view, theatre, ui.facets()["last"])
+    control_ui.views(store, view)
+
+
+ui.guarded(main)

@@ -4,7 +4,9 @@ scripts/setup.sh installs the packages named in assets/package.json from the npm
 copies the files the map uses into static/vendor (served by Streamlit at app/static/vendor) and turns
 world-atlas' Natural Earth country TopoJSON into GeoJSON for Leaflet. First-level regions (oblasts) have
 no outline data in the registries' packages: their approximate outlines are derived from the gazetteer, each
-region the union of its places' Voronoi cells, clipped to the country.
+region the union of its places' Voronoi cells, clipped to the country. Settlement names for the base map
+come from the gazetteer too (labels.json). No package in the registries holds rivers or roads in a form the
+map can use offline (world-atlas has country borders and coasts only), so the base map has none.
 """
 
 from __future__ import annotations
@@ -21,8 +23,16 @@ NODE_MODULES = ROOT / "assets" / "node_modules"
 VENDOR = ROOT / "static" / "vendor"
 # Where the browser finds static/vendor when Streamlit serves it.
 VENDOR_URL = "app/static/vendor"
+# The dashboard's map layers, written at run time (content-addressed), and where the browser finds them.
+LAYERS = ROOT / "static" / "layers"
+LAYERS_URL = "app/static/layers"
 COUNTRIES = "countries-50m.geojson"
 REGIONS = "regions-approximate.geojson"
+LABELS = "labels.json"
+# The zoom from which a settlement's name is shown, by its population (more names as one zooms in).
+LABEL_ZOOMS = ((1_000_000, 4), (300_000, 5), (100_000, 6), (30_000, 7), (10_000, 8), (3_000, 9), (0, 10))
+# Outside the theatre's countries, only cities this large are named (for orientation).
+LABEL_ABROAD_POPULATION = 300_000
 
 # package folder → where its files go under static/vendor
 _COPIES = {
@@ -104,6 +114,8 @@ def install(node_modules: Path = NODE_MODULES, vendor: Path = VENDOR, theatre: T
     (vendor / COUNTRIES).write_text(json.dumps(countries, separators=(",", ":")), encoding="utf-8")
     regions = region_outlines(countries, theatre)
     (vendor / REGIONS).write_text(json.dumps(regions, separators=(",", ":")), encoding="utf-8")
+    (vendor / LABELS).write_text(json.dumps(settlement_labels(theatre), separators=(",", ":"), ensure_ascii=False),
+                                 encoding="utf-8")
     missing = [path for path in (*JS.values(), *CSS.values()) if not (vendor / path).exists()]
     if missing:
         raise AssetsError(f"assets missing after install: {missing}")
@@ -144,5 +156,31 @@ def region_outlines(countries: dict, theatre: Theatre = DEFAULT_THEATRE, simplif
     return {"type": "FeatureCollection", "features": features}
 
 
+def label_zoom(population: int) -> int:
+    return next(zoom for floor, zoom in LABEL_ZOOMS if population >= floor)
+
+
+def settlement_labels(theatre: Theatre = DEFAULT_THEATRE) -> list[list]:
+    """Settlement names for the base map, from the gazetteer: [lon, lat, name, minimum zoom], the most populous
+    first. Every populated place of the theatre's countries, and the large cities elsewhere."""
+    from geo.gazetteer import default_gazetteer
+
+    gazetteer = default_gazetteer()
+    labels, seen = [], set()
+    for i in range(len(gazetteer)):
+        place = gazetteer.place(i)
+        if not place.feature.startswith("PPL") or place.feature in ("PPLX", "PPLH", "PPLQ", "PPLW"):
+            continue
+        if place.country not in theatre.outlined_countries and place.population < LABEL_ABROAD_POPULATION:
+            continue
+        point = (round(place.longitude, 3), round(place.latitude, 3))
+        if (point, place.name) in seen:
+            continue
+        seen.add((point, place.name))
+        labels.append((place.population, [point[0], point[1], place.name, label_zoom(place.population)]))
+    labels.sort(key=lambda item: -item[0])
+    return [label for _, label in labels]
+
+
 def installed(vendor: Path = VENDOR) -> bool:
-    return all((vendor / path).exists() for path in (*JS.values(), *CSS.values(), COUNTRIES, REGIONS))
+    return all((vendor / path).exists() for path in (*JS.values(), *CSS.values(), COUNTRIES, REGIONS, LABELS))

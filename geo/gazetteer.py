@@ -465,6 +465,9 @@ def build_index(path: Path | None = None) -> Path:
     }
     indexfile.write(path, payload)
     _fingerprint_path(path).write_text(_sources_fingerprint(), encoding="utf-8")
+    for old in path.parent.glob("index-v*.*"):  # what earlier versions built is never read again
+        if not old.name.startswith(f"index-v{INDEX_VERSION}."):
+            old.unlink(missing_ok=True)
     return path
 
 
@@ -511,9 +514,18 @@ class Gazetteer:
         if not path.exists() or (build_if_missing and _stale(path)):
             if not build_if_missing:
                 raise GazetteerError(f"no gazetteer index at {path}; run: python -m geo gazetteer build")
-            with _building(path):
-                if not path.exists() or _stale(path):  # not built by another process meanwhile
-                    build_index(path)
+            try:
+                with _building(path):
+                    if not path.exists() or _stale(path):  # not built by another process meanwhile
+                        build_index(path)
+            except PermissionError as exc:
+                if not path.exists():
+                    raise GazetteerError(f"cannot build the gazetteer index in {path.parent}: {exc.strerror}; "
+                                         "run python -m geo gazetteer build as its owner") from None
+                # A data folder this user may not write (shared, read-only): its index is older than the
+                # sources but still an index.
+                log.warning("the gazetteer index in %s is older than its sources and cannot be rebuilt here (%s)",
+                            path.parent, exc.strerror)
         try:
             return cls._read(path)
         except indexfile.IndexFileError as exc:

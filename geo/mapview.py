@@ -1,18 +1,27 @@
 """Building the map: an offline base map, and per-place marker layers coloured by what happened.
 
-Markers are aggregated per place (one per settlement, whatever its number of events) and drawn as
-GeoJSON layers, so the page stays small and fast with tens of thousands of events. Every text that
+Markers are aggregated per place (one per settlement, whatever its number of events) and drawn as one
+clustered GeoJSON layer, so the page stays small and fast with tens of thousands of events: a cluster is a
+pie of its places' colours (the legend's), and a place's border is the colour of who holds it. Settlement
+names come from the gazetteer (static/vendor/labels.json), more of them as one zooms in. Every text that
 reaches the browser is HTML-escaped here: place names and summaries are data, never markup.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import html
+import json
 import math
+import os
+import time
+from pathlib import Path
 
 import folium
 import pandas as pd
 from branca.element import MacroElement, Template
+from folium.elements import JSCSSMixin
 from folium.plugins import MarkerCluster
 from folium.utilities import JsCode
 
@@ -30,28 +39,50 @@ ONLINE_TILES = {
 _BIND_TOOLTIP = JsCode("function(feature, layer) { layer.bindTooltip(feature.properties.tooltip); }")
 
 
+# What the map's frame loads: Leaflet alone (Folium's default jQuery, Bootstrap and icon fonts are not used by
+# these markers, and cost the first draw).
+MAP_JS = ("leaflet",)
+MAP_CSS = ("leaflet_css",)
+
+
 def use_offline_assets(base_url: str = "/" + assets.VENDOR_URL) -> None:
     """Point Folium at the Leaflet files the dashboard serves itself instead of public CDNs."""
-    folium.Map.default_js = [(name, f"{base_url}/{path}") for name, path in assets.JS.items()
-                             if not name.startswith("markercluster")]
-    folium.Map.default_css = [(name, f"{base_url}/{path}") for name, path in assets.CSS.items()
-                              if not name.startswith("markercluster")]
+    folium.Map.default_js = [(name, f"{base_url}/{assets.JS[name]}") for name in MAP_JS]
+    folium.Map.default_css = [(name, f"{base_url}/{assets.CSS[name]}") for name in MAP_CSS]
     MarkerCluster.default_js = [("markerclusterjs", f"{base_url}/{assets.JS['markerclusterjs']}")]
     MarkerCluster.default_css = [(name, f"{base_url}/{assets.CSS[name]}")
                                  for name in ("markerclustercss", "markerclusterdefaultcss")]
 
 
+# Inside the map's frame: the map fills the frame (whose height the page sets), labels never take clicks, long
+# tooltips wrap instead of running off the map, and the legend folds.
+_MAP_CSS = """<style>
+.leaflet-container { background: #cfe3ef; }
+#map_div { height: 100vh !important; }
+.leaflet-labels-pane { pointer-events: none; }
+.fm-label { font: 600 11px/1.2 sans-serif; color: #333; white-space: nowrap; pointer-events: none;
+            text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; transform: translate(-50%, 3px); }
+.fm-label.fm-big { font-size: 13px; color: #111; }
+.leaflet-tooltip { white-space: normal; max-width: 320px; width: max-content; }
+.fm-cluster { border-radius: 50%; box-shadow: 0 0 0 2px #fff, 0 1px 4px #0006; }
+.fm-cluster span { position: absolute; inset: 6px; border-radius: 50%; background: #fff; display: flex;
+                   align-items: center; justify-content: center; font: 700 11px sans-serif; color: #222; }
+.fm-legend summary { cursor: pointer; font-weight: bold; }
+</style>"""
+
+
 def base_map(theatre: Theatre = DEFAULT_THEATRE, online_tiles: bool = False,
              base_url: str = "/" + assets.VENDOR_URL) -> folium.Map:
-    """A map whose base layer (country and region outlines) comes from the dashboard itself; online tile layers are
-    added, as choices, only when asked for."""
+    """A map whose base layer (country and region outlines, settlement names) comes from the dashboard itself;
+    online tile layers are added, as choices, only when asked for."""
     use_offline_assets(base_url)
     # SVG markers (not canvas): each is an element a browser test, or a screen reader, can find and click.
-    fmap = folium.Map(location=theatre.center, zoom_start=theatre.zoom, tiles=None, control_scale=True, maxZoom=18,
+    fmap = folium.Map(location=theatre.center, zoom_start=theatre.zoom, tiles=None, control_scale=False, maxZoom=18,
                       minZoom=3)
-    OfflineBaseLayer(f"{base_url}/{assets.COUNTRIES}", f"{base_url}/{assets.REGIONS}").add_to(fmap)
-    fmap.get_root().header.add_child(folium.Element(
-        "<style>.leaflet-container { background: #cfe3ef; }</style>"))
+    OfflineBaseLayer(f"{base_url}/{assets.COUNTRIES}", f"{base_url}/{assets.REGIONS}",
+                     f"{base_url}/{assets.LABELS}").add_to(fmap)
+    MetricScale().add_to(fmap)
+    fmap.get_root().header.add_child(folium.Element(_MAP_CSS))
     if online_tiles:
         for name, (tiles, attribution) in ONLINE_TILES.items():
             folium.TileLayer(tiles, name=name, attr=attribution, overlay=False, show=False).add_to(fmap)
@@ -95,53 +126,149 @@ def place_features(summary: pd.DataFrame, theatre: Theatre = DEFAULT_THEATRE) ->
                 "colour": colour,
                 "radius": _radius(row["events"]),
                 "dash": "4 3" if contested else "",
+                "holder": theatre.side_colour(row["controller"]) if row.get("controller") else "#ffffff",
             },
         })
     return layers
 
 
-def _style(feature: dict) -> dict:
-    props = feature["properties"]
-    return {"color": "#ffffff" if not props["dash"] else "#f1c40f", "weight": 2, "dashArray": props["dash"] or None,
-            "fill": True, "fillColor": props["colour"], "fillOpacity": 0.9, "radius": props["radius"]}
+# A cluster is a pie of its places' colours (those of the legend), with the number of places in the middle.
+_CLUSTER_ICON = """function(cluster) {
+    var weights = {}, total = 0;
+    cluster.getAllChildMarkers().forEach(function (marker) {
+        var colour = marker.feature ? marker.feature.properties.colour : "#95a5a6";
+        weights[colour] = (weights[colour] || 0) + 1; total += 1; });
+    var at = 0, stops = [];
+    Object.keys(weights).sort(function (a, b) { return weights[b] - weights[a]; }).forEach(function (colour) {
+        var next = at + 360 * weights[colour] / total;
+        stops.push(colour + " " + at.toFixed(1) + "deg " + next.toFixed(1) + "deg"); at = next; });
+    var size = total < 10 ? 30 : total < 100 ? 36 : total < 1000 ? 42 : 48;
+    return L.divIcon({
+        html: '<div class="fm-cluster" style="width:' + size + 'px;height:' + size + 'px;background:conic-gradient('
+              + stops.join(",") + ')"><span>' + total + '</span></div>',
+        className: "fm-cluster-icon", iconSize: L.point(size, size)});
+}"""
 
 
-def _ring_style(feature: dict) -> dict:
-    props = feature["properties"]
-    return {"color": props["colour"], "weight": 4, "opacity": 0.85, "dashArray": props["dash"] or None,
-            "fill": False, "radius": props["radius"] + 5}
+class PlaceLayer(JSCSSMixin, MacroElement):
+    """One marker per place, from GeoJSON features (place_features), built in the browser in one pass and added to
+    a cluster group in bulk: fast to render on the server and to draw at thousands of places. A marker keeps its
+    feature, so a click reports the place's tooltip."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (group) {
+          function draw(data) {
+          var layer = {{ "true" if this.clustered else "false" }} ? L.markerClusterGroup({
+              disableClusteringAtZoom: 10, showCoverageOnHover: false, maxClusterRadius: 45,
+              spiderfyOnMaxZoom: false, chunkedLoading: true, iconCreateFunction: {{ this.icon }}})
+            : L.featureGroup();
+          var markers = data.features.map(function (feature) {
+            var p = feature.properties, xy = feature.geometry.coordinates;
+            var marker = L.circleMarker([xy[1], xy[0]], {radius: p.radius, color: p.holder, weight: 2.5,
+              dashArray: p.dash || null, fill: true, fillColor: p.colour, fillOpacity: 0.9});
+            marker.feature = feature;
+            marker.bindTooltip(p.tooltip);
+            return marker;
+          });
+          if (layer.addLayers) layer.addLayers(markers);
+          else markers.forEach(function (m) { layer.addLayer(m); });
+          group.addLayer(layer);
+          }
+          {% if this.url %}
+          fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(draw);
+          {% else %}
+          draw({{ this.json }});
+          {% endif %}
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, features: list[dict], clustered: bool = True, url: str = ""):
+        super().__init__()
+        self._name = "PlaceLayer"
+        self.data = {"type": "FeatureCollection", "features": features}
+        self.url = url  # where the browser fetches the features (see publish_features); embedded when empty
+        self.clustered = clustered
+        self.icon = _CLUSTER_ICON
+        self.default_js = MarkerCluster.default_js
+        self.default_css = MarkerCluster.default_css
+
+    @property
+    def json(self) -> str:
+        # Tooltips are HTML-escaped already; "</" is escaped too so the data cannot end a script element.
+        return json.dumps(self.data, separators=(",", ":")).replace("</", "<\\/")
 
 
-def event_layers(summary: pd.DataFrame, clustered: bool = True, theatre: Theatre = DEFAULT_THEATRE
-                 ) -> list[folium.FeatureGroup]:
-    """The map's data layers for a filtered summary: one toggleable group per event type, and the control
-    layer (each place coloured by its last reported controller as of the period's end)."""
-    groups = []
-    for kind, features in place_features(summary, theatre).items():
-        group = folium.FeatureGroup(name=f"{kind.title} ({len(features)})")
-        if features:
-            layer = folium.GeoJson({"type": "FeatureCollection", "features": features}, marker=folium.CircleMarker(),
-                                   style_function=_style, on_each_feature=_BIND_TOOLTIP)
-            if clustered:
-                cluster = MarkerCluster(options={"disableClusteringAtZoom": 9, "showCoverageOnHover": False,
-                                                 "maxClusterRadius": 40})
-                layer.add_to(cluster)
-                cluster.add_to(group)
-            else:
-                layer.add_to(group)
-        groups.append(group)
-    # Who holds what: a ring in the holder's colour around each place with a reported controller.
-    controlled = summary[summary["controller"] != ""]
-    control = folium.FeatureGroup(name=f"Control as of the period's end ({len(controlled)})")
-    if len(controlled):
-        features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
-                     "properties": {"tooltip": html.escape(tooltip_text(r)),
-                                    "colour": theatre.side_colour(r["controller"]), "radius": _radius(r["events"]),
-                                    "dash": "4 3" if r["controller_status"] == "contested" else ""}}
-                    for r in controlled.to_dict("records")]
-        folium.GeoJson({"type": "FeatureCollection", "features": features}, marker=folium.CircleMarker(),
-                       style_function=_ring_style, on_each_feature=_BIND_TOOLTIP).add_to(control)
-    return [control, *groups]
+def publish_features(features: list[dict], folder: Path = assets.LAYERS, base_url: str = "/" + assets.LAYERS_URL,
+                     keep_hours: float = 24) -> str:
+    """Write a layer's features where the dashboard serves static files, named by their content's hash, and return
+    its URL: the page then carries a short URL instead of a megabyte of features on every run (the browser fetches
+    and caches the file). Files not written for keep_hours are removed. An empty URL when the folder cannot be
+    written (then the features are embedded in the page)."""
+    body = json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
+    name = f"places-{hashlib.sha256(body.encode('utf-8')).hexdigest()[:20]}.json"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return ""
+    target = folder / name
+    if not target.exists():
+        if not os.access(folder, os.W_OK):
+            return ""
+        partial = folder / f".{name}.{os.getpid()}.tmp"
+        partial.write_text(body, encoding="utf-8")
+        os.replace(partial, target)  # whole or absent, whoever writes it
+        cutoff = time.time() - keep_hours * 3600
+        for old in folder.glob("places-*.json"):
+            with contextlib.suppress(OSError):
+                if old.stat().st_mtime < cutoff:
+                    old.unlink()
+    else:
+        with contextlib.suppress(OSError):
+            os.utime(target)
+    return f"{base_url}/{name}"
+
+
+def event_layers(summary: pd.DataFrame, clustered: bool = True, theatre: Theatre = DEFAULT_THEATRE,
+                 features: list[dict] | None = None, url: str = "") -> list[folium.FeatureGroup]:
+    """The map's data layer for a filtered summary: one marker per place, filled in the colour of what happened
+    there (the weightiest type; a control change in the colour of who took it) and bordered in the colour of who
+    holds it as of the period's end; clustered into pies of those colours when zoomed out. features: the
+    summary's place_features, flattened, if the caller has them already; url: where they were published
+    (publish_features), so the page carries the URL only."""
+    if features is None:
+        features = [feature for group in place_features(summary, theatre).values() for feature in group]
+    group = folium.FeatureGroup(name=f"Places ({len(features)})")
+    if features:
+        PlaceLayer(features, clustered, url).add_to(group)
+    return [group]
+
+
+def fit_view(summary: pd.DataFrame, width_px: int = 1100, height_px: int = 700, max_zoom: int = 11
+             ) -> tuple[tuple[float, float], int] | None:
+    """Centre and zoom that show the filtered places (all but the 5 % farthest out on each side, so a few stray
+    mentions abroad do not zoom the map out to the world); None when there is nothing to show."""
+    if summary.empty:
+        return None
+    lats, lons = summary["lat"].astype(float), summary["lon"].astype(float)
+    if len(summary) >= 20:
+        south, north = lats.quantile([0.05, 0.95])
+        west, east = lons.quantile([0.05, 0.95])
+    else:
+        south, north, west, east = lats.min(), lats.max(), lons.min(), lons.max()
+
+    def mercator_y(lat: float) -> float:
+        lat = max(min(lat, 85.0), -85.0)
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    span_x = max(east - west, 1e-6) / 360
+    span_y = max(mercator_y(north) - mercator_y(south), 1e-6) / (2 * math.pi)
+    # At zoom z the world is 256·2^z pixels wide; keep a margin of a tenth on each side.
+    zoom = math.floor(min(math.log2(width_px * 0.8 / 256 / span_x), math.log2(height_px * 0.8 / 256 / span_y)))
+    centre_y = (mercator_y(north) + mercator_y(south)) / 2
+    centre = (math.degrees(2 * math.atan(math.exp(centre_y)) - math.pi / 2), (east + west) / 2)
+    return (round(centre[0], 4), round(centre[1], 4)), max(3, min(max_zoom, zoom))
 
 
 def _radius(events: int) -> float:
@@ -153,9 +280,21 @@ def tooltip_index(summary: pd.DataFrame) -> dict[str, str]:
     return {tooltip_text(row): row["place_key"] for row in summary.to_dict("records")}
 
 
+class MetricScale(MacroElement):
+    """A scale bar in kilometres only."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false, maxWidth: 150}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+
 class OfflineBaseLayer(MacroElement):
-    """The offline base layer: country outlines and approximate first-level region outlines, fetched by the
-    browser from the dashboard's own static files (not embedded: the page stays small), below the markers."""
+    """The offline base layer: country outlines, approximate first-level region outlines and settlement names,
+    fetched by the browser from the dashboard's own static files (not embedded: the page stays small), below
+    the markers. Names are drawn for the visible part of the map only, the most populous first, more of them
+    as one zooms in, none over another."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -171,37 +310,67 @@ class OfflineBaseLayer(MacroElement):
             .then(function () {
               draw({{ this.regions|tojson }}, {color: "#b0a89a", weight: 0.8, dashArray: "3 3", fill: false});
             });
+          // Settlement names: [lon, lat, name, minimum zoom], most populous first.
+          var labelPane = map.createPane("labels");
+          labelPane.style.zIndex = 350;
+          var names = [], shown = L.layerGroup().addTo(map);
+          function drawNames() {
+            shown.clearLayers();
+            var zoom = map.getZoom(), bounds = map.getBounds().pad(0.05), taken = {}, count = 0;
+            for (var i = 0; i < names.length && count < 400; i++) {
+              var n = names[i];
+              if (n[3] > zoom || !bounds.contains([n[1], n[0]])) continue;
+              var p = map.latLngToContainerPoint([n[1], n[0]]);
+              var cell = Math.floor(p.x / 110) + ":" + Math.floor(p.y / 22);
+              if (taken[cell]) continue;
+              taken[cell] = true; count += 1;
+              L.marker([n[1], n[0]], {pane: "labels", interactive: false, keyboard: false,
+                icon: L.divIcon({className: "", iconSize: null,
+                  html: '<div class="fm-label' + (n[3] <= 5 ? ' fm-big' : '') + '"></div>'})})
+                .addTo(shown).getElement().firstChild.textContent = n[2];
+            }
+          }
+          fetch({{ this.labels|tojson }}).then(function (r) { return r.json(); }).then(function (data) {
+            names = data; drawNames(); map.on("moveend zoomend", drawNames);
+          });
         })({{ this._parent.get_name() }});
         {% endmacro %}
     """)
 
-    def __init__(self, countries: str, regions: str):
+    def __init__(self, countries: str, regions: str, labels: str):
         super().__init__()
         self._name = "OfflineBaseLayer"
         self.countries = countries
         self.regions = regions
+        self.labels = labels
 
 
 class Legend(MacroElement):
-    """The map's legend: marker colours for event types and sides (static, trusted markup)."""
+    """The map's legend, folded into a small box until opened: marker colours for event types and sides, and the
+    border that says who holds a place (static, trusted markup)."""
 
     _template = Template("""
         {% macro html(this, kwargs) %}
-        <div style="position: fixed; bottom: 24px; left: 12px; z-index: 9999; background: rgba(255,255,255,.92);
-                    padding: 8px 10px; border-radius: 6px; font: 12px/1.5 sans-serif; box-shadow: 0 1px 4px #0004;">
-          <b>What happened there</b><br>
+        <details class="fm-legend" style="position: fixed; bottom: 28px; right: 10px; z-index: 1000;
+                 background: rgba(255,255,255,.93); padding: 6px 10px; border-radius: 6px;
+                 font: 12px/1.5 sans-serif; box-shadow: 0 1px 4px #0004; max-width: 260px;">
+          <summary>Legend</summary>
+          <b>What happened there</b> (fill)<br>
           {% for label, colour in this.items %}
           <span style="display:inline-block;width:11px;height:11px;border-radius:50%;background:{{ colour }};
                        margin-right:5px;vertical-align:middle"></span>{{ label }}<br>
           {% endfor %}
-          <span style="display:inline-block;width:9px;height:9px;border-radius:50%;border:2px dashed #f1c40f;
+          <span style="display:inline-block;width:9px;height:9px;border-radius:50%;border:2px dashed #555;
                        margin-right:5px;vertical-align:middle"></span>contested<br>
-          <b>Who holds it</b> (last report up to the period's end)<br>
+          <b>Who holds it</b> (border; last report up to the period's end)<br>
           {% for label, colour in this.rings %}
           <span style="display:inline-block;width:8px;height:8px;border-radius:50%;border:3px solid {{ colour }};
-                       margin-right:5px;vertical-align:middle"></span>{{ label }}<br>
+                       background:#ddd;margin-right:5px;vertical-align:middle"></span>{{ label }}<br>
           {% endfor %}
-        </div>
+          <span style="display:inline-block;width:16px;height:16px;border-radius:50%;margin-right:5px;
+                       vertical-align:middle;background:conic-gradient({{ this.pie }})"></span>a cluster: its
+          places' colours
+        </details>
         {% endmacro %}
     """)
 
@@ -211,7 +380,10 @@ class Legend(MacroElement):
         sides = theatre.side_colours.items()
         self.items = [(f"Control change: taken by {side}", colour) for side, colour in sides]
         self.items += [(kind.title, kind.colour) for kind in by_rank() if kind != CONTROL_CHANGE]
-        self.rings = [(f"ring: {side}", colour) for side, colour in sides]
+        self.rings = [(f"held by {side}", colour) for side, colour in sides]
+        colours = [colour for _, colour in self.items]
+        step = 360 / len(colours)
+        self.pie = ",".join(f"{c} {i * step:.0f}deg {(i + 1) * step:.0f}deg" for i, c in enumerate(colours))
 
 
 def map_html_size(fmap: folium.Map, layers: list[folium.FeatureGroup]) -> int:

@@ -5,6 +5,7 @@ labels) is markup."""
 from __future__ import annotations
 
 import html
+import re
 
 import pandas as pd
 
@@ -12,11 +13,15 @@ from geo.eventtypes import CONTROL_CHANGE, event_type
 from geo.theatre import DEFAULT_THEATRE, Theatre
 
 _MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
+# What GitHub-flavoured Markdown turns into a link even when escaped (it finds them in the text after escapes are
+# undone): "www.", a scheme before ":", an address's "@". A word joiner (U+2060, invisible) after each breaks them.
+_AUTOLINK_STARTS = re.compile(r"(?i)www(?=\.)|(?:https?|ftp|mailto|xmpp)(?=:)|@")
 
 
 def plain(text: str) -> str:
-    """Text to show through Streamlit's Markdown widgets as itself: no links, images, markup or emoji."""
-    return str(text).translate(_MARKDOWN_SPECIALS)
+    """Text to show through Streamlit's Markdown widgets as itself: no links (not even bare www. or e-mail
+    addresses), images, markup or emoji."""
+    return _AUTOLINK_STARTS.sub(lambda found: found.group() + "\u2060", str(text)).translate(_MARKDOWN_SPECIALS)
 
 
 def highlighted(excerpt: str, surface: str) -> str:
@@ -51,7 +56,8 @@ def excerpt_card(row: dict, theatre: Theatre = DEFAULT_THEATRE) -> str:
     when = html.escape(str(row.get("date") or row.get("published") or "undated"))
     colour = theatre.side_colour(row.get("actor") or "") if kind == CONTROL_CHANGE else kind.colour
     return (
-        f'<div class="fm-excerpt" style="border-left:4px solid {colour};padding:4px 10px;margin:8px 0">'
+        f'<div class="fm-excerpt" style="border-left:4px solid {colour};padding:4px 10px;margin:8px 0;'
+        f'overflow-wrap:anywhere;word-break:break-word">'
         f'<div style="font-size:.85em;color:#555"><b>{when}</b> · {html.escape(label)}{status}{sides}{claimed}</div>'
         f'<div style="margin:4px 0">{highlighted(row["excerpt"], row.get("place") or "")}</div>'
         f'<div style="font-size:.8em;color:#777">{_link(row.get("url") or "", title)} — {source}</div></div>'
@@ -64,8 +70,8 @@ def excerpts_html(frame: pd.DataFrame, theatre: Theatre = DEFAULT_THEATRE) -> st
 
 def control_history(frame: pd.DataFrame) -> pd.DataFrame:
     """Who held the place when, by the reports: each control change in date order, with the period until
-    the next one."""
-    changes = frame[(frame["event_type"] == CONTROL_CHANGE) & (frame["actor"] != "")]
+    the next one (undated reports cannot be placed in it)."""
+    changes = frame[(frame["event_type"] == CONTROL_CHANGE) & (frame["actor"] != "") & frame["date"].notna()]
     changes = changes.sort_values(["date", "id"])[["date", "actor", "opponent", "status", "claimed_by", "source"]]
     changes = changes.drop_duplicates(subset=["date", "actor"], keep="last").reset_index(drop=True)
     changes["until"] = changes["date"].shift(-1)

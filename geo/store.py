@@ -228,11 +228,17 @@ class EventFilter:
     sources: tuple[str, ...] = ()
     min_confidence: float = 0.0
     bbox: tuple[float, float, float, float] | None = None  # south, west, north, east
+    # How an event involves the actors: "involving" (as actor or opponent), "gained" (the actor: who took the
+    # place, who struck), "lost" (the opponent: who lost the place).
+    actor_role: str = "involving"
 
     def up_to_end(self) -> EventFilter:
         """What is known by the period's end: every report up to it, whatever the start, actors or types
         chosen (those choose which events are listed, not who holds a place)."""
-        return replace(self, start=None, actors=(), event_types=())
+        return replace(self, start=None, actors=(), event_types=(), actor_role="involving")
+
+
+ACTOR_ROLES = ("involving", "gained", "lost")
 
 
 class Store:
@@ -394,6 +400,42 @@ class Store:
                     raise
                 time.sleep(random.uniform(0.01, 0.1) * (attempt + 1))
 
+    def delete_document(self, doc_id: str) -> bool:
+        """Remove a document and its events; False when no such document is stored."""
+        with self.engine.begin() as conn:
+            conn.execute(events.delete().where(events.c.doc_id == doc_id))
+            return conn.execute(documents.delete().where(documents.c.id == doc_id)).rowcount > 0
+
+    def update_document(self, doc_id: str, rows: list[dict], *, published: dt.date | None, title: str,
+                        source: str, url: str) -> None:
+        """Change a stored document's date or details, with its events re-read (rows) in the same transaction.
+        Its id, the hash of its content, stays. The new events are written before the old ones are removed, so
+        their ids are new (generation() sees the change)."""
+        with self.engine.begin() as conn:
+            found = conn.execute(documents.update().where(documents.c.id == doc_id).values(
+                published=published, title=title, source=source, url=url)).rowcount
+            if not found:
+                raise StoreError(f"no document {doc_id} in the store")
+            old = list(conn.execute(sa.select(events.c.id).where(events.c.doc_id == doc_id)).scalars())
+            self._write_events(conn, doc_id, rows, None)
+            for i in range(0, len(old), 500):
+                conn.execute(events.delete().where(events.c.id.in_(old[i:i + 500])))
+
+    def replace_document(self, doc_id: str, document: Document, rows: list[dict]) -> bool:
+        """An edited text: the old document goes and the new one (another content hash) comes, in one
+        transaction. False when the new text is stored already (the old one is then only removed)."""
+        with self.engine.begin() as conn:
+            conn.execute(events.delete().where(events.c.doc_id == doc_id))
+            conn.execute(documents.delete().where(documents.c.id == doc_id))
+            if conn.execute(sa.select(documents.c.id).where(documents.c.id == document.id)).first():
+                return False
+            conn.execute(documents.insert().values(
+                id=document.id, title=document.title, source=document.source, url=document.url,
+                published=document.published, path=document.path, text=document.text,
+                ingested_at=dt.datetime.now(dt.UTC).replace(tzinfo=None)))
+            self._write_events(conn, document.id, rows, None)
+        return True
+
     def _write_events(self, conn: sa.Connection, doc_id: str, rows: list[dict], pins: dict | None) -> None:
         pins = self._pins(conn) if pins is None else pins
         place_rows, event_rows = _event_records(doc_id, rows, pins)
@@ -454,6 +496,77 @@ class Store:
 
     # -- reading ------------------------------------------------------------------------------
 
+    def document(self, doc_id: str) -> Document | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(documents).where(documents.c.id == doc_id)).mappings().first()
+        if row is None:
+            return None
+        return Document(id=row["id"], text=row["text"], title=row["title"], source=row["source"], url=row["url"],
+                        published=row["published"], path=row["path"])
+
+    def same_text(self, text: str) -> pd.DataFrame:
+        """Stored documents with exactly this text (whatever their title, source or date)."""
+        text = text.replace("\r\n", "\n").replace("\x00", "")
+        query = (sa.select(documents.c.id, documents.c.title, documents.c.source, documents.c.published)
+                 .where(sa.func.length(documents.c.text) == len(text), documents.c.text == text))
+        with self.engine.connect() as conn:
+            return pd.read_sql(query, conn)
+
+    def document_list(self, search: str = "", limit: int = 200) -> pd.DataFrame:
+        """Stored documents, newest first, with their number of events; search matches title, source or id."""
+        count = (sa.select(events.c.doc_id, sa.func.count().label("events")).group_by(events.c.doc_id)
+                 .subquery())
+        query = (sa.select(documents.c.id, documents.c.published, documents.c.title, documents.c.source,
+                           documents.c.url, documents.c.path, sa.func.coalesce(count.c.events, 0).label("events"))
+                 .select_from(documents.outerjoin(count, count.c.doc_id == documents.c.id))
+                 .order_by(documents.c.published.desc(), documents.c.ingested_at.desc()).limit(limit))
+        if search:
+            like = f"%{search.lower()}%"
+            query = query.where(sa.or_(sa.func.lower(documents.c.title).like(like),
+                                       sa.func.lower(documents.c.source).like(like), documents.c.id == search))
+        with self.engine.connect() as conn:
+            return pd.read_sql(query, conn)
+
+    def generation(self) -> tuple:
+        """A fingerprint of the store's content that every write changes, from this process or another: the key
+        of the dashboard's query cache and of the control and territory caches. An ingest and a delete change
+        the number of documents and events; an edit or re-date writes its new events before removing the old
+        ones, so the newest event id grows; a pin adds an override; a reference layer is added or removed."""
+        with self.engine.connect() as conn:
+            state = [conn.execute(sa.select(sa.func.count()).select_from(documents)).scalar()]
+            for table in (events, overrides, reference_layers):
+                state.extend(conn.execute(sa.select(sa.func.count(), sa.func.max(table.c.id))
+                                          .select_from(table)).one())
+            return tuple(state)
+
+    def place(self, place_key: str) -> dict | None:
+        """A stored place by its key."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(places).where(places.c.key == place_key)).mappings().first()
+        return dict(row) if row else None
+
+    def control_changes(self, place_key: str) -> pd.DataFrame:
+        """A place's control changes with a known actor, in every period: its control history's input (not
+        every excerpt of the place)."""
+        query = (sa.select(events.c.id, events.c.date, events.c.event_type, events.c.actor, events.c.opponent,
+                           events.c.status, events.c.claimed_by, documents.c.source)
+                 .select_from(events.join(documents, events.c.doc_id == documents.c.id))
+                 .where(events.c.place_key == place_key, events.c.event_type == CONTROL_CHANGE,
+                        events.c.actor != ""))
+        with self.engine.connect() as conn:
+            return pd.read_sql(query, conn)
+
+    def event_count(self, f: EventFilter = EventFilter()) -> int:
+        query = self._where(sa.select(sa.func.count()).select_from(self._joined(f)), f)
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar() or 0
+
+    def excerpt_count(self, place_key: str, f: EventFilter = EventFilter()) -> int:
+        query = self._where(sa.select(sa.func.count()).select_from(self._joined(f))
+                            .where(events.c.place_key == place_key), f)
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar() or 0
+
     def stored_documents(self) -> Iterable[Document]:
         with self.engine.connect() as conn:
             for row in conn.execute(sa.select(documents).order_by(documents.c.id)).mappings():
@@ -467,7 +580,12 @@ class Store:
         if f.end:
             query = query.where(events.c.date <= f.end)
         if f.actors:
-            query = query.where(sa.or_(events.c.actor.in_(f.actors), events.c.opponent.in_(f.actors)))
+            if f.actor_role == "gained":
+                query = query.where(events.c.actor.in_(f.actors))
+            elif f.actor_role == "lost":
+                query = query.where(events.c.opponent.in_(f.actors))
+            else:
+                query = query.where(sa.or_(events.c.actor.in_(f.actors), events.c.opponent.in_(f.actors)))
         if f.event_types:
             query = query.where(events.c.event_type.in_(f.event_types))
         if f.sources:
@@ -509,11 +627,13 @@ class Store:
             for row in conn.execute(query).mappings():
                 yield event_record(row)
 
-    def excerpts(self, place_key: str, f: EventFilter = EventFilter()) -> pd.DataFrame:
-        """Every excerpt that mentions a place, newest first."""
+    def excerpts(self, place_key: str, f: EventFilter = EventFilter(), limit: int | None = None,
+                 offset: int = 0) -> pd.DataFrame:
+        """Every excerpt that mentions a place, newest first (a page of them: limit from offset)."""
         query = self._events_query(f).where(events.c.place_key == place_key)
+        query = query.order_by(events.c.date.desc(), events.c.id.desc()).limit(limit).offset(offset or None)
         with self.engine.connect() as conn:
-            return pd.read_sql(query.order_by(events.c.date.desc(), events.c.id.desc()), conn)
+            return pd.read_sql(query, conn)
 
     def place_summary(self, f: EventFilter = EventFilter()) -> pd.DataFrame:
         """Per place, in the filtered events: how many of each type, the last date, and the last reported
@@ -562,6 +682,22 @@ class Store:
             first, last = conn.execute(sa.select(sa.func.min(events.c.date), sa.func.max(events.c.date))).one()
             return {"actors": sorted(actors), "sources": sorted(sources), "first": first, "last": last}
 
+    def names_as_written(self, doubtful_only: bool = False, limit: int = 5000) -> pd.DataFrame:
+        """Each place name as written, with how often, where it resolved (the most frequent place) and the lowest
+        confidence: what the Places page lets one fix. doubtful_only: unplaced or confidence under 0.5."""
+        query = (sa.select(events.c.surface.label("place"), sa.func.count().label("mentions"),
+                           sa.func.min(events.c.confidence).label("confidence"),
+                           sa.func.max(places.c.name).label("name"), sa.func.max(places.c.admin1).label("admin1"),
+                           sa.func.max(places.c.country).label("country"),
+                           sa.func.count(sa.distinct(events.c.place_key)).label("places"))
+                 .select_from(events.outerjoin(places, events.c.place_key == places.c.key))
+                 .group_by(events.c.surface).order_by(sa.func.count().desc()).limit(limit))
+        if doubtful_only:
+            query = query.having(sa.or_(sa.func.min(events.c.confidence) < 0.5,
+                                        sa.func.count(events.c.place_key) < sa.func.count()))
+        with self.engine.connect() as conn:
+            return pd.read_sql(query, conn).fillna({"name": "", "admin1": "", "country": ""})
+
     def unresolved(self, limit: int = 500) -> pd.DataFrame:
         """Mentions with no place, or resolved with little confidence: the ones to review and pin."""
         query = (self._events_query(EventFilter())
@@ -571,16 +707,6 @@ class Store:
             return pd.read_sql(query, conn)
 
     # -- control (issue 9) -----------------------------------------------------------------------
-
-    def generation(self) -> tuple:
-        """A cheap fingerprint of what the control picture is computed from: it changes whenever events,
-        pins or reference layers are written or removed (the key of the control and territory caches)."""
-        with self.engine.connect() as conn:
-            state = []
-            for table in (events, overrides, reference_layers):
-                state.extend(conn.execute(sa.select(sa.func.count(), sa.func.max(table.c.id))
-                                          .select_from(table)).one())
-            return tuple(state)
 
     def control_events(self, end: dt.date | None = None,
                        event_types: tuple[str, ...] = (CONTROL_CHANGE, FRONTLINE)) -> pd.DataFrame:

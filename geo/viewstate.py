@@ -4,13 +4,17 @@ view can be shared as a link."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from geo.eventtypes import EVENT_TYPES
-from geo.store import EventFilter
+from geo.store import ACTOR_ROLES, EventFilter
 
 PRESETS = {"all": None, "7d": 7, "30d": 30}
+# What the date widgets accept; a link's date outside it is ignored.
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+MAX_PARAM_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,8 @@ class ViewState:
         for key, values in (("actor", f.actors), ("type", f.event_types), ("source", f.sources)):
             if values:
                 params[key] = list(values)
+        if f.actors and f.actor_role != "involving":
+            params["role"] = f.actor_role
         if f.min_confidence:
             params["min_conf"] = f"{f.min_confidence:g}"
         if self.place:
@@ -48,29 +54,39 @@ class ViewState:
 
     @classmethod
     def from_params(cls, params: Mapping[str, str | list[str]]) -> ViewState:
-        """A view from query parameters; values that do not parse are ignored, not fatal."""
+        """A view from query parameters; values that do not parse, or lie outside what the widgets accept
+        (dates before 1900 or after 2999, over-long text), are ignored, not fatal."""
         def one(key: str) -> str:
             value = params.get(key, "")
-            return value[-1] if isinstance(value, list) and value else value if isinstance(value, str) else ""
+            value = value[-1] if isinstance(value, list) and value else value if isinstance(value, str) else ""
+            return value.strip()[:MAX_PARAM_CHARS]
 
         def many(key: str) -> tuple[str, ...]:
             value = params.get(key, ())
-            return tuple(value) if isinstance(value, list) else (value,) if value else ()
+            values = value if isinstance(value, list) else [value] if isinstance(value, str) else []
+            return tuple(dict.fromkeys(v.strip()[:MAX_PARAM_CHARS] for v in values if v and v.strip()))
 
         def date(key: str) -> dt.date | None:
             try:
-                return dt.date.fromisoformat(one(key)) if one(key) else None
+                day = dt.date.fromisoformat(one(key)) if one(key) else None
             except ValueError:
                 return None
+            return day if day is None or EARLIEST <= day <= LATEST else None
 
         try:
-            confidence = min(1.0, max(0.0, float(one("min_conf") or 0)))
+            confidence = float(one("min_conf") or 0)
+            confidence = min(1.0, max(0.0, confidence)) if math.isfinite(confidence) else 0.0
         except ValueError:
             confidence = 0.0
+        start, end = date("start"), date("end")
+        if start and end and start > end:
+            start, end = end, start
+        actors = many("actor")
+        role = one("role") if one("role") in ACTOR_ROLES and actors else "involving"
         return cls(
-            filter=EventFilter(start=date("start"), end=date("end"), actors=many("actor"),
+            filter=EventFilter(start=start, end=end, actors=actors,
                                event_types=tuple(t for t in many("type") if t in EVENT_TYPES),
-                               sources=many("source"), min_confidence=confidence),
+                               sources=many("source"), min_confidence=confidence, actor_role=role),
             place=one("place"), search=one("q"), online_tiles=one("tiles") == "online", as_of=date("asof"),
             changes_from=date("changes_from"))
 

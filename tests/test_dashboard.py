@@ -140,7 +140,7 @@ def test_the_places_page_pins_an_unknown_name_to_coordinates(store_path):
     at = page("3_Places.py")
     assert "Malaya Loknya" in set(at.dataframe[0].value["place"])
     at.selectbox[0].set_value("Malaya Loknya").run()
-    at.radio[0].set_value("Coordinates…").run()
+    at.radio[1].set_value("Coordinates…").run()
     at.number_input[0].set_value(51.231)
     at.number_input[1].set_value(35.188)
     at.button[0].click().run()
@@ -203,3 +203,98 @@ def test_regions_are_not_shown_as_held_but_settlements_are(store_path, fake_map)
     assert len(set(regions)) == 3  # the regions the samples name, as regions
     assert not any("held by" in t for t in regions)  # "Donetsk region" held by Ukraine, no more
     assert any(t.startswith("Toretsk") and "held by Russia" in t for t in fake_map.features)
+
+
+def test_a_clicked_place_then_a_period_without_its_events_says_so(store_path, fake_map):
+    at = app()
+    fake_map.click = next(t for t in fake_map.features if t.startswith("Sudzha"))
+    at.run()
+    at.sidebar.radio(key="preset").set_value("custom").run()
+    at.sidebar.date_input(key="range").set_value((dt.date(1990, 1, 1), dt.date(1990, 12, 31))).run()
+    assert not at.exception and not at.error
+    assert at.subheader[0].value == "Sudzha"
+    assert any("No excerpts name this place" in info.value for info in at.info)
+
+
+@pytest.mark.parametrize("params", [
+    {"place": "gn:999999999"},
+    {"start": "1850-01-01", "end": "1850-12-31"},
+    {"start": "2025-03-01", "end": "2024-01-01", "min_conf": "inf", "type": "<script>", "actor": ""},
+    {"q": "x" * 5000, "role": "bogus", "source": ["", " "]},
+])
+def test_stale_hostile_or_empty_link_parameters_give_a_view_not_an_error(store_path, fake_map, params):
+    at = app(**params)
+    assert not at.exception and not at.error
+    events = AppTest.from_file(str(ROOT / "pages" / "1_Events.py"), default_timeout=120)
+    for key, value in params.items():
+        events.query_params[key] = value
+    events.run()
+    assert not events.exception and not events.error
+
+
+def test_the_actor_filter_tells_gained_from_lost(store_path, fake_map):
+    from geo.store import EventFilter
+
+    store = Store(str(store_path))
+    kinds = ("control_change",)
+    gained = store.events(EventFilter(actors=("Ukraine",), actor_role="gained", event_types=kinds))
+    lost = store.events(EventFilter(actors=("Ukraine",), actor_role="lost", event_types=kinds))
+    involving = store.events(EventFilter(actors=("Ukraine",), event_types=kinds))
+    assert set(gained["actor"]) == {"Ukraine"} and set(lost["opponent"]) == {"Ukraine"}
+    assert len(gained) + len(lost) == len(involving) and len(gained) and len(lost)
+    at = app(actor="Ukraine", role="gained", type="control_change")
+    assert at.sidebar.radio(key="role").value == "gained"
+    shown = len(fake_map.features)
+    at.sidebar.radio(key="role").set_value("lost").run()
+    assert at.query_params["role"] in ("lost", ["lost"]) and len(fake_map.features) != shown
+
+
+def test_a_place_with_thousands_of_excerpts_shows_them_a_page_at_a_time(store_path, fake_map):
+    text = " ".join(f"Shelling hit Sudzha again on day {i}." for i in range(3000))
+    ingest_documents([make_document(text, title="Long", published=dt.date(2025, 3, 20))], Store(str(store_path)),
+                     workers=1)
+    at = app()
+    fake_map.click = next(t for t in fake_map.features if t.startswith("Sudzha"))
+    at.run()
+    assert not at.exception
+    panel = at.get("html")[0].proto.body
+    assert panel.count('class="fm-excerpt"') == 25
+    assert at.number_input[0].label.startswith("Page (of ")
+    at.number_input[0].set_value(3).run()
+    assert at.get("html")[0].proto.body.count('class="fm-excerpt"') == 25
+
+
+def test_an_undated_paste_is_refused_and_a_future_date_too(store_path):
+    at = page("2_Ingest.py")
+    at.text_area[0].input("Russian forces captured Huliaipole on Monday, the Russian Defence Ministry said.")
+    at.button[0].click().run()
+    assert not at.exception
+    assert "no publication date" in at.error[0].value and "new 0" in at.warning[0].value
+    from geo.intake import dated
+
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    [], [reason] = dated([make_document("Text.", published=tomorrow, path="late.txt")])
+    assert "in the future" in reason
+
+
+def test_a_stored_document_can_be_redated_and_deleted_and_its_events_follow(store_path):
+    store = Store(str(store_path))
+    document = make_document("Russian forces captured Huliaipole on Monday, the Russian Defence Ministry said.",
+                             published=dt.date(2025, 11, 26))
+    ingest_documents([document], store, workers=1)
+    from geo.pipeline import Geoparser
+
+    parser = Geoparser()
+    before = store.generation()
+    moved = make_document(document.text, published=dt.date(2024, 11, 27))
+    store.update_document(document.id, [e.as_row() for e in parser.parse(moved)], published=dt.date(2024, 11, 27),
+                          title="", source="", url="")
+    events = store.events()
+    events = events[events["doc"] == document.id]
+    assert list(events["date"].astype(str)) == ["2024-11-25"]  # "on Monday" before the new date
+    assert store.generation() != before
+    same = store.same_text(document.text)
+    assert list(same["id"]) == [document.id]
+    assert store.delete_document(document.id) and store.document(document.id) is None
+    assert document.id not in set(store.events()["doc"])
+

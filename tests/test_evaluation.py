@@ -31,7 +31,7 @@ def test_the_store_and_map_benchmarks_print_their_numbers():
     assert "articles/s" in out and "query per-place summary" in out
     out = subprocess.run([sys.executable, "-m", "geo", "bench", "--map"], capture_output=True, text=True,
                          check=True).stdout
-    assert out.count("filter change") == 2 and "map HTML" in out
+    assert out.count("filter change") == 3 and "map HTML" in out
 
 
 def test_the_event_sets_have_a_held_out_part_and_every_field_the_scores_need():

@@ -119,7 +119,7 @@ def test_an_unreadable_subfolder_is_reported_and_the_rest_is_read(tmp_path):
             os.chmod(folder, 0o755)
             os.chmod(folder / "b.txt", 0o644)
             user = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-            result = subprocess.run([*user, sys.executable, "-m", "geo", "extract", str(folder)], cwd="/",
+            result = subprocess.run([*user, sys.executable, "-m", "geo", "extract", str(folder)], cwd=ROOT,
                                     capture_output=True, text=True, timeout=120,
                                     env=os.environ | {"FRONTMAP_DATA": _shared_data_dir()})
         else:

@@ -2,6 +2,7 @@ import datetime as dt
 import re
 
 import pandas as pd
+import pytest
 
 from geo import assets, mapview
 from geo.store import EventFilter
@@ -27,7 +28,8 @@ def rendered(frame, online=False) -> str:
 def test_the_default_map_loads_nothing_from_the_network():
     page = rendered(summary())
     assert re.findall(r"https?://[^\s\"')]+", page) == []
-    for path in (*assets.JS.values(), *assets.CSS.values(), assets.COUNTRIES, assets.REGIONS):
+    for path in (assets.JS["leaflet"], assets.CSS["leaflet_css"], assets.JS["markerclusterjs"], assets.COUNTRIES,
+                 assets.REGIONS, assets.LABELS):
         assert f"/{assets.VENDOR_URL}/{path}" in page
     assert "tile.opentopomap.org" in rendered(summary(), online=True)  # online tiles only when asked for
 
@@ -88,4 +90,58 @@ def test_text_shown_through_markdown_widgets_stays_text():
     from geo.panel import plain
 
     assert plain("![x](http://evil.example/i.png) [y](javascript:alert(1)) :red[z]") == (
-        "\\!\\[x\\]\\(http\\://evil\\.example/i\\.png\\) \\[y\\]\\(javascript\\:alert\\(1\\)\\) \\:red\\[z\\]")
+        "\\!\\[x\\]\\(http\u2060\\://evil\\.example/i\\.png\\) \\[y\\]\\(javascript\\:alert\\(1\\)\\) \\:red\\[z\\]")
+    # GitHub-flavoured Markdown links bare www. names and addresses even when escaped: a word joiner breaks them.
+    assert plain("www.evil.example.txt") == "www\u2060\\.evil\\.example\\.txt"
+    assert plain("a@evil.example") == "a@\u2060evil\\.example"
+
+
+def test_a_long_unbroken_title_wraps_inside_its_card():
+    from geo.panel import excerpt_card
+
+    card = excerpt_card({"event_type": "strike", "excerpt": "Drones struck Sumy.", "place": "Sumy",
+                         "title": "x" * 5000, "source": "y" * 3000, "date": "2025-03-01"})
+    assert "overflow-wrap:anywhere" in card and "word-break:break-word" in card
+
+
+def test_the_map_fits_the_filtered_places_and_ignores_a_few_strays():
+    towns = pd.DataFrame({"lat": [48.0 + i * 0.05 for i in range(40)] + [55.75, 40.7],
+                          "lon": [37.0 + i * 0.05 for i in range(40)] + [37.6, -74.0]})
+    (lat, lon), zoom = mapview.fit_view(towns)
+    assert 48.0 < lat < 50.0 and 37.0 < lon < 39.0 and zoom >= 6
+    assert mapview.fit_view(towns.iloc[:0]) is None
+
+
+def test_settlement_labels_show_the_largest_places_first_and_more_as_one_zooms_in():
+    assert assets.label_zoom(3_000_000) < assets.label_zoom(50_000) < assets.label_zoom(800)
+    import json
+
+    labels = json.loads((assets.VENDOR / assets.LABELS).read_text(encoding="utf-8"))
+    names = {name for _, _, name, _ in labels}
+    assert {"Kyiv", "Sudzha", "Pokrovsk"} <= names
+    zooms = [zoom for *_, zoom in labels]
+    assert zooms == sorted(zooms)  # most populous (lowest zoom) first
+
+
+def test_a_layer_published_as_a_file_is_fetched_by_url_and_named_by_its_content(tmp_path):
+    features = mapview.place_features(summary())["control_change"]
+    url = mapview.publish_features(features, folder=tmp_path, base_url="/app/static/layers")
+    assert url == mapview.publish_features(features, folder=tmp_path, base_url="/app/static/layers")
+    [written] = tmp_path.glob("places-*.json")
+    assert url.endswith(written.name) and "Sudzha" in written.read_text(encoding="utf-8")
+    fmap = mapview.base_map()
+    for layer in mapview.event_layers(summary(), features=features, url=url):
+        layer.add_to(fmap)
+    page = fmap.get_root().render()
+    assert url in page and "Sudzha" not in page.split(url)[0][-200:]
+
+
+def test_a_point_by_the_border_takes_its_country_from_its_own_side():
+    from geo.nearest import country_at
+    from geo.theatre import RUSSIA_UKRAINE
+
+    if not assets.installed():
+        pytest.skip("the outlines come with the map's assets (scripts/setup.sh installs them)")
+    assert country_at(51.231, 35.188, RUSSIA_UKRAINE) == "RU"  # a Kursk-oblast village 10 km from Ukraine
+    assert country_at(50.91, 34.80, RUSSIA_UKRAINE) == "UA"  # Sumy, across the border
+    assert country_at(40.0, -100.0, RUSSIA_UKRAINE) is None
