@@ -154,13 +154,15 @@ def reference_layer(references: pd.DataFrame, show: bool = True, theatre: Theatr
 
 
 class ControlLegend(MacroElement):
-    """What the control layers' colours mean (static, trusted markup)."""
+    """What the control layers' colours mean, folded until opened, at the map's bottom left (the event legend is
+    at its bottom right) (static, trusted markup)."""
 
     _template = Template("""
         {% macro html(this, kwargs) %}
-        <div style="position: fixed; bottom: 24px; right: 12px; z-index: 9999; background: rgba(255,255,255,.92);
-                    padding: 8px 10px; border-radius: 6px; font: 12px/1.5 sans-serif; box-shadow: 0 1px 4px #0004;">
-          <b>Control</b> (date: see the layers)<br>
+        <details class="fm-control-legend" style="position: fixed; bottom: 44px; left: 10px; z-index: 1000;
+                 background: rgba(255,255,255,.92); padding: 6px 10px; border-radius: 6px; font: 12px/1.5 sans-serif;
+                 box-shadow: 0 1px 4px #0004;">
+          <summary><b>Control</b> (date: see the layers)</summary>
           {% for label, colour in this.sides %}
           <span style="display:inline-block;width:14px;height:10px;background:{{ colour }};opacity:.5;
                        margin-right:5px;vertical-align:middle"></span>{{ label }}<br>
@@ -170,7 +172,7 @@ class ControlLegend(MacroElement):
           </svg>contested<br>
           <span style="display:inline-block;width:14px;height:0;border-top:3px solid {{ this.front }};
                        margin-right:5px;vertical-align:middle"></span>front line
-        </div>
+        </details>
         {% endmacro %}
     """)
 
