@@ -5,7 +5,8 @@ place until its panel shows, the Events page, and the server's memory.
 
 Starts Streamlit (from --app-dir, this checkout by default) on a free port with FRONTMAP_DB=STORE, drives it
 with Playwright and Debian's Chromium (FRONTMAP_CHROMIUM), refuses every request off this machine, and prints
-the measured times. A store of about 76,000 events over 3,000 places: `python -m geo bench --map --keep STORE`.
+the measured times. A store of about 76,000 to 97,000 events over 3,000 places, kept at STORE:
+`python -m geo bench --store --articles 6000 --db STORE.sqlite`.
 """
 
 from __future__ import annotations
