@@ -240,19 +240,19 @@ def cmd_changes(args) -> int:
     return EXIT_OK
 
 
-def cmd_reference(args) -> int:
-    from geo.control import ControlError, read_reference_file
+def _reference_file(args) -> str:
+    """The reference GeoJSON that add and check need (a bad file is a ControlError: one line, exit 2)."""
+    from geo.control import read_reference_file
 
+    if not (args.file and args.date and args.holder):
+        args.parser.error(f"reference {args.action} needs FILE, --date and --holder")
+    return read_reference_file(args.file)
+
+
+def cmd_reference(args) -> int:
     store = _store(args)
     if args.action == "add":
-        if not (args.file and args.date and args.holder):
-            print("frontmap: reference add needs FILE, --date and --holder", file=sys.stderr)
-            return EXIT_USAGE
-        try:
-            geojson = read_reference_file(args.file)
-        except ControlError as exc:
-            print(f"frontmap: {exc}", file=sys.stderr)
-            return EXIT_SOME_FAILED
+        geojson = _reference_file(args)
         name = args.name or os.path.basename(args.file)
         reference_id = store.add_reference(holder=args.holder, date=args.date, geojson=geojson, name=name)
         print(f"reference {reference_id}: {name}, held by {args.holder} on {args.date}")
@@ -281,16 +281,8 @@ def cmd_reference(args) -> int:
 def _reference_check(store, args) -> int:
     """Compare the picture from the reports alone (no reference as prior) with a reference file."""
     from geo import control, territory
-    from geo.control import ControlError, read_reference_file
 
-    if not (args.file and args.date and args.holder):
-        print("frontmap: reference check needs FILE, --date and --holder", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        geojson = read_reference_file(args.file)
-    except ControlError as exc:
-        print(f"frontmap: {exc}", file=sys.stderr)
-        return EXIT_SOME_FAILED
+    geojson = _reference_file(args)
     states = control.ControlModel(store.control_events(args.date), None, store.settlements()).as_of(args.date)
     counts, frame = control.compare_with_reference(states, geojson, args.holder)
     write_rows(({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
@@ -424,7 +416,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                           "disagreements: reports up to this date")
     reference.add_argument("--holder", help="for add: the side whose control the polygons show")
     reference.add_argument("--name", help="for add: a name to show (the file's name by default)")
-    reference.set_defaults(func=cmd_reference)
+    reference.set_defaults(func=cmd_reference, parser=reference)
 
     assets = sub.add_parser("assets", help="put the map's JavaScript, CSS and base layer where the dashboard serves")
     assets.set_defaults(func=cmd_assets)

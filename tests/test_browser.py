@@ -27,18 +27,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def running_dashboard(env: dict):
+    """Streamlit serving the dashboard on a free loopback port with this environment, until the generator ends."""
     from geo.assets import installed
 
     if not installed():
         pytest.fail("the map's assets are not installed: run python -m geo assets (scripts/setup.sh does)")
     port = _free_port()
-    env = os.environ | {"FRONTMAP_DB": str(tmp_path_factory.mktemp("store") / "browser.sqlite")}
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=ROOT, env=os.environ | env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     for _ in range(120):
         try:
@@ -52,6 +51,11 @@ def server(tmp_path_factory):
     yield url
     process.terminate()
     process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    yield from running_dashboard({"FRONTMAP_DB": str(tmp_path_factory.mktemp("store") / "browser.sqlite")})
 
 
 @pytest.fixture(scope="module")

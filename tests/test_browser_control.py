@@ -2,17 +2,18 @@
 drawn offline, and the as-of date changing them. The store holds a small front written for this test."""
 
 import datetime as dt
-import os
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from geo.store import Store
-from tests.test_browser import CHROMIUM, FLAGS, SCREENSHOTS, Page, _free_port
+from tests.test_browser import (
+    CHROMIUM,
+    Page,
+    browser,  # noqa: F401 (the module's Chromium: a fixture)
+    running_dashboard,
+)
 from tests.test_control import add, report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,10 +22,6 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    from geo.assets import installed
-
-    if not installed():
-        pytest.fail("the map's assets are not installed: run python -m geo assets (scripts/setup.sh does)")
     path = tmp_path_factory.mktemp("store") / "front.sqlite"
     store = Store(str(path))
     # Avenko (Ukraine) and Borivka (Russia), 7 km apart, face each other from 10 January; Russia takes Avenko
@@ -34,40 +31,11 @@ def server(tmp_path_factory):
     add(store, report("Avenko", actor="Russia", opponent="Ukraine", day=dt.date(2025, 2, 1)))
     add(store, report("Cherny Yar", event_type="frontline", day=dt.date(2025, 1, 12),
                       excerpt="Street fighting raged inside Cherny Yar."))  # contested, holder unknown
-    port = _free_port()
-    env = os.environ | {"FRONTMAP_DB": str(path), "FRONTMAP_SAMPLES": "0"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("the dashboard did not start")
-    yield url
-    process.terminate()
-    process.wait(timeout=30)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield launched
-        launched.close()
+    yield from running_dashboard({"FRONTMAP_DB": str(path), "FRONTMAP_SAMPLES": "0"})
 
 
 @pytest.fixture
-def tab(browser, server):
+def tab(browser, server):  # noqa: F811 (the imported fixture)
     page = Page(browser, server)
     yield page
     page.page.close()
