@@ -26,6 +26,7 @@ from fsspec.utils import read_block
 
 from geo.documents import READERS, DocumentError, read_bytes
 from geo.errors import FrontmapError
+from geo.ingest import IngestSummary
 from geo.parquet import PARQUET_SUFFIXES, read_rows, record_columns, write_events
 from geo.records import Document
 
@@ -413,14 +414,12 @@ def written_partitions(output: str, partitions: list[Partition]) -> set[int]:
 
 
 @dataclass
-class RunSummary:
+class RunSummary(IngestSummary):
+    """An ingest's counts, with the partitions and (for extract) the events."""
+
     partitions: int = 0
     skipped_partitions: int = 0
-    read: int = 0
-    new: int = 0
-    duplicates: int = 0
     events: int = 0
-    failed: list[str] = field(default_factory=list)
 
     def add(self, result: PartitionResult) -> None:
         self.read += result.read
@@ -429,7 +428,7 @@ class RunSummary:
         self.new += result.new
         self.failed.extend(result.errors)
 
-    def line(self, ingest: bool) -> str:
+    def line(self, ingest: bool = True) -> str:
         counts = f"new {self.new}, duplicates {self.duplicates}" if ingest else f"events {self.events}"
         skipped = f" ({self.skipped_partitions} already written, skipped)" if self.skipped_partitions else ""
         return (f"partitions {self.partitions}{skipped}, read {self.read}, {counts}, failed {len(self.failed)}")

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 
 from geo.documents import iter_documents
 from geo.records import Document
-from geo.store import Store
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: importing the store (SQLAlchemy, pandas) takes a while
     from geo.pipeline import Geoparser
+    from geo.store import Store
 
 # Below this many new documents, starting workers (each loads the gazetteer) costs more than it saves.
 PARALLEL_THRESHOLD = 64
