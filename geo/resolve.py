@@ -39,8 +39,12 @@ RIVAL_POPULATION = 10_000
 CURRENT_NAME_BONUS = 1.0
 # A capital called by an old or foreign name (Philadelphia for Amman) does not get a capital's weight.
 ALTERNATE_CAPITAL = 2.0
+# A place the text puts in a named region or country ("London, Ontario") and found there.
+NAMED_REGION_CONFIDENCE = 0.9
 # In the country where most of the document's places are.
 MAIN_COUNTRY_BONUS = 1.0
+# Countries whose counties go by their bare name ("Kent", "Hampshire"): a bare name may be the county.
+BARE_COUNTY_COUNTRIES = frozenset({"GB"})
 SCALE_FEATURES = {"district": ("ADM2",), "community": ("ADM3",), "river": ("STM",), "reservoir": ("RSV",)}
 
 
@@ -69,8 +73,8 @@ class PlaceResolver:
     def candidates(self, mention: Mention, scale: str | None = None) -> list[Place]:
         scale = mention.scale if scale is None else scale
         places = self.gazetteer.lookup(mention.lookup)
-        if scale in ("river", "reservoir"):  # "Kurakhove reservoir" is a name of its own
-            places = places + self.gazetteer.lookup(mention.surface)
+        if scale in ("river", "reservoir", "district"):  # "Kurakhove reservoir", "Cedar County": names of their own
+            places = list({_identity(p): p for p in places + self.gazetteer.lookup(mention.surface)}.values())
         if scale == "region":
             regions = [p for p in places if p.feature == "ADM1"]
             if regions:
@@ -104,6 +108,10 @@ class PlaceResolver:
         regions = [p for p in places if p.feature == "ADM1" and name_key(p.name) == key and p.country not in big
                    and (p.country, p.admin1_code) not in centres]
         named = [p for p in places if p.feature in ("PCLI", "CONT") or p.feature in WATER_AND_AREAS]
+        # "Kent", "Hampshire": the county, where no settlement of its country bears the name (Manchester is the city).
+        homonyms = {p.country for p in namesakes if name_key(p.name) == key}
+        named += [p for p in places if p.feature == "ADM2" and p.country in BARE_COUNTY_COUNTRIES
+                  and p.country not in homonyms and name_key(p.name) == key]
         return settlements + regions + named or [p for p in places if p.feature not in ("ADM2", "ADM3")] or places
 
     def resolve(self, mentions: list[Mention], territorial: frozenset[int] = frozenset()
@@ -142,11 +150,12 @@ class PlaceResolver:
                 if key not in chosen:
                     home = self.home_countries.get(key[0])
                     named = named_countries | {home} if home else named_countries
-                    context = [place for other, place in anchors.items() if other != key]
+                    context = [place for other, place in anchors.items() if other[0] != key[0]]
                     chosen[key] = self._choose(opts, named, home_countries, context, regions, key[0], main_country)
             anchors = {key: p for key, (p, conf, _) in chosen.items()
                        if p is not None and conf >= 0.6 and p.feature not in ("PCLI", "CONT")}
         resolved = []
+        chosen |= self._inside_named_regions(mentions, keys, options, chosen)
         for mention, key, opts in zip(mentions, keys, options, strict=True):
             place, confidence, count = chosen[key]
             region = chosen.get((name_key(mention.within), "region"), (None,))[0] if mention.within else None
@@ -159,6 +168,27 @@ class PlaceResolver:
                 confidence = min(confidence, UNCERTAIN)
             resolved.append(ResolvedMention(mention, place, confidence, count))
         return resolved
+
+    def _inside_named_regions(self, mentions: list[Mention], keys: list[tuple[str, str]], options: list[list[Place]],
+                              chosen: dict) -> dict:
+        """"London, Ontario", "Paris, Texas", "Richmond, Va.": the place of that name inside the region or country
+        the text puts it in, for every mention of the name in the document (London, Ontario, then "London").
+        A name with no candidate inside keeps its choice ("Texas, Florida" is a list, not a place in a state)."""
+        out = {}
+        for mention, key, opts in zip(mentions, keys, options, strict=True):
+            if not mention.within or key in out or chosen[key][0] is None:
+                continue
+            within = name_key(mention.within)
+            region, region_confidence, _ = chosen.get((within, "region")) or chosen.get((within, "")) or (None, 0, 0)
+            if region is None or region.feature not in ("ADM1", "PCLI") or region_confidence < UNCERTAIN:
+                continue
+            inside = [p for p in opts if p.country == region.country and (
+                region.feature == "PCLI" or p.admin1_code == region.admin1_code) and p.feature not in ("ADM1", "PCLI")]
+            place, confidence, count = chosen[key]
+            if inside:
+                best = place if any(_same(place, p) for p in inside) else self.rank(inside)[0]
+                out[key] = (best, max(confidence, NAMED_REGION_CONFIDENCE), count)
+        return out
 
     def _near_misses(self, mention: Mention, scale: str) -> list[Place]:
         """Places one edit away from a name the text calls a place but the gazetteer does not know."""
@@ -235,6 +265,10 @@ class PlaceResolver:
             if nearest < math.inf:
                 score += 3.0 * math.exp(-nearest / 150.0) + (1.0 if same_region else 0.0)
         return score
+
+
+def _identity(p: Place) -> tuple:
+    return p.name, p.feature, p.latitude, p.longitude
 
 
 def _same(a: Place, b: Place) -> bool:

@@ -27,6 +27,8 @@ SCALE_WORDS = {
     "province": "region", "provinces": "region", "krai": "region", "territory": "region",
     "territories": "region", "district": "district", "districts": "district", "raion": "district",
     "rayon": "district", "community": "community", "hromada": "community", "river": "river", "reservoir": "reservoir",
+    # "Cedar County": a second-level region, as a raion is.
+    "county": "district",
 }
 # Words after a place's name that keep it the place: "the Toretsk direction", "the Kupiansk area".
 PLACE_SUFFIXES = {"area", "direction", "axis", "sector", "front", "checkpoint", "crossing", "outskirts", "salient",
@@ -49,6 +51,7 @@ SENTENCE_START_COMMON = 25_000
 # Major places keep a name that is also a common English word (Nice, Paris, Canada).
 MAJOR_POPULATION = 100_000
 NOT_PLACES_FILE = Path(__file__).parent / "data" / "not-places.txt"
+REGION_ABBREVIATIONS_FILE = Path(__file__).parent / "data" / "region-abbreviations.tsv"
 # First words of two-word Slavic place names ("Malaya Loknya"): the whole run is one name, even when each
 # word alone is a known place elsewhere.
 _NAME_ADJECTIVES = {
@@ -57,6 +60,16 @@ _NAME_ADJECTIVES = {
     "nove", "stara", "staraya", "staryi", "stary", "staroye", "stare", "verkhnia", "verkhnyaya", "nyzhnia",
     "nizhnyaya", "krasnaya", "krasnyi", "chervona", "chervonyi", "bila", "belaya", "kazachya", "kozacha", "russkaya",
     "ruska", "ukrainska", "zelenyi", "zelena", "dolgiy", "dovhyi", "vysokyi", "vysokaya", "shyroka", "shirokaya",
+}
+# Generic words of place names: alone inside a longer capitalised name ("the Middle East", "Rogers Centre", "Pearl
+# Harbor") they are part of that name, not the region or town elsewhere that bears the word as its whole name.
+GENERIC_NAME_WORDS = {
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "northeast", "northwest",
+    "southeast", "southwest", "central", "centre", "center", "middle", "upper", "lower", "inner", "outer", "greater",
+    "district", "peninsula", "bay", "harbor", "harbour", "coast", "island", "islands", "valley", "lake", "lakes",
+    "hill", "hills", "park", "point", "cape", "bend", "rock", "creek", "beach", "springs", "falls", "heights",
+    "gardens", "square", "mount", "pearl", "plains", "ridge", "forest", "grove", "port", "bridge", "wing", "side",
+    "trust", "town", "city", "village", "county", "state", "states", "province", "region", "territory", "capital",
 }
 # A name right before these verbs is someone speaking ("Sullivan told"), unless it is a large place.
 _SPEECH_AFTER = re.compile(r"\s+(?:said|says|told|tells|wrote|writes|noted|notes|added|reported|reports|claimed|"
@@ -90,6 +103,15 @@ def not_places() -> frozenset[str]:
     """Outlets and organisations that gazetteers also list as places (geo/data/not-places.txt)."""
     lines = NOT_PLACES_FILE.read_text(encoding="utf-8").splitlines()
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+@cache
+def region_abbreviations() -> dict[str, str]:
+    """"Va." → "Virginia": first-level regions as news style abbreviates them after a place
+    (geo/data/region-abbreviations.tsv)."""
+    lines = REGION_ABBREVIATIONS_FILE.read_text(encoding="utf-8").splitlines()
+    rows = [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
+    return {abbreviation: region for abbreviation, _country, region in rows[1:]}
 
 
 class ToponymRecognizer:
@@ -151,7 +173,8 @@ class ToponymRecognizer:
                 continue
             i += 1
         found = self._unknown_list_items(text, found, (start, end), sentence)
-        return self._put_in_regions(text, self._spread_plural_scale(text, found))
+        found = self._abbreviated_regions(text, found, sentence)
+        return self._put_after_comma(text, self._put_in_regions(text, self._spread_plural_scale(text, found)))
 
     def _not_place_span(self, text: str, tokens: list[_Token], i: int) -> int:
         for n in range(min(MAX_NAME_TOKENS, len(tokens) - i), 0, -1):
@@ -194,6 +217,8 @@ class ToponymRecognizer:
                 and following not in PLACE_SUFFIXES \
                 and not self._major(surface, ("PCLI", *WATER_AND_AREAS), 0):
             return False  # "the left bank of the Dnipro": a river, not the city
+        if self._part_of_longer_name(text, tokens, i, n):
+            return False  # "the Middle East", "Rogers Centre": not East (Cameroon) or Centre (Burkina Faso)
         key = name_key(surface)
         if n == 1 and surface in self._surnames and not self._major(surface, ("PCLI", "CONT", "ADM1", "PPLC"),
                                                                     MAJOR_POPULATION):
@@ -212,6 +237,19 @@ class ToponymRecognizer:
         if self.gazetteer.is_common_word(key):
             return self._major(surface, ("PCLI", "CONT", "ADM1"), MAJOR_POPULATION)
         return True
+
+    def _part_of_longer_name(self, text: str, tokens: list[_Token], i: int, n: int) -> bool:
+        """Whether a match made only of generic geographic words ("East", "Central District", "Peninsula") has a
+        capitalised word right before or after it: then it is part of a longer name ("Middle East", "Seoul Central
+        District Court", "Korean Peninsula"), not the region or town of that name elsewhere. Countries are kept."""
+        if not all(tokens[k].text.lower() in GENERIC_NAME_WORDS for k in range(i, i + n)):
+            return False
+        if self._major(text[tokens[i].start:tokens[i + n - 1].end], ("PCLI", "CONT"), 0):
+            return False
+        before = i > 0 and tokens[i - 1].capitalised and _gap(text, tokens, i - 1, i) == " "
+        after = i + n < len(tokens) and tokens[i + n].capitalised and _gap(text, tokens, i + n - 1, i + n) == " " \
+            and tokens[i + n].text.lower() not in SCALE_WORDS and tokens[i + n].text.lower() not in PLACE_SUFFIXES
+        return before or after
 
     def _name_word(self, text: str, tokens: list[_Token], j: int, neighbour: int) -> bool:
         """Whether token j, next to the match, is a capitalised word of a proper name that is not a place."""
@@ -284,6 +322,34 @@ class ToponymRecognizer:
                                      cue="list"))
         return sorted(found + extra, key=lambda x: x.start)
 
+    def _abbreviated_regions(self, text: str, found: list[Mention], index: int) -> list[Mention]:
+        """"Richmond, Va.", "London, Ont.": the abbreviation after a place's comma is the region it is in."""
+        abbreviations = region_abbreviations()
+        extra = []
+        for m in list(found):
+            match = _ABBREVIATION_AFTER_COMMA.match(text, m.end)
+            if match and match.group(1) in abbreviations:
+                found = [f for f in found if not (f.start < match.end(1) and match.start(1) < f.end)]
+                extra.append(Mention(surface=match.group(1), start=match.start(1), end=match.end(1), sentence=index,
+                                     lookup=abbreviations[match.group(1)], scale="region"))
+        return sorted(found + extra, key=lambda x: x.start) if extra else found
+
+    def _put_after_comma(self, text: str, found: list[Mention]) -> list[Mention]:
+        """"London, Ontario", "Paris, Texas", "Richmond, Va.": a place followed by a comma and a first-level
+        region or a country is in that region or country. A list of regions or countries ("Texas, Florida")
+        is not: its first item is itself a region or country."""
+        out = list(found)
+        for k in range(len(out) - 1):
+            place, region = out[k], out[k + 1]
+            if place.within or place.scale or text[place.end:region.start] != ", ":
+                continue
+            if not (region.scale == "region" or self._major(region.lookup, ("ADM1", "PCLI"), 0)):
+                continue
+            if self._major(place.lookup, ("ADM1", "PCLI", "CONT"), 0):
+                continue
+            out[k] = replace(place, within=region.lookup)
+        return out
+
     @staticmethod
     def _put_in_regions(text: str, found: list[Mention]) -> list[Mention]:
         """"retook A, B and C in the Kursk region": A, B and C are in that region."""
@@ -315,6 +381,8 @@ class ToponymRecognizer:
 
 
 _LIST_SEPARATORS = (", ", " and ", ", and ", " or ")
+# "Richmond, Va.", "Albany, N.Y.": an abbreviation with its full stops.
+_ABBREVIATION_AFTER_COMMA = re.compile(r", ([A-Z][A-Za-z]{0,4}\.(?:[A-Z][a-z]{0,2}\.)*)")
 _IN_REGION = re.compile(r",? in (?:the )?")
 # Two capitalised words in a row, joined by one space: a person's name, or a two-word place.
 _NAME_PAIR = re.compile(r"\b([A-Z][a-z]+) ([A-Z][a-z]+)\b")
