@@ -157,6 +157,8 @@ class ToponymRecognizer:
                 i += 1
                 continue
             skip = self._lexicon_span(text, tokens, i) or self._not_place_span(text, tokens, i)
+            if skip and self._longest_name(text, tokens, i) > skip:
+                skip = 0  # a longer place name begins with the demonym: "British Columbia", "American Samoa"
             if skip:
                 i += skip
                 continue
@@ -228,6 +230,8 @@ class ToponymRecognizer:
             return False  # "Sullivan told reporters": a person, not Sullivan, Missouri
         if n > 1 or self.lexicon.kind_of(surface) == "name":
             return True
+        if sentence_start and _DATELINE.match(text, tokens[i + n - 1].end) and surface.isupper() and len(surface) > 2:
+            return True  # a dateline: "LONDON, Ky. (AP) -", "WASHINGTON (Reuters) -"
         if sentence_start and self.gazetteer.is_common_word(surface, SENTENCE_START_COMMON):
             # At a sentence's start a capital says nothing: only a country is sure to be meant there.
             # ... or a first-level region not followed by a capitalised word ("Missouri senators", but not
@@ -381,6 +385,8 @@ class ToponymRecognizer:
 
 
 _LIST_SEPARATORS = (", ", " and ", ", and ", " or ")
+# What follows a dateline's place in capitals: a comma, an agency in brackets or a dash.
+_DATELINE = re.compile(r"(?:,\s|\s\(|\s[-–—]\s)")
 # "Richmond, Va.", "Albany, N.Y.": an abbreviation with its full stops.
 _ABBREVIATION_AFTER_COMMA = re.compile(r", ([A-Z][A-Za-z]{0,4}\.(?:[A-Z][a-z]{0,2}\.)*)")
 _IN_REGION = re.compile(r",? in (?:the )?")
