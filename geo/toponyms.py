@@ -173,7 +173,8 @@ class ToponymRecognizer:
                 found.append(self._mention(text, tokens, i, n, sentence, cue))
                 i += n + (1 if found[-1].scale else 0)
                 continue
-            i += 1
+            # A longer name that is not a place here ("Epicurean Santa Barbara" memberships) leaves no tail behind.
+            i += n if n > 1 else 1
         found = self._unknown_list_items(text, found, (start, end), sentence)
         found = self._abbreviated_regions(text, found, sentence)
         return self._put_after_comma(text, self._put_in_regions(text, self._spread_plural_scale(text, found)))
@@ -228,8 +229,13 @@ class ToponymRecognizer:
         if _SPEECH_AFTER.match(text, tokens[i + n - 1].end) and not self._major(
                 surface, ("PCLI", "CONT", "ADM1", "PPLC"), MAJOR_POPULATION):
             return False  # "Sullivan told reporters": a person, not Sullivan, Missouri
+        if all(t.text.lower() in GENERIC_NAME_WORDS for t in tokens[i:i + n]) and following not in SCALE_WORDS:
+            return False  # "the West Coast", "North West", "Central": too generic to say which region is meant
         if n > 1 or self.lexicon.kind_of(surface) == "name":
             return True
+        if self.gazetteer.is_common_word(key, SENTENCE_START_COMMON) and not any(
+                name_key(p.name) == key for p in self.gazetteer.lookup(surface)):
+            return False  # a common word that is only another name of some place ("Transit", "Grants")
         if sentence_start and _DATELINE.match(text, tokens[i + n - 1].end) and surface.isupper() and len(surface) > 2:
             return True  # a dateline: "LONDON, Ky. (AP) -", "WASHINGTON (Reuters) -"
         if sentence_start and self.gazetteer.is_common_word(surface, SENTENCE_START_COMMON):
