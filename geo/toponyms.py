@@ -208,6 +208,8 @@ class ToponymRecognizer:
     def _is_place(self, text: str, tokens: list[_Token], i: int, n: int, sentence_start: bool) -> bool:
         surface = text[tokens[i].start:tokens[i + n - 1].end]
         following = tokens[i + n].text.lower() if i + n < len(tokens) else ""
+        if sentence_start and _DATELINE.match(text, tokens[i + n - 1].end) and surface.isupper() and len(surface) > 2:
+            return True  # a dateline: "LONDON, Ky. (AP) -", "WASHINGTON (Reuters) -", "KYIV —"
         if surface.replace(".", "").isupper() and len(surface) <= 4:
             # "US", "UK": a country after a preposition, an adjective before a noun ("US envoys").
             return i > 0 and tokens[i - 1].text.lower() in _PREPOSITIONS and (
@@ -236,8 +238,6 @@ class ToponymRecognizer:
         if self.gazetteer.is_common_word(key, SENTENCE_START_COMMON) and not any(
                 name_key(p.name) == key for p in self.gazetteer.lookup(surface)):
             return False  # a common word that is only another name of some place ("Transit", "Grants")
-        if sentence_start and _DATELINE.match(text, tokens[i + n - 1].end) and surface.isupper() and len(surface) > 2:
-            return True  # a dateline: "LONDON, Ky. (AP) -", "WASHINGTON (Reuters) -"
         if sentence_start and self.gazetteer.is_common_word(surface, SENTENCE_START_COMMON):
             # At a sentence's start a capital says nothing: only a country is sure to be meant there.
             # ... or a first-level region not followed by a capitalised word ("Missouri senators", but not

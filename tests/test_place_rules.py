@@ -80,6 +80,8 @@ def test_a_british_city_is_not_replaced_by_its_county(parse):
 def test_a_dateline_in_capitals_is_a_place(parse):
     rows = by_place(parse("WASHINGTON (Reuters) - The talks ended without a deal."))
     assert rows["WASHINGTON"]["country"] == "US"
+    rows = by_place(parse("KYIV — Russian troops kept attacking near Lyptsi in the Kharkiv region."))
+    assert (rows["KYIV"]["name"], rows["KYIV"]["country"]) == ("Kyiv", "UA")
 
 
 def test_a_place_name_that_begins_with_a_demonym_is_the_place(gazetteer, lexicon):
