@@ -157,7 +157,8 @@ class ToponymRecognizer:
                 i += 1
                 continue
             skip = self._lexicon_span(text, tokens, i) or self._not_place_span(text, tokens, i)
-            if skip and self._longest_name(text, tokens, i) > skip:
+            if skip and i + skip < len(tokens) and tokens[i + skip].capitalised \
+                    and self._longest_name(text, tokens, i) > skip:
                 skip = 0  # a longer place name begins with the demonym: "British Columbia", "American Samoa"
             if skip:
                 i += skip
