@@ -31,6 +31,8 @@ REGION_BEATS_SETTLEMENTS_UNDER = 100_000
 DISTANT_KM = 600.0
 DISTANT_VILLAGE_KM = 250.0
 SMALL_PLACE = 50_000
+# A city this big is the better guess when the best-scored namesake is a small place far from the rest of the text.
+BIG_NAMESAKE = 500_000
 # Confidence given to a choice the text does not support (below 0.7: listed for review).
 UNCERTAIN = 0.6
 # A namesake this big elsewhere makes a choice the text does not support uncertain.
@@ -224,7 +226,10 @@ class PlaceResolver:
         if settlement and place.population < SMALL_PLACE and len(others) >= 2 and not supported:
             nearest = min(haversine_km(place, a) for a in others)
             if nearest > (DISTANT_VILLAGE_KM if place.population < 1000 else DISTANT_KM):
-                return None, 0.0, len(options)  # far from everything else: a namesake, not trusted
+                # far from everything else: a namesake, not trusted; a big city of that name is the better guess
+                big = [options[j] for _, j in scored[1:] if options[j].population >= BIG_NAMESAKE
+                       and options[j].feature not in NON_SETTLEMENT]
+                return (big[0], UNCERTAIN, len(options)) if big else (None, 0.0, len(options))
             if place.population < 1000:
                 confidence = min(confidence, UNCERTAIN)  # a village nothing else in the text points to
         elif settlement and place.population < 1000 and not supported:

@@ -70,6 +70,7 @@ GENERIC_NAME_WORDS = {
     "hill", "hills", "park", "point", "cape", "bend", "rock", "creek", "beach", "springs", "falls", "heights",
     "gardens", "square", "mount", "pearl", "plains", "ridge", "forest", "grove", "port", "bridge", "wing", "side",
     "trust", "town", "city", "village", "county", "state", "states", "province", "region", "territory", "capital",
+    "gulf",
 }
 # A name right before these verbs is someone speaking ("Sullivan told"), unless it is a large place.
 _SPEECH_AFTER = re.compile(r"\s+(?:said|says|told|tells|wrote|writes|noted|notes|added|reported|reports|claimed|"
@@ -120,13 +121,26 @@ class ToponymRecognizer:
         self.lexicon = lexicon
         self.not_places = not_places()
         self._surnames: frozenset[str] = frozenset()
+        # Names passed over in the document read so far (see _same_name_elsewhere).
+        self._passed_over: list[Mention] = []
 
     def find(self, text: str, sentences: list[tuple[int, int]]) -> list[Mention]:
         self._surnames = self._surnames_in(text)
+        self._passed_over = []
         mentions: list[Mention] = []
         for index, (start, end) in enumerate(sentences):
             mentions += self._in_sentence(text, index, start, end)
-        return mentions
+        return self._same_name_elsewhere(mentions)
+
+    def _same_name_elsewhere(self, mentions: list[Mention]) -> list[Mention]:
+        """A name passed over in one place ("Toronto police said ..." at a sentence's start, "CBC Toronto") is a place
+        when the same text takes it as a place elsewhere: one name, one sense in a document."""
+        places = {name_key(m.lookup) for m in mentions}
+        taken = [(m.start, m.end) for m in mentions]
+        extra = [m for m in self._passed_over if name_key(m.lookup) in places
+                 and not any(a < m.end and m.start < b for a, b in taken)]
+        self._passed_over = []
+        return sorted(mentions + extra, key=lambda m: m.start) if extra else mentions
 
     def _surnames_in(self, text: str) -> frozenset[str]:
         """Words the document uses as a person's surname ("Mohamed Salah"), so that "Salah" alone later is the
@@ -174,6 +188,8 @@ class ToponymRecognizer:
                 found.append(self._mention(text, tokens, i, n, sentence, cue))
                 i += n + (1 if found[-1].scale else 0)
                 continue
+            if n and not cue and self._passed_over_for_its_position(text, tokens, i, n):
+                self._passed_over.append(self._mention(text, tokens, i, n, sentence, ""))
             # A longer name that is not a place here ("Epicurean Santa Barbara" memberships) leaves no tail behind.
             i += n if n > 1 else 1
         found = self._unknown_list_items(text, found, (start, end), sentence)
@@ -220,7 +236,7 @@ class ToponymRecognizer:
         if self._name_word(text, tokens, i - 1, i) or self._name_word(text, tokens, i + n, i + n - 1):
             return False  # part of a person's or an organisation's name: "Vladimir Putin"
         if text[max(0, tokens[i].start - 4):tokens[i].start].lower() == "the " and following not in SCALE_WORDS \
-                and following not in PLACE_SUFFIXES \
+                and following not in PLACE_SUFFIXES and not self._major_before_a_proper_name(text, tokens, i, n) \
                 and not self._major(surface, ("PCLI", *WATER_AND_AREAS), 0):
             return False  # "the left bank of the Dnipro": a river, not the city
         if self._part_of_longer_name(text, tokens, i, n):
@@ -248,6 +264,31 @@ class ToponymRecognizer:
         if self.gazetteer.is_common_word(key):
             return self._major(surface, ("PCLI", "CONT", "ADM1"), MAJOR_POPULATION)
         return True
+
+    def _passed_over_for_its_position(self, text: str, tokens: list[_Token], i: int, n: int) -> bool:
+        """Whether a known name was passed over only for where it stands (a sentence's first word, next to another
+        capitalised word: "Toronto police said", "CBC Toronto"), not for what it is (a surname, a speaker, a river
+        after "the", a generic word)."""
+        surface = text[tokens[i].start:tokens[i + n - 1].end]
+        next_to_a_name = (i > 0 and tokens[i - 1].capitalised and _gap(text, tokens, i - 1, i) == " ") or \
+            self._before_a_proper_name(text, tokens, i + n)
+        short_capitals = surface.replace(".", "").isupper() and len(surface) <= 4  # "US envoys": an adjective
+        return (i == 0 or next_to_a_name) and not short_capitals and surface not in self._surnames \
+            and not _SPEECH_AFTER.match(text, tokens[i + n - 1].end) \
+            and text[max(0, tokens[i].start - 4):tokens[i].start].lower() != "the " \
+            and not (i > 0 and tokens[i - 1].text.lower().rstrip(".") in _TITLES) \
+            and not all(t.text.lower() in GENERIC_NAME_WORDS for t in tokens[i:i + n])
+
+    def _major_before_a_proper_name(self, text: str, tokens: list[_Token], i: int, n: int) -> bool:
+        """"the Ohio Department of Education", "the Paris Public Library": a major place naming an organisation."""
+        return self._before_a_proper_name(text, tokens, i + n) and self._major(
+            text[tokens[i].start:tokens[i + n - 1].end], ("PCLI", "ADM1", "ADM2", "PPLC"), MAJOR_POPULATION)
+
+    @staticmethod
+    def _before_a_proper_name(text: str, tokens: list[_Token], j: int) -> bool:
+        """Whether token j, right after a match, goes on a proper name the place may be part of: "the Ohio Department
+        of Education", "the Toronto Police Services Board" (a major place, as a modifier, not a river)."""
+        return j < len(tokens) and tokens[j].capitalised and _gap(text, tokens, j - 1, j) == " "
 
     def _part_of_longer_name(self, text: str, tokens: list[_Token], i: int, n: int) -> bool:
         """Whether a match made only of generic geographic words ("East", "Central District", "Peninsula") has a
