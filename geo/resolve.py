@@ -157,9 +157,10 @@ class PlaceResolver:
             anchors = {key: p for key, (p, conf, _) in chosen.items()
                        if p is not None and conf >= 0.6 and p.feature not in ("PCLI", "CONT")}
         resolved = []
-        chosen |= self._inside_named_regions(mentions, keys, options, chosen)
+        named_region = self._inside_named_regions(mentions, keys, options, chosen)
         for mention, key, opts in zip(mentions, keys, options, strict=True):
-            place, confidence, count = chosen[key]
+            place, confidence, count = named_region.get((key, name_key(mention.within))) \
+                or named_region.get((key, None)) or chosen[key]
             region = chosen.get((name_key(mention.within), "region"), (None,))[0] if mention.within else None
             if region is not None and region.feature == "ADM1" and place is not None and (
                     place.country, place.admin1_code) != (region.country, region.admin1_code):
@@ -174,11 +175,12 @@ class PlaceResolver:
     def _inside_named_regions(self, mentions: list[Mention], keys: list[tuple[str, str]], options: list[list[Place]],
                               chosen: dict) -> dict:
         """"London, Ontario", "Paris, Texas", "Richmond, Va.": the place of that name inside the region or country
-        the text puts it in, for every mention of the name in the document (London, Ontario, then "London").
+        the text puts it in: by (name, region) for the mentions that name the region, by (name, None) for the
+        others (London, Ontario, then "London": the first region named for the name).
         A name with no candidate inside keeps its choice ("Texas, Florida" is a list, not a place in a state)."""
         out = {}
         for mention, key, opts in zip(mentions, keys, options, strict=True):
-            if not mention.within or key in out or chosen[key][0] is None:
+            if not mention.within or (key, name_key(mention.within)) in out or chosen[key][0] is None:
                 continue
             within = name_key(mention.within)
             region, region_confidence, _ = chosen.get((within, "region")) or chosen.get((within, "")) or (None, 0, 0)
@@ -189,7 +191,8 @@ class PlaceResolver:
             place, confidence, count = chosen[key]
             if inside:
                 best = place if any(_same(place, p) for p in inside) else self.rank(inside)[0]
-                out[key] = (best, max(confidence, NAMED_REGION_CONFIDENCE), count)
+                out[(key, within)] = (best, max(confidence, NAMED_REGION_CONFIDENCE), count)
+                out.setdefault((key, None), out[(key, within)])
         return out
 
     def _near_misses(self, mention: Mention, scale: str) -> list[Place]:

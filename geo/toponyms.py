@@ -255,6 +255,8 @@ class ToponymRecognizer:
         if self.gazetteer.is_common_word(key, SENTENCE_START_COMMON) and not any(
                 name_key(p.name) == key for p in self.gazetteer.lookup(surface)):
             return False  # a common word that is only another name of some place ("Transit", "Grants")
+        if sentence_start and self._before_its_region(text, tokens[i + n - 1].end):
+            return True  # "Paris, Texas, is ...", "Edmonton, Ky. -": the region after the comma says it is a place
         if sentence_start and self.gazetteer.is_common_word(surface, SENTENCE_START_COMMON):
             # At a sentence's start a capital says nothing: only a country is sure to be meant there.
             # ... or a first-level region not followed by a capitalised word ("Missouri senators", but not
@@ -278,6 +280,14 @@ class ToponymRecognizer:
             and text[max(0, tokens[i].start - 4):tokens[i].start].lower() != "the " \
             and not (i > 0 and tokens[i - 1].text.lower().rstrip(".") in _TITLES) \
             and not all(t.text.lower() in GENERIC_NAME_WORDS for t in tokens[i:i + n])
+
+    def _before_its_region(self, text: str, end: int) -> bool:
+        """Whether a comma and a region abbreviation ("Ky.") or a first-level region's or country's name follow."""
+        abbreviation = _ABBREVIATION_AFTER_COMMA.match(text, end)
+        if abbreviation:
+            return abbreviation.group(1) in region_abbreviations()
+        region = _REGION_AFTER_COMMA.match(text, end)
+        return bool(region) and self._major(region.group(1), ("ADM1", "PCLI"), 0)
 
     def _major_before_a_proper_name(self, text: str, tokens: list[_Token], i: int, n: int) -> bool:
         """"the Ohio Department of Education", "the Paris Public Library": a major place naming an organisation."""
@@ -435,6 +445,8 @@ class ToponymRecognizer:
 _LIST_SEPARATORS = (", ", " and ", ", and ", " or ")
 # What follows a dateline's place in capitals: a comma, an agency in brackets or a dash.
 _DATELINE = re.compile(r"(?:,\s|\s\(|\s[-–—]\s)")
+# "Paris, Texas", "Kharkiv, Ukraine": a capitalised name of up to three words after a comma.
+_REGION_AFTER_COMMA = re.compile(r", ([A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,2})")
 # "Richmond, Va.", "Albany, N.Y.": an abbreviation with its full stops.
 _ABBREVIATION_AFTER_COMMA = re.compile(r", ([A-Z][A-Za-z]{0,4}\.(?:[A-Z][a-z]{0,2}\.)*)")
 _IN_REGION = re.compile(r",? in (?:the )?")

@@ -132,3 +132,13 @@ def test_a_big_city_is_the_better_guess_than_a_small_namesake_far_from_the_rest_
     toronto = [r for r in rows if r["place"] == "Toronto"]
     assert toronto and all(r["country"] == "CA" for r in toronto)
     assert all(r["confidence"] < 0.7 for r in toronto)  # a guess: listed for review
+
+
+def test_a_sentence_that_opens_with_a_place_and_its_region_names_a_place(parse):
+    rows = parse("Edmonton, Ky. (AP) - State police said two men were hurt.")
+    assert (rows[0]["place"], rows[0]["country"], rows[0]["admin1"]) == ("Edmonton", "US", "Kentucky")
+
+
+def test_each_mention_that_names_its_region_is_placed_in_it(parse):
+    rows = parse("Paris, Texas is small. Paris, France is not. Paris was nice.")
+    assert [r["country"] for r in rows if r["place"] == "Paris"] == ["US", "FR", "US"]
