@@ -10,13 +10,14 @@ from __future__ import annotations
 import contextlib
 import csv
 import fcntl
+import functools
 import gc
 import json
 import logging
 import os
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
@@ -38,7 +39,7 @@ WATER_AND_AREAS = {"STM", "RSV", "AREA", "SPIT", "PLANT"}
 FUZZY_COUNTRIES = frozenset({"UA", "RU", "BY"})
 FUZZY_MIN_LENGTH = 5
 
-INDEX_VERSION = 7
+INDEX_VERSION = 8
 # Countries whose Cyrillic names get romanisation variants in the index.
 CYRILLIC_COUNTRIES = {"UA", "RU", "BY", "MD", "KZ"}
 # GeoNames feature codes taken from country dumps: populated places and the two admin levels.
@@ -463,7 +464,7 @@ def build_index(path: Path | None = None) -> Path:
         # English words by frequency rank: a capitalised common word is likely not a place (Will, Deep).
         "word_ranks": {word: rank for rank, word in enumerate(top_n_list("en", 25000))},
     }
-    indexfile.write(path, payload)
+    indexfile.write(path, payload, hashed=("names",))
     _fingerprint_path(path).write_text(_sources_fingerprint(), encoding="utf-8")
     for old in path.parent.glob("index-v*.*"):  # what earlier versions built is never read again
         if not old.name.startswith(f"index-v{INDEX_VERSION}."):
@@ -500,11 +501,16 @@ class Gazetteer:
 
     def __init__(self, payload: dict):
         self._c = payload["columns"]
-        self._names: dict[str, int | tuple[int, ...]] = payload["names"]
+        # A dict, or the index file's HashedMap (read lazily: no dict of every name is built at start-up).
+        self._names: Mapping[str, int | tuple[int, ...]] = payload["names"]
         self._admin1: dict[str, int] = payload["admin1"]
         self.word_ranks: dict[str, int] = payload["word_ranks"]
         self.load_seconds = 0.0
         self._fuzzy_keys: list[str] | None = None
+        # Look-ups repeat (a text names its places again and again; the same capitalised words come back):
+        # the answers per name key and the Place of each entry are kept, up to a bound.
+        self._ids_of_key = functools.lru_cache(maxsize=1 << 16)(self._ids_of_key)
+        self.place = functools.lru_cache(maxsize=1 << 15)(self.place)
 
     @classmethod
     def load(cls, path: Path | None = None, build_if_missing: bool = True) -> Gazetteer:
@@ -544,7 +550,7 @@ class Gazetteer:
         # and, left on, doubles the load time.
         gc.disable()
         try:
-            gazetteer = cls(indexfile.read(path))
+            gazetteer = cls(indexfile.read(path, lazy=True))
         finally:
             gc.enable()
         gazetteer.load_seconds = time.perf_counter() - started
@@ -568,12 +574,15 @@ class Gazetteer:
         return self.word_ranks.get(name_key(name), among) < among
 
     def ids(self, name: str) -> tuple[int, ...]:
-        found = self._names.get(name_key(name), ())
+        return self._ids_of_key(name_key(name))
+
+    def _ids_of_key(self, key: str) -> tuple[int, ...]:
+        found = self._names.get(key, ())
         return (found,) if isinstance(found, int) else found
 
     def knows(self, name: str) -> bool:
         """Whether a name names any place."""
-        return name_key(name) in self._names
+        return bool(self._ids_of_key(name_key(name)))
 
     def lookup(self, name: str) -> list[Place]:
         return [self.place(i) for i in self.ids(name)]
