@@ -131,7 +131,7 @@ class Geoparser:
         mentions: list[Mention] = []
         for first in range(0, len(spans), _SENTENCES_PER_BATCH):
             found = self.recognizer.find(text, spans[first:first + _SENTENCES_PER_BATCH])
-            mentions += [replace(m, sentence=m.sentence + first) for m in found]
+            mentions += [replace(m, sentence=m.sentence + first) for m in found] if first else found
             if len(mentions) > MAX_MENTIONS:
                 log.warning("%s: over %s place mentions; only the first %s are read", document.path or document.id,
                             f"{MAX_MENTIONS:,}", f"{MAX_MENTIONS:,}")

@@ -179,18 +179,20 @@ class PlaceResolver:
         if not options:
             return None, 0.0, 0
         anchors = list({(a.latitude, a.longitude, a.name, a.feature): a for a in anchors}.values())
-        scored = sorted(((self._score(p, countries, document_countries, anchors, regions)
-                          + (CURRENT_NAME_BONUS if key and name_key(p.name) == key else 0.0)
-                          - (ALTERNATE_CAPITAL if key and p.feature == "PPLC" and name_key(p.name) != key else 0.0)
-                          + (MAIN_COUNTRY_BONUS if p.country == main_country else 0.0), i)
-                         for i, p in enumerate(options)), reverse=True)
-        best, i = scored[0]
-        place = options[i]
-        confidence = 0.95 if len(options) == 1 else 1 / (1 + math.exp(-(best - scored[1][0])))
+        if len(options) == 1:  # nothing to weigh: the scores only rank the options
+            place, confidence = options[0], 0.95
+        else:
+            scored = sorted(((self._score(p, countries, document_countries, anchors, regions)
+                              + (CURRENT_NAME_BONUS if key and name_key(p.name) == key else 0.0)
+                              - (ALTERNATE_CAPITAL if key and p.feature == "PPLC" and name_key(p.name) != key else 0.0)
+                              + (MAIN_COUNTRY_BONUS if p.country == main_country else 0.0), i)
+                             for i, p in enumerate(options)), reverse=True)
+            best, i = scored[0]
+            place = options[i]
+            confidence = 1 / (1 + math.exp(-(best - scored[1][0])))
         others = [a for a in anchors if not _same(a, place)]
         settlement = place.feature not in NON_SETTLEMENT and place.feature != "PPLC"
-        supported = (place.country, place.admin1_code) in regions or any(
-            _near_km(place, a) < 150 for a in others if a.feature not in ("ADM1",))
+        supported = _Support(place, regions, others)  # measured only if a rule below asks
         if settlement and place.population < SMALL_PLACE and len(others) >= 2 and not supported:
             nearest = min(haversine_km(place, a) for a in others)
             if nearest > (DISTANT_VILLAGE_KM if place.population < 1000 else DISTANT_KM):
@@ -201,10 +203,10 @@ class PlaceResolver:
             confidence = min(confidence, UNCERTAIN)
         rivals = [p for p in options if p.population >= RIVAL_POPULATION and _near_km(p, place) > 50]
         theatre_city = place.country in self.focus_countries and place.population >= SMALL_PLACE
-        if rivals and not supported and not theatre_city:
+        if rivals and not theatre_city and not supported:
             confidence = min(confidence, UNCERTAIN)  # London alone: Ontario's or England's?
         same_theatre = place.country in self.focus_countries and main_country in self.focus_countries
-        if main_country and place.country != main_country and not supported and not same_theatre and (
+        if main_country and place.country != main_country and not same_theatre and not supported and (
                 place.feature not in ("PCLI", "CONT") or any(p.country == main_country for p in options)):
             # London in a story set in Ohio: the namesake at home may be meant.
             confidence = min(confidence, UNCERTAIN)
@@ -235,6 +237,23 @@ class PlaceResolver:
             if nearest < math.inf:
                 score += 3.0 * math.exp(-nearest / 150.0) + (1.0 if same_region else 0.0)
         return score
+
+
+class _Support:
+    """Whether the text supports a place: it lies in a region the text names, or within 150 km of another of
+    its places. Truthy or not, measured on first use (most choices never ask)."""
+
+    __slots__ = ("place", "regions", "others", "answer")
+
+    def __init__(self, place: Place, regions: set[tuple[str, str]], others: list[Place]):
+        self.place, self.regions, self.others, self.answer = place, regions, others, None
+
+    def __bool__(self) -> bool:
+        if self.answer is None:
+            place = self.place
+            self.answer = (place.country, place.admin1_code) in self.regions or any(
+                _near_km(place, a) < 150 for a in self.others if a.feature not in ("ADM1",))
+        return self.answer
 
 
 def _same(a: Place, b: Place) -> bool:
