@@ -511,6 +511,7 @@ class Gazetteer:
         # the answers per name key and the Place of each entry are kept, up to a bound.
         self._ids_of_key = functools.lru_cache(maxsize=1 << 16)(self._ids_of_key)
         self.place = functools.lru_cache(maxsize=1 << 15)(self.place)
+        self.knows = functools.lru_cache(maxsize=1 << 16)(self.knows)
 
     @classmethod
     def load(cls, path: Path | None = None, build_if_missing: bool = True) -> Gazetteer:

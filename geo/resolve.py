@@ -251,9 +251,19 @@ class _Support:
     def __bool__(self) -> bool:
         if self.answer is None:
             place = self.place
-            self.answer = (place.country, place.admin1_code) in self.regions or any(
-                _near_km(place, a) < 150 for a in self.others if a.feature not in ("ADM1",))
+            self.answer = (place.country, place.admin1_code) in self.regions or self._near_another()
         return self.answer
+
+    def _near_another(self) -> bool:
+        # _near_km(place, a) < 150 for the others that are not regions, inlined (the same arithmetic).
+        lat, lon = self.place.latitude, self.place.longitude
+        for a in self.others:
+            if a.feature != "ADM1":
+                x = math.radians(a.longitude - lon) * math.cos(math.radians((lat + a.latitude) / 2))
+                y = math.radians(a.latitude - lat)
+                if 6371.0 * math.sqrt(x * x + y * y) < 150:
+                    return True
+        return False
 
 
 def _same(a: Place, b: Place) -> bool:

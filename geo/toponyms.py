@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from geo.actors import Lexicon
 from geo.gazetteer import WATER_AND_AREAS, Gazetteer
@@ -21,7 +22,6 @@ from geo.records import Mention
 MAX_NAME_TOKENS = 4
 # Words, with internal apostrophes and hyphens (Kurs'k, Ivano-Frankivsk, Rostov-on-Don).
 _TOKEN = re.compile(r"[^\W\d_][\w'’]*(?:-[\w'’]+)*")
-_POSSESSIVE = re.compile(r"['’]s$")
 SCALE_WORDS = {
     "region": "region", "regions": "region", "oblast": "region", "oblasts": "region",
     "province": "region", "provinces": "region", "krai": "region", "territory": "region",
@@ -63,25 +63,24 @@ _SPEECH_AFTER = re.compile(r"\s+(?:said|says|told|tells|wrote|writes|noted|notes
                            r"argued|asked|warned|stated)\b")
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):
+    """A word of a sentence (a named tuple: a sentence's tokens are made by the thousand)."""
+
     start: int
     end: int
     text: str
-
-    @property
-    def capitalised(self) -> bool:
-        return self.text[0].isupper()
+    capitalised: bool
 
 
 def _tokens(text: str, start: int, end: int) -> list[_Token]:
     out = []
     for m in _TOKEN.finditer(text, start, end):
+        word = m.group()
         word_end = m.end()
-        possessive = _POSSESSIVE.search(m.group())
-        if possessive and len(m.group()) > 2:
+        if len(word) > 2 and word.endswith(("'s", "’s")):  # a possessive
             word_end -= 2
-        out.append(_Token(m.start(), word_end, text[m.start():word_end]))
+            word = text[m.start():word_end]
+        out.append(_Token(m.start(), word_end, word, word[0].isupper()))
     return out
 
 
