@@ -153,24 +153,22 @@ class ToponymRecognizer:
         return self._put_in_regions(text, self._spread_plural_scale(text, found))
 
     def _not_place_span(self, text: str, tokens: list[_Token], i: int) -> int:
-        for n in range(min(MAX_NAME_TOKENS, len(tokens) - i), 0, -1):
-            if _joined_by_spaces(text, tokens, i, n) and text[tokens[i].start:tokens[i + n - 1].end] in self.not_places:
+        for n in range(_joined_length(text, tokens, i), 0, -1):
+            if text[tokens[i].start:tokens[i + n - 1].end] in self.not_places:
                 return n
         return 0
 
     def _lexicon_span(self, text: str, tokens: list[_Token], i: int) -> int:
         """Tokens covered by a demonym, person or source term starting at token i (not places)."""
-        for n in range(min(MAX_NAME_TOKENS, len(tokens) - i), 0, -1):
-            if not _joined_by_spaces(text, tokens, i, n):
-                continue
+        for n in range(_joined_length(text, tokens, i), 0, -1):
             kind = self.lexicon.kind_of(text[tokens[i].start:tokens[i + n - 1].end])
             if kind in ("demonym", "person", "group", "source"):
                 return n
         return 0
 
     def _longest_name(self, text: str, tokens: list[_Token], i: int) -> int:
-        for n in range(min(MAX_NAME_TOKENS, len(tokens) - i), 0, -1):
-            if not _joined_by_spaces(text, tokens, i, n) or not tokens[i + n - 1].text[0].isalpha():
+        for n in range(_joined_length(text, tokens, i), 0, -1):
+            if not tokens[i + n - 1].text[0].isalpha():
                 continue
             if n > 1 and not tokens[i + n - 1].capitalised and tokens[i + n - 1].text.lower() in SCALE_WORDS:
                 continue
@@ -344,6 +342,15 @@ def _list_items(text: str, mention: Mention, sentence: tuple[int, int]):
 def _gap(text: str, tokens: list[_Token], a: int, b: int) -> str:
     first, second = sorted((a, b))
     return text[tokens[first].end:tokens[second].start]
+
+
+def _joined_length(text: str, tokens: list[_Token], i: int) -> int:
+    """The most tokens from i on (up to MAX_NAME_TOKENS) that single spaces join: the n for which
+    _joined_by_spaces(text, tokens, i, n) holds are 1 to this."""
+    n, last = 1, min(MAX_NAME_TOKENS, len(tokens) - i)
+    while n < last and text[tokens[i + n - 1].end:tokens[i + n].start] == " ":
+        n += 1
+    return n if last > 0 else 0
 
 
 def _joined_by_spaces(text: str, tokens: list[_Token], i: int, n: int) -> bool:
