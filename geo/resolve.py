@@ -41,6 +41,8 @@ CURRENT_NAME_BONUS = 1.0
 ALTERNATE_CAPITAL = 2.0
 # In the country where most of the document's places are.
 MAIN_COUNTRY_BONUS = 1.0
+# Candidate lists kept for names seen before (the cache is emptied when it holds this many).
+CANDIDATES_KEPT = 20_000
 SCALE_FEATURES = {"district": ("ADM2",), "community": ("ADM3",), "river": ("STM",), "reservoir": ("RSV",)}
 
 
@@ -65,9 +67,20 @@ class PlaceResolver:
         self.focus_countries = frozenset(focus_countries)
         # Names that stand for a country's government ("Washington") are in that country.
         self.home_countries = home_countries or {}
+        self._candidates_seen: dict[tuple[str, str, str], tuple[Place, ...]] = {}
 
     def candidates(self, mention: Mention, scale: str | None = None) -> list[Place]:
         scale = mention.scale if scale is None else scale
+        # They depend on the name and the scale only, and a text names its places again and again.
+        key = (mention.lookup, mention.surface, scale)
+        found = self._candidates_seen.get(key)
+        if found is None:
+            if len(self._candidates_seen) >= CANDIDATES_KEPT:
+                self._candidates_seen.clear()
+            found = self._candidates_seen[key] = tuple(self._find_candidates(mention, scale))
+        return list(found)
+
+    def _find_candidates(self, mention: Mention, scale: str) -> list[Place]:
         places = self.gazetteer.lookup(mention.lookup)
         if scale in ("river", "reservoir"):  # "Kurakhove reservoir" is a name of its own
             places = places + self.gazetteer.lookup(mention.surface)
