@@ -9,7 +9,7 @@ people's names that are also place names, and the actor lexicon (demonyms and pe
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
@@ -354,10 +354,6 @@ def _joined_length(text: str, tokens: list[_Token], i: int) -> int:
 
 
 def _joined_by_spaces(text: str, tokens: list[_Token], i: int, n: int) -> bool:
-    # A plain loop: called for every candidate span, where a generator's set-up costs more than the test.
-    for k in range(i, i + n - 1):
-        if text[tokens[k].end:tokens[k + 1].start] != " ":
-            return False
-    return True
+    return all(text[tokens[k].end:tokens[k + 1].start] == " " for k in range(i, i + n - 1))
 
 
