@@ -155,10 +155,14 @@ def _hashed_arrays(name: str, part: dict) -> dict[str, np.ndarray]:
             codes.append(-(len(starts) - 1))
         else:
             codes.append(value)
-    lengths = [len(encoded[i]) for i in order]
+    if any(_SEPARATOR.encode() in key for key in encoded):
+        raise IndexFileError(f"{name} keys: a string holds the separator character")
+    # Key j's bytes are key_bytes[key_offsets[j]:key_offsets[j + 1] - 1]: the keys are joined by the separator
+    # (so that all of them decode at once), each offset is where a key starts.
+    lengths = [len(encoded[i]) + 1 for i in order]
     return {
         f"{name}.hashes": np.asarray([_hash(encoded[i]) for i in order], dtype=np.uint32),
-        f"{name}.key_bytes": np.frombuffer(b"".join(encoded[i] for i in order), dtype=np.uint8),
+        f"{name}.key_bytes": np.frombuffer(_SEPARATOR.encode().join(encoded[i] for i in order), dtype=np.uint8),
         f"{name}.key_offsets": np.concatenate(([0], np.cumsum(lengths, dtype=np.int64))).astype(np.int64),
         f"{name}.values": np.asarray(codes, dtype=np.int64),
         f"{name}.multi_starts": np.asarray(starts, dtype=np.int64),
@@ -173,7 +177,7 @@ class HashedMap(Mapping):
     def __init__(self, hashes: np.ndarray, key_bytes: np.ndarray, key_offsets: np.ndarray, values: np.ndarray,
                  multi_starts: np.ndarray, multi_ids: np.ndarray, count: int, what: str = "map"):
         if not (len(hashes) == len(values) == count and len(key_offsets) == count + 1
-                and int(key_offsets[-1]) == len(key_bytes) and len(multi_starts) >= 1
+                and int(key_offsets[-1]) == (len(key_bytes) + 1 if count else 0) and len(multi_starts) >= 1
                 and int(multi_starts[-1]) == len(multi_ids)):
             raise IndexFileError(f"{what}: the hashed map's parts do not agree ({count} keys written)")
         # array.array: indexing gives Python ints at C speed, and bisect works on it directly.
@@ -190,7 +194,7 @@ class HashedMap(Mapping):
         hashes, offsets = self._hashes, self._offsets
         j = bisect_left(hashes, code)
         while j < len(hashes) and hashes[j] == code:
-            if self._bytes[offsets[j]:offsets[j + 1]] == encoded:
+            if self._bytes[offsets[j]:offsets[j + 1] - 1] == encoded:
                 return j
             j += 1
         return -1
@@ -218,11 +222,12 @@ class HashedMap(Mapping):
         return len(self._values)
 
     def __iter__(self) -> Iterator[str]:
-        data, offsets = self._bytes, self._offsets
-        return (data[offsets[j]:offsets[j + 1]].decode("utf-8") for j in range(len(self._values)))
+        return iter(self._bytes.decode("utf-8").split(_SEPARATOR) if len(self._values) else ())
 
     def items(self):
-        return ((key, self._value(j)) for j, key in enumerate(self))
+        starts, ids = self._starts.tolist(), self._ids.tolist()
+        multi = [tuple(ids[start:end]) for start, end in zip(starts[:-1], starts[1:], strict=True)]
+        return zip(self, [value if value >= 0 else multi[-value - 1] for value in self._values.tolist()], strict=True)
 
 
 class StringColumn:
