@@ -23,6 +23,8 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+import numpy as np
+
 from geo import indexfile, ukraine
 from geo.config import data_dir
 from geo.errors import FrontmapError
@@ -601,9 +603,15 @@ class Gazetteer:
             c = self._c
             wanted = {i for i, (cc, f) in enumerate(zip(c["country"], c["feature"], strict=True))
                       if cc in countries and f not in NON_SETTLEMENT}
-            self._fuzzy_keys = _contiguous(_in_row_order(
-                (k, v) for k, v in self._names.items()
-                if len(k) >= FUZZY_MIN_LENGTH and any(i in wanted for i in ((v,) if isinstance(v, int) else v))))
+            if isinstance(self._names, indexfile.HashedMap):
+                rows = np.zeros(len(self), dtype=bool)
+                rows[sorted(wanted)] = True
+                named = self._names.keys_naming(rows, FUZZY_MIN_LENGTH)
+            else:
+                named = [((v if isinstance(v, int) else v[0]), k) for k, v in self._names.items()
+                         if len(k) >= FUZZY_MIN_LENGTH
+                         and any(i in wanted for i in ((v,) if isinstance(v, int) else v))]
+            self._fuzzy_keys = _contiguous(_in_row_order(named))
         found = process.extract(key, self._fuzzy_keys, scorer=Levenshtein.distance, score_cutoff=1, limit=5)
         return [k for k, _, _ in found]
 
@@ -619,10 +627,11 @@ class Gazetteer:
 
 
 
-def _in_row_order(items: Iterator[tuple[str, int | tuple[int, ...]]]) -> list[str]:
-    """Name keys in the order of the first place that bears each (then alphabetically): the order the index
-    was built in, whatever order the index stores them in, so that equally near misses are listed alike."""
-    return [key for _, key in sorted(((v if isinstance(v, int) else v[0]), key) for key, v in items)]
+def _in_row_order(named: list[tuple[int, str]]) -> list[str]:
+    """Name keys, given with the first place that bears each, in that place's order (then alphabetically): the
+    order the index was built in, whatever order the index stores them in, so that equally near misses are
+    listed alike."""
+    return [key for _, key in sorted(named)]
 
 
 def _contiguous(keys: list[str]) -> list[str]:

@@ -230,6 +230,27 @@ class HashedMap(Mapping):
         return zip(self, [value if value >= 0 else multi[-value - 1] for value in self._values.tolist()], strict=True)
 
 
+    def keys_naming(self, rows: np.ndarray, min_length: int) -> list[tuple[int, str]]:
+        """(first row, key) of every key of at least min_length characters that names a row marked True in
+        `rows` (a boolean array over the table's rows), in the map's order; computed over the arrays at once."""
+        values, starts = np.frombuffer(self._values, dtype=np.int64), np.frombuffer(self._starts, dtype=np.int64)
+        ids, offsets = np.frombuffer(self._ids, dtype=np.int64), np.frombuffer(self._offsets, dtype=np.int64)
+        single = values >= 0
+        hit, first = np.zeros(len(values), dtype=bool), values.copy()
+        hit[single] = rows[values[single]]
+        if len(starts) > 1:  # a key of several rows names a marked row if any of its rows is marked
+            group = -values[~single] - 1
+            hit[~single] = np.logical_or.reduceat(rows[ids], starts[:-1])[group]
+            first[~single] = ids[starts[group]]
+        hit &= np.diff(offsets) - 1 >= min_length  # bytes, at least as many as characters: a first cut
+        found, data, firsts = [], self._bytes, first.tolist()
+        for j in np.flatnonzero(hit).tolist():
+            key = data[offsets[j]:offsets[j + 1] - 1].decode("utf-8")
+            if len(key) >= min_length:
+                found.append((firsts[j], key))
+        return found
+
+
 class StringColumn:
     """A column of strings kept as its UTF-8 blob and the byte offsets of its values, decoded on access."""
 

@@ -77,3 +77,13 @@ def test_equally_near_misses_are_listed_in_the_order_the_index_was_built_in(gaze
     assert "synkivka" in found
     first_places = [min(gazetteer.ids(key)) for key in found]
     assert first_places == sorted(first_places)
+
+
+def test_near_misses_are_the_same_whether_the_index_is_read_lazily_or_into_dicts(gazetteer):
+    from geo import indexfile
+    from geo.gazetteer import Gazetteer, index_path
+
+    plain = Gazetteer(indexfile.read(index_path()))
+    for name in ("Sinkivka", "Dalne", "Klishchiivk", "Ocheretin"):
+        assert gazetteer.near_misses(name) == plain.near_misses(name)
+    assert gazetteer._fuzzy_keys == plain._fuzzy_keys
