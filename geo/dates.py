@@ -34,6 +34,21 @@ _DATE_PHRASE = re.compile(
 # A cheap look for anything a date phrase needs, before the full pattern runs.
 _MAY_HAVE_DATE = re.compile(r"\d|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|day|week|month|year|night|"
                             r"tomorrow)")
+_DATE_WORDS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "day", "week",
+               "month", "year", "night", "tomorrow")
+_DIGIT = re.compile(r"\d")
+
+
+def _may_have_date(sentence: str) -> bool:
+    """_MAY_HAVE_DATE.search, several times faster on ASCII text (where lower() is what (?i:) compares)."""
+    if not sentence.isascii():
+        return _MAY_HAVE_DATE.search(sentence) is not None
+    if _DIGIT.search(sentence):
+        return True
+    lower = sentence.lower()
+    return any(word in lower for word in _DATE_WORDS)
+
+
 _FUTURE = re.compile(r"\b(?:will|would|might|may|could|next|tomorrow|as early as|expected|plans?)\b", re.I)
 # A date after these words is not when the sentence's event happened ("first visit since August").
 _NOT_EVENT_DATE = re.compile(r"\b(?:since|until|before|after)\s+(?:the\s+\w+\s+(?:of|in)\s+)?$", re.IGNORECASE)
@@ -113,7 +128,7 @@ def date_phrases(sentence: str, published: dt.date) -> list[DatePhrase]:
     """Every date phrase of a sentence that could date its events, resolved; dates after "since", "until",
     "before" or "after" are left out (they date something else)."""
     found = []
-    if not _MAY_HAVE_DATE.search(sentence):
+    if not _may_have_date(sentence):
         return found
     for match in _DATE_PHRASE.finditer(sentence):
         text = match.group().strip()

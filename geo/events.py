@@ -179,7 +179,8 @@ class EventClassifier:
         actors = self.lexicon.find(sentence)
         sides = tuple(dict.fromkeys(a.actor for a in actors if a.kind in _SIDE_KINDS))
         claimed_by = self._claimant(sentence, actors) or (
-            last_speaker if _CLAIM.search(sentence) and re.search(r"\b(?:he|she|they)\b", sentence, re.I) else "")
+            last_speaker if last_speaker and _CLAIM.search(sentence)
+            and re.search(r"\b(?:he|she|they)\b", sentence, re.I) else "")
         speaker_side = self.lexicon.side_of(claimed_by) or self._voice_side(sentence, actors)
         persons = [self._canonical(a) for a in actors if a.kind == "person"]
         found = self.cue_lexicon.scan(sentence)
@@ -406,6 +407,8 @@ class EventClassifier:
     def _claimant(self, sentence: str, actors: list[ActorMention]) -> str:
         """Who the sentence attributes its statement to: a person or a source near a claim verb."""
         speakers = [a for a in actors if a.kind in ("person", "source")]
+        if not speakers:  # no one to attribute the sentence to: the verbs need not be looked for
+            return ""
         for verb in _CLAIM.finditer(sentence):
             if verb.group().lower() == "according to":
                 after = [a for a in speakers if a.start >= verb.end()]

@@ -10,17 +10,20 @@ from __future__ import annotations
 import contextlib
 import csv
 import fcntl
+import functools
 import gc
 import json
 import logging
 import os
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+
+import numpy as np
 
 from geo import indexfile, ukraine
 from geo.config import data_dir
@@ -38,7 +41,7 @@ WATER_AND_AREAS = {"STM", "RSV", "AREA", "SPIT", "PLANT"}
 FUZZY_COUNTRIES = frozenset({"UA", "RU", "BY"})
 FUZZY_MIN_LENGTH = 5
 
-INDEX_VERSION = 7
+INDEX_VERSION = 8
 # Countries whose Cyrillic names get romanisation variants in the index.
 CYRILLIC_COUNTRIES = {"UA", "RU", "BY", "MD", "KZ"}
 # GeoNames feature codes taken from country dumps: populated places and the two admin levels.
@@ -493,7 +496,7 @@ def build_index(path: Path | None = None) -> Path:
         # English words by frequency rank: a capitalised common word is likely not a place (Will, Deep).
         "word_ranks": {word: rank for rank, word in enumerate(top_n_list("en", 25000))},
     }
-    indexfile.write(path, payload)
+    indexfile.write(path, payload, hashed=("names",))
     _fingerprint_path(path).write_text(_sources_fingerprint(), encoding="utf-8")
     for old in path.parent.glob("index-v*.*"):  # what earlier versions built is never read again
         if not old.name.startswith(f"index-v{INDEX_VERSION}."):
@@ -530,11 +533,17 @@ class Gazetteer:
 
     def __init__(self, payload: dict):
         self._c = payload["columns"]
-        self._names: dict[str, int | tuple[int, ...]] = payload["names"]
+        # A dict, or the index file's HashedMap (read lazily: no dict of every name is built at start-up).
+        self._names: Mapping[str, int | tuple[int, ...]] = payload["names"]
         self._admin1: dict[str, int] = payload["admin1"]
         self.word_ranks: dict[str, int] = payload["word_ranks"]
         self.load_seconds = 0.0
         self._fuzzy_keys: list[str] | None = None
+        # Look-ups repeat (a text names its places again and again; the same capitalised words come back):
+        # the answers per name key and the Place of each entry are kept, up to a bound.
+        self._ids_of_key = functools.lru_cache(maxsize=1 << 16)(self._ids_of_key)
+        self.place = functools.lru_cache(maxsize=1 << 15)(self.place)
+        self.knows = functools.lru_cache(maxsize=1 << 16)(self.knows)
 
     @classmethod
     def load(cls, path: Path | None = None, build_if_missing: bool = True) -> Gazetteer:
@@ -574,7 +583,7 @@ class Gazetteer:
         # and, left on, doubles the load time.
         gc.disable()
         try:
-            gazetteer = cls(indexfile.read(path))
+            gazetteer = cls(indexfile.read(path, lazy=True))
         finally:
             gc.enable()
         gazetteer.load_seconds = time.perf_counter() - started
@@ -598,12 +607,15 @@ class Gazetteer:
         return self.word_ranks.get(name_key(name), among) < among
 
     def ids(self, name: str) -> tuple[int, ...]:
-        found = self._names.get(name_key(name), ())
+        return self._ids_of_key(name_key(name))
+
+    def _ids_of_key(self, key: str) -> tuple[int, ...]:
+        found = self._names.get(key, ())
         return (found,) if isinstance(found, int) else found
 
     def knows(self, name: str) -> bool:
         """Whether a name names any place."""
-        return name_key(name) in self._names
+        return bool(self._ids_of_key(name_key(name)))
 
     def lookup(self, name: str) -> list[Place]:
         return [self.place(i) for i in self.ids(name)]
@@ -621,9 +633,15 @@ class Gazetteer:
             c = self._c
             wanted = {i for i, (cc, f) in enumerate(zip(c["country"], c["feature"], strict=True))
                       if cc in countries and f not in NON_SETTLEMENT}
-            self._fuzzy_keys = [k for k, v in self._names.items()
-                                if len(k) >= FUZZY_MIN_LENGTH and any(i in wanted for i in (
-                                    (v,) if isinstance(v, int) else v))]
+            if isinstance(self._names, indexfile.HashedMap):
+                rows = np.zeros(len(self), dtype=bool)
+                rows[sorted(wanted)] = True
+                named = self._names.keys_naming(rows, FUZZY_MIN_LENGTH)
+            else:
+                named = [((v if isinstance(v, int) else v[0]), k) for k, v in self._names.items()
+                         if len(k) >= FUZZY_MIN_LENGTH
+                         and any(i in wanted for i in ((v,) if isinstance(v, int) else v))]
+            self._fuzzy_keys = _contiguous(_in_row_order(named))
         found = process.extract(key, self._fuzzy_keys, scorer=Levenshtein.distance, score_cutoff=1, limit=5)
         return [k for k, _, _ in found]
 
@@ -637,6 +655,19 @@ class Gazetteer:
         i = self._admin1.get(f"{place.country}.{place.admin1_code}")
         return self.place(i) if i is not None else None
 
+
+
+def _in_row_order(named: list[tuple[int, str]]) -> list[str]:
+    """Name keys, given with the first place that bears each, in that place's order (then alphabetically): the
+    order the index was built in, whatever order the index stores them in, so that equally near misses are
+    listed alike."""
+    return [key for _, key in sorted(named)]
+
+
+def _contiguous(keys: list[str]) -> list[str]:
+    """Copies of the strings, made one after the other: the fuzzy matcher scans a list of strings that lie
+    together in memory several times faster than the same strings scattered among the index's other keys."""
+    return "\n".join(keys).split("\n") if keys else []
 
 
 _shared: Gazetteer | None = None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "‘": "'"})
 _SPACES = re.compile(r"\s+")
@@ -33,6 +34,8 @@ _VARIANT_REWRITES = (
 )
 
 
+# A pure function called for every candidate span and place name: recent answers are kept.
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """The form under which names are compared: NFC, case-folded, one kind of apostrophe and space."""
     name = unicodedata.normalize("NFC", name).translate(_APOSTROPHES)

@@ -85,7 +85,9 @@ class Geoparser:
                 previous = frames[i - 1].speaker if i else ""
                 frames[i] = self.classifier.frame(sentences[i], previous, document_side, headline=shift < 0)
         published = document.published
-        dates = [tuple(date_phrases(s, published)) if published else () for s in sentences]
+        # Only the sentences that name a place are dated (by index).
+        dates = {i: tuple(date_phrases(sentences[i], published)) if published else ()
+                 for i in sorted({m.sentence for m in mentions})}
         named = {(m.start, m.end): frames[m.sentence].cues != () and self.classifier.only_named(
             m, sentences[m.sentence], spans[m.sentence][0]) for m in mentions}
         territorial = frozenset(i for i, m in enumerate(mentions)
@@ -131,7 +133,7 @@ class Geoparser:
         mentions: list[Mention] = []
         for first in range(0, len(spans), _SENTENCES_PER_BATCH):
             found = self.recognizer.find(text, spans[first:first + _SENTENCES_PER_BATCH])
-            mentions += [replace(m, sentence=m.sentence + first) for m in found]
+            mentions += [replace(m, sentence=m.sentence + first) for m in found] if first else found
             if len(mentions) > MAX_MENTIONS:
                 log.warning("%s: over %s place mentions; only the first %s are read", document.path or document.id,
                             f"{MAX_MENTIONS:,}", f"{MAX_MENTIONS:,}")

@@ -47,6 +47,8 @@ NAMED_REGION_CONFIDENCE = 0.9
 MAIN_COUNTRY_BONUS = 1.0
 # Countries whose counties go by their bare name ("Kent", "Hampshire"): a bare name may be the county.
 BARE_COUNTY_COUNTRIES = frozenset({"GB"})
+# Candidate lists kept for names seen before (the cache is emptied when it holds this many).
+CANDIDATES_KEPT = 20_000
 SCALE_FEATURES = {"district": ("ADM2",), "community": ("ADM3",), "river": ("STM",), "reservoir": ("RSV",)}
 
 
@@ -71,9 +73,20 @@ class PlaceResolver:
         self.focus_countries = frozenset(focus_countries)
         # Names that stand for a country's government ("Washington") are in that country.
         self.home_countries = home_countries or {}
+        self._candidates_seen: dict[tuple[str, str, str], tuple[Place, ...]] = {}
 
     def candidates(self, mention: Mention, scale: str | None = None) -> list[Place]:
         scale = mention.scale if scale is None else scale
+        # They depend on the name and the scale only, and a text names its places again and again.
+        key = (mention.lookup, mention.surface, scale)
+        found = self._candidates_seen.get(key)
+        if found is None:
+            if len(self._candidates_seen) >= CANDIDATES_KEPT:
+                self._candidates_seen.clear()
+            found = self._candidates_seen[key] = tuple(self._find_candidates(mention, scale))
+        return list(found)
+
+    def _find_candidates(self, mention: Mention, scale: str) -> list[Place]:
         places = self.gazetteer.lookup(mention.lookup)
         if scale in ("river", "reservoir", "district"):  # "Kurakhove reservoir", "Cedar County": names of their own
             places = list({_identity(p): p for p in places + self.gazetteer.lookup(mention.surface)}.values())
@@ -214,18 +227,20 @@ class PlaceResolver:
         if not options:
             return None, 0.0, 0
         anchors = list({(a.latitude, a.longitude, a.name, a.feature): a for a in anchors}.values())
-        scored = sorted(((self._score(p, countries, document_countries, anchors, regions)
-                          + (CURRENT_NAME_BONUS if key and name_key(p.name) == key else 0.0)
-                          - (ALTERNATE_CAPITAL if key and p.feature == "PPLC" and name_key(p.name) != key else 0.0)
-                          + (MAIN_COUNTRY_BONUS if p.country == main_country else 0.0), i)
-                         for i, p in enumerate(options)), reverse=True)
-        best, i = scored[0]
-        place = options[i]
-        confidence = 0.95 if len(options) == 1 else 1 / (1 + math.exp(-(best - scored[1][0])))
+        if len(options) == 1:  # nothing to weigh: the scores only rank the options
+            place, confidence = options[0], 0.95
+        else:
+            scored = sorted(((self._score(p, countries, document_countries, anchors, regions)
+                              + (CURRENT_NAME_BONUS if key and name_key(p.name) == key else 0.0)
+                              - (ALTERNATE_CAPITAL if key and p.feature == "PPLC" and name_key(p.name) != key else 0.0)
+                              + (MAIN_COUNTRY_BONUS if p.country == main_country else 0.0), i)
+                             for i, p in enumerate(options)), reverse=True)
+            best, i = scored[0]
+            place = options[i]
+            confidence = 1 / (1 + math.exp(-(best - scored[1][0])))
         others = [a for a in anchors if not _same(a, place)]
         settlement = place.feature not in NON_SETTLEMENT and place.feature != "PPLC"
-        supported = (place.country, place.admin1_code) in regions or any(
-            _near_km(place, a) < 150 for a in others if a.feature not in ("ADM1",))
+        supported = _Support(place, regions, others)  # measured only if a rule below asks
         if settlement and place.population < SMALL_PLACE and len(others) >= 2 and not supported:
             nearest = min(haversine_km(place, a) for a in others)
             if nearest > (DISTANT_VILLAGE_KM if place.population < 1000 else DISTANT_KM):
@@ -239,10 +254,10 @@ class PlaceResolver:
             confidence = min(confidence, UNCERTAIN)
         rivals = [p for p in options if p.population >= RIVAL_POPULATION and _near_km(p, place) > 50]
         theatre_city = place.country in self.focus_countries and place.population >= SMALL_PLACE
-        if rivals and not supported and not theatre_city:
+        if rivals and not theatre_city and not supported:
             confidence = min(confidence, UNCERTAIN)  # London alone: Ontario's or England's?
         same_theatre = place.country in self.focus_countries and main_country in self.focus_countries
-        if main_country and place.country != main_country and not supported and not same_theatre and (
+        if main_country and place.country != main_country and not same_theatre and not supported and (
                 place.feature not in ("PCLI", "CONT") or any(p.country == main_country for p in options)):
             # London in a story set in Ohio: the namesake at home may be meant.
             confidence = min(confidence, UNCERTAIN)
@@ -277,6 +292,33 @@ class PlaceResolver:
 
 def _identity(p: Place) -> tuple:
     return p.name, p.feature, p.latitude, p.longitude
+
+
+class _Support:
+    """Whether the text supports a place: it lies in a region the text names, or within 150 km of another of
+    its places. Truthy or not, measured on first use (most choices never ask)."""
+
+    __slots__ = ("place", "regions", "others", "answer")
+
+    def __init__(self, place: Place, regions: set[tuple[str, str]], others: list[Place]):
+        self.place, self.regions, self.others, self.answer = place, regions, others, None
+
+    def __bool__(self) -> bool:
+        if self.answer is None:
+            place = self.place
+            self.answer = (place.country, place.admin1_code) in self.regions or self._near_another()
+        return self.answer
+
+    def _near_another(self) -> bool:
+        # _near_km(place, a) < 150 for the others that are not regions, inlined (the same arithmetic).
+        lat, lon = self.place.latitude, self.place.longitude
+        for a in self.others:
+            if a.feature != "ADM1":
+                x = math.radians(a.longitude - lon) * math.cos(math.radians((lat + a.latitude) / 2))
+                y = math.radians(a.latitude - lat)
+                if 6371.0 * math.sqrt(x * x + y * y) < 150:
+                    return True
+        return False
 
 
 def _same(a: Place, b: Place) -> bool:

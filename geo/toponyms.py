@@ -9,9 +9,10 @@ people's names that are also place names, and the actor lexicon (demonyms and pe
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from geo.actors import Lexicon
 from geo.gazetteer import WATER_AND_AREAS, Gazetteer
@@ -21,7 +22,6 @@ from geo.records import Mention
 MAX_NAME_TOKENS = 4
 # Words, with internal apostrophes and hyphens (Kurs'k, Ivano-Frankivsk, Rostov-on-Don).
 _TOKEN = re.compile(r"[^\W\d_][\w'’]*(?:-[\w'’]+)*")
-_POSSESSIVE = re.compile(r"['’]s$")
 SCALE_WORDS = {
     "region": "region", "regions": "region", "oblast": "region", "oblasts": "region",
     "province": "region", "provinces": "region", "krai": "region", "territory": "region",
@@ -77,25 +77,24 @@ _SPEECH_AFTER = re.compile(r"\s+(?:said|says|told|tells|wrote|writes|noted|notes
                            r"argued|asked|warned|stated)\b")
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):
+    """A word of a sentence (a named tuple: a sentence's tokens are made by the thousand)."""
+
     start: int
     end: int
     text: str
-
-    @property
-    def capitalised(self) -> bool:
-        return self.text[0].isupper()
+    capitalised: bool
 
 
 def _tokens(text: str, start: int, end: int) -> list[_Token]:
     out = []
     for m in _TOKEN.finditer(text, start, end):
+        word = m.group()
         word_end = m.end()
-        possessive = _POSSESSIVE.search(m.group())
-        if possessive and len(m.group()) > 2:
+        if len(word) > 2 and word.endswith(("'s", "’s")):  # a possessive
             word_end -= 2
-        out.append(_Token(m.start(), word_end, text[m.start():word_end]))
+            word = text[m.start():word_end]
+        out.append(_Token(m.start(), word_end, word, word[0].isupper()))
     return out
 
 
@@ -197,24 +196,22 @@ class ToponymRecognizer:
         return self._put_after_comma(text, self._put_in_regions(text, self._spread_plural_scale(text, found)))
 
     def _not_place_span(self, text: str, tokens: list[_Token], i: int) -> int:
-        for n in range(min(MAX_NAME_TOKENS, len(tokens) - i), 0, -1):
-            if _joined_by_spaces(text, tokens, i, n) and text[tokens[i].start:tokens[i + n - 1].end] in self.not_places:
+        for n in range(_joined_length(text, tokens, i), 0, -1):
+            if text[tokens[i].start:tokens[i + n - 1].end] in self.not_places:
                 return n
         return 0
 
     def _lexicon_span(self, text: str, tokens: list[_Token], i: int) -> int:
         """Tokens covered by a demonym, person or source term starting at token i (not places)."""
-        for n in range(min(MAX_NAME_TOKENS, len(tokens) - i), 0, -1):
-            if not _joined_by_spaces(text, tokens, i, n):
-                continue
+        for n in range(_joined_length(text, tokens, i), 0, -1):
             kind = self.lexicon.kind_of(text[tokens[i].start:tokens[i + n - 1].end])
             if kind in ("demonym", "person", "group", "source"):
                 return n
         return 0
 
     def _longest_name(self, text: str, tokens: list[_Token], i: int) -> int:
-        for n in range(min(MAX_NAME_TOKENS, len(tokens) - i), 0, -1):
-            if not _joined_by_spaces(text, tokens, i, n) or not tokens[i + n - 1].text[0].isalpha():
+        for n in range(_joined_length(text, tokens, i), 0, -1):
+            if not tokens[i + n - 1].text[0].isalpha():
                 continue
             if n > 1 and not tokens[i + n - 1].capitalised and tokens[i + n - 1].text.lower() in SCALE_WORDS:
                 continue
@@ -479,6 +476,15 @@ def _list_items(text: str, mention: Mention, sentence: tuple[int, int]):
 def _gap(text: str, tokens: list[_Token], a: int, b: int) -> str:
     first, second = sorted((a, b))
     return text[tokens[first].end:tokens[second].start]
+
+
+def _joined_length(text: str, tokens: list[_Token], i: int) -> int:
+    """The most tokens from i on (up to MAX_NAME_TOKENS) that single spaces join: the n for which
+    _joined_by_spaces(text, tokens, i, n) holds are 1 to this."""
+    n, last = 1, min(MAX_NAME_TOKENS, len(tokens) - i)
+    while n < last and text[tokens[i + n - 1].end:tokens[i + n].start] == " ":
+        n += 1
+    return n if last > 0 else 0
 
 
 def _joined_by_spaces(text: str, tokens: list[_Token], i: int, n: int) -> bool:

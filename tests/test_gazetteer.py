@@ -70,3 +70,20 @@ def test_a_file_that_is_not_a_geonames_dump_is_refused(tmp_path, monkeypatch):
     bad.write_text("name,lat,lon\nKyiv,50,30\n", encoding="utf-8")
     with pytest.raises(GazetteerError, match="expected 19 tab-separated columns"):
         import_geonames_dump(bad)
+
+
+def test_equally_near_misses_are_listed_in_the_order_the_index_was_built_in(gazetteer):
+    found = gazetteer.near_misses("Sinkivka")
+    assert "synkivka" in found
+    first_places = [min(gazetteer.ids(key)) for key in found]
+    assert first_places == sorted(first_places)
+
+
+def test_near_misses_are_the_same_whether_the_index_is_read_lazily_or_into_dicts(gazetteer):
+    from geo import indexfile
+    from geo.gazetteer import Gazetteer, index_path
+
+    plain = Gazetteer(indexfile.read(index_path()))
+    for name in ("Sinkivka", "Dalne", "Klishchiivk", "Ocheretin"):
+        assert gazetteer.near_misses(name) == plain.near_misses(name)
+    assert gazetteer._fuzzy_keys == plain._fuzzy_keys

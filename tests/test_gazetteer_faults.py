@@ -120,3 +120,37 @@ def test_the_index_module_reads_back_what_it_wrote(tmp_path):
     assert indexfile.read(tmp_path / "i.npz") == index
     assert [p.name for p in tmp_path.iterdir()] == ["i.npz"]
 
+
+
+def test_a_hashed_map_finds_every_key_it_wrote_and_no_other(tmp_path):
+    from geo import indexfile
+
+    names = {f"place {i}": i if i % 3 else (i, i + 1, i + 2) for i in range(2000)} | {"київ": 7, "": 3}
+    index = {"columns": {"name": ["Sumy", "Izium", "Київ"], "lat": [50.9, 49.2, 50.45], "pop": [256000, 45000, 1]},
+             "names": names}
+    indexfile.write(tmp_path / "i.npz", index, hashed=("names",))
+    assert indexfile.read(tmp_path / "i.npz") == index
+    lazy = indexfile.read(tmp_path / "i.npz", lazy=True)
+    found = lazy["names"]
+    assert len(found) == len(names) and dict(found.items()) == names and set(found) == set(names)
+    assert all(found[key] == value and key in found for key, value in names.items())
+    assert found.get("place 2000") is None and "Place 1" not in found and 5 not in found
+    columns = lazy["columns"]
+    assert [columns["name"][i] for i in range(3)] == list(columns["name"]) == ["Sumy", "Izium", "Київ"]
+    assert columns["name"][-1] == "Київ" and list(columns["lat"]) == [50.9, 49.2, 50.45]
+    with pytest.raises(IndexError):
+        columns["name"][3]
+
+
+def test_a_hashed_map_whose_parts_disagree_is_reported_as_damaged(tmp_path):
+    import numpy as np
+
+    from geo import indexfile
+
+    indexfile.write(tmp_path / "i.npz", {"names": {"sumy": 0, "izium": 1}}, hashed=("names",))
+    with np.load(tmp_path / "i.npz") as npz:
+        arrays = {name: npz[name] for name in npz.files}
+    arrays["names.key_offsets"] = arrays["names.key_offsets"][:-1]
+    np.savez(tmp_path / "i.npz", **arrays)
+    with pytest.raises(indexfile.IndexFileError, match="do not agree"):
+        indexfile.read(tmp_path / "i.npz", lazy=True)
