@@ -228,7 +228,7 @@ class PlaceResolver:
             return None, 0.0, 0
         anchors = list({(a.latitude, a.longitude, a.name, a.feature): a for a in anchors}.values())
         if len(options) == 1:  # nothing to weigh: the scores only rank the options
-            place, confidence = options[0], 0.95
+            place, confidence, scored = options[0], 0.95, [(0.0, 0)]
         else:
             scored = sorted(((self._score(p, countries, document_countries, anchors, regions)
                               + (CURRENT_NAME_BONUS if key and name_key(p.name) == key else 0.0)

@@ -134,6 +134,12 @@ def test_a_big_city_is_the_better_guess_than_a_small_namesake_far_from_the_rest_
     assert all(r["confidence"] < 0.7 for r in toronto)  # a guess: listed for review
 
 
+def test_a_village_of_a_unique_name_far_from_every_other_place_of_the_text_is_left_unplaced(parse):
+    rows = parse("Ministers met in Paris, Lyon and Marseille on Monday. A fire was reported in Robotyne.")
+    robotyne = [r for r in rows if r["place"] == "Robotyne"]
+    assert robotyne and all(r["lat"] is None for r in robotyne)
+
+
 def test_a_sentence_that_opens_with_a_place_and_its_region_names_a_place(parse):
     rows = parse("Edmonton, Ky. (AP) - State police said two men were hurt.")
     assert (rows[0]["place"], rows[0]["country"], rows[0]["admin1"]) == ("Edmonton", "US", "Kentucky")
