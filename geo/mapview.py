@@ -27,6 +27,7 @@ from folium.utilities import JsCode
 
 from geo import assets
 from geo.eventtypes import CONTROL_CHANGE, MENTION, by_rank
+from geo.records import CONFIDENT, is_uncertain
 from geo.theatre import DEFAULT_THEATRE, Theatre
 
 ONLINE_TILES = {
@@ -104,10 +105,23 @@ def _summary_line(row) -> str:
     return f"{counts}; last {row['last_date']}{control}"
 
 
+def uncertain(row) -> bool:
+    """A place no event in view places with confidence CONFIDENT or more (summaries without a confidence column
+    are not judged)."""
+    return "confidence" in row and is_uncertain(row["confidence"])
+
+
+def uncertainty_note(row) -> str:
+    value = row.get("confidence")
+    shown = f"{float(value):.2f}" if value is not None and value == value else "unknown"
+    return f"uncertain place (confidence {shown}, under {CONFIDENT})"
+
+
 def tooltip_text(row) -> str:
-    """One line per place: its name and what happened there (plain text, escaped later)."""
+    """One line per place: its name and what happened there, and whether the place is uncertain (plain text,
+    escaped later)."""
     where = ", ".join(part for part in (row["name"], row.get("admin1") or "", row.get("country") or "") if part)
-    return f"{where} — {_summary_line(row)}"
+    return f"{where} — {_summary_line(row)}" + (f"; {uncertainty_note(row)}" if uncertain(row) else "")
 
 
 def place_features(summary: pd.DataFrame, theatre: Theatre = DEFAULT_THEATRE) -> dict[str, list[dict]]:
@@ -127,6 +141,7 @@ def place_features(summary: pd.DataFrame, theatre: Theatre = DEFAULT_THEATRE) ->
                 "radius": _radius(row["events"]),
                 "dash": "4 3" if contested else "",
                 "holder": theatre.side_colour(row["controller"]) if row.get("controller") else "#ffffff",
+                "uncertain": uncertain(row),
             },
         })
     return layers
@@ -165,8 +180,10 @@ class PlaceLayer(JSCSSMixin, MacroElement):
             : L.featureGroup();
           var markers = data.features.map(function (feature) {
             var p = feature.properties, xy = feature.geometry.coordinates;
+            // An uncertain place is hollow, with a dotted border (contested keeps its dashes).
             var marker = L.circleMarker([xy[1], xy[0]], {radius: p.radius, color: p.holder, weight: 2.5,
-              dashArray: p.dash || null, fill: true, fillColor: p.colour, fillOpacity: 0.9});
+              dashArray: p.dash || (p.uncertain ? "2 3" : null), fill: true, fillColor: p.colour,
+              fillOpacity: p.uncertain ? 0.25 : 0.9, className: p.uncertain ? "fm-uncertain" : ""});
             marker.feature = feature;
             marker.bindTooltip(p.tooltip);
             return marker;
@@ -201,13 +218,13 @@ class PlaceLayer(JSCSSMixin, MacroElement):
 
 
 def publish_features(features: list[dict], folder: Path = assets.LAYERS, base_url: str = "/" + assets.LAYERS_URL,
-                     keep_hours: float = 24) -> str:
+                     keep_hours: float = 24, prefix: str = "places") -> str:
     """Write a layer's features where the dashboard serves static files, named by their content's hash, and return
     its URL: the page then carries a short URL instead of a megabyte of features on every run (the browser fetches
     and caches the file). Files not written for keep_hours are removed. An empty URL when the folder cannot be
     written (then the features are embedded in the page)."""
     body = json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
-    name = f"places-{hashlib.sha256(body.encode('utf-8')).hexdigest()[:20]}.json"
+    name = f"{prefix}-{hashlib.sha256(body.encode('utf-8')).hexdigest()[:20]}.json"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
@@ -220,7 +237,7 @@ def publish_features(features: list[dict], folder: Path = assets.LAYERS, base_ur
         partial.write_text(body, encoding="utf-8")
         os.replace(partial, target)  # whole or absent, whoever writes it
         cutoff = time.time() - keep_hours * 3600
-        for old in folder.glob("places-*.json"):
+        for old in folder.glob(f"{prefix}-*.json"):
             with contextlib.suppress(OSError):
                 if old.stat().st_mtime < cutoff:
                     old.unlink()
@@ -362,6 +379,10 @@ class Legend(MacroElement):
           {% endfor %}
           <span style="display:inline-block;width:9px;height:9px;border-radius:50%;border:2px dashed #555;
                        margin-right:5px;vertical-align:middle"></span>contested<br>
+          <span class="fm-legend-uncertain" style="display:inline-block;width:9px;height:9px;border-radius:50%;
+                       border:2px dotted #555;background:rgba(127,127,127,.25);margin-right:5px;
+                       vertical-align:middle"></span>uncertain place (hollow, dotted): confidence under
+          {{ this.confident }}, listed on the Places page for review<br>
           <b>Who holds it</b> (border; last report up to the period's end)<br>
           {% for label, colour in this.rings %}
           <span style="display:inline-block;width:8px;height:8px;border-radius:50%;border:3px solid {{ colour }};
@@ -381,6 +402,7 @@ class Legend(MacroElement):
         self.items = [(f"Control change: taken by {side}", colour) for side, colour in sides]
         self.items += [(kind.title, kind.colour) for kind in by_rank() if kind != CONTROL_CHANGE]
         self.rings = [(f"held by {side}", colour) for side, colour in sides]
+        self.confident = CONFIDENT
         colours = [colour for _, colour in self.items]
         step = 360 / len(colours)
         self.pie = ",".join(f"{c} {i * step:.0f}deg {(i + 1) * step:.0f}deg" for i, c in enumerate(colours))

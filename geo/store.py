@@ -22,7 +22,7 @@ from geo.config import data_dir, settings
 from geo.errors import FrontmapError
 from geo.eventtypes import CONTROL_CHANGE, EVENT_TYPES, FRONTLINE
 from geo.names import name_key
-from geo.records import PRECISION_BY_FEATURE, Document, event_record
+from geo.records import CONFIDENT, PRECISION_BY_FEATURE, Document, event_record
 
 SCHEMA_VERSION = 4
 metadata = sa.MetaData()
@@ -636,35 +636,26 @@ class Store:
             return pd.read_sql(query, conn)
 
     def place_summary(self, f: EventFilter = EventFilter()) -> pd.DataFrame:
-        """Per place, in the filtered events: how many of each type, the last date, and the last reported
-        controller as of the period's end (from every control change up to then, whatever the start)."""
+        """Per place, in the filtered events: how many of each type, the last date, and the highest confidence
+        (a place is uncertain when no event in view places it with confidence >= records.CONFIDENT). Who holds
+        a place is the control model's (geo/control.py), not this summary's."""
         def count_of(kind: str):
             return sa.func.sum(sa.case((events.c.event_type == kind, 1), else_=0)).label(kind)
 
         per_place = self._where(
             sa.select(events.c.place_key, sa.func.count().label("events"),
                       sa.func.max(events.c.date).label("last_date"),
+                      sa.func.max(events.c.confidence).label("confidence"),
                       *(count_of(kind) for kind in EVENT_TYPES))
             .select_from(self._joined(f)).where(events.c.place_key.is_not(None)), f,
         ).group_by(events.c.place_key).subquery()
-        known = f.up_to_end()
-        latest = self._where(
-            sa.select(events.c.id).select_from(self._joined(known))
-            .where(events.c.place_key == places.c.key, events.c.event_type == CONTROL_CHANGE, events.c.actor != "",
-                   events.c.status != "denied"),
-            known,
-        ).order_by(events.c.date.desc(), events.c.id.desc()).limit(1).correlate(places).scalar_subquery()
-        control = events.alias("control")
         query = (sa.select(places.c.key.label("place_key"), *(places.c[c] for c in _PLACE_FIELDS),
-                           per_place.c.events, per_place.c.last_date, *(per_place.c[kind] for kind in EVENT_TYPES),
-                           control.c.actor.label("controller"), control.c.status.label("controller_status"),
-                           control.c.date.label("controlled_since"))
-                 .select_from(places.join(per_place, per_place.c.place_key == places.c.key)
-                              .outerjoin(control, control.c.id == latest))
+                           per_place.c.events, per_place.c.last_date, per_place.c.confidence,
+                           *(per_place.c[kind] for kind in EVENT_TYPES))
+                 .select_from(places.join(per_place, per_place.c.place_key == places.c.key))
                  .order_by(per_place.c.events.desc()))
         with self.engine.connect() as conn:
-            frame = pd.read_sql(query, conn)
-        return frame.fillna({"controller": "", "controller_status": ""})
+            return pd.read_sql(query, conn)
 
     def daily_counts(self, f: EventFilter = EventFilter()) -> pd.DataFrame:
         """Events per day and type, for the timeline."""
@@ -684,7 +675,8 @@ class Store:
 
     def names_as_written(self, doubtful_only: bool = False, limit: int = 5000) -> pd.DataFrame:
         """Each place name as written, with how often, where it resolved (the most frequent place) and the lowest
-        confidence: what the Places page lets one fix. doubtful_only: unplaced or confidence under 0.5."""
+        confidence: what the Places page lets one fix. doubtful_only: unplaced, or placed with a confidence under
+        records.CONFIDENT (uncertain) at least once."""
         query = (sa.select(events.c.surface.label("place"), sa.func.count().label("mentions"),
                            sa.func.min(events.c.confidence).label("confidence"),
                            sa.func.max(places.c.name).label("name"), sa.func.max(places.c.admin1).label("admin1"),
@@ -693,15 +685,16 @@ class Store:
                  .select_from(events.outerjoin(places, events.c.place_key == places.c.key))
                  .group_by(events.c.surface).order_by(sa.func.count().desc()).limit(limit))
         if doubtful_only:
-            query = query.having(sa.or_(sa.func.min(events.c.confidence) < 0.5,
+            query = query.having(sa.or_(sa.func.min(events.c.confidence) < CONFIDENT,
                                         sa.func.count(events.c.place_key) < sa.func.count()))
         with self.engine.connect() as conn:
             return pd.read_sql(query, conn).fillna({"name": "", "admin1": "", "country": ""})
 
     def unresolved(self, limit: int = 500) -> pd.DataFrame:
-        """Mentions with no place, or resolved with little confidence: the ones to review and pin."""
+        """Mentions with no place, or placed with a confidence under records.CONFIDENT: the ones to review and
+        pin."""
         query = (self._events_query(EventFilter())
-                 .where(sa.or_(events.c.place_key.is_(None), events.c.confidence < 0.5))
+                 .where(sa.or_(events.c.place_key.is_(None), events.c.confidence < CONFIDENT))
                  .order_by(events.c.place_key.is_not(None), events.c.date.desc()).limit(limit))
         with self.engine.connect() as conn:
             return pd.read_sql(query, conn)

@@ -37,6 +37,7 @@ def main() -> None:
     right.download_button("Download GeoJSON",
                           lambda: rendered((r for r in store.records(f) if r["lat"] is not None), "geojson"),
                           file_name="frontmap-events.geojson", mime="application/geo+json", on_click="ignore")
+    ui.follow_store()
 
 
 ui.guarded(main)

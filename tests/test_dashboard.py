@@ -16,17 +16,32 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 class FakeMap:
+    """Like streamlit-folium in the browser: reports the last clicked place's tooltip and how many clicks there
+    were (setting `click` is one more click, on the same place or another)."""
+
     def __init__(self):
-        self.click = None
+        self._click = None
+        self.clicks = 0
         self.features = []
         self.groups = []
+        self.kwargs = {}
+
+    @property
+    def click(self):
+        return self._click
+
+    @click.setter
+    def click(self, tooltip):
+        self._click = tooltip
+        self.clicks += 1
 
     def __call__(self, fig, key=None, feature_group_to_add=None, **kwargs):
         self.groups = feature_group_to_add or []
+        self.kwargs = kwargs
         self.features = [feature["properties"]["tooltip"] for group in feature_group_to_add or []
                          for layer in _geojson_layers(group) for feature in layer.data["features"]
                          if "tooltip" in feature["properties"]]  # places, not the territory's polygons
-        return {"last_object_clicked_tooltip": self.click}
+        return {"last_object_clicked_tooltip": self._click, "last_object_clicked_count": self.clicks}
 
     def places(self):
         return {tooltip.split(" — ")[0].split(",")[0] for tooltip in self.features}

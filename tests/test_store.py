@@ -61,17 +61,23 @@ def test_queries_filter_by_date_actor_type_source_confidence_and_box(store):
     assert names(EventFilter(min_confidence=0.99)) == []
 
 
-def test_place_summary_gives_the_last_reported_controller_as_of_a_date(store):
+def test_place_summary_counts_a_places_events_and_the_control_model_says_who_holds_it(store):
+    from geo import control
+
     ingest_documents([
         doc("Russian forces captured Kupiansk.", dt.date(2022, 2, 27)),
         doc("Ukrainian troops liberated Kupiansk.", dt.date(2022, 9, 10)),
         doc("Fighting continued near Kupiansk.", dt.date(2024, 1, 5)),
     ], store, workers=1)
     summary = store.place_summary(EventFilter(end=dt.date(2022, 6, 1))).set_index("name")
-    assert summary.loc["Kupiansk", "controller"] == "Russia"
+    assert summary.loc["Kupiansk", "events"] == 1 and "controller" not in summary  # the model's, not the summary's
+    held = control.control_as_of(store, dt.date(2022, 6, 1)).set_index("name")
+    assert held.loc["Kupiansk", "holder"] == "Russia"
     later = store.place_summary().set_index("name")
-    assert later.loc["Kupiansk", "controller"] == "Ukraine" and later.loc["Kupiansk", "events"] == 3
+    assert control.control_as_of(store).set_index("name").loc["Kupiansk", "holder"] == "Ukraine"
+    assert later.loc["Kupiansk", "events"] == 3 and str(later.loc["Kupiansk", "last_date"]) == "2024-01-05"
     assert later.loc["Kupiansk", ["control_change", "frontline"]].tolist() == [2, 1]
+    assert later.loc["Kupiansk", "confidence"] == store.events()["confidence"].max()  # its best evidence
     key = store.events().loc[0, "place_key"]
     assert list(store.excerpts(key)["date"].astype(str)) == ["2024-01-05", "2022-09-10", "2022-02-27"]
 
@@ -246,9 +252,11 @@ def test_an_empty_store_is_filled_with_the_sample_corpus_once(tmp_path):
     summary = load_samples_if_empty(store)
     assert summary.new == len(sample_paths()) and not summary.failed
     assert load_samples_if_empty(store) is None
-    summary = store.place_summary().set_index("name")
-    assert summary.loc["Sudzha", "controller"] == "Russia"  # retaken in March 2025
-    assert summary.loc["Kherson", "controller"] == "Ukraine"  # liberated in November 2022
+    from geo import control
+
+    held = control.control_as_of(store).set_index("name")
+    assert held.loc["Sudzha", "holder"] == "Russia"  # retaken in March 2025
+    assert held.loc["Kherson", "holder"] == "Ukraine"  # liberated in November 2022
 
 
 def test_reprocessing_rewrites_events_and_keeps_pins(store, monkeypatch):
