@@ -117,10 +117,13 @@ def views(store: Store, view: ViewState) -> None:
     model = control.model(store, ui.generation())
     latest = model.reports["date"].max().date() if len(model.reports) else None
     end = as_of(view) or latest
+    # Only the open tab is computed and sent (its tables are heavy for the browser); choosing another one reruns.
     changes_tab, disagreements_tab, regions_tab = st.tabs(
-        ["Changes", "Reference disagreements", "Region-level reports"])
+        ["Changes", "Reference disagreements", "Region-level reports"], key="control-views", on_change="rerun")
     with changes_tab:
-        if not view.changes_from or not end:
+        if not changes_tab.open:
+            pass
+        elif not view.changes_from or not end:
             st.write("Pick a date under *Changes since* to see what changed hands up to the as-of date.")
         else:
             moved = _changes(store, view.changes_from, end)
@@ -136,7 +139,9 @@ def views(store: Store, view: ViewState) -> None:
                 st.dataframe(behind[["date", "name", "event_type", "actor", "status", "claimed_by", "excerpt",
                                      "source"]], hide_index=True, width="stretch")
     with disagreements_tab:
-        if not len(model.references):
+        if not disagreements_tab.open:
+            pass
+        elif not len(model.references):
             st.write("No reference layer: add one in the sidebar, or with `python -m geo reference add`.")
         else:
             found = model.disagreements(end)
@@ -146,6 +151,8 @@ def views(store: Store, view: ViewState) -> None:
                                     "actor", "claimed_by", "excerpt", "source"]],
                              hide_index=True, width="stretch")
     with regions_tab:
+        if not regions_tab.open:
+            return
         listed = model.area_events(view.filter.start, view.filter.end)
         st.write(f"{len(listed)} control reports about whole regions, districts or countries in this period "
                  "(never drawn as a point, never holding territory).")

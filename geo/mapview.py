@@ -190,7 +190,26 @@ class PlaceLayer(JSCSSMixin, MacroElement):
           });
           if (layer.addLayers) layer.addLayers(markers);
           else markers.forEach(function (m) { layer.addLayer(m); });
+          layer.on("click", sendClickNow);
           group.addLayer(layer);
+          }
+          // streamlit-folium counts a click and reads its tooltip in its own handler, then sends them to the
+          // dashboard 250 ms later (debounced). Once its handler has run, the same state is sent here at once, and
+          // recorded as sent (its previous_data), so that it is not sent twice. Without streamlit-folium's state
+          // (another version), nothing is done here and its own sending stands.
+          function sendClickNow() {
+            setTimeout(function () {
+              var state = window.__GLOBAL_DATA__;
+              if (!state || !Array.isArray(state.returned_objects) || window.parent === window) return;
+              var value = {};
+              ["last_object_clicked_count", "last_object_clicked_tooltip"].forEach(function (name) {
+                if (state.returned_objects.indexOf(name) >= 0) value[name] = state[name]; });
+              if (Object.keys(value).length !== state.returned_objects.length
+                  || JSON.stringify(value) === JSON.stringify(state.previous_data)) return;
+              state.previous_data = value;
+              window.parent.postMessage({isStreamlitMessage: true, type: "streamlit:setComponentValue",
+                                         value: value, dataType: "json"}, "*");
+            }, 0);
           }
           {% if this.url %}
           fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(draw);

@@ -201,6 +201,9 @@ def test_a_reference_layer_is_drawn_and_the_reports_contradicting_it_are_listed(
                                          name="a test layer")
     at = app()
     assert any(group.layer_name.startswith("Reference (a test layer") for group in fake_map.groups)
+    assert not any("contradict it" in m.value for m in at.markdown)  # its tab is closed: not computed
+    at.session_state["control-views"] = "Reference disagreements"
+    at.run()
     assert any("reports after a reference's date contradict it" in m.value and not m.value.startswith("0 ")
                for m in at.markdown)
 
