@@ -111,7 +111,7 @@ def place_panel(view: ViewState, theatre, last_day, summary: pd.DataFrame | None
         row = _summary_row(summary, place_key)
         if row is not None and mapview.uncertain(row):
             st.warning(f"**Uncertain place**: no report in this view places it with confidence "
-                       f"{CONFIDENT} or more (best {float(row['confidence']):.2f}). It may be another place of "
+                       f"{CONFIDENT} or more (best {float(row['place_confidence']):.2f}). It may be another place of "
                        "that name: check it, and pin it if needed, on the Places page (Unplaced or uncertain).",
                        icon="⚠️")
         control_ui.place_panel(ui.store(), place_key)

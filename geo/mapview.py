@@ -106,13 +106,13 @@ def _summary_line(row) -> str:
 
 
 def uncertain(row) -> bool:
-    """A place no event in view places with confidence CONFIDENT or more (summaries without a confidence column
-    are not judged)."""
-    return "confidence" in row and is_uncertain(row["confidence"])
+    """A place no event in view places with a place confidence of CONFIDENT or more (summaries without the
+    place_confidence column are not judged)."""
+    return "place_confidence" in row and is_uncertain(row["place_confidence"])
 
 
 def uncertainty_note(row) -> str:
-    value = row.get("confidence")
+    value = row.get("place_confidence")
     shown = f"{float(value):.2f}" if value is not None and value == value else "unknown"
     return f"uncertain place (confidence {shown}, under {CONFIDENT})"
 

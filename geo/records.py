@@ -133,6 +133,7 @@ class Event:
             "excerpt": self.excerpt,
             "confidence": round(self.confidence, 3),
             "cue": self.cue,
+            "place_confidence": round(self.resolved.confidence, 3) if p else None,
         }
 
 
@@ -144,6 +145,9 @@ EVENT_FIELDS: dict[str, type] = {
     "admin1": str, "feature": str, "geonameid": int, "precision": str, "geocoder": str,
     "event_type": str, "actor": str, "opponent": str, "status": str, "claimed_by": str,
     "settlements_count": int, "actors": str, "date": dt.date, "excerpt": str, "confidence": float, "cue": str,
+    # How sure the place is (the resolver's confidence; 1 for a pin), apart from how sure the event's reading is:
+    # `confidence` is both together. CONFIDENT applies to it. None when unplaced (or stored before it was kept).
+    "place_confidence": float,
 }
 
 

@@ -316,3 +316,33 @@ def test_a_stored_document_can_be_redated_and_deleted_and_its_events_follow(stor
     assert store.delete_document(document.id) and store.document(document.id) is None
     assert document.id not in set(store.events()["doc"])
 
+
+
+def test_clicking_a_place_again_after_closing_its_panel_opens_it_again(store_path, fake_map):
+    at = app()
+    sudzha = next(t for t in fake_map.features if t.startswith("Sudzha"))
+    fake_map.click = sudzha
+    at.run()
+    assert at.subheader[0].value == "Sudzha"
+    at.button(key="close-panel").click().run()
+    assert not at.subheader and not at.query_params.get("place")
+    at.run()  # a rerun for another reason: the old click is not taken for a new one
+    assert not at.subheader
+    fake_map.click = sudzha  # the same place, clicked again: streamlit-folium reports the same tooltip
+    at.run()
+    assert at.subheader[0].value == "Sudzha"
+
+
+def test_an_uncertain_place_says_so_on_the_map_and_in_its_panel_and_is_listed_for_review(store_path, fake_map):
+    at = app()
+    uncertain = [t for t in fake_map.features if "uncertain place" in t]
+    assert uncertain and len(uncertain) < len(fake_map.features)  # some, not all
+    name = uncertain[0].split(" — ")[0].split(",")[0]
+    fake_map.click = uncertain[0]
+    at.run()
+    assert at.subheader[0].value == name
+    assert "Uncertain place" in at.warning[0].value and "Places page" in at.warning[0].value
+    places = page("3_Places.py")
+    assert places.radio[0].options[0] == "Unplaced or uncertain"
+    assert name in set(places.dataframe[0].value["place"])
+    assert (places.dataframe[0].value["confidence"].dropna() < 0.7).all()

@@ -145,3 +145,21 @@ def test_a_point_by_the_border_takes_its_country_from_its_own_side():
     assert country_at(51.231, 35.188, RUSSIA_UKRAINE) == "RU"  # a Kursk-oblast village 10 km from Ukraine
     assert country_at(50.91, 34.80, RUSSIA_UKRAINE) == "UA"  # Sumy, across the border
     assert country_at(40.0, -100.0, RUSSIA_UKRAINE) is None
+
+
+def test_a_place_under_the_confidence_threshold_is_drawn_hollow_and_named_uncertain():
+    from geo.records import CONFIDENT
+    from geo.resolve import UNCERTAIN
+
+    assert CONFIDENT == 0.7 and UNCERTAIN < CONFIDENT  # the resolver's unsupported choices fall under it
+    [sure] = mapview.place_features(summary(place_confidence=CONFIDENT))["control_change"]
+    [unsure] = mapview.place_features(summary(place_confidence=0.6))["control_change"]
+    assert sure["properties"]["uncertain"] is False and "uncertain" not in sure["properties"]["tooltip"]
+    assert unsure["properties"]["uncertain"] is True
+    assert unsure["properties"]["tooltip"].startswith("Sudzha, Kursk, RU — ")  # a click still finds the place
+    assert "uncertain place (confidence 0.60, under 0.7)" in unsure["properties"]["tooltip"]
+    page = rendered(summary(place_confidence=0.6))
+    assert 'p.uncertain ? "2 3"' in page and "p.uncertain ? 0.25 : 0.9" in page  # hollow, dotted
+    assert "uncertain place (hollow, dotted): confidence under\n          0.7" in page  # the legend says so
+    # A summary that does not know the place's confidence does not call it uncertain.
+    assert mapview.place_features(summary())["control_change"][0]["properties"]["uncertain"] is False

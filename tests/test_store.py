@@ -77,7 +77,7 @@ def test_place_summary_counts_a_places_events_and_the_control_model_says_who_hol
     assert control.control_as_of(store).set_index("name").loc["Kupiansk", "holder"] == "Ukraine"
     assert later.loc["Kupiansk", "events"] == 3 and str(later.loc["Kupiansk", "last_date"]) == "2024-01-05"
     assert later.loc["Kupiansk", ["control_change", "frontline"]].tolist() == [2, 1]
-    assert later.loc["Kupiansk", "confidence"] == store.events()["confidence"].max()  # its best evidence
+    assert later.loc["Kupiansk", "place_confidence"] == store.events()["place_confidence"].max()  # its best
     key = store.events().loc[0, "place_key"]
     assert list(store.excerpts(key)["date"].astype(str)) == ["2024-01-05", "2022-09-10", "2022-02-27"]
 
@@ -114,7 +114,7 @@ def test_an_old_store_is_migrated_with_its_data_and_a_newer_one_is_refused(tmp_p
         conn.execute(sa.text("INSERT INTO documents (id, title, source, url, path, text, ingested_at) "
                              "VALUES ('d1', 't', 's', '', '', 'Fighting in Toretsk.', '2025-01-01 00:00:00')"))
     store = Store(str(path))
-    assert store.version() == SCHEMA_VERSION == 4
+    assert store.version() == SCHEMA_VERSION == 5
     assert sa.inspect(store.engine).has_table("reference_layers")  # version 3
     assert store.counts()["documents"] == 1
     assert "ix_documents_source" in {i["name"] for i in sa.inspect(store.engine).get_indexes("documents")}
@@ -123,6 +123,20 @@ def test_an_old_store_is_migrated_with_its_data_and_a_newer_one_is_refused(tmp_p
         conn.execute(sa.text("INSERT INTO schema_version VALUES (99)"))
     with pytest.raises(StoreError, match="newer than this frontmap"):
         Store(str(path))
+
+
+def test_a_version_4_store_gains_place_confidence_and_its_old_events_stand_in_with_their_own(tmp_path):
+    path = tmp_path / "v4.sqlite"
+    ingest_documents([doc("Russian forces captured Kupiansk.", dt.date(2022, 2, 27))], Store(str(path)), workers=1)
+    engine = sa.create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:  # the store as version 4 left it
+        conn.execute(sa.text("ALTER TABLE events DROP COLUMN place_confidence"))
+        conn.execute(sa.text("DELETE FROM schema_version WHERE version = 5"))
+    store = Store(str(path))
+    assert store.version() == 5
+    [event] = store.events().to_dict("records")
+    assert event["place_confidence"] is None or event["place_confidence"] != event["place_confidence"]
+    assert store.place_summary().loc[0, "place_confidence"] == event["confidence"]
 
 
 def test_two_ingests_of_overlapping_inputs_at_once_store_each_document_once(store):
@@ -269,3 +283,26 @@ def test_reprocessing_rewrites_events_and_keeps_pins(store, monkeypatch):
     after = store.events().sort_values("start")
     assert list(after["place"]) == list(before["place"]) == ["Zzyzxivka", "Sudzha"]
     assert after.iloc[0]["lat"] == 51.25 and after.iloc[0]["precision"] == "pinned"
+
+
+def test_the_review_list_holds_unplaced_names_and_places_under_the_threshold_until_pinned(store):
+    from geo.records import CONFIDENT, event_record
+
+    ids = {"Surevka": 900_001, "Dubivka": 900_002, "Edge": 900_003}
+
+    def row(place, confidence):
+        return event_record({"place": place, "name": place, "start": 0, "end": len(place), "lat": 48.5, "lon": 37.5,
+                             "country": "UA", "admin1": "Donetsk", "feature": "PPL", "precision": "settlement",
+                             "geonameid": ids[place], "event_type": "mention", "date": dt.date(2025, 3, 1),
+                             "excerpt": f"About {place}.", "confidence": 0.9 * confidence,
+                             "place_confidence": confidence})
+
+    store.add(doc("three places"), [row("Surevka", 0.95), row("Dubivka", CONFIDENT - 0.05), row("Edge", CONFIDENT)])
+    review = store.names_as_written(doubtful_only=True)
+    assert list(review["place"]) == ["Dubivka"]  # 0.65 is under the threshold, even though it is above 0.5
+    assert list(store.unresolved()["place"]) == ["Dubivka"]
+    summary = store.place_summary().set_index("name")
+    assert summary.loc["Dubivka", "place_confidence"] == pytest.approx(0.65)
+    store.pin(place_as_written="Dubivka", name="Dubivka", lat=48.51, lon=37.52)
+    assert store.names_as_written(doubtful_only=True).empty  # a pin is sure
+    assert store.place_summary().set_index("name").loc["Dubivka", "place_confidence"] == 1.0
