@@ -172,7 +172,8 @@ def main() -> int:
                     note("first draw", started)
                 started = start()
                 page.get_by_text("Last 30 days", exact=True).click()
-                page.wait_for_function(f"!({IDLE})", timeout=10_000, polling=10)
+                # Done when the run that took the new period has ended (it writes the period into the URL).
+                page.wait_for_function("location.search.includes('start=')", timeout=120_000, polling=10)
                 _idle(page)
                 _drawn(_map_frame(page))
                 if run:
