@@ -33,7 +33,11 @@ def sidebar(store: Store, view: ViewState) -> ViewState:
 
 
 def _reference_form(store: Store) -> None:
-    with st.expander("Reference layer"):
+    # Its widgets are sent only once the expander is opened (opening it reruns): a lighter page otherwise.
+    form = st.expander("Reference layer", key="reference-form", on_change="rerun")
+    with form:
+        if not form.open:
+            return
         upload = st.file_uploader("Control GeoJSON (one side's polygons)", type=["geojson", "json"])
         holder = st.text_input("Held by", placeholder="e.g. Russia")
         day = st.date_input("Showing control on", value=None, key="reference_date", min_value=dt.date(1900, 1, 1))

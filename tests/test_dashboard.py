@@ -346,3 +346,11 @@ def test_an_uncertain_place_says_so_on_the_map_and_in_its_panel_and_is_listed_fo
     assert places.radio[0].options[0] == "Unplaced or uncertain"
     assert name in set(places.dataframe[0].value["place"])
     assert (places.dataframe[0].value["confidence"].dropna() < 0.7).all()
+
+
+def test_the_reference_form_is_sent_only_once_its_expander_is_opened(store_path, fake_map):
+    at = app()
+    assert not [b for b in at.sidebar.button if b.label == "Add reference layer"]
+    at.session_state["reference-form"] = True  # what opening it does
+    at.run()
+    assert [b.label for b in at.sidebar.button] == ["Add reference layer"]
