@@ -180,10 +180,12 @@ class PlaceLayer(JSCSSMixin, MacroElement):
             : L.featureGroup();
           var markers = data.features.map(function (feature) {
             var p = feature.properties, xy = feature.geometry.coordinates;
-            // An uncertain place is hollow, with a dotted border (contested keeps its dashes).
-            var marker = L.circleMarker([xy[1], xy[0]], {radius: p.radius, color: p.holder, weight: 2.5,
+            // An uncertain place is hollow, with a dotted border, dark when nobody is known to hold it (contested
+            // keeps its dashes).
+            var border = p.uncertain && p.holder === "#ffffff" ? "#333333" : p.holder;
+            var marker = L.circleMarker([xy[1], xy[0]], {radius: p.radius, color: border, weight: 2.5,
               dashArray: p.dash || (p.uncertain ? "2 3" : null), fill: true, fillColor: p.colour,
-              fillOpacity: p.uncertain ? 0.25 : 0.9, className: p.uncertain ? "fm-uncertain" : ""});
+              fillOpacity: p.uncertain ? 0.3 : 0.9, className: p.uncertain ? "fm-uncertain" : ""});
             marker.feature = feature;
             marker.bindTooltip(p.tooltip);
             return marker;
@@ -399,7 +401,7 @@ class Legend(MacroElement):
           <span style="display:inline-block;width:9px;height:9px;border-radius:50%;border:2px dashed #555;
                        margin-right:5px;vertical-align:middle"></span>contested<br>
           <span class="fm-legend-uncertain" style="display:inline-block;width:9px;height:9px;border-radius:50%;
-                       border:2px dotted #555;background:rgba(127,127,127,.25);margin-right:5px;
+                       border:2px dotted #333;background:rgba(127,127,127,.3);margin-right:5px;
                        vertical-align:middle"></span>uncertain place (hollow, dotted): confidence under
           {{ this.confident }}, listed on the Places page for review<br>
           <b>Who holds it</b> (border; last report up to the period's end)<br>

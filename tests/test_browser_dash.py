@@ -88,7 +88,7 @@ def test_an_uncertain_place_is_drawn_hollow_and_dotted_and_says_so(tab):
     assert unsure["dash"] == "2 3" and float(unsure["fillOpacity"]) < 0.5
     assert sure["uncertain"] is False and "uncertain" not in sure["tooltip"]
     assert sure["dash"] in (None, "") and float(sure["fillOpacity"]) > 0.5
-    frame.evaluate("window.map.setView([48.35, 37.05], 11)")
+    frame.evaluate("window.map.setView([48.35, 37.05], 13)")
     frame.evaluate("document.querySelector('.fm-legend').open = true")
     legend = frame.evaluate("document.querySelector('.fm-legend').innerText")
     assert "uncertain place (hollow, dotted): confidence under 0.7" in legend

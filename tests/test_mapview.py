@@ -159,7 +159,7 @@ def test_a_place_under_the_confidence_threshold_is_drawn_hollow_and_named_uncert
     assert unsure["properties"]["tooltip"].startswith("Sudzha, Kursk, RU — ")  # a click still finds the place
     assert "uncertain place (confidence 0.60, under 0.7)" in unsure["properties"]["tooltip"]
     page = rendered(summary(place_confidence=0.6))
-    assert 'p.uncertain ? "2 3"' in page and "p.uncertain ? 0.25 : 0.9" in page  # hollow, dotted
+    assert 'p.uncertain ? "2 3"' in page and "p.uncertain ? 0.3 : 0.9" in page  # hollow, dotted
     assert "uncertain place (hollow, dotted): confidence under\n          0.7" in page  # the legend says so
     # A summary that does not know the place's confidence does not call it uncertain.
     assert mapview.place_features(summary())["control_change"][0]["properties"]["uncertain"] is False
