@@ -82,6 +82,10 @@ def base_map(theatre: Theatre = DEFAULT_THEATRE, online_tiles: bool = False,
                       minZoom=3)
     OfflineBaseLayer(f"{base_url}/{assets.COUNTRIES}", f"{base_url}/{assets.REGIONS}",
                      f"{base_url}/{assets.LABELS}").add_to(fmap)
+    if (assets.VENDOR / assets.RIVERS).exists():  # optional: when its npm packages were installed
+        water = folium.FeatureGroup(name="Rivers and lakes (offline)", show=True)
+        WaterLayer(f"{base_url}/{assets.RIVERS}").add_to(water)
+        water.add_to(fmap)
     MetricScale().add_to(fmap)
     fmap.get_root().header.add_child(folium.Element(_MAP_CSS))
     if online_tiles:
@@ -381,6 +385,32 @@ class OfflineBaseLayer(MacroElement):
         self.countries = countries
         self.regions = regions
         self.labels = labels
+
+
+class WaterLayer(MacroElement):
+    """Rivers and lakes (assets.RIVERS, OpenStreetMap data through the geo-maps packages), fetched by the browser
+    from the dashboard's own static files, above the countries' fill and below everything else."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (group) {
+          var map = group._map || {{ this._parent._parent.get_name() }};
+          if (!map.getPane("water")) { map.createPane("water").style.zIndex = 260; }
+          map.getPane("water").style.pointerEvents = "none";
+          fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(function (data) {
+            L.geoJSON(data, {pane: "water", interactive: false,
+                             attribution: "Rivers and lakes © OpenStreetMap contributors (ODbL), via geo-maps",
+                             style: {color: "#7fb2d0", weight: 0.6, fillColor: "#a9cde3", fillOpacity: 1}})
+              .addTo(group);
+          });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, url: str):
+        super().__init__()
+        self._name = "WaterLayer"
+        self.url = url
 
 
 class Legend(MacroElement):
