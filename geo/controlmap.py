@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import json
+import time
 from collections.abc import Callable
 
 import folium
@@ -122,6 +123,7 @@ class ControlLayer(MacroElement):
         return json.dumps(self.data, separators=(",", ":")).replace("</", "<\\/")
 
 
+REPUBLISH_SECONDS = 3600
 Publisher = Callable[[list[dict]], str]  # features → the URL the browser fetches them from ("" when not published)
 
 
@@ -137,12 +139,12 @@ def _layer(features: list[dict], pane: str, publish: Publisher | None = None, ow
     url = ""
     if publish is not None:
         urls = getattr(owner, "_display_urls", None) if owner is not None else None
-        if urls is not None and name in urls:
-            url = urls[name]
-        else:
+        if urls is not None and name in urls and time.time() - urls[name][1] < REPUBLISH_SECONDS:
+            url = urls[name][0]
+        else:  # published again now and then: that keeps the file from being cleaned away as old
             url = publish(features)
             if owner is not None:
-                owner._display_urls = (urls or {}) | {name: url}
+                owner._display_urls = (urls or {}) | {name: (url, time.time())}
     return ControlLayer(features, pane, url)
 
 
