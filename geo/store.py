@@ -78,7 +78,8 @@ events = sa.Table(
     sa.Column("place_confidence", sa.Float),  # how sure the place is (records.EVENT_FIELDS); None: unknown
     sa.Index("ix_events_date", "date", "event_type", "actor", "confidence"),  # covers the timeline
     # Covers the per-place summary and the latest control change of each place (the map's queries).
-    sa.Index("ix_events_place_summary", "place_key", "event_type", "date", "actor", "status", "confidence"),
+    sa.Index("ix_events_place_summary", "place_key", "event_type", "date", "actor", "status", "confidence",
+             "place_confidence"),
     sa.Index("ix_events_type_date", "event_type", "date"),
     sa.Index("ix_events_doc", "doc_id"),
     sa.Index("ix_events_type", "event_type"),
@@ -134,6 +135,10 @@ def _v5_place_confidence(conn: sa.Connection) -> None:
     before it have none: their event confidence stands in."""
     if "place_confidence" not in {c["name"] for c in sa.inspect(conn).get_columns("events")}:
         conn.execute(sa.text("ALTER TABLE events ADD COLUMN place_confidence FLOAT"))
+    # The per-place summary's index covers it too (else the summary reads every event's row).
+    conn.execute(sa.text("DROP INDEX IF EXISTS ix_events_place_summary"))
+    conn.execute(sa.text("CREATE INDEX ix_events_place_summary ON events "
+                         "(place_key, event_type, date, actor, status, confidence, place_confidence)"))
 
 
 MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _v1_tables, 2: _v2_source_index,
