@@ -130,10 +130,15 @@ def test_a_version_4_store_gains_place_confidence_and_its_old_events_stand_in_wi
     ingest_documents([doc("Russian forces captured Kupiansk.", dt.date(2022, 2, 27))], Store(str(path)), workers=1)
     engine = sa.create_engine(f"sqlite:///{path}")
     with engine.begin() as conn:  # the store as version 4 left it
+        conn.execute(sa.text("DROP INDEX ix_events_place_summary"))
         conn.execute(sa.text("ALTER TABLE events DROP COLUMN place_confidence"))
+        conn.execute(sa.text("CREATE INDEX ix_events_place_summary ON events "
+                             "(place_key, event_type, date, actor, status, confidence)"))
         conn.execute(sa.text("DELETE FROM schema_version WHERE version = 5"))
     store = Store(str(path))
     assert store.version() == 5
+    [index] = [i for i in sa.inspect(store.engine).get_indexes("events") if i["name"] == "ix_events_place_summary"]
+    assert index["column_names"][-1] == "place_confidence"  # the summary's index covers it
     [event] = store.events().to_dict("records")
     assert event["place_confidence"] is None or event["place_confidence"] != event["place_confidence"]
     assert store.place_summary().loc[0, "place_confidence"] == event["confidence"]
