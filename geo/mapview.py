@@ -398,19 +398,27 @@ class WaterLayer(MacroElement):
           if (!map.getPane("water")) { map.createPane("water").style.zIndex = 260; }
           map.getPane("water").style.pointerEvents = "none";
           fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(function (data) {
-            L.geoJSON(data, {pane: "water", interactive: false,
+            var water = L.geoJSON(data, {pane: "water", interactive: false,
                              attribution: "Rivers and lakes © OpenStreetMap contributors (ODbL), via geo-maps",
-                             style: {color: "#7fb2d0", weight: 0.6, fillColor: "#a9cde3", fillOpacity: 1}})
-              .addTo(group);
+                             style: {color: "#7fb2d0", weight: 0.6, fillColor: "#a9cde3", fillOpacity: 1}});
+            // The data's resolution is about 1 km: closer in, its fragments mislead more than they orient.
+            function fit() {
+              var shown = map.getZoom() <= {{ this.max_zoom }};
+              if (shown && !group.hasLayer(water)) group.addLayer(water);
+              if (!shown && group.hasLayer(water)) group.removeLayer(water);
+            }
+            map.on("zoomend", fit);
+            fit();
           });
         })({{ this._parent.get_name() }});
         {% endmacro %}
     """)
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, max_zoom: int = 11):
         super().__init__()
         self._name = "WaterLayer"
         self.url = url
+        self.max_zoom = max_zoom
 
 
 class Legend(MacroElement):
