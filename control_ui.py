@@ -11,7 +11,8 @@ from dataclasses import replace
 import folium
 import streamlit as st
 
-from geo import control, controlmap, territory
+import ui
+from geo import control, controlmap, mapview, territory
 from geo.control import ControlError
 from geo.store import Store
 from geo.viewstate import ViewState
@@ -32,7 +33,11 @@ def sidebar(store: Store, view: ViewState) -> ViewState:
 
 
 def _reference_form(store: Store) -> None:
-    with st.expander("Reference layer"):
+    # Its widgets are sent only once the expander is opened (opening it reruns): a lighter page otherwise.
+    form = st.expander("Reference layer", key="reference-form", on_change="rerun")
+    with form:
+        if not form.open:
+            return
         upload = st.file_uploader("Control GeoJSON (one side's polygons)", type=["geojson", "json"])
         holder = st.text_input("Held by", placeholder="e.g. Russia")
         day = st.date_input("Showing control on", value=None, key="reference_date", min_value=dt.date(1900, 1, 1))
@@ -57,7 +62,7 @@ def with_control(store: Store, view: ViewState, summary):
     and tooltips then agree with the territory: regions hold nothing, contests and references count)."""
     if summary.empty:  # (mapping an empty key column onto dates fails in pandas)
         return summary.assign(controller="", controller_status="", controlled_since=None)
-    states = control.control_as_of(store, as_of(view)).set_index("place_key")
+    states = control.control_as_of(store, as_of(view), ui.generation()).set_index("place_key")
     keys = summary["place_key"]
     return summary.assign(controller=keys.map(states["holder"]).fillna(""),
                           controller_status=keys.map(states["status"]).fillna(""),
@@ -68,15 +73,27 @@ def _label(day: dt.date | None, latest: dt.date | None) -> str:
     return f"as of {day or latest or 'the latest reports'}"
 
 
+def _publish(features: list[dict]) -> str:
+    """Control layers travel as files the browser fetches and caches, not inside every run's page update."""
+    return mapview.publish_features(features, prefix="control")
+
+
+def _changes(store: Store, start: dt.date, end: dt.date) -> territory.Changes:
+    """What changed hands between two dates, computed once per store state."""
+    generation = ui.generation()
+    return ui.cached_value(("control-changes", generation, start, end),
+                           lambda: territory.changes(store, start, end, generation=generation))
+
+
 def layers(store: Store, view: ViewState) -> list[folium.FeatureGroup]:
     """Territory and front line (on by default), the changes since a date, and the reference layers."""
-    model = control.model(store)
+    model = control.model(store, ui.generation())
     latest = model.reports["date"].max().date() if len(model.reports) else None
-    current = territory.territory_as_of(store, as_of(view))
-    groups = controlmap.territory_layers(current, _label(as_of(view), latest))
+    current = territory.territory_as_of(store, as_of(view), generation=ui.generation())
+    groups = controlmap.territory_layers(current, _label(as_of(view), latest), publish=_publish)
     if view.changes_from:
-        moved = territory.changes(store, view.changes_from, as_of(view) or latest or dt.date.today())
-        groups.append(controlmap.changes_layer(moved, f"since {view.changes_from}"))
+        moved = _changes(store, view.changes_from, as_of(view) or latest or dt.date.today())
+        groups.append(controlmap.changes_layer(moved, f"since {view.changes_from}", publish=_publish))
     if len(model.references):
         groups.append(controlmap.reference_layer(model.references))
     return groups
@@ -91,7 +108,8 @@ def prepare_map(fmap: folium.Map) -> folium.Map:
 
 def place_panel(store: Store, place_key: str) -> None:
     """A settlement's full control timeline: every report, each side's claims side by side."""
-    table = control.model(store).claims_side_by_side(place_key)
+    table = ui.cached_value(("claims", ui.generation(), place_key),
+                            lambda: control.model(store, ui.generation()).claims_side_by_side(place_key))
     if len(table):
         st.caption("Control timeline: every report, each side's claims side by side")
         st.dataframe(table, hide_index=True, width="stretch")
@@ -100,16 +118,19 @@ def place_panel(store: Store, place_key: str) -> None:
 def views(store: Store, view: ViewState) -> None:
     """Below the map: what changed, where the reports contradict the reference layers, and the region-level
     reports of the period."""
-    model = control.model(store)
+    model = control.model(store, ui.generation())
     latest = model.reports["date"].max().date() if len(model.reports) else None
     end = as_of(view) or latest
+    # Only the open tab is computed and sent (its tables are heavy for the browser); choosing another one reruns.
     changes_tab, disagreements_tab, regions_tab = st.tabs(
-        ["Changes", "Reference disagreements", "Region-level reports"])
+        ["Changes", "Reference disagreements", "Region-level reports"], key="control-views", on_change="rerun")
     with changes_tab:
-        if not view.changes_from or not end:
+        if not changes_tab.open:
+            pass
+        elif not view.changes_from or not end:
             st.write("Pick a date under *Changes since* to see what changed hands up to the as-of date.")
         else:
-            moved = territory.changes(store, view.changes_from, end)
+            moved = _changes(store, view.changes_from, end)
             sides = sorted(set(moved.gained_km2) | set(moved.lost_km2))
             st.write("; ".join(f"{side}: +{moved.gained_km2.get(side, 0):,.0f} km² / "
                                f"−{moved.lost_km2.get(side, 0):,.0f} km²" for side in sides) or "No change.")
@@ -122,7 +143,9 @@ def views(store: Store, view: ViewState) -> None:
                 st.dataframe(behind[["date", "name", "event_type", "actor", "status", "claimed_by", "excerpt",
                                      "source"]], hide_index=True, width="stretch")
     with disagreements_tab:
-        if not len(model.references):
+        if not disagreements_tab.open:
+            pass
+        elif not len(model.references):
             st.write("No reference layer: add one in the sidebar, or with `python -m geo reference add`.")
         else:
             found = model.disagreements(end)
@@ -132,6 +155,8 @@ def views(store: Store, view: ViewState) -> None:
                                     "actor", "claimed_by", "excerpt", "source"]],
                              hide_index=True, width="stretch")
     with regions_tab:
+        if not regions_tab.open:
+            return
         listed = model.area_events(view.filter.start, view.filter.end)
         st.write(f"{len(listed)} control reports about whole regions, districts or countries in this period "
                  "(never drawn as a point, never holding territory).")

@@ -11,6 +11,7 @@ import control_ui
 import ui
 from geo import mapview, panel
 from geo.geocoders import GazetteerGeocoder
+from geo.records import CONFIDENT
 from geo.viewstate import ViewState
 
 st.set_page_config(page_title="frontmap", page_icon="🗺️", layout="wide")
@@ -91,8 +92,9 @@ def control_chart(history: pd.DataFrame, last_day, theatre) -> None:
     st.caption(panel.plain(" · ".join(lines[:12]) + (" · …" if len(lines) > 12 else "")))
 
 
-def place_panel(view: ViewState, theatre, last_day) -> None:
-    """The selected place: its control history and its excerpts in this view, a page at a time."""
+def place_panel(view: ViewState, theatre, last_day, summary: pd.DataFrame | None = None) -> None:
+    """The selected place: its control history and its excerpts in this view, a page at a time; an uncertain
+    place (see records.CONFIDENT) says so first."""
     place_key = view.place
     with st.container(key="fm-panel"):
         known = ui.cached("place", place_key)
@@ -106,6 +108,12 @@ def place_panel(view: ViewState, theatre, last_day) -> None:
             return
         title.subheader(panel.plain(known["name"]))
         st.caption(panel.plain(", ".join(part for part in (known["admin1"], known["country"]) if part)))
+        row = _summary_row(summary, place_key)
+        if row is not None and mapview.uncertain(row):
+            st.warning(f"**Uncertain place**: no report in this view places it with confidence "
+                       f"{CONFIDENT} or more (best {float(row['place_confidence']):.2f}). It may be another place of "
+                       "that name: check it, and pin it if needed, on the Places page (Unplaced or uncertain).",
+                       icon="⚠️")
         control_ui.place_panel(ui.store(), place_key)
         history = panel.control_history(ui.cached("control_changes", place_key))
         if len(history):
@@ -125,12 +133,22 @@ def place_panel(view: ViewState, theatre, last_day) -> None:
         st.html(panel.excerpts_html(excerpts, theatre))
 
 
-def clicked(view: ViewState, tooltip: str | None, summary: pd.DataFrame) -> ViewState:
-    """The view after a click on the map (a place's tooltip, as the browser reports it); a click already handled,
-    or on no known place, changes nothing."""
-    if not tooltip or tooltip == st.session_state.get("_clicked"):
+def _summary_row(summary: pd.DataFrame | None, place_key: str):
+    if summary is None or summary.empty:
+        return None
+    found = summary[summary["place_key"] == place_key]
+    return found.iloc[0] if len(found) else None
+
+
+def clicked(view: ViewState, map_state: dict | None, summary: pd.DataFrame) -> ViewState:
+    """The view after a click on the map (st_folium's state: the clicked place's tooltip, as the browser reports
+    it, and the number of clicks so far); a click already handled, or on no known place, changes nothing. The
+    count tells a new click on the same place (after its panel was closed) from the same click seen again."""
+    tooltip = (map_state or {}).get("last_object_clicked_tooltip")
+    click = (tooltip, (map_state or {}).get("last_object_clicked_count"))
+    if not tooltip or click == st.session_state.get("_clicked"):
         return view
-    st.session_state["_clicked"] = tooltip
+    st.session_state["_clicked"] = click
     index = ui.cached_value(("tooltips", ui.generation(), view.filter, control_ui.as_of(view)),
                             lambda: mapview.tooltip_index(summary))
     place = index.get(tooltip.strip())
@@ -144,8 +162,10 @@ def clicked(view: ViewState, tooltip: str | None, summary: pd.DataFrame) -> View
 def main() -> None:
     store = ui.store()
     view = control_ui.sidebar(store, ui.sidebar_view(store))
-    theatre = ui.geoparser().theatre
-    summary = control_ui.with_control(store, view, ui.cached("place_summary", view.filter))
+    theatre = ui.theatre()
+    # The summary with who holds each place as of the view's date, computed once per (store state, view).
+    summary = ui.cached_value(("summary", ui.generation(), view.filter, control_ui.as_of(view)),
+                              lambda: control_ui.with_control(store, view, ui.cached("place_summary", view.filter)))
     counts = ui.cached("counts")
     st.caption(f"**frontmap** · {counts['documents']:,} articles · {counts['events']:,} events stored · "
                f"{len(summary):,} places in this view")
@@ -156,21 +176,28 @@ def main() -> None:
         st.query_params["place"] = view.place
     # A click reaches the session (st_folium's on_change, under its key) before this run: the panel is drawn first,
     # so it shows while the map is still being built.
-    view = clicked(view, (st.session_state.get("map") or {}).get("last_object_clicked_tooltip"), summary)
+    view = clicked(view, st.session_state.get("map"), summary)
     shown = view.place
     if shown:
-        place_panel(view, theatre, ui.facets()["last"])
+        place_panel(view, theatre, ui.facets()["last"], summary)
     result = st_folium(
         control_ui.prepare_map(mapview.base_map(theatre, online_tiles=view.online_tiles)), key="map", height=700,
         use_container_width=True, center=center, zoom=zoom, feature_group_to_add=map_layers(view, summary, theatre),
-        layer_control=folium.LayerControl(collapsed=True), returned_objects=["last_object_clicked_tooltip"],
+        layer_control=folium.LayerControl(collapsed=True),
+        returned_objects=["last_object_clicked_tooltip", "last_object_clicked_count"],
     )
-    view = clicked(view, (result or {}).get("last_object_clicked_tooltip"), summary)
+    if not (result or {}).get("last_object_clicked_count"):
+        # A map with no click yet (the page just opened, or the base map changed): its clicks count from one again,
+        # so the clicks handled on an earlier map must not hide them.
+        st.session_state["_clicked"] = None
+        st.session_state["map"] = None
+    view = clicked(view, result, summary)
     if view.place and view.place != shown:
         if shown:
             st.rerun()  # one panel a run
-        place_panel(view, theatre, ui.facets()["last"])
+        place_panel(view, theatre, ui.facets()["last"], summary)
     control_ui.views(store, view)
+    ui.follow_store()
 
 
 ui.guarded(main)

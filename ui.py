@@ -12,6 +12,7 @@ from geo.config import settings
 from geo.eventtypes import EVENT_TYPES, event_type
 from geo.ingest import load_samples_if_empty
 from geo.store import ACTOR_ROLES, EventFilter, Store, default_url
+from geo.theatre import DEFAULT_THEATRE, Theatre
 from geo.viewstate import EARLIEST, LATEST, ViewState, preset_range
 
 _log = logging.getLogger("frontmap.dashboard")
@@ -55,7 +56,30 @@ def _open_store(url: str) -> Store:
 def geoparser():
     from geo.pipeline import Geoparser
 
-    return Geoparser()
+    return Geoparser(theatre=theatre())
+
+
+def theatre() -> Theatre:
+    """The theatre the map is drawn for: the geoparser's, known without loading the gazetteer (hundreds of MB that
+    the map and the Events page do not need)."""
+    return DEFAULT_THEATRE
+
+
+def follow_store() -> None:
+    """Keep an open page in step with the store: every few seconds (settings' refresh_seconds) the page checks
+    the store's generation, and when an ingest, pin, edit or delete (in another tab, or another process) changed
+    it, the whole page runs again with the new data. Each tab keeps its own view (filters, place, map position)."""
+    every = settings().refresh_seconds
+    if not every:
+        return
+    drawn = generation()
+
+    @st.fragment(run_every=every)
+    def watch() -> None:
+        if _open_store(default_url()).generation() != drawn:
+            st.rerun(scope="app")
+
+    watch()
 
 
 # -- cached queries ---------------------------------------------------------------------------------------------
@@ -81,9 +105,11 @@ def _cached_query(url: str, generation_key: tuple, method: str, args: tuple, kwa
     return getattr(_open_store(url), method)(*args, **dict(kwargs))
 
 
-@st.cache_data(max_entries=64, show_spinner=False, ttl=3600)
+# A resource, not data: the value is shared as it is (never copied nor pickled on each run), so callers must
+# not change it.
+@st.cache_resource(max_entries=32, show_spinner=False, ttl=3600)
 def cached_value(key: tuple, _compute: Callable[[], object]):
-    """Anything derived from the store (key must hold the generation), computed once."""
+    """Anything derived from the store (key must hold the generation), computed once and shared read-only."""
     return _compute()
 
 

@@ -5,8 +5,10 @@ copies the files the map uses into static/vendor (served by Streamlit at app/sta
 world-atlas' Natural Earth country TopoJSON into GeoJSON for Leaflet. First-level regions (oblasts) have
 no outline data in the registries' packages: their approximate outlines are derived from the gazetteer, each
 region the union of its places' Voronoi cells, clipped to the country. Settlement names for the base map
-come from the gazetteer too (labels.json). No package in the registries holds rivers or roads in a form the
-map can use offline (world-atlas has country borders and coasts only), so the base map has none.
+come from the gazetteer too (labels.json). Rivers and lakes come from @geo-maps/earth-rivers-1km and
+@geo-maps/earth-lakes-1km (OpenStreetMap water areas, ODbL), clipped to the theatre's surroundings and simplified
+(rivers.geojson); without those packages the base map has none. No package in the registries holds roads in a
+form the map can use offline.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ LAYERS_URL = "app/static/layers"
 COUNTRIES = "countries-50m.geojson"
 REGIONS = "regions-approximate.geojson"
 LABELS = "labels.json"
+RIVERS = "rivers.geojson"  # optional: drawn when installed
+WATER_PACKAGES = ("@geo-maps/earth-rivers-1km", "@geo-maps/earth-lakes-1km")
 # The zoom from which a settlement's name is shown, by its population (more names as one zooms in).
 LABEL_ZOOMS = ((1_000_000, 4), (300_000, 5), (100_000, 6), (30_000, 7), (10_000, 8), (3_000, 9), (0, 10))
 # Outside the theatre's countries, only cities this large are named (for orientation).
@@ -116,10 +120,48 @@ def install(node_modules: Path = NODE_MODULES, vendor: Path = VENDOR, theatre: T
     (vendor / REGIONS).write_text(json.dumps(regions, separators=(",", ":")), encoding="utf-8")
     (vendor / LABELS).write_text(json.dumps(settlement_labels(theatre), separators=(",", ":"), ensure_ascii=False),
                                  encoding="utf-8")
+    water = [node_modules / package / "map.geo.json" for package in WATER_PACKAGES]
+    if all(path.exists() for path in water):
+        (vendor / RIVERS).write_text(json.dumps(water_areas(water, theatre), separators=(",", ":")),
+                                     encoding="utf-8")
     missing = [path for path in (*JS.values(), *CSS.values()) if not (vendor / path).exists()]
     if missing:
         raise AssetsError(f"assets missing after install: {missing}")
     return vendor
+
+
+def water_areas(paths: list[Path], theatre: Theatre = DEFAULT_THEATRE, half_width: float = 18.0,
+                half_height: float = 10.0, simplify_degrees: float = 0.003) -> dict:
+    """Rivers and lakes (GeoJSON polygons, as the geo-maps packages give them) around the theatre: clipped to a box
+    about its centre, simplified (~300 m), as one feature per file."""
+    import shapely
+    from shapely.geometry import mapping, shape
+
+    lat, lon = theatre.center
+    box = (lon - half_width, lat - half_height, lon + half_width, lat + half_height)
+    features = []
+    for path in paths:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        geometries = [f["geometry"] for f in data["features"]] if "features" in data else data.get("geometries", [])
+        parts = []
+        for geometry in geometries:
+            # Polygon by polygon, those in the box only: the source has invalid rings, which make an operation on
+            # the whole fail (clip_by_rect is lenient with them, one at a time).
+            polygons = shapely.get_parts(shape(geometry))
+            west, south, east, north = shapely.bounds(polygons).T
+            near = (west < box[2]) & (east > box[0]) & (south < box[3]) & (north > box[1])
+            for polygon in polygons[near]:
+                clipped = shapely.clip_by_rect(polygon, *box)
+                if not clipped.is_empty:
+                    parts.append(shapely.simplify(clipped, simplify_degrees, preserve_topology=True))
+        if parts:
+            merged = shapely.set_precision(shapely.make_valid(shapely.GeometryCollection(parts)), 1e-4)
+            polygons = [p for p in shapely.get_parts(merged) if p.geom_type in ("Polygon", "MultiPolygon")]
+            if polygons:
+                features.append({"type": "Feature", "properties": {"source": path.parent.name},
+                                 "geometry": mapping(shapely.MultiPolygon(
+                                     [q for p in polygons for q in shapely.get_parts(p)]))})
+    return {"type": "FeatureCollection", "features": features}
 
 
 def region_outlines(countries: dict, theatre: Theatre = DEFAULT_THEATRE, simplify_degrees: float = 0.01) -> dict:

@@ -299,10 +299,18 @@ class ControlModel:
 
     # -- the picture as of a date ---------------------------------------------------------------
 
+    def picture_day(self, day: dt.date | None) -> pd.Timestamp | None:
+        """The day as the caches key it: None (the latest picture) for no day and for the latest report's day,
+        whose pictures are the same (so "the last 30 days" does not compute the latest picture again)."""
+        if not day:
+            return None
+        stamp = pd.Timestamp(day)
+        return None if len(self.timeline) and stamp == self.timeline["date"].max() else stamp
+
     def as_of(self, day: dt.date | None = None) -> pd.DataFrame:
         """Every settlement with a known state as of the day (the latest state without one): the CSV columns,
         place_key, report_ids and reference_id. Cached per day."""
-        cache_key = pd.Timestamp(day) if day else None
+        cache_key = self.picture_day(day)
         with self._cache_lock:
             if cache_key in self._cache:
                 self._cache.move_to_end(cache_key)
@@ -460,9 +468,10 @@ _MODELS: dict[str, tuple[tuple, ControlModel]] = {}
 _LOCK = threading.Lock()
 
 
-def model(store: Store) -> ControlModel:
-    """The store's control model, rebuilt only when the store's state (its generation) has changed."""
-    generation = store.generation()
+def model(store: Store, generation: tuple | None = None) -> ControlModel:
+    """The store's control model, rebuilt only when the store's state (its generation) has changed. generation:
+    the store's, if the caller has just read it (the dashboard reads it once per run)."""
+    generation = generation or store.generation()
     with _LOCK:
         cached = _MODELS.get(store.url)
         if cached and cached[0] == generation:
@@ -473,9 +482,9 @@ def model(store: Store) -> ControlModel:
     return built
 
 
-def control_as_of(store: Store, day: dt.date | None = None) -> pd.DataFrame:
+def control_as_of(store: Store, day: dt.date | None = None, generation: tuple | None = None) -> pd.DataFrame:
     """Every settlement's state as of the day, from all reports up to it (cached per store state and day)."""
-    return model(store).as_of(day)
+    return model(store, generation).as_of(day)
 
 
 def csv_rows(frame: pd.DataFrame) -> list[dict]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import html
 import json
+import time
+from collections.abc import Callable
 
 import folium
 import pandas as pd
@@ -86,14 +88,70 @@ def _style(feature: dict) -> dict:
             "fillOpacity": 0.22}
 
 
-def _layer(features: list[dict], pane: str) -> folium.GeoJson:
-    return folium.GeoJson({"type": "FeatureCollection", "features": features}, style_function=_style,
-                          interactive=False, pane=pane)
+class ControlLayer(MacroElement):
+    """Polygons or lines of the control picture in a pane below the markers, styled by each feature's "style"
+    property (_style's), not clickable. Fetched by the browser from a published file (see
+    mapview.publish_features) when url is given: the page then carries a short URL, not a megabyte of polygons on
+    every run, and the browser caches the file; embedded otherwise."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (group) {
+          function draw(data) {
+            L.geoJSON(data, {pane: {{ this.pane|tojson }}, interactive: false,
+                             style: function (feature) { return feature.properties.style; }}).addTo(group);
+          }
+          {% if this.url %}
+          fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(draw);
+          {% else %}
+          draw({{ this.json }});
+          {% endif %}
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, features: list[dict], pane: str, url: str = ""):
+        super().__init__()
+        self._name = "ControlLayer"
+        self.data = {"type": "FeatureCollection", "features": features}
+        self.pane = pane
+        self.url = url
+
+    @property
+    def json(self) -> str:
+        # Names in properties come from reports and users' files: "</" is escaped so they cannot end the script.
+        return json.dumps(self.data, separators=(",", ":")).replace("</", "<\\/")
 
 
-def territory_layers(territory: Territory, label: str, show: bool = True, theatre: Theatre = DEFAULT_THEATRE
-                     ) -> list[folium.FeatureGroup]:
-    """The territory (per side, contested hatched) and the front line, as two toggleable layers."""
+REPUBLISH_SECONDS = 3600
+Publisher = Callable[[list[dict]], str]  # features → the URL the browser fetches them from ("" when not published)
+
+
+def _styled(features: list[dict]) -> list[dict]:
+    return [{**f, "properties": {**f["properties"], "style": _style(f)}} for f in features]
+
+
+def _layer(features: list[dict], pane: str, publish: Publisher | None = None, owner: object = None,
+           name: str = "") -> ControlLayer:
+    """A control layer of these features; published with `publish` if given (the URL kept on `owner`, a cached
+    territory, under `name`, so a rerun does not serialise the polygons again)."""
+    features = _styled(features)
+    url = ""
+    if publish is not None:
+        urls = getattr(owner, "_display_urls", None) if owner is not None else None
+        if urls is not None and name in urls and time.time() - urls[name][1] < REPUBLISH_SECONDS:
+            url = urls[name][0]
+        else:  # published again now and then: that keeps the file from being cleaned away as old
+            url = publish(features)
+            if owner is not None:
+                owner._display_urls = (urls or {}) | {name: (url, time.time())}
+    return ControlLayer(features, pane, url)
+
+
+def territory_layers(territory: Territory, label: str, show: bool = True, theatre: Theatre = DEFAULT_THEATRE,
+                     publish: Publisher | None = None) -> list[folium.FeatureGroup]:
+    """The territory (per side, contested hatched) and the front line, as two toggleable layers; published as
+    files with `publish` if given."""
     features = getattr(territory, "_display_features", None)
     if features is None:  # the territory is cached per (store state, date): so are its display features
         features = _simplified(territory.features(digits=4))
@@ -107,17 +165,17 @@ def territory_layers(territory: Territory, label: str, show: bool = True, theatr
     area_group = folium.FeatureGroup(name=f"Territory {html.escape(label)} ({areas or 'none known'})", show=show)
     polygons = [f for f in features if f["properties"]["kind"] in ("territory", "contested")]
     if polygons:
-        _layer(polygons, TERRITORY_PANE).add_to(area_group)
+        _layer(polygons, TERRITORY_PANE, publish, territory, f"polygons {theatre.name}").add_to(area_group)
     lines = [f for f in features if f["properties"]["kind"] == "front_line"]
     front_group = folium.FeatureGroup(name=f"Front line {html.escape(label)} ({territory.front_km:,.0f} km)",
                                       show=show)
     if lines:
-        _layer(lines, FRONT_PANE).add_to(front_group)
+        _layer(lines, FRONT_PANE, publish, territory, f"lines {theatre.name}").add_to(front_group)
     return [area_group, front_group]
 
 
-def changes_layer(changes: Changes, label: str, show: bool = True, theatre: Theatre = DEFAULT_THEATRE
-                  ) -> folium.FeatureGroup:
+def changes_layer(changes: Changes, label: str, show: bool = True, theatre: Theatre = DEFAULT_THEATRE,
+                  publish: Publisher | None = None) -> folium.FeatureGroup:
     """The cells that changed hands between two dates, in the colour of the side that gained them."""
     from shapely.geometry import mapping
 
@@ -129,7 +187,7 @@ def changes_layer(changes: Changes, label: str, show: bool = True, theatre: Thea
     summary = ", ".join(f"{html.escape(side)} +{km2:,.0f} km²" for side, km2 in changes.gained_km2.items())
     group = folium.FeatureGroup(name=f"Changes {html.escape(label)} ({summary or 'none'})", show=show)
     if features:
-        _layer(features, TERRITORY_PANE).add_to(group)
+        _layer(features, TERRITORY_PANE, publish, changes, f"changes {theatre.name}").add_to(group)
     return group
 
 

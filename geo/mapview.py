@@ -27,6 +27,7 @@ from folium.utilities import JsCode
 
 from geo import assets
 from geo.eventtypes import CONTROL_CHANGE, MENTION, by_rank
+from geo.records import CONFIDENT, is_uncertain
 from geo.theatre import DEFAULT_THEATRE, Theatre
 
 ONLINE_TILES = {
@@ -81,6 +82,10 @@ def base_map(theatre: Theatre = DEFAULT_THEATRE, online_tiles: bool = False,
                       minZoom=3)
     OfflineBaseLayer(f"{base_url}/{assets.COUNTRIES}", f"{base_url}/{assets.REGIONS}",
                      f"{base_url}/{assets.LABELS}").add_to(fmap)
+    if (assets.VENDOR / assets.RIVERS).exists():  # optional: when its npm packages were installed
+        water = folium.FeatureGroup(name="Rivers and lakes (offline)", show=True)
+        WaterLayer(f"{base_url}/{assets.RIVERS}").add_to(water)
+        water.add_to(fmap)
     MetricScale().add_to(fmap)
     fmap.get_root().header.add_child(folium.Element(_MAP_CSS))
     if online_tiles:
@@ -104,10 +109,23 @@ def _summary_line(row) -> str:
     return f"{counts}; last {row['last_date']}{control}"
 
 
+def uncertain(row) -> bool:
+    """A place no event in view places with a place confidence of CONFIDENT or more (summaries without the
+    place_confidence column are not judged)."""
+    return "place_confidence" in row and is_uncertain(row["place_confidence"])
+
+
+def uncertainty_note(row) -> str:
+    value = row.get("place_confidence")
+    shown = f"{float(value):.2f}" if value is not None and value == value else "unknown"
+    return f"uncertain place (confidence {shown}, under {CONFIDENT})"
+
+
 def tooltip_text(row) -> str:
-    """One line per place: its name and what happened there (plain text, escaped later)."""
+    """One line per place: its name and what happened there, and whether the place is uncertain (plain text,
+    escaped later)."""
     where = ", ".join(part for part in (row["name"], row.get("admin1") or "", row.get("country") or "") if part)
-    return f"{where} — {_summary_line(row)}"
+    return f"{where} — {_summary_line(row)}" + (f"; {uncertainty_note(row)}" if uncertain(row) else "")
 
 
 def place_features(summary: pd.DataFrame, theatre: Theatre = DEFAULT_THEATRE) -> dict[str, list[dict]]:
@@ -127,6 +145,7 @@ def place_features(summary: pd.DataFrame, theatre: Theatre = DEFAULT_THEATRE) ->
                 "radius": _radius(row["events"]),
                 "dash": "4 3" if contested else "",
                 "holder": theatre.side_colour(row["controller"]) if row.get("controller") else "#ffffff",
+                "uncertain": uncertain(row),
             },
         })
     return layers
@@ -165,15 +184,38 @@ class PlaceLayer(JSCSSMixin, MacroElement):
             : L.featureGroup();
           var markers = data.features.map(function (feature) {
             var p = feature.properties, xy = feature.geometry.coordinates;
-            var marker = L.circleMarker([xy[1], xy[0]], {radius: p.radius, color: p.holder, weight: 2.5,
-              dashArray: p.dash || null, fill: true, fillColor: p.colour, fillOpacity: 0.9});
+            // An uncertain place is hollow, with a dotted border, dark when nobody is known to hold it (contested
+            // keeps its dashes).
+            var border = p.uncertain && p.holder === "#ffffff" ? "#333333" : p.holder;
+            var marker = L.circleMarker([xy[1], xy[0]], {radius: p.radius, color: border, weight: 2.5,
+              dashArray: p.dash || (p.uncertain ? "2 3" : null), fill: true, fillColor: p.colour,
+              fillOpacity: p.uncertain ? 0.3 : 0.9, className: p.uncertain ? "fm-uncertain" : ""});
             marker.feature = feature;
             marker.bindTooltip(p.tooltip);
             return marker;
           });
           if (layer.addLayers) layer.addLayers(markers);
           else markers.forEach(function (m) { layer.addLayer(m); });
+          layer.on("click", sendClickNow);
           group.addLayer(layer);
+          }
+          // streamlit-folium counts a click and reads its tooltip in its own handler, then sends them to the
+          // dashboard 250 ms later (debounced). Once its handler has run, the same state is sent here at once, and
+          // recorded as sent (its previous_data), so that it is not sent twice. Without streamlit-folium's state
+          // (another version), nothing is done here and its own sending stands.
+          function sendClickNow() {
+            setTimeout(function () {
+              var state = window.__GLOBAL_DATA__;
+              if (!state || !Array.isArray(state.returned_objects) || window.parent === window) return;
+              var value = {};
+              ["last_object_clicked_count", "last_object_clicked_tooltip"].forEach(function (name) {
+                if (state.returned_objects.indexOf(name) >= 0) value[name] = state[name]; });
+              if (Object.keys(value).length !== state.returned_objects.length
+                  || JSON.stringify(value) === JSON.stringify(state.previous_data)) return;
+              state.previous_data = value;
+              window.parent.postMessage({isStreamlitMessage: true, type: "streamlit:setComponentValue",
+                                         value: value, dataType: "json"}, "*");
+            }, 0);
           }
           {% if this.url %}
           fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(draw);
@@ -201,13 +243,13 @@ class PlaceLayer(JSCSSMixin, MacroElement):
 
 
 def publish_features(features: list[dict], folder: Path = assets.LAYERS, base_url: str = "/" + assets.LAYERS_URL,
-                     keep_hours: float = 24) -> str:
+                     keep_hours: float = 24, prefix: str = "places") -> str:
     """Write a layer's features where the dashboard serves static files, named by their content's hash, and return
     its URL: the page then carries a short URL instead of a megabyte of features on every run (the browser fetches
     and caches the file). Files not written for keep_hours are removed. An empty URL when the folder cannot be
     written (then the features are embedded in the page)."""
     body = json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
-    name = f"places-{hashlib.sha256(body.encode('utf-8')).hexdigest()[:20]}.json"
+    name = f"{prefix}-{hashlib.sha256(body.encode('utf-8')).hexdigest()[:20]}.json"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
@@ -220,7 +262,7 @@ def publish_features(features: list[dict], folder: Path = assets.LAYERS, base_ur
         partial.write_text(body, encoding="utf-8")
         os.replace(partial, target)  # whole or absent, whoever writes it
         cutoff = time.time() - keep_hours * 3600
-        for old in folder.glob("places-*.json"):
+        for old in folder.glob(f"{prefix}-*.json"):
             with contextlib.suppress(OSError):
                 if old.stat().st_mtime < cutoff:
                     old.unlink()
@@ -345,6 +387,40 @@ class OfflineBaseLayer(MacroElement):
         self.labels = labels
 
 
+class WaterLayer(MacroElement):
+    """Rivers and lakes (assets.RIVERS, OpenStreetMap data through the geo-maps packages), fetched by the browser
+    from the dashboard's own static files, above the countries' fill and below everything else."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (group) {
+          var map = group._map || {{ this._parent._parent.get_name() }};
+          if (!map.getPane("water")) { map.createPane("water").style.zIndex = 260; }
+          map.getPane("water").style.pointerEvents = "none";
+          fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(function (data) {
+            var water = L.geoJSON(data, {pane: "water", interactive: false,
+                             attribution: "Rivers and lakes © OpenStreetMap contributors (ODbL), via geo-maps",
+                             style: {color: "#7fb2d0", weight: 0.6, fillColor: "#a9cde3", fillOpacity: 1}});
+            // The data's resolution is about 1 km: closer in, its fragments mislead more than they orient.
+            function fit() {
+              var shown = map.getZoom() <= {{ this.max_zoom }};
+              if (shown && !group.hasLayer(water)) group.addLayer(water);
+              if (!shown && group.hasLayer(water)) group.removeLayer(water);
+            }
+            map.on("zoomend", fit);
+            fit();
+          });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, url: str, max_zoom: int = 11):
+        super().__init__()
+        self._name = "WaterLayer"
+        self.url = url
+        self.max_zoom = max_zoom
+
+
 class Legend(MacroElement):
     """The map's legend, folded into a small box until opened: marker colours for event types and sides, and the
     border that says who holds a place (static, trusted markup)."""
@@ -362,6 +438,10 @@ class Legend(MacroElement):
           {% endfor %}
           <span style="display:inline-block;width:9px;height:9px;border-radius:50%;border:2px dashed #555;
                        margin-right:5px;vertical-align:middle"></span>contested<br>
+          <span class="fm-legend-uncertain" style="display:inline-block;width:9px;height:9px;border-radius:50%;
+                       border:2px dotted #333;background:rgba(127,127,127,.3);margin-right:5px;
+                       vertical-align:middle"></span>uncertain place (hollow, dotted): confidence under
+          {{ this.confident }}, listed on the Places page for review<br>
           <b>Who holds it</b> (border; last report up to the period's end)<br>
           {% for label, colour in this.rings %}
           <span style="display:inline-block;width:8px;height:8px;border-radius:50%;border:3px solid {{ colour }};
@@ -381,6 +461,7 @@ class Legend(MacroElement):
         self.items = [(f"Control change: taken by {side}", colour) for side, colour in sides]
         self.items += [(kind.title, kind.colour) for kind in by_rank() if kind != CONTROL_CHANGE]
         self.rings = [(f"held by {side}", colour) for side, colour in sides]
+        self.confident = CONFIDENT
         colours = [colour for _, colour in self.items]
         step = 360 / len(colours)
         self.pie = ",".join(f"{c} {i * step:.0f}deg {(i + 1) * step:.0f}deg" for i, c in enumerate(colours))

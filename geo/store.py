@@ -22,9 +22,9 @@ from geo.config import data_dir, settings
 from geo.errors import FrontmapError
 from geo.eventtypes import CONTROL_CHANGE, EVENT_TYPES, FRONTLINE
 from geo.names import name_key
-from geo.records import PRECISION_BY_FEATURE, Document, event_record
+from geo.records import CONFIDENT, PRECISION_BY_FEATURE, Document, event_record
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 metadata = sa.MetaData()
 
 schema_version = sa.Table("schema_version", metadata, sa.Column("version", sa.Integer, nullable=False))
@@ -75,9 +75,11 @@ events = sa.Table(
     sa.Column("excerpt", sa.Text, nullable=False),
     sa.Column("confidence", sa.Float, nullable=False),
     sa.Column("cue", sa.Text, nullable=False, default=""),
+    sa.Column("place_confidence", sa.Float),  # how sure the place is (records.EVENT_FIELDS); None: unknown
     sa.Index("ix_events_date", "date", "event_type", "actor", "confidence"),  # covers the timeline
     # Covers the per-place summary and the latest control change of each place (the map's queries).
-    sa.Index("ix_events_place_summary", "place_key", "event_type", "date", "actor", "status", "confidence"),
+    sa.Index("ix_events_place_summary", "place_key", "event_type", "date", "actor", "status", "confidence",
+             "place_confidence"),
     sa.Index("ix_events_type_date", "event_type", "date"),
     sa.Index("ix_events_doc", "doc_id"),
     sa.Index("ix_events_type", "event_type"),
@@ -128,8 +130,20 @@ def _v4_cue_and_geocoder(conn: sa.Connection) -> None:
             conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {column} TEXT NOT NULL DEFAULT ''"))
 
 
+def _v5_place_confidence(conn: sa.Connection) -> None:
+    """How sure each event's place is, apart from the event's reading (issue 7's review threshold). Events stored
+    before it have none: their event confidence stands in."""
+    if "place_confidence" not in {c["name"] for c in sa.inspect(conn).get_columns("events")}:
+        conn.execute(sa.text("ALTER TABLE events ADD COLUMN place_confidence FLOAT"))
+    # The per-place summary's index covers it too (else the summary reads every event's row).
+    conn.execute(sa.text("DROP INDEX IF EXISTS ix_events_place_summary"))
+    conn.execute(sa.text("CREATE INDEX ix_events_place_summary ON events "
+                         "(place_key, event_type, date, actor, status, confidence, place_confidence)"))
+
+
 MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _v1_tables, 2: _v2_source_index,
-                                                          3: _v3_reference_layers, 4: _v4_cue_and_geocoder}
+                                                          3: _v3_reference_layers, 4: _v4_cue_and_geocoder,
+                                                          5: _v5_place_confidence}
 
 
 # PostgreSQL's deadlock_detected and serialization_failure: the transaction may simply be run again.
@@ -193,7 +207,7 @@ def _pinned_place(target) -> dict:
 # Record fields (geo.records.EVENT_FIELDS) kept in the events and places tables under their own names; the
 # document's fields live in documents, and the place as written is the events table's "surface".
 _EVENT_FIELDS = ("start", "end", "event_type", "actor", "opponent", "status", "claimed_by", "settlements_count",
-                 "actors", "date", "excerpt", "confidence", "cue")
+                 "actors", "date", "excerpt", "confidence", "cue", "place_confidence")
 _PLACE_FIELDS = ("name", "lat", "lon", "country", "admin1", "feature", "geonameid", "precision", "geocoder")
 
 
@@ -210,13 +224,21 @@ def _event_records(doc_id: str, rows: list[dict], pins: dict) -> tuple[dict[str,
     for row in rows:
         pin = pins.get((doc_id, row["start"])) or pins.get(name_key(row["place"]))
         if pin is not None:
-            row = row | pin
+            row = row | pin | {"place_confidence": 1.0}  # placed by hand: sure
+        elif "place_confidence" not in row:  # rows made before the field was kept
+            row = row | {"place_confidence": None}
         key = _place_key(row)
         if key is not None:
             place_rows[key] = {"key": key} | {column: row[column] for column in _PLACE_FIELDS}
         event_rows.append({"doc_id": doc_id, "place_key": key, "surface": row["place"]}
                           | {column: row[column] for column in _EVENT_FIELDS})
     return place_rows, event_rows
+
+
+def _place_confidence():
+    """How sure an event's place is: its place confidence, or for events stored before it was kept, the event's
+    confidence (which is never higher)."""
+    return sa.func.coalesce(events.c.place_confidence, events.c.confidence)
 
 
 @dataclass(frozen=True)
@@ -471,7 +493,7 @@ class Store:
                 created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None), **target))
             place = _pinned_place(target)
             self._insert_places(conn, [place])
-            query = events.update().values(place_key=place["key"])
+            query = events.update().values(place_key=place["key"], place_confidence=1.0)
             if place_as_written:
                 # Narrow in SQL, then compare as the recogniser does (case, apostrophes, Unicode form).
                 candidates = conn.execute(sa.select(events.c.id, events.c.surface).where(
@@ -636,35 +658,27 @@ class Store:
             return pd.read_sql(query, conn)
 
     def place_summary(self, f: EventFilter = EventFilter()) -> pd.DataFrame:
-        """Per place, in the filtered events: how many of each type, the last date, and the last reported
-        controller as of the period's end (from every control change up to then, whatever the start)."""
+        """Per place, in the filtered events: how many of each type, the last date, and the place's highest
+        confidence (place_confidence: a place is uncertain when no event in view places it with a confidence of
+        records.CONFIDENT or more). Who holds a place is the control model's (geo/control.py), not this
+        summary's."""
         def count_of(kind: str):
             return sa.func.sum(sa.case((events.c.event_type == kind, 1), else_=0)).label(kind)
 
         per_place = self._where(
             sa.select(events.c.place_key, sa.func.count().label("events"),
                       sa.func.max(events.c.date).label("last_date"),
+                      sa.func.max(_place_confidence()).label("place_confidence"),
                       *(count_of(kind) for kind in EVENT_TYPES))
             .select_from(self._joined(f)).where(events.c.place_key.is_not(None)), f,
         ).group_by(events.c.place_key).subquery()
-        known = f.up_to_end()
-        latest = self._where(
-            sa.select(events.c.id).select_from(self._joined(known))
-            .where(events.c.place_key == places.c.key, events.c.event_type == CONTROL_CHANGE, events.c.actor != "",
-                   events.c.status != "denied"),
-            known,
-        ).order_by(events.c.date.desc(), events.c.id.desc()).limit(1).correlate(places).scalar_subquery()
-        control = events.alias("control")
         query = (sa.select(places.c.key.label("place_key"), *(places.c[c] for c in _PLACE_FIELDS),
-                           per_place.c.events, per_place.c.last_date, *(per_place.c[kind] for kind in EVENT_TYPES),
-                           control.c.actor.label("controller"), control.c.status.label("controller_status"),
-                           control.c.date.label("controlled_since"))
-                 .select_from(places.join(per_place, per_place.c.place_key == places.c.key)
-                              .outerjoin(control, control.c.id == latest))
+                           per_place.c.events, per_place.c.last_date, per_place.c.place_confidence,
+                           *(per_place.c[kind] for kind in EVENT_TYPES))
+                 .select_from(places.join(per_place, per_place.c.place_key == places.c.key))
                  .order_by(per_place.c.events.desc()))
         with self.engine.connect() as conn:
-            frame = pd.read_sql(query, conn)
-        return frame.fillna({"controller": "", "controller_status": ""})
+            return pd.read_sql(query, conn)
 
     def daily_counts(self, f: EventFilter = EventFilter()) -> pd.DataFrame:
         """Events per day and type, for the timeline."""
@@ -684,24 +698,26 @@ class Store:
 
     def names_as_written(self, doubtful_only: bool = False, limit: int = 5000) -> pd.DataFrame:
         """Each place name as written, with how often, where it resolved (the most frequent place) and the lowest
-        confidence: what the Places page lets one fix. doubtful_only: unplaced or confidence under 0.5."""
+        confidence in its place: what the Places page lets one fix. doubtful_only: unplaced, or placed with a
+        confidence under records.CONFIDENT (uncertain) at least once."""
         query = (sa.select(events.c.surface.label("place"), sa.func.count().label("mentions"),
-                           sa.func.min(events.c.confidence).label("confidence"),
+                           sa.func.min(_place_confidence()).label("confidence"),
                            sa.func.max(places.c.name).label("name"), sa.func.max(places.c.admin1).label("admin1"),
                            sa.func.max(places.c.country).label("country"),
                            sa.func.count(sa.distinct(events.c.place_key)).label("places"))
                  .select_from(events.outerjoin(places, events.c.place_key == places.c.key))
                  .group_by(events.c.surface).order_by(sa.func.count().desc()).limit(limit))
         if doubtful_only:
-            query = query.having(sa.or_(sa.func.min(events.c.confidence) < 0.5,
+            query = query.having(sa.or_(sa.func.min(_place_confidence()) < CONFIDENT,
                                         sa.func.count(events.c.place_key) < sa.func.count()))
         with self.engine.connect() as conn:
             return pd.read_sql(query, conn).fillna({"name": "", "admin1": "", "country": ""})
 
     def unresolved(self, limit: int = 500) -> pd.DataFrame:
-        """Mentions with no place, or resolved with little confidence: the ones to review and pin."""
+        """Mentions with no place, or placed with a confidence under records.CONFIDENT: the ones to review and
+        pin."""
         query = (self._events_query(EventFilter())
-                 .where(sa.or_(events.c.place_key.is_(None), events.c.confidence < 0.5))
+                 .where(sa.or_(events.c.place_key.is_(None), _place_confidence() < CONFIDENT))
                  .order_by(events.c.place_key.is_not(None), events.c.date.desc()).limit(limit))
         with self.engine.connect() as conn:
             return pd.read_sql(query, conn)

@@ -310,16 +310,20 @@ _CACHE: OrderedDict = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 
 
-def territory_as_of(store, day: dt.date | None = None, radius_km: float = DEFAULT_RADIUS_KM) -> Territory:
-    """The territory of the store's control picture as of the day, cached per (store state, day, radius)."""
+def territory_as_of(store, day: dt.date | None = None, radius_km: float = DEFAULT_RADIUS_KM,
+                    generation: tuple | None = None) -> Territory:
+    """The territory of the store's control picture as of the day, cached per (store state, day, radius).
+    generation: the store's, if the caller has just read it."""
     from geo import control
 
-    key = (store.url, store.generation(), day, radius_km)
+    generation = generation or store.generation()
+    model = control.model(store, generation)
+    key = (store.url, generation, model.picture_day(day), radius_km)
     with _CACHE_LOCK:
         if key in _CACHE:
             _CACHE.move_to_end(key)
             return _CACHE[key]
-    built = territory(control.model(store).as_of(day), radius_km)
+    built = territory(model.as_of(day), radius_km)
     with _CACHE_LOCK:
         _CACHE[key] = built
         while len(_CACHE) > 16:
@@ -337,12 +341,14 @@ class Changes:
     areas: list  # [(side that gained, side that lost, (Multi)Polygon lon/lat, km²)]
 
 
-def changes(store, start: dt.date, end: dt.date, radius_km: float = DEFAULT_RADIUS_KM) -> Changes:
+def changes(store, start: dt.date, end: dt.date, radius_km: float = DEFAULT_RADIUS_KM,
+            generation: tuple | None = None) -> Changes:
     """Settlements and km² gained and lost per side between two dates (cells as of the later date)."""
     from geo import control
 
-    changed = control.model(store).changes(start, end)
-    later = territory_as_of(store, end, radius_km)
+    generation = generation or store.generation()
+    changed = control.model(store, generation).changes(start, end)
+    later = territory_as_of(store, end, radius_km, generation)
     return changes_between(changed, later)
 
 

@@ -1,4 +1,4 @@
-"""Fix where a place name points: any name as written, doubtful or not, pinned to the right gazetteer entry or to
+"""Fix where a place name points: any name as written, uncertain or not, pinned to the right gazetteer entry or to
 coordinates. The map follows at once."""
 
 import streamlit as st
@@ -7,6 +7,7 @@ import ui
 from geo.geocoders import GazetteerGeocoder
 from geo.nearest import country_at, nearest_settlement
 from geo.panel import plain
+from geo.records import CONFIDENT
 
 st.set_page_config(page_title="frontmap · places", layout="wide")
 
@@ -17,15 +18,16 @@ def main() -> None:
     if message := st.session_state.pop("_pinned", None):
         st.success(plain(message))
         st.page_link("dashboard.py", label="See it on the map", icon="🗺️")
-    scope = st.radio("Names", ["doubtful", "all"], horizontal=True, key="places-scope",
-                     format_func={"doubtful": "Unplaced or doubtful", "all": "Every place name"}.get)
-    frame = ui.cached("names_as_written", doubtful_only=scope == "doubtful")
-    st.caption("Each name as the articles write it, where it was placed, and the lowest confidence. A pin applies "
-               "to every mention of the name, now and in later ingests.")
+    scope = st.radio("Names", ["uncertain", "all"], horizontal=True, key="places-scope",
+                     format_func={"uncertain": "Unplaced or uncertain", "all": "Every place name"}.get)
+    frame = ui.cached("names_as_written", doubtful_only=scope == "uncertain")
+    st.caption(f"Each name as the articles write it, where it was placed, and the lowest confidence. Under "
+               f"{CONFIDENT} a place is uncertain: the map draws it hollow and dotted, and it is listed here under "
+               "*Unplaced or uncertain*. A pin applies to every mention of the name, now and in later ingests.")
     st.dataframe(frame[["place", "mentions", "name", "admin1", "country", "confidence"]], hide_index=True,
                  use_container_width=True, height=260)
     if frame.empty:
-        st.info("Nothing to review." if scope == "doubtful" else "No places stored yet.")
+        st.info("Nothing to review." if scope == "uncertain" else "No places stored yet.")
         return
     surface = st.selectbox("Place as written", frame["place"].tolist(), key="places-surface")
     gazetteer = ui.geoparser().gazetteer

@@ -38,7 +38,7 @@ def chart(frame: pd.DataFrame, field: str, domain: list[str], colours: list[str]
 def main() -> None:
     store = ui.store()
     view = ui.sidebar_view(store, page="timeline")
-    theatre = ui.geoparser().theatre
+    theatre = ui.theatre()
     st.title("Timeline")
     counts = ui.cached("daily_counts", view.filter)
     counts = counts[counts["date"].notna()]

@@ -1,12 +1,13 @@
 """Time the dashboard as an analyst meets it, in Chromium: first draw of the map, a filter change, a click on a
 place until its panel shows, the Events page, and the server's memory.
 
-    python scripts/bench_browser.py --db STORE.sqlite [--app-dir DIR] [--place NAME]
+    python scripts/bench_browser.py --db STORE.sqlite [--make] [--app-dir DIR] [--place NAME]
 
 Starts Streamlit (from --app-dir, this checkout by default) on a free port with FRONTMAP_DB=STORE, drives it
 with Playwright and Debian's Chromium (FRONTMAP_CHROMIUM), refuses every request off this machine, and prints
-the measured times. A store of about 76,000 to 97,000 events over 3,000 places, kept at STORE:
-`python -m geo bench --store --articles 6000 --db STORE.sqlite`.
+the measured times. The store: about 97,000 events over 3,000 places (6,333 generated articles, each naming
+towns drawn from 3,000 Ukrainian settlements), made once with --make when STORE does not exist (a minute or two).
+(`python -m geo bench --store` names only about 40 towns: too few places for this benchmark.)
 """
 
 from __future__ import annotations
@@ -50,6 +51,29 @@ def _rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def _cpu_seconds(pids) -> float:
+    """User and system CPU seconds of processes and all their descendants (those still running)."""
+    import psutil
+
+    total, seen = 0.0, set()
+    for pid in pids:
+        try:
+            root = psutil.Process(pid)
+            family = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            continue
+        for process in family:
+            if process.pid in seen:
+                continue
+            seen.add(process.pid)
+            try:
+                times = process.cpu_times()
+            except psutil.Error:
+                continue
+            total += times.user + times.system
+    return total
+
+
 def _map_frame(page):
     page.wait_for_selector("iframe[title*='streamlit_folium']", timeout=120_000)
     for _ in range(600):
@@ -69,13 +93,28 @@ def _idle(page, timeout: float = 120) -> None:
     page.wait_for_function(IDLE, timeout=timeout * 1000, polling=25)
 
 
+def make_store(path: str, events: int = 76_000) -> None:
+    """The benchmark's store: generated articles about 3,000 towns, ingested as the dashboard's users do."""
+    from geo import bench
+    from geo.ingest import ingest_documents
+    from geo.store import Store
+
+    store = Store(path)
+    corpus = bench.generate_corpus(events // 12, seed=events, towns=bench.spread_towns())
+    ingest_documents(corpus, store, workers=2)
+    store.optimize()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True)
     parser.add_argument("--app-dir", default=str(ROOT))
     parser.add_argument("--place", default="", help="a place to click (default: the most reported one)")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--make", action="store_true", help="make the store first if STORE does not exist")
     args = parser.parse_args()
+    if args.make and not Path(args.db).exists():
+        make_store(args.db)
 
     from playwright.sync_api import sync_playwright
 
@@ -103,9 +142,21 @@ def main() -> int:
             except OSError:
                 time.sleep(0.25)
         results: dict[str, list[float]] = {}
+        cpu: dict[str, list[tuple[float, float]]] = {}
+        marks: dict[str, tuple[float, float]] = {}
+
+        def browser_cpu() -> float:  # Chromium and Playwright's driver: this process's children but the server
+            return _cpu_seconds([c.pid for c in __import__("psutil").Process().children() if c.pid != server.pid])
+
+        def start() -> float:
+            marks["cpu"] = (_cpu_seconds([server.pid]), browser_cpu())
+            return time.perf_counter()
 
         def note(name: str, started: float) -> None:
             results.setdefault(name, []).append(time.perf_counter() - started)
+            server_before, browser_before = marks["cpu"]
+            cpu.setdefault(name, []).append((_cpu_seconds([server.pid]) - server_before,
+                                             browser_cpu() - browser_before))
 
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=os.environ.get("FRONTMAP_CHROMIUM",
@@ -113,15 +164,16 @@ def main() -> int:
             for run in range(args.runs + 1):  # the first run warms the server (gazetteer, caches): not counted
                 page = browser.new_page(viewport={"width": 1500, "height": 1000})
                 page.route(re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/]).*"), lambda route: route.abort())
-                started = time.perf_counter()
+                started = start()
                 page.goto(url)
                 _drawn(_map_frame(page))
                 _idle(page)
                 if run:
                     note("first draw", started)
-                started = time.perf_counter()
+                started = start()
                 page.get_by_text("Last 30 days", exact=True).click()
-                page.wait_for_function(f"!({IDLE})", timeout=10_000, polling=10)
+                # Done when the run that took the new period has ended (it writes the period into the URL).
+                page.wait_for_function("location.search.includes('start=')", timeout=120_000, polling=10)
                 _idle(page)
                 _drawn(_map_frame(page))
                 if run:
@@ -146,12 +198,12 @@ def main() -> int:
                 if target is None:
                     print("no other place in view to click", file=sys.stderr)
                 if target:
-                    started = time.perf_counter()
+                    started = start()
                     page.mouse.click(box["x"] + target[0], box["y"] + target[1])
                     page.get_by_role("heading", name=target[2]).first.wait_for(timeout=120_000)
                     if run:
                         note("click → panel", started)
-                started = time.perf_counter()
+                started = start()
                 page.goto(f"{url}/Events")
                 page.wait_for_selector("[data-testid=stDataFrame]", timeout=120_000)
                 _idle(page)
@@ -159,10 +211,15 @@ def main() -> int:
                     note("Events page", started)
                 page.close()
             browser.close()
+        def median(values) -> float:
+            return sorted(values)[len(values) // 2]
+
         for name, times in results.items():
-            print(f"{name}: median {sorted(times)[len(times) // 2]:.2f} s (runs: "
-                  f"{', '.join(f'{t:.2f}' for t in times)})")
-        print(f"server memory: {_rss_mb(server.pid):.0f} MB resident")
+            print(f"{name}: median {median(times):.2f} s (runs: {', '.join(f'{t:.2f}' for t in times)}); "
+                  f"CPU median: server {median([s for s, _ in cpu[name]]):.2f} s, "
+                  f"browser {median([b for _, b in cpu[name]]):.2f} s")
+        print(f"server memory: {_rss_mb(server.pid):.0f} MB resident; load average "
+              f"{', '.join(f'{v:.1f}' for v in os.getloadavg())}")
     finally:
         server.terminate()
         server.wait(timeout=30)

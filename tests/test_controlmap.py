@@ -34,3 +34,24 @@ def test_names_from_users_files_are_escaped_in_layer_names():
     assert "<img" not in group.layer_name and "&lt;img" in group.layer_name
     empty = controlmap.changes_layer(Changes(pd.DataFrame(), {}, {}, []), "since D")
     assert "none" in empty.layer_name and isinstance(empty, folium.FeatureGroup)
+
+
+def test_control_layers_are_published_once_as_files_and_styled_in_the_browser():
+    states, land = grid_theatre(lambda i, j: "Ukraine" if i < 2 else "Russia")
+    picture = territory(states, radius_km=8, land=land, centre=CENTRE)
+    published = []
+
+    def publish(features):
+        published.append(features)
+        return f"/app/static/layers/control-{len(published)}.json"
+
+    for _ in range(3):  # reruns of the same picture publish nothing new
+        area, front = controlmap.territory_layers(picture, "as of D", publish=publish)
+    assert len(published) == 2  # the polygons, and the front line
+    [layer] = [child for child in area._children.values() if isinstance(child, controlmap.ControlLayer)]
+    assert layer.url == "/app/static/layers/control-1.json"
+    assert all(f["properties"]["style"] == controlmap._style(f) for f in layer.data["features"])
+    fmap = controlmap.add_panes(mapview.base_map())
+    area.add_to(fmap)
+    page = fmap.get_root().render()
+    assert 'fetch("/app/static/layers/control-1.json")' in page and '"coordinates"' not in page

@@ -16,17 +16,32 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 class FakeMap:
+    """Like streamlit-folium in the browser: reports the last clicked place's tooltip and how many clicks there
+    were (setting `click` is one more click, on the same place or another)."""
+
     def __init__(self):
-        self.click = None
+        self._click = None
+        self.clicks = 0
         self.features = []
         self.groups = []
+        self.kwargs = {}
+
+    @property
+    def click(self):
+        return self._click
+
+    @click.setter
+    def click(self, tooltip):
+        self._click = tooltip
+        self.clicks += 1
 
     def __call__(self, fig, key=None, feature_group_to_add=None, **kwargs):
         self.groups = feature_group_to_add or []
+        self.kwargs = kwargs
         self.features = [feature["properties"]["tooltip"] for group in feature_group_to_add or []
                          for layer in _geojson_layers(group) for feature in layer.data["features"]
                          if "tooltip" in feature["properties"]]  # places, not the territory's polygons
-        return {"last_object_clicked_tooltip": self.click}
+        return {"last_object_clicked_tooltip": self._click, "last_object_clicked_count": self.clicks}
 
     def places(self):
         return {tooltip.split(" — ")[0].split(",")[0] for tooltip in self.features}
@@ -186,6 +201,9 @@ def test_a_reference_layer_is_drawn_and_the_reports_contradicting_it_are_listed(
                                          name="a test layer")
     at = app()
     assert any(group.layer_name.startswith("Reference (a test layer") for group in fake_map.groups)
+    assert not any("contradict it" in m.value for m in at.markdown)  # its tab is closed: not computed
+    at.session_state["control-views"] = "Reference disagreements"
+    at.run()
     assert any("reports after a reference's date contradict it" in m.value and not m.value.startswith("0 ")
                for m in at.markdown)
 
@@ -298,3 +316,41 @@ def test_a_stored_document_can_be_redated_and_deleted_and_its_events_follow(stor
     assert store.delete_document(document.id) and store.document(document.id) is None
     assert document.id not in set(store.events()["doc"])
 
+
+
+def test_clicking_a_place_again_after_closing_its_panel_opens_it_again(store_path, fake_map):
+    at = app()
+    sudzha = next(t for t in fake_map.features if t.startswith("Sudzha"))
+    fake_map.click = sudzha
+    at.run()
+    assert at.subheader[0].value == "Sudzha"
+    at.button(key="close-panel").click().run()
+    assert not at.subheader and not at.query_params.get("place")
+    at.run()  # a rerun for another reason: the old click is not taken for a new one
+    assert not at.subheader
+    fake_map.click = sudzha  # the same place, clicked again: streamlit-folium reports the same tooltip
+    at.run()
+    assert at.subheader[0].value == "Sudzha"
+
+
+def test_an_uncertain_place_says_so_on_the_map_and_in_its_panel_and_is_listed_for_review(store_path, fake_map):
+    at = app()
+    uncertain = [t for t in fake_map.features if "uncertain place" in t]
+    assert uncertain and len(uncertain) < len(fake_map.features)  # some, not all
+    name = uncertain[0].split(" — ")[0].split(",")[0]
+    fake_map.click = uncertain[0]
+    at.run()
+    assert at.subheader[0].value == name
+    assert "Uncertain place" in at.warning[0].value and "Places page" in at.warning[0].value
+    places = page("3_Places.py")
+    assert places.radio[0].options[0] == "Unplaced or uncertain"
+    assert name in set(places.dataframe[0].value["place"])
+    assert (places.dataframe[0].value["confidence"].dropna() < 0.7).all()
+
+
+def test_the_reference_form_is_sent_only_once_its_expander_is_opened(store_path, fake_map):
+    at = app()
+    assert not [b for b in at.sidebar.button if b.label == "Add reference layer"]
+    at.session_state["reference-form"] = True  # what opening it does
+    at.run()
+    assert [b.label for b in at.sidebar.button] == ["Add reference layer"]

@@ -145,3 +145,53 @@ def test_a_point_by_the_border_takes_its_country_from_its_own_side():
     assert country_at(51.231, 35.188, RUSSIA_UKRAINE) == "RU"  # a Kursk-oblast village 10 km from Ukraine
     assert country_at(50.91, 34.80, RUSSIA_UKRAINE) == "UA"  # Sumy, across the border
     assert country_at(40.0, -100.0, RUSSIA_UKRAINE) is None
+
+
+def test_a_place_under_the_confidence_threshold_is_drawn_hollow_and_named_uncertain():
+    from geo.records import CONFIDENT
+    from geo.resolve import UNCERTAIN
+
+    assert CONFIDENT == 0.7 and UNCERTAIN < CONFIDENT  # the resolver's unsupported choices fall under it
+    [sure] = mapview.place_features(summary(place_confidence=CONFIDENT))["control_change"]
+    [unsure] = mapview.place_features(summary(place_confidence=0.6))["control_change"]
+    assert sure["properties"]["uncertain"] is False and "uncertain" not in sure["properties"]["tooltip"]
+    assert unsure["properties"]["uncertain"] is True
+    assert unsure["properties"]["tooltip"].startswith("Sudzha, Kursk, RU — ")  # a click still finds the place
+    assert "uncertain place (confidence 0.60, under 0.7)" in unsure["properties"]["tooltip"]
+    page = rendered(summary(place_confidence=0.6))
+    assert 'p.uncertain ? "2 3"' in page and "p.uncertain ? 0.3 : 0.9" in page  # hollow, dotted
+    assert "uncertain place (hollow, dotted): confidence under\n          0.7" in page  # the legend says so
+    # A summary that does not know the place's confidence does not call it uncertain.
+    assert mapview.place_features(summary())["control_change"][0]["properties"]["uncertain"] is False
+
+
+def test_rivers_and_lakes_are_kept_around_the_theatre_and_drawn_as_a_layer_one_can_hide(tmp_path, monkeypatch):
+    import json
+
+    import folium
+
+    def square(lon, lat):
+        return [[[lon, lat], [lon + 0.1, lat], [lon + 0.1, lat + 0.1], [lon, lat + 0.1], [lon, lat]]]
+
+    paths = []
+    for name in ("rivers", "lakes"):  # as the geo-maps packages give them: one MultiPolygon in a collection
+        path = tmp_path / name / "map.geo.json"
+        path.parent.mkdir()
+        path.write_text(json.dumps({"type": "GeometryCollection", "geometries": [
+            {"type": "MultiPolygon", "coordinates": [square(30.5, 50.4), square(-90.0, 40.0)]}]}))
+        paths.append(path)
+    water = assets.water_areas(paths)
+    assert [f["properties"]["source"] for f in water["features"]] == ["rivers", "lakes"]
+    for feature in water["features"]:  # the Dnipro at Kyiv stays, America does not
+        [[[ring]]] = [feature["geometry"]["coordinates"]]
+        assert all(25 < lon < 40 and 45 < lat < 55 for lon, lat in ring)
+    def groups():
+        return [c.layer_name for c in mapview.base_map()._children.values() if isinstance(c, folium.FeatureGroup)]
+
+    monkeypatch.setattr(assets, "VENDOR", tmp_path)
+    assert groups() == []  # not installed: no layer
+    (tmp_path / assets.RIVERS).write_text(json.dumps(water))
+    assert groups() == ["Rivers and lakes (offline)"]  # in the layer list: it can be hidden
+    fmap = mapview.base_map()
+    page = fmap.get_root().render()
+    assert f"/{assets.VENDOR_URL}/{assets.RIVERS}" in page and "OpenStreetMap contributors" in page

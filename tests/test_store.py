@@ -61,17 +61,23 @@ def test_queries_filter_by_date_actor_type_source_confidence_and_box(store):
     assert names(EventFilter(min_confidence=0.99)) == []
 
 
-def test_place_summary_gives_the_last_reported_controller_as_of_a_date(store):
+def test_place_summary_counts_a_places_events_and_the_control_model_says_who_holds_it(store):
+    from geo import control
+
     ingest_documents([
         doc("Russian forces captured Kupiansk.", dt.date(2022, 2, 27)),
         doc("Ukrainian troops liberated Kupiansk.", dt.date(2022, 9, 10)),
         doc("Fighting continued near Kupiansk.", dt.date(2024, 1, 5)),
     ], store, workers=1)
     summary = store.place_summary(EventFilter(end=dt.date(2022, 6, 1))).set_index("name")
-    assert summary.loc["Kupiansk", "controller"] == "Russia"
+    assert summary.loc["Kupiansk", "events"] == 1 and "controller" not in summary  # the model's, not the summary's
+    held = control.control_as_of(store, dt.date(2022, 6, 1)).set_index("name")
+    assert held.loc["Kupiansk", "holder"] == "Russia"
     later = store.place_summary().set_index("name")
-    assert later.loc["Kupiansk", "controller"] == "Ukraine" and later.loc["Kupiansk", "events"] == 3
+    assert control.control_as_of(store).set_index("name").loc["Kupiansk", "holder"] == "Ukraine"
+    assert later.loc["Kupiansk", "events"] == 3 and str(later.loc["Kupiansk", "last_date"]) == "2024-01-05"
     assert later.loc["Kupiansk", ["control_change", "frontline"]].tolist() == [2, 1]
+    assert later.loc["Kupiansk", "place_confidence"] == store.events()["place_confidence"].max()  # its best
     key = store.events().loc[0, "place_key"]
     assert list(store.excerpts(key)["date"].astype(str)) == ["2024-01-05", "2022-09-10", "2022-02-27"]
 
@@ -108,7 +114,7 @@ def test_an_old_store_is_migrated_with_its_data_and_a_newer_one_is_refused(tmp_p
         conn.execute(sa.text("INSERT INTO documents (id, title, source, url, path, text, ingested_at) "
                              "VALUES ('d1', 't', 's', '', '', 'Fighting in Toretsk.', '2025-01-01 00:00:00')"))
     store = Store(str(path))
-    assert store.version() == SCHEMA_VERSION == 4
+    assert store.version() == SCHEMA_VERSION == 5
     assert sa.inspect(store.engine).has_table("reference_layers")  # version 3
     assert store.counts()["documents"] == 1
     assert "ix_documents_source" in {i["name"] for i in sa.inspect(store.engine).get_indexes("documents")}
@@ -117,6 +123,25 @@ def test_an_old_store_is_migrated_with_its_data_and_a_newer_one_is_refused(tmp_p
         conn.execute(sa.text("INSERT INTO schema_version VALUES (99)"))
     with pytest.raises(StoreError, match="newer than this frontmap"):
         Store(str(path))
+
+
+def test_a_version_4_store_gains_place_confidence_and_its_old_events_stand_in_with_their_own(tmp_path):
+    path = tmp_path / "v4.sqlite"
+    ingest_documents([doc("Russian forces captured Kupiansk.", dt.date(2022, 2, 27))], Store(str(path)), workers=1)
+    engine = sa.create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:  # the store as version 4 left it
+        conn.execute(sa.text("DROP INDEX ix_events_place_summary"))
+        conn.execute(sa.text("ALTER TABLE events DROP COLUMN place_confidence"))
+        conn.execute(sa.text("CREATE INDEX ix_events_place_summary ON events "
+                             "(place_key, event_type, date, actor, status, confidence)"))
+        conn.execute(sa.text("DELETE FROM schema_version WHERE version = 5"))
+    store = Store(str(path))
+    assert store.version() == 5
+    [index] = [i for i in sa.inspect(store.engine).get_indexes("events") if i["name"] == "ix_events_place_summary"]
+    assert index["column_names"][-1] == "place_confidence"  # the summary's index covers it
+    [event] = store.events().to_dict("records")
+    assert event["place_confidence"] is None or event["place_confidence"] != event["place_confidence"]
+    assert store.place_summary().loc[0, "place_confidence"] == event["confidence"]
 
 
 def test_two_ingests_of_overlapping_inputs_at_once_store_each_document_once(store):
@@ -246,9 +271,11 @@ def test_an_empty_store_is_filled_with_the_sample_corpus_once(tmp_path):
     summary = load_samples_if_empty(store)
     assert summary.new == len(sample_paths()) and not summary.failed
     assert load_samples_if_empty(store) is None
-    summary = store.place_summary().set_index("name")
-    assert summary.loc["Sudzha", "controller"] == "Russia"  # retaken in March 2025
-    assert summary.loc["Kherson", "controller"] == "Ukraine"  # liberated in November 2022
+    from geo import control
+
+    held = control.control_as_of(store).set_index("name")
+    assert held.loc["Sudzha", "holder"] == "Russia"  # retaken in March 2025
+    assert held.loc["Kherson", "holder"] == "Ukraine"  # liberated in November 2022
 
 
 def test_reprocessing_rewrites_events_and_keeps_pins(store, monkeypatch):
@@ -261,3 +288,26 @@ def test_reprocessing_rewrites_events_and_keeps_pins(store, monkeypatch):
     after = store.events().sort_values("start")
     assert list(after["place"]) == list(before["place"]) == ["Zzyzxivka", "Sudzha"]
     assert after.iloc[0]["lat"] == 51.25 and after.iloc[0]["precision"] == "pinned"
+
+
+def test_the_review_list_holds_unplaced_names_and_places_under_the_threshold_until_pinned(store):
+    from geo.records import CONFIDENT, event_record
+
+    ids = {"Surevka": 900_001, "Dubivka": 900_002, "Edge": 900_003}
+
+    def row(place, confidence):
+        return event_record({"place": place, "name": place, "start": 0, "end": len(place), "lat": 48.5, "lon": 37.5,
+                             "country": "UA", "admin1": "Donetsk", "feature": "PPL", "precision": "settlement",
+                             "geonameid": ids[place], "event_type": "mention", "date": dt.date(2025, 3, 1),
+                             "excerpt": f"About {place}.", "confidence": 0.9 * confidence,
+                             "place_confidence": confidence})
+
+    store.add(doc("three places"), [row("Surevka", 0.95), row("Dubivka", CONFIDENT - 0.05), row("Edge", CONFIDENT)])
+    review = store.names_as_written(doubtful_only=True)
+    assert list(review["place"]) == ["Dubivka"]  # 0.65 is under the threshold, even though it is above 0.5
+    assert list(store.unresolved()["place"]) == ["Dubivka"]
+    summary = store.place_summary().set_index("name")
+    assert summary.loc["Dubivka", "place_confidence"] == pytest.approx(0.65)
+    store.pin(place_as_written="Dubivka", name="Dubivka", lat=48.51, lon=37.52)
+    assert store.names_as_written(doubtful_only=True).empty  # a pin is sure
+    assert store.place_summary().set_index("name").loc["Dubivka", "place_confidence"] == 1.0

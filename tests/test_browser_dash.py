@@ -1,0 +1,149 @@
+"""The analyst's map in a real browser (Debian's Chromium, no network beyond loopback): uncertain places marked as
+such, a place clicked again after its panel was closed, and an open tab that follows changes made elsewhere. The
+store holds the sample corpus and one made-up place the geoparser was unsure of."""
+
+import datetime as dt
+import time
+from pathlib import Path
+
+import pytest
+
+from geo.documents import make_document
+from geo.ingest import ingest_documents, load_samples_if_empty
+from geo.records import event_record
+from geo.store import Store
+from tests.test_browser import (
+    CHROMIUM,
+    Page,
+    browser,  # noqa: F401 (the module's Chromium: a fixture)
+    running_dashboard,
+)
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed (scripts/test.sh does)")
+UNSURE = "Zubrivka"  # made up, placed near Pokrovsk with a confidence under the threshold
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("store") / "dash.sqlite"
+    store = Store(str(path))
+    load_samples_if_empty(store)
+    store.add(make_document(f"Shelling was reported in {UNSURE}.", published=dt.date(2025, 3, 10)), [event_record({
+        "place": UNSURE, "name": UNSURE, "start": 25, "end": 25 + len(UNSURE), "lat": 48.35, "lon": 37.05,
+        "country": "UA", "admin1": "Donetsk", "feature": "PPL", "geonameid": 999_000_001, "precision": "settlement",
+        "event_type": "strike", "date": dt.date(2025, 3, 10), "excerpt": f"Shelling was reported in {UNSURE}.",
+        "confidence": 0.5, "place_confidence": 0.55})])
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(store_path):
+    # Open pages look for changes in the store every second here (10 s by default).
+    yield from running_dashboard({"FRONTMAP_DB": str(store_path), "FRONTMAP_SAMPLES": "0", "FRONTMAP_REFRESH": "1"})
+
+
+@pytest.fixture
+def tab(browser, server):  # noqa: F811 (the imported fixture)
+    page = Page(browser, server)
+    yield page
+    page.page.close()
+
+
+# The map page's line saying how many articles and events are stored.
+_STORED = ("[...document.querySelectorAll('[data-testid=stCaptionContainer]')].map(c => c.innerText)"
+           ".find(t => t.includes('events stored'))")
+
+
+def _idle(tab) -> None:
+    tab.page.wait_for_function("document.querySelector('[data-testid=stApp]')"
+                               "?.getAttribute('data-test-script-state') === 'notRunning'", timeout=60_000)
+
+
+# The drawn (unclustered) marker of a place: its tooltip and SVG style, or null.
+_MARKER_OF = """((name) => { let found = null;
+    window.map.eachLayer(l => { if (!found && l.feature && l._path && l.getTooltip && l.getTooltip() &&
+        String(l.getTooltip().getContent()).startsWith(name)) found = {
+            tooltip: String(l.getTooltip().getContent()), dash: l._path.getAttribute('stroke-dasharray'),
+            fillOpacity: l._path.getAttribute('fill-opacity'), uncertain: l.feature.properties.uncertain}; });
+    return found; })"""
+
+
+def _marker(frame, name: str) -> dict | None:
+    return frame.evaluate(f"(name) => {_MARKER_OF}(name)", name)
+
+
+def _wait_for_marker(frame, name: str) -> None:
+    frame.wait_for_function(f"() => {_MARKER_OF}({name!r}) !== null", timeout=30_000)
+
+
+def test_an_uncertain_place_is_drawn_hollow_and_dotted_and_says_so(tab):
+    tab.open(f"/?q={UNSURE}")
+    frame = tab.map()
+    _wait_for_marker(frame, UNSURE)
+    unsure, sure = _marker(frame, UNSURE), None
+    frame.evaluate("window.map.setView([51.19, 35.27], 10)")  # Sudzha, placed with confidence
+    _wait_for_marker(frame, "Sudzha")
+    sure = _marker(frame, "Sudzha")
+    assert unsure["uncertain"] is True and "uncertain place (confidence 0.55, under 0.7)" in unsure["tooltip"]
+    assert unsure["dash"] == "2 3" and float(unsure["fillOpacity"]) < 0.5
+    assert sure["uncertain"] is False and "uncertain" not in sure["tooltip"]
+    assert sure["dash"] in (None, "") and float(sure["fillOpacity"]) > 0.5
+    frame.evaluate("window.map.setView([48.35, 37.05], 13)")
+    frame.evaluate("document.querySelector('.fm-legend').open = true")
+    legend = frame.evaluate("document.querySelector('.fm-legend').innerText")
+    assert "uncertain place (hollow, dotted): confidence under 0.7" in legend
+    tab.page.wait_for_selector(".fm-excerpt", timeout=30_000)  # the search selected it: its panel warns
+    assert "Uncertain place" in tab.page.locator("[data-testid=stAlert]").first.inner_text()
+    time.sleep(1)
+    tab.screenshot("uncertain-place")
+    assert tab.offsite == []
+
+
+def test_a_place_clicked_again_after_its_panel_was_closed_opens_it_again(tab):
+    tab.open("/?q=Sudzha")
+    tab.page.wait_for_selector(".fm-excerpt", timeout=30_000)  # the search selected it
+    _idle(tab)
+    tab.page.get_by_role("button", name="✕").click()
+    tab.page.wait_for_selector(".fm-excerpt", state="detached", timeout=30_000)
+    _idle(tab)
+    for attempt in ("first", "again"):
+        tab.click_place("Sudzha")
+        tab.page.wait_for_selector(".fm-excerpt", timeout=30_000)
+        _idle(tab)
+        assert tab.page.get_by_role("heading", name="Sudzha").count() >= 1
+        if attempt == "first":
+            tab.page.get_by_role("button", name="✕").click()
+            tab.page.wait_for_selector(".fm-excerpt", state="detached", timeout=30_000)
+            _idle(tab)
+    tab.screenshot("place-clicked-again")
+    assert tab.offsite == []
+
+
+def test_an_open_tab_follows_an_ingest_made_elsewhere_and_keeps_its_own_view(browser, server, store_path):  # noqa: F811
+    mine, other = Page(browser, server), Page(browser, server)
+    try:
+        mine.open("/?type=control_change")
+        mine.map()
+        other.open("/")
+        other.map()
+        _idle(mine)
+        before = mine.page.evaluate(_STORED)
+        other.page.get_by_text("Last 30 days", exact=True).click()  # the other tab's filters are its own
+        other.page.wait_for_function("location.search.includes('start=')", timeout=30_000)
+        # Another process (an ingest on the command line, or the Ingest page) adds a capture of a new place.
+        ingest_documents([make_document("Russian forces captured Zolota Nyva on Monday, the ministry said.",
+                                        published=dt.date(2025, 3, 14))], Store(str(store_path)), workers=1)
+        mine.page.wait_for_function(f"(before) => {{ const now = {_STORED}; return now && now !== before; }}",
+                                    arg=before, timeout=30_000)
+        frame = mine.map()
+        frame.wait_for_function("() => { let n = 0; window.map.eachLayer(l => { if (l.feature && l.getTooltip && "
+                                "l.getTooltip() && String(l.getTooltip().getContent()).startsWith('Zolota Nyva')) "
+                                "n += 1; if (l.getAllChildMarkers) l.getAllChildMarkers().forEach(m => { if "
+                                "(String(m.getTooltip().getContent()).startsWith('Zolota Nyva')) n += 1; }); });"
+                                " return n > 0; }", timeout=30_000)
+        assert "type=control_change" in mine.page.url and "start=" not in mine.page.url
+        mine.screenshot("tab-follows-ingest")
+        assert mine.offsite == [] and other.offsite == []
+    finally:
+        mine.page.close()
+        other.page.close()
