@@ -16,7 +16,8 @@ import datetime as dt
 import re
 from bisect import bisect_left
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 
 from geo.actors import ActorMention, Lexicon
 from geo.cues import CueLexicon, CueMatch, default_cues
@@ -149,6 +150,20 @@ class SentenceFrame:
         return any(c.event_type in (CONTROL_CHANGE, FRONTLINE) for c in self.cues)
 
 
+_FRAME_FIELDS = tuple(f.name for f in fields(SentenceFrame))
+_FRAME_POSITION = {name: i for i, name in enumerate(_FRAME_FIELDS)}
+_frame_values = attrgetter(*_FRAME_FIELDS)
+
+
+def _frame_with(frame: SentenceFrame, **changes) -> SentenceFrame:
+    """dataclasses.replace for a frame, without its per-call walk over the fields' definitions (frames are
+    copied once or twice per place)."""
+    values = list(_frame_values(frame))
+    for name, value in changes.items():
+        values[_FRAME_POSITION[name]] = value
+    return SentenceFrame(*values)
+
+
 @dataclass(frozen=True, slots=True)
 class Neighbour:
     """Another place named in the same sentence (offsets within the sentence)."""
@@ -201,7 +216,7 @@ class EventClassifier:
             next((c for c in cues if not c.aim), None)
         if lead is None:
             return frame
-        return replace(frame, event_type=lead.event_type, actor=lead.actor, opponent=lead.opponent, cue=lead.text,
+        return _frame_with(frame, event_type=lead.event_type, actor=lead.actor, opponent=lead.opponent, cue=lead.text,
                        status=self._status(frame, lead) if lead.event_type == CONTROL_CHANGE else "",
                        settlements_count=_count(sentence) if lead.event_type == CONTROL_CHANGE else None)
 
@@ -460,7 +475,7 @@ class EventClassifier:
         if counted is not None and (cue is None or cue.event_type != CONTROL_CHANGE or cue.modal):
             # "close to liberating Kursk, having reclaimed 24 settlements": the region's settlements changed hands
             cue_count = _count(sentence[counted.end:counted.end + 60])
-            return replace(frame, event_type=CONTROL_CHANGE, actor=counted.actor, opponent=counted.opponent,
+            return _frame_with(frame, event_type=CONTROL_CHANGE, actor=counted.actor, opponent=counted.opponent,
                            status=self._status(frame, counted), settlements_count=cue_count, cue=counted.text,
                            date=self._segment_dates(frame, counted, dates, start, published, len(sentence)),
                            strength=0.9)
@@ -481,7 +496,7 @@ class EventClassifier:
                     region or not _CONTAINER.search(sentence[cue.end:start].strip() + " ")):
                 # "captured Vremivka and Neskuchne in the Donetsk region", "the largest town it captured in Kursk"
                 mention = _as_mention(frame, sentence, dates, published)
-                return mention if region else replace(mention, event_type=FRONTLINE, actor=cue.actor,
+                return mention if region else _frame_with(mention, event_type=FRONTLINE, actor=cue.actor,
                                                       opponent=cue.opponent, cue=cue.text)
         cue_dates = self._segment_dates(frame, cue, dates, start, published, len(sentence))
         status = ""
@@ -489,7 +504,7 @@ class EventClassifier:
             status = self._status(frame, cue)
         strength = 1.0 if event_type == CONTROL_CHANGE else 0.6 if cue.modal else 0.85
         claimed_by = frame.claimed_by if cue.claimant is None else cue.claimant
-        return replace(frame, event_type=event_type, actor=cue.actor, opponent=cue.opponent, status=status,
+        return _frame_with(frame, event_type=event_type, actor=cue.actor, opponent=cue.opponent, status=status,
                        claimed_by=claimed_by,
                        settlements_count=count, cue=cue.text, date=cue_dates, strength=strength)
 
@@ -616,10 +631,10 @@ def _as_mention(frame: SentenceFrame, sentence: str, dates: tuple[DatePhrase, ..
                 published: dt.date | None) -> SentenceFrame:
     """The sentence's frame for a place only named in it: no event, no sides; dated like the sentence."""
     if frame.event_type == MENTION and not frame.cue and not dates:
-        return replace(frame, date=published) if frame.date != published else frame
+        return _frame_with(frame, date=published) if frame.date != published else frame
     date = next((d.date for d in dates if not NOT_EVENT_DATE.search(sentence, max(0, d.start - 200), d.start)),
                 published)
-    return replace(frame, event_type=MENTION, actor="", opponent="", status="", settlements_count=None, cue="",
+    return _frame_with(frame, event_type=MENTION, actor="", opponent="", status="", settlements_count=None, cue="",
                    date=date)
 
 

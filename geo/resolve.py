@@ -238,12 +238,14 @@ class PlaceResolver:
             best, i = scored[0]
             place = options[i]
             confidence = 1 / (1 + math.exp(-(best - scored[1][0])))
-        others = [a for a in anchors if not _same(a, place)]
+        name, feature, lat, lon = place.name, place.feature, place.latitude, place.longitude
+        others = [a for a in anchors  # not _same(a, place), inlined: this runs for every anchor of every name
+                  if not (a.name == name and a.feature == feature and a.latitude == lat and a.longitude == lon)]
         settlement = place.feature not in NON_SETTLEMENT and place.feature != "PPLC"
         supported = _Support(place, regions, others)  # measured only if a rule below asks
         if settlement and place.population < SMALL_PLACE and len(others) >= 2 and not supported:
-            nearest = min(haversine_km(place, a) for a in others)
-            if nearest > (DISTANT_VILLAGE_KM if place.population < 1000 else DISTANT_KM):
+            distant = DISTANT_VILLAGE_KM if place.population < 1000 else DISTANT_KM
+            if all(haversine_km(place, a) > distant for a in others):  # the nearest is farther than that
                 # far from everything else: a namesake, not trusted; a big city of that name is the better guess
                 big = [options[j] for _, j in scored[1:] if options[j].population >= BIG_NAMESAKE
                        and options[j].feature not in NON_SETTLEMENT]
@@ -276,16 +278,25 @@ class PlaceResolver:
             score += 4.0  # in a region the text names
         if anchors:
             # Inlined _near_km: this loop runs for every candidate against every anchor.
+            # The nearest is found by squared distance and its root taken once (the same number: the root and
+            # the scaling keep the order).
             lat, lon = place.latitude, place.longitude
-            nearest, same_region = math.inf, False
+            name, feature, country, admin1 = place.name, place.feature, place.country, place.admin1_code
+            cos, radians = math.cos, math.radians
+            nearest_squared, same_region = math.inf, False
             for a in anchors:
-                if a.latitude == lat and a.longitude == lon and a.name == place.name and a.feature == place.feature:
+                a_lat = a.latitude
+                if a_lat == lat and a.longitude == lon and a.name == name and a.feature == feature:
                     continue  # a name is not its own context
-                x = (a.longitude - lon) * math.cos(math.radians((a.latitude + lat) / 2))
-                y = a.latitude - lat
-                nearest = min(nearest, 111.195 * math.sqrt(x * x + y * y))
-                same_region = same_region or (a.country == place.country and a.admin1_code == place.admin1_code)
-            if nearest < math.inf:
+                x = (a.longitude - lon) * cos(radians((a_lat + lat) / 2))
+                y = a_lat - lat
+                squared = x * x + y * y
+                if squared < nearest_squared:
+                    nearest_squared = squared
+                if not same_region and a.country == country and a.admin1_code == admin1:
+                    same_region = True
+            if nearest_squared < math.inf:
+                nearest = 111.195 * math.sqrt(nearest_squared)
                 score += 3.0 * math.exp(-nearest / 150.0) + (1.0 if same_region else 0.0)
         return score
 
