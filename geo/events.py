@@ -85,6 +85,34 @@ _PRONOUN_OBJECT = re.compile(r"\s*(?:of\s+|over\s+|in\s+)?(?:it|there|the\s+(?:t
 _WITH_WEAPON = re.compile(r"^[^.;]{0,40}?\bwith\b", re.I)
 _POSSESSIVE_FORCES = re.compile(r"\b(?:its|his|her|their|our)\s+(?:own\s+)?(?:troops|forces|units|soldiers|army|"
                                 r"military|fighters|brigades|defenders|men)\b", re.I)
+
+
+class _KeywordGate:
+    """A case-blind pattern whose every match holds one of `words`: on ASCII text it is searched only where one of
+    them stands, as a look in lower case says much more cheaply than the pattern's scan; other text is always
+    searched. Used for the patterns searched over a window before each place or cue."""
+
+    __slots__ = ("pattern", "words")
+
+    def __init__(self, pattern: re.Pattern, words: tuple[str, ...]):
+        self.pattern, self.words = pattern, words
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
+        endpos = len(text) if endpos is None else endpos
+        window = text[pos:endpos]
+        if window.isascii():
+            lowered = window.lower()
+            if not any(word in lowered for word in self.words):
+                return None
+        return self.pattern.search(text, pos, endpos)
+
+
+_VENUE_GATE = _KeywordGate(_VENUE, (
+    "conference", "meeting", "summit", "talks", "visit", "trip", "en route", "headquarters", "embassy", "speech",
+    "speaking", "interview", "forum", "residence", "hosted", "reporters", "journalists", "travel", "flew", "flying",
+    "returned", "met"))
+_LAUNCH_GATE = _KeywordGate(_LAUNCH, ("from", "out of"))
+_RESIDENTS_GATE = _KeywordGate(_RESIDENTS, ("residents", "people", "civilians", "citizens", "families", "children"))
 _SUBJECT_REACH, _ANAPHORA_REACH, _OBJECT_REACH, _LOOK_BACK = 200, 300, 400, 300
 _OBJECT_OF_PREPOSITION = re.compile(r"\b(?:from|of|against|with|to)\s+(?:the\s+)?$", re.I)
 _SAID_AFTER = re.compile(r"\s*(?:'s\s+\w+\s+)?(?:said|says)\b")
@@ -98,6 +126,8 @@ _BOUNDARY = re.compile(r";|,\s+(?:and|but|while|whereas)\b|\band that\b|\bwhile\
 # fighting into the Sumy and Kharkiv territories").
 _PURPOSE = re.compile(r"\b(?:deploy\w*|send\w*|sent|mass\w*|concentrat\w*|brought|bring\w*|transferr?\w*|"
                       r"redeploy\w*|gather\w*)\b[^.;]{0,80}?\bto\s+(?:[a-z]+\b[^.;]*)?$", re.I)
+_PURPOSE_GATE = _KeywordGate(_PURPOSE, ("deploy", "send", "sent", "mass", "concentrat", "brought", "bring", "transfer",
+                                        "gather"))
 _DATELINE = re.compile(r"^\s*(?:[—–-]|\(\w+\)\s*[—–-]|,\s+\w+\.?\s+\d{1,2}\b)")
 
 
@@ -261,7 +291,7 @@ class EventClassifier:
             cues.append(Cue(kind, match.start, match.end, match.text, event_type, actor, opponent,
                             modal=self._governed_by(sentence, found.get("modal", ()), match.start),
                             aim=self._governed_by(sentence, found.get("aim", ()), match.start, reach=45)
-                            or bool(_PURPOSE.search(sentence, max(0, match.start - 200), match.start)),
+                            or bool(_PURPOSE_GATE.search(sentence, max(0, match.start - 200), match.start)),
                             relative=_in_relative_clause(sentence, match.start),
                             claimant=voice[0] if voice else None, voice_side=voice[1] if voice else None))
         return cues
@@ -612,7 +642,7 @@ class EventClassifier:
             _DATELINE.match(after))
         office = bool(_OFFICE_AFTER.match(after)) and not _PREPOSITION_BEFORE.search(before)
         return metonym or dateline or office or bool(
-            _VENUE.search(before) or _LAUNCH.search(before) or _RESIDENTS.search(before))
+            _VENUE_GATE.search(before) or _LAUNCH_GATE.search(before) or _RESIDENTS_GATE.search(before))
 
 
 _HEADLINE_CLAIM = re.compile(r"\b(?:claims?|says?)\s+(?=(?:the\s+)?[A-Z])")
