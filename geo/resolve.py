@@ -230,7 +230,8 @@ class PlaceResolver:
         if len(options) == 1:  # nothing to weigh: the scores only rank the options
             place, confidence, scored = options[0], 0.95, [(0.0, 0)]
         else:
-            scored = sorted(((self._score(p, countries, document_countries, anchors, regions)
+            rows = _anchor_rows(anchors)
+            scored = sorted(((self._score(p, countries, document_countries, anchors, regions, rows)
                               + (CURRENT_NAME_BONUS if key and name_key(p.name) == key else 0.0)
                               - (ALTERNATE_CAPITAL if key and p.feature == "PPLC" and name_key(p.name) != key else 0.0)
                               + (MAIN_COUNTRY_BONUS if p.country == main_country else 0.0), i)
@@ -266,7 +267,9 @@ class PlaceResolver:
         return place, round(min(0.95, confidence), 3), len(options)
 
     def _score(self, place: Place, countries: set[str], document_countries: set[str],
-               anchors: list[Place], regions: set[tuple[str, str]] = frozenset()) -> float:
+               anchors: list[Place], regions: set[tuple[str, str]] = frozenset(), rows: list[tuple] | None = None
+               ) -> float:
+        """rows: _anchor_rows(anchors), when the caller scores several options against the same anchors."""
         score = _FEATURE_PRIOR.get(place.feature, 0.0) + 0.6 * math.log10(place.population + 10)
         if place.country in countries:  # named in the text ("France")
             score += 2.5
@@ -284,21 +287,25 @@ class PlaceResolver:
             name, feature, country, admin1 = place.name, place.feature, place.country, place.admin1_code
             cos, radians = math.cos, math.radians
             nearest_squared, same_region = math.inf, False
-            for a in anchors:
-                a_lat = a.latitude
-                if a_lat == lat and a.longitude == lon and a.name == name and a.feature == feature:
+            for a_lat, a_lon, a_name, a_feature, a_country, a_admin1 in rows or _anchor_rows(anchors):
+                if a_lat == lat and a_lon == lon and a_name == name and a_feature == feature:
                     continue  # a name is not its own context
-                x = (a.longitude - lon) * cos(radians((a_lat + lat) / 2))
+                x = (a_lon - lon) * cos(radians((a_lat + lat) / 2))
                 y = a_lat - lat
                 squared = x * x + y * y
                 if squared < nearest_squared:
                     nearest_squared = squared
-                if not same_region and a.country == country and a.admin1_code == admin1:
+                if not same_region and a_country == country and a_admin1 == admin1:
                     same_region = True
             if nearest_squared < math.inf:
                 nearest = 111.195 * math.sqrt(nearest_squared)
                 score += 3.0 * math.exp(-nearest / 150.0) + (1.0 if same_region else 0.0)
         return score
+
+
+def _anchor_rows(anchors: list[Place]) -> list[tuple]:
+    """What _score reads of each anchor, read once for all the options it weighs."""
+    return [(a.latitude, a.longitude, a.name, a.feature, a.country, a.admin1_code) for a in anchors]
 
 
 def _identity(p: Place) -> tuple:
