@@ -45,14 +45,25 @@ class Lexicon:
         self._pattern = re.compile(rf"(?<![\w-])(?:{escaped})(?![\w-])")
         enemy = "|".join(re.escape(w) for w in sorted(self.enemy_words, key=len, reverse=True))
         self._enemy = re.compile(rf"\b(?:{enemy})\b", re.IGNORECASE)
+        self._enemy_lower = tuple(w.lower() for w in self.enemy_words)
 
     def find(self, sentence: str) -> list[ActorMention]:
         found = []
         for match in self._pattern.finditer(sentence):
             actor, kind = self.terms[match.group()]
             found.append(ActorMention(actor, match.group(), match.start(), match.end(), kind))
-        found += [ActorMention("", m.group(), m.start(), m.end(), "enemy") for m in self._enemy.finditer(sentence)]
+        if self._may_name_enemy(sentence):
+            found += [ActorMention("", m.group(), m.start(), m.end(), "enemy")
+                      for m in self._enemy.finditer(sentence)]
         return sorted(found, key=lambda a: a.start)
+
+    def _may_name_enemy(self, sentence: str) -> bool:
+        """Whether the enemy pattern can match: on ASCII text only where an enemy word stands in lower case (much
+        cheaper than the case-blind pattern's scan); other text is always scanned."""
+        if not sentence.isascii():
+            return True
+        lowered = sentence.lower()
+        return any(word in lowered for word in self._enemy_lower)
 
     def kind_of(self, term: str) -> str | None:
         entry = self.terms.get(term)

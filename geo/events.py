@@ -16,7 +16,8 @@ import datetime as dt
 import re
 from bisect import bisect_left
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 
 from geo.actors import ActorMention, Lexicon
 from geo.cues import CueLexicon, CueMatch, default_cues
@@ -84,6 +85,37 @@ _PRONOUN_OBJECT = re.compile(r"\s*(?:of\s+|over\s+|in\s+)?(?:it|there|the\s+(?:t
 _WITH_WEAPON = re.compile(r"^[^.;]{0,40}?\bwith\b", re.I)
 _POSSESSIVE_FORCES = re.compile(r"\b(?:its|his|her|their|our)\s+(?:own\s+)?(?:troops|forces|units|soldiers|army|"
                                 r"military|fighters|brigades|defenders|men)\b", re.I)
+
+
+class _KeywordGate:
+    """A case-blind pattern whose every match holds one of `words`: on ASCII text it is searched only where one of
+    them stands, as a look in lower case says much more cheaply than the pattern's scan; other text is always
+    searched. Used for the patterns searched over a window before each place or cue."""
+
+    __slots__ = ("pattern", "words")
+
+    def __init__(self, pattern: re.Pattern, words: tuple[str, ...]):
+        self.pattern, self.words = pattern, words
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
+        endpos = len(text) if endpos is None else endpos
+        window = text[pos:endpos]
+        if window.isascii():
+            lowered = window.lower()
+            for word in self.words:  # a loop, not any(): no generator per call
+                if word in lowered:
+                    break
+            else:
+                return None
+        return self.pattern.search(text, pos, endpos)
+
+
+_VENUE_GATE = _KeywordGate(_VENUE, (
+    "conference", "meeting", "summit", "talks", "visit", "trip", "en route", "headquarters", "embassy", "speech",
+    "speaking", "interview", "forum", "residence", "hosted", "reporters", "journalists", "travel", "flew", "flying",
+    "returned", "met"))
+_LAUNCH_GATE = _KeywordGate(_LAUNCH, ("from", "out of"))
+_RESIDENTS_GATE = _KeywordGate(_RESIDENTS, ("residents", "people", "civilians", "citizens", "families", "children"))
 _SUBJECT_REACH, _ANAPHORA_REACH, _OBJECT_REACH, _LOOK_BACK = 200, 300, 400, 300
 _OBJECT_OF_PREPOSITION = re.compile(r"\b(?:from|of|against|with|to)\s+(?:the\s+)?$", re.I)
 _SAID_AFTER = re.compile(r"\s*(?:'s\s+\w+\s+)?(?:said|says)\b")
@@ -97,6 +129,8 @@ _BOUNDARY = re.compile(r";|,\s+(?:and|but|while|whereas)\b|\band that\b|\bwhile\
 # fighting into the Sumy and Kharkiv territories").
 _PURPOSE = re.compile(r"\b(?:deploy\w*|send\w*|sent|mass\w*|concentrat\w*|brought|bring\w*|transferr?\w*|"
                       r"redeploy\w*|gather\w*)\b[^.;]{0,80}?\bto\s+(?:[a-z]+\b[^.;]*)?$", re.I)
+_PURPOSE_GATE = _KeywordGate(_PURPOSE, ("deploy", "send", "sent", "mass", "concentrat", "brought", "bring", "transfer",
+                                        "gather"))
 _DATELINE = re.compile(r"^\s*(?:[—–-]|\(\w+\)\s*[—–-]|,\s+\w+\.?\s+\d{1,2}\b)")
 
 
@@ -147,6 +181,20 @@ class SentenceFrame:
     def territorial(self) -> bool:
         """Whether the sentence speaks of ground taken or fought over."""
         return any(c.event_type in (CONTROL_CHANGE, FRONTLINE) for c in self.cues)
+
+
+_FRAME_FIELDS = tuple(f.name for f in fields(SentenceFrame))
+_FRAME_POSITION = {name: i for i, name in enumerate(_FRAME_FIELDS)}
+_frame_values = attrgetter(*_FRAME_FIELDS)
+
+
+def _frame_with(frame: SentenceFrame, **changes) -> SentenceFrame:
+    """dataclasses.replace for a frame, without its per-call walk over the fields' definitions (frames are
+    copied once or twice per place)."""
+    values = list(_frame_values(frame))
+    for name, value in changes.items():
+        values[_FRAME_POSITION[name]] = value
+    return SentenceFrame(*values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +249,7 @@ class EventClassifier:
             next((c for c in cues if not c.aim), None)
         if lead is None:
             return frame
-        return replace(frame, event_type=lead.event_type, actor=lead.actor, opponent=lead.opponent, cue=lead.text,
+        return _frame_with(frame, event_type=lead.event_type, actor=lead.actor, opponent=lead.opponent, cue=lead.text,
                        status=self._status(frame, lead) if lead.event_type == CONTROL_CHANGE else "",
                        settlements_count=_count(sentence) if lead.event_type == CONTROL_CHANGE else None)
 
@@ -246,7 +294,7 @@ class EventClassifier:
             cues.append(Cue(kind, match.start, match.end, match.text, event_type, actor, opponent,
                             modal=self._governed_by(sentence, found.get("modal", ()), match.start),
                             aim=self._governed_by(sentence, found.get("aim", ()), match.start, reach=45)
-                            or bool(_PURPOSE.search(sentence, max(0, match.start - 200), match.start)),
+                            or bool(_PURPOSE_GATE.search(sentence, max(0, match.start - 200), match.start)),
                             relative=_in_relative_clause(sentence, match.start),
                             claimant=voice[0] if voice else None, voice_side=voice[1] if voice else None))
         return cues
@@ -460,7 +508,7 @@ class EventClassifier:
         if counted is not None and (cue is None or cue.event_type != CONTROL_CHANGE or cue.modal):
             # "close to liberating Kursk, having reclaimed 24 settlements": the region's settlements changed hands
             cue_count = _count(sentence[counted.end:counted.end + 60])
-            return replace(frame, event_type=CONTROL_CHANGE, actor=counted.actor, opponent=counted.opponent,
+            return _frame_with(frame, event_type=CONTROL_CHANGE, actor=counted.actor, opponent=counted.opponent,
                            status=self._status(frame, counted), settlements_count=cue_count, cue=counted.text,
                            date=self._segment_dates(frame, counted, dates, start, published, len(sentence)),
                            strength=0.9)
@@ -481,7 +529,7 @@ class EventClassifier:
                     region or not _CONTAINER.search(sentence[cue.end:start].strip() + " ")):
                 # "captured Vremivka and Neskuchne in the Donetsk region", "the largest town it captured in Kursk"
                 mention = _as_mention(frame, sentence, dates, published)
-                return mention if region else replace(mention, event_type=FRONTLINE, actor=cue.actor,
+                return mention if region else _frame_with(mention, event_type=FRONTLINE, actor=cue.actor,
                                                       opponent=cue.opponent, cue=cue.text)
         cue_dates = self._segment_dates(frame, cue, dates, start, published, len(sentence))
         status = ""
@@ -489,7 +537,7 @@ class EventClassifier:
             status = self._status(frame, cue)
         strength = 1.0 if event_type == CONTROL_CHANGE else 0.6 if cue.modal else 0.85
         claimed_by = frame.claimed_by if cue.claimant is None else cue.claimant
-        return replace(frame, event_type=event_type, actor=cue.actor, opponent=cue.opponent, status=status,
+        return _frame_with(frame, event_type=event_type, actor=cue.actor, opponent=cue.opponent, status=status,
                        claimed_by=claimed_by,
                        settlements_count=count, cue=cue.text, date=cue_dates, strength=strength)
 
@@ -597,7 +645,7 @@ class EventClassifier:
             _DATELINE.match(after))
         office = bool(_OFFICE_AFTER.match(after)) and not _PREPOSITION_BEFORE.search(before)
         return metonym or dateline or office or bool(
-            _VENUE.search(before) or _LAUNCH.search(before) or _RESIDENTS.search(before))
+            _VENUE_GATE.search(before) or _LAUNCH_GATE.search(before) or _RESIDENTS_GATE.search(before))
 
 
 _HEADLINE_CLAIM = re.compile(r"\b(?:claims?|says?)\s+(?=(?:the\s+)?[A-Z])")
@@ -616,10 +664,10 @@ def _as_mention(frame: SentenceFrame, sentence: str, dates: tuple[DatePhrase, ..
                 published: dt.date | None) -> SentenceFrame:
     """The sentence's frame for a place only named in it: no event, no sides; dated like the sentence."""
     if frame.event_type == MENTION and not frame.cue and not dates:
-        return replace(frame, date=published) if frame.date != published else frame
+        return _frame_with(frame, date=published) if frame.date != published else frame
     date = next((d.date for d in dates if not NOT_EVENT_DATE.search(sentence, max(0, d.start - 200), d.start)),
                 published)
-    return replace(frame, event_type=MENTION, actor="", opponent="", status="", settlements_count=None, cue="",
+    return _frame_with(frame, event_type=MENTION, actor="", opponent="", status="", settlements_count=None, cue="",
                    date=date)
 
 

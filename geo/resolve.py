@@ -230,7 +230,8 @@ class PlaceResolver:
         if len(options) == 1:  # nothing to weigh: the scores only rank the options
             place, confidence, scored = options[0], 0.95, [(0.0, 0)]
         else:
-            scored = sorted(((self._score(p, countries, document_countries, anchors, regions)
+            rows = _anchor_rows(anchors)
+            scored = sorted(((self._score(p, countries, document_countries, anchors, regions, rows)
                               + (CURRENT_NAME_BONUS if key and name_key(p.name) == key else 0.0)
                               - (ALTERNATE_CAPITAL if key and p.feature == "PPLC" and name_key(p.name) != key else 0.0)
                               + (MAIN_COUNTRY_BONUS if p.country == main_country else 0.0), i)
@@ -238,12 +239,14 @@ class PlaceResolver:
             best, i = scored[0]
             place = options[i]
             confidence = 1 / (1 + math.exp(-(best - scored[1][0])))
-        others = [a for a in anchors if not _same(a, place)]
+        name, feature, lat, lon = place.name, place.feature, place.latitude, place.longitude
+        others = [a for a in anchors  # not _same(a, place), inlined: this runs for every anchor of every name
+                  if not (a.name == name and a.feature == feature and a.latitude == lat and a.longitude == lon)]
         settlement = place.feature not in NON_SETTLEMENT and place.feature != "PPLC"
         supported = _Support(place, regions, others)  # measured only if a rule below asks
         if settlement and place.population < SMALL_PLACE and len(others) >= 2 and not supported:
-            nearest = min(haversine_km(place, a) for a in others)
-            if nearest > (DISTANT_VILLAGE_KM if place.population < 1000 else DISTANT_KM):
+            distant = DISTANT_VILLAGE_KM if place.population < 1000 else DISTANT_KM
+            if all(haversine_km(place, a) > distant for a in others):  # the nearest is farther than that
                 # far from everything else: a namesake, not trusted; a big city of that name is the better guess
                 big = [options[j] for _, j in scored[1:] if options[j].population >= BIG_NAMESAKE
                        and options[j].feature not in NON_SETTLEMENT]
@@ -264,7 +267,9 @@ class PlaceResolver:
         return place, round(min(0.95, confidence), 3), len(options)
 
     def _score(self, place: Place, countries: set[str], document_countries: set[str],
-               anchors: list[Place], regions: set[tuple[str, str]] = frozenset()) -> float:
+               anchors: list[Place], regions: set[tuple[str, str]] = frozenset(), rows: list[tuple] | None = None
+               ) -> float:
+        """rows: _anchor_rows(anchors), when the caller scores several options against the same anchors."""
         score = _FEATURE_PRIOR.get(place.feature, 0.0) + 0.6 * math.log10(place.population + 10)
         if place.country in countries:  # named in the text ("France")
             score += 2.5
@@ -276,18 +281,31 @@ class PlaceResolver:
             score += 4.0  # in a region the text names
         if anchors:
             # Inlined _near_km: this loop runs for every candidate against every anchor.
+            # The nearest is found by squared distance and its root taken once (the same number: the root and
+            # the scaling keep the order).
             lat, lon = place.latitude, place.longitude
-            nearest, same_region = math.inf, False
-            for a in anchors:
-                if a.latitude == lat and a.longitude == lon and a.name == place.name and a.feature == place.feature:
+            name, feature, country, admin1 = place.name, place.feature, place.country, place.admin1_code
+            cos, radians = math.cos, math.radians
+            nearest_squared, same_region = math.inf, False
+            for a_lat, a_lon, a_name, a_feature, a_country, a_admin1 in rows or _anchor_rows(anchors):
+                if a_lat == lat and a_lon == lon and a_name == name and a_feature == feature:
                     continue  # a name is not its own context
-                x = (a.longitude - lon) * math.cos(math.radians((a.latitude + lat) / 2))
-                y = a.latitude - lat
-                nearest = min(nearest, 111.195 * math.sqrt(x * x + y * y))
-                same_region = same_region or (a.country == place.country and a.admin1_code == place.admin1_code)
-            if nearest < math.inf:
+                x = (a_lon - lon) * cos(radians((a_lat + lat) / 2))
+                y = a_lat - lat
+                squared = x * x + y * y
+                if squared < nearest_squared:
+                    nearest_squared = squared
+                if not same_region and a_country == country and a_admin1 == admin1:
+                    same_region = True
+            if nearest_squared < math.inf:
+                nearest = 111.195 * math.sqrt(nearest_squared)
                 score += 3.0 * math.exp(-nearest / 150.0) + (1.0 if same_region else 0.0)
         return score
+
+
+def _anchor_rows(anchors: list[Place]) -> list[tuple]:
+    """What _score reads of each anchor, read once for all the options it weighs."""
+    return [(a.latitude, a.longitude, a.name, a.feature, a.country, a.admin1_code) for a in anchors]
 
 
 def _identity(p: Place) -> tuple:

@@ -330,7 +330,10 @@ class ToponymRecognizer:
 
     @staticmethod
     def _cue_before(text: str, sentence_start: int, position: int) -> str:
-        match = _CUE.search(text, max(sentence_start, position - 160), position)
+        start = max(sentence_start, position - 160)
+        if not _may_hold_cue_word(text, start, position):
+            return ""
+        match = _CUE.search(text, start, position)
         return match.group(1).lower() if match else ""
 
     def _slot_before(self, text: str, tokens: list[_Token], i: int) -> str:
@@ -466,11 +469,36 @@ def _list_items(text: str, mention: Mention, sentence: tuple[int, int]):
         position = match.end()
     position = mention.start
     for _ in range(5):
+        if not _after_separator(text, position):
+            break
         match = _PREVIOUS_ITEM.search(text, max(sentence[0], position - 80), position)
         if not match:
             break
         yield match.span(1)
         position = match.start()
+
+
+_SEPARATOR_ENDS = (", ", " and ", " or ")
+_CUE_WORDS = ("village", "town", "city", "settlement", "hamlet", "localit")
+
+
+def _may_hold_cue_word(text: str, start: int, end: int) -> bool:
+    """Whether _CUE can match in text[start:end]: on ASCII text, only where one of its words stands (a look in
+    lower case is much cheaper than the pattern's search); other text is always searched."""
+    window = text[start:end]
+    if not window.isascii():
+        return True
+    window = window.lower()
+    return any(word in window for word in _CUE_WORDS)
+
+
+def _after_separator(text: str, position: int) -> bool:
+    """Whether _PREVIOUS_ITEM can match ending at position: its separator (", ", " and ", " or " and their
+    combinations) ends there, or just before a final line break (where the pattern's $ also matches)."""
+    head = text[max(0, position - 6):position]
+    if head.endswith("\n"):
+        head = head[:-1]
+    return head.endswith(_SEPARATOR_ENDS)
 
 
 def _gap(text: str, tokens: list[_Token], a: int, b: int) -> str:
