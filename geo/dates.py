@@ -163,12 +163,20 @@ def sentence_date(sentence: str, published: dt.date | None) -> dt.date | None:
     return published
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def parse_date(value: str | None) -> dt.date | None:
     """A publication date as given in front matter, a CSV field or on the command line."""
     if value is None or not str(value).strip():
         return None
     if isinstance(value, dt.date):
         return value
+    if _ISO_DAY.fullmatch(str(value).strip()):  # the usual form, read without dateparser's locale search
+        try:
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ValueError(f"not a date: {value!r}") from None
     parsed = dateparser.parse(str(value), languages=["en"], settings={"PREFER_DAY_OF_MONTH": "first"})
     if parsed is None:
         raise ValueError(f"not a date: {value!r}")

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from geo.dates import sentence_date
+from geo.dates import parse_date, sentence_date
 
 WEDNESDAY = dt.date(2025, 3, 12)
 
@@ -27,3 +27,12 @@ def test_dates_are_resolved_against_the_publication_date(sentence, expected):
 
 def test_without_a_publication_date_there_is_no_date():
     assert sentence_date("On Monday troops advanced.", None) is None
+
+
+def test_an_iso_publication_date_is_read_as_written_and_an_impossible_one_is_refused():
+    assert parse_date("2025-03-12") == dt.date(2025, 3, 12)
+    assert parse_date(" 2024-02-29 ") == dt.date(2024, 2, 29)
+    assert parse_date("12 March 2025") == dt.date(2025, 3, 12)
+    for impossible in ("2025-02-30", "2025-13-45"):
+        with pytest.raises(ValueError, match="not a date"):
+            parse_date(impossible)
