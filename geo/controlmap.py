@@ -13,6 +13,7 @@ import folium
 import pandas as pd
 from branca.element import MacroElement, Template
 
+from geo.mapview import FeatureLayer
 from geo.territory import Changes, Territory
 from geo.theatre import DEFAULT_THEATRE, Theatre
 
@@ -88,7 +89,7 @@ def _style(feature: dict) -> dict:
             "fillOpacity": 0.22}
 
 
-class ControlLayer(MacroElement):
+class ControlLayer(FeatureLayer):
     """Polygons or lines of the control picture in a pane below the markers, styled by each feature's "style"
     property (_style's), not clickable. Fetched by the browser from a published file (see
     mapview.publish_features) when url is given: the page then carries a short URL, not a megabyte of polygons on
@@ -101,26 +102,12 @@ class ControlLayer(MacroElement):
             L.geoJSON(data, {pane: {{ this.pane|tojson }}, interactive: false,
                              style: function (feature) { return feature.properties.style; }}).addTo(group);
           }
-          {% if this.url %}
-          fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(draw);
-          {% else %}
-          draw({{ this.json }});
-          {% endif %}
-        })({{ this._parent.get_name() }});
-        {% endmacro %}
-    """)
+    """ + FeatureLayer.DRAW_FEATURES + "{% endmacro %}")
 
     def __init__(self, features: list[dict], pane: str, url: str = ""):
-        super().__init__()
+        super().__init__(features, url)
         self._name = "ControlLayer"
-        self.data = {"type": "FeatureCollection", "features": features}
         self.pane = pane
-        self.url = url
-
-    @property
-    def json(self) -> str:
-        # Names in properties come from reports and users' files: "</" is escaped so they cannot end the script.
-        return json.dumps(self.data, separators=(",", ":")).replace("</", "<\\/")
 
 
 REPUBLISH_SECONDS = 3600

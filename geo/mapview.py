@@ -169,7 +169,32 @@ _CLUSTER_ICON = """function(cluster) {
 }"""
 
 
-class PlaceLayer(JSCSSMixin, MacroElement):
+class FeatureLayer(MacroElement):
+    """GeoJSON features drawn by a layer's own `draw(data)` in the browser: fetched from a published file when url is
+    given (see publish_features), embedded in the page otherwise. Subclasses' scripts open `(function (group) {`,
+    define draw and end with DRAW_FEATURES."""
+
+    DRAW_FEATURES = """
+          {% if this.url %}
+          fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(draw);
+          {% else %}
+          draw({{ this.json }});
+          {% endif %}
+        })({{ this._parent.get_name() }});
+    """
+
+    def __init__(self, features: list[dict], url: str = ""):
+        super().__init__()
+        self.data = {"type": "FeatureCollection", "features": features}
+        self.url = url
+
+    @property
+    def json(self) -> str:
+        # Names and tooltips come from reports and users' files: "</" is escaped so they cannot end the script.
+        return json.dumps(self.data, separators=(",", ":")).replace("</", "<\\/")
+
+
+class PlaceLayer(JSCSSMixin, FeatureLayer):
     """One marker per place, from GeoJSON features (place_features), built in the browser in one pass and added to
     a cluster group in bulk: fast to render on the server and to draw at thousands of places. A marker keeps its
     feature, so a click reports the place's tooltip."""
@@ -217,29 +242,15 @@ class PlaceLayer(JSCSSMixin, MacroElement):
                                          value: value, dataType: "json"}, "*");
             }, 0);
           }
-          {% if this.url %}
-          fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(draw);
-          {% else %}
-          draw({{ this.json }});
-          {% endif %}
-        })({{ this._parent.get_name() }});
-        {% endmacro %}
-    """)
+    """ + FeatureLayer.DRAW_FEATURES + "{% endmacro %}")
 
     def __init__(self, features: list[dict], clustered: bool = True, url: str = ""):
-        super().__init__()
+        super().__init__(features, url)
         self._name = "PlaceLayer"
-        self.data = {"type": "FeatureCollection", "features": features}
-        self.url = url  # where the browser fetches the features (see publish_features); embedded when empty
         self.clustered = clustered
         self.icon = _CLUSTER_ICON
         self.default_js = MarkerCluster.default_js
         self.default_css = MarkerCluster.default_css
-
-    @property
-    def json(self) -> str:
-        # Tooltips are HTML-escaped already; "</" is escaped too so the data cannot end a script element.
-        return json.dumps(self.data, separators=(",", ":")).replace("</", "<\\/")
 
 
 def publish_features(features: list[dict], folder: Path = assets.LAYERS, base_url: str = "/" + assets.LAYERS_URL,
