@@ -1,7 +1,12 @@
 """How far `confidence` can be trusted: among the places `python -m geo extract` gives with confidence at or above
 a threshold, the share placed right (in the gold's country and within its tol_km, 161 km by default).
 
-Usage: python scripts/place_calibration.py GOLD.jsonl PRED_DIR [THRESHOLD ...] [--country-level]
+Usage: python scripts/place_calibration.py GOLD.jsonl PRED_DIR [THRESHOLD ...] [--country-level] [--field=NAME]
+--area-level: as --country-level, and a first-level region (precision "region") is right when the gold's point
+lies in it (reverse_geocoder's first-level region of the gold point, the source of the gazetteer's region names),
+since a region's marker is one conventional point of an area too.
+--field: the confidence read, `place_confidence` by default (the place's own, which records.CONFIDENT applies to and
+the dashboard marks by); `--field=confidence` reads the record's overall confidence (place and event reading together).
 --country-level: a country is right when its country is (the corpora's gold puts it at one conventional point,
 GeoNames', while frontmap uses the Factbook's centre), and continents are left out.
 PRED_DIR holds <id>.jsonl per article (as ../shared/eval/run.py writes). Predictions that match no gold name are
@@ -30,8 +35,16 @@ def tokens(s):
     return {t for t in re.split(r"[\s\-‐–’'ʼ]+", " ".join((s or "").lower().replace("’", "'").split())) if t}
 
 
+def _region_of(lat: float, lon: float) -> str:
+    import reverse_geocoder
+
+    return reverse_geocoder.search([(lat, lon)], verbose=False)[0]["admin1"].lower()
+
+
 def main(gold_path: str, pred_dir: str, *thresholds: str) -> int:
-    country_level = "--country-level" in thresholds
+    area_level = "--area-level" in thresholds
+    country_level = "--country-level" in thresholds or area_level
+    field = next((t.split("=", 1)[1] for t in thresholds if t.startswith("--field=")), "place_confidence")
     cuts = [float(t) for t in thresholds if not t.startswith("--")] or [0.5, 0.6, 0.7, 0.8, 0.9]
     judged = []  # (confidence, right)
     for line in Path(gold_path).read_text(encoding="utf-8").splitlines():
@@ -50,11 +63,15 @@ def main(gold_path: str, pred_dir: str, *thresholds: str) -> int:
             if country_level and p.get("precision") == "continent":
                 continue
             if country_level and p.get("precision") == "country":
-                judged.append((float(p.get("confidence") or 0), (p.get("country") or "").upper() == g["country"]))
+                judged.append((float(p.get(field) or 0), (p.get("country") or "").upper() == g["country"]))
+                continue
+            if area_level and p.get("precision") == "region" and "lat" in g:
+                judged.append((float(p.get(field) or 0), (p.get("country") or "").upper() == g["country"]
+                               and _region_of(g["lat"], g["lon"]) == (p.get("admin1") or "").lower()))
                 continue
             right = (p.get("country") or "").upper() == g["country"] and (
                 "lat" not in g or km(float(p["lat"]), float(p["lon"]), g["lat"], g["lon"]) <= g.get("tol_km", 161))
-            judged.append((float(p.get("confidence") or 0), right))
+            judged.append((float(p.get(field) or 0), right))
     for cut in cuts:
         sel = [right for conf, right in judged if conf >= cut]
         share = sum(sel) / len(sel) if sel else 0.0
