@@ -55,6 +55,9 @@ CANDIDATES_KEPT = 20_000
 # villages of 2k and 500. On the public corpora such choices were right 19 times out of 19 while the score margin
 # alone left them under 0.7.
 DECISIVE_POPULATION_RATIO = 10.0
+# In the theatre's countries, whose settlements the gazetteer knows down to the village (Lyman, 20k, against a 4k
+# village of the Kharkiv oblast; Pokrovsk, 60k, against a 10k Russian town).
+THEATRE_DECISIVE_RATIO = 5.0
 DECISIVE_FLOOR_PEOPLE = 1_000
 DECISIVE_CONFIDENCE = 0.8
 # Namesakes closer than this put the marker in the same spot whichever is meant.
@@ -253,7 +256,8 @@ class PlaceResolver:
             best, i = scored[0]
             place = options[i]
             confidence = 1 / (1 + math.exp(-(best - scored[1][0])))
-        confidence = self._evidence_confidence(place, options, confidence)
+        margin_confidence = confidence
+        confidence = self._evidence_confidence(place, options, confidence, key)
         name, feature, lat, lon = place.name, place.feature, place.latitude, place.longitude
         others = [a for a in anchors  # not _same(a, place), inlined: this runs for every anchor of every name
                   if not (a.name == name and a.feature == feature and a.latitude == lat and a.longitude == lon)]
@@ -282,22 +286,27 @@ class PlaceResolver:
                 place.feature not in ("PCLI", "CONT") or any(p.country == main_country for p in options)):
             # London in a story set in Ohio: the namesake at home may be meant.
             confidence = min(confidence, UNCERTAIN)
+        if confidence <= UNCERTAIN:  # a rule above doubts the choice: the evidence that raised it does not count
+            confidence = min(confidence, margin_confidence)
         return place, round(min(0.95, confidence), 3), len(options)
 
-    @staticmethod
-    def _evidence_confidence(place: Place, options: list[Place], confidence: float) -> float:
+    def _evidence_confidence(self, place: Place, options: list[Place], confidence: float, key: str = "") -> float:
         """The score margin's confidence, raised where the evidence is decisive although the margin is small:
-        every namesake is in the same spot, or the place dwarfs every namesake elsewhere (DECISIVE_*)."""
+        every namesake is in the same spot, or the place dwarfs every namesake elsewhere (DECISIVE_*). A namesake
+        that bears the name only as an old or foreign alternate (Engels, once Pokrovsk) does not count against a
+        place that bears it as its own name."""
         if len(options) < 2 or confidence >= DECISIVE_CONFIDENCE:
             return confidence
         elsewhere = [p for p in options if _near_km(p, place) > SAME_SPOT_KM]
+        if key and name_key(place.name) == key:
+            elsewhere = [p for p in elsewhere if name_key(p.name) == key]
         if not elsewhere:
             return DECISIVE_CONFIDENCE
         if place.feature in NON_SETTLEMENT:
             return confidence
         biggest = max(p.population for p in elsewhere)
-        if biggest < RIVAL_POPULATION and place.population >= DECISIVE_POPULATION_RATIO * max(
-                biggest, DECISIVE_FLOOR_PEOPLE):
+        ratio = THEATRE_DECISIVE_RATIO if place.country in self.focus_countries else DECISIVE_POPULATION_RATIO
+        if biggest < RIVAL_POPULATION and place.population >= ratio * max(biggest, DECISIVE_FLOOR_PEOPLE):
             return DECISIVE_CONFIDENCE
         return confidence
 
