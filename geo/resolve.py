@@ -66,6 +66,9 @@ SAME_SPOT_KM = 50.0
 # else in the text near it or in a region it names, may be a namesake the gazetteer lacks (a unique but distant
 # entry is not trusted by default): 68 % right on the public corpora, so listed for review.
 LONE_ENTRY_POPULATION = 20_000
+# Two ambiguous names with candidates this close together: each of those candidates gains this much.
+COLOCATED_KM = 20.0
+COLOCATED_BONUS = 1.5
 SCALE_FEATURES = {"district": ("ADM2",), "community": ("ADM3",), "river": ("STM",), "reservoir": ("RSV",)}
 
 
@@ -165,6 +168,7 @@ class PlaceResolver:
         # Context places, by the name that brought them: a name is never its own context.
         anchors = {key: opts[0] for key, opts in zip(keys, options, strict=True)
                    if len(opts) == 1 and opts[0].feature not in ("PCLI", "CONT")}
+        colocated = _colocated(keys, options)
         chosen: dict[tuple[str, str], tuple[Place | None, float, int]] = {}
         for _ in range(2):  # the second pass uses the first pass's choices as context
             # The regions the text names ("in the Kursk region") rule their namesakes elsewhere out.
@@ -183,7 +187,8 @@ class PlaceResolver:
                     home = self.home_countries.get(key[0])
                     named = named_countries | {home} if home else named_countries
                     context = [place for other, place in anchors.items() if other[0] != key[0]]
-                    chosen[key] = self._choose(opts, named, home_countries, context, regions, key[0], main_country)
+                    chosen[key] = self._choose(opts, named, home_countries, context, regions, key[0], main_country,
+                                               colocated)
             anchors = {key: p for key, (p, conf, _) in chosen.items()
                        if p is not None and conf >= 0.6 and p.feature not in ("PCLI", "CONT")}
         resolved = []
@@ -240,7 +245,7 @@ class PlaceResolver:
 
     def _choose(self, options: list[Place], countries: set[str], document_countries: set[str],
                 anchors: list[Place], regions: set[tuple[str, str]] = frozenset(), key: str = "",
-                main_country: str = "") -> tuple[Place | None, float, int]:
+                main_country: str = "", colocated: frozenset = frozenset()) -> tuple[Place | None, float, int]:
         if not options:
             return None, 0.0, 0
         anchors = list({(a.latitude, a.longitude, a.name, a.feature): a for a in anchors}.values())
@@ -251,7 +256,8 @@ class PlaceResolver:
             scored = sorted(((self._score(p, countries, document_countries, anchors, regions, rows)
                               + (CURRENT_NAME_BONUS if key and name_key(p.name) == key else 0.0)
                               - (ALTERNATE_CAPITAL if key and p.feature == "PPLC" and name_key(p.name) != key else 0.0)
-                              + (MAIN_COUNTRY_BONUS if p.country == main_country else 0.0), i)
+                              + (MAIN_COUNTRY_BONUS if p.country == main_country else 0.0)
+                              + (COLOCATED_BONUS if colocated and _identity(p) in colocated else 0.0), i)
                              for i, p in enumerate(options)), reverse=True)
             best, i = scored[0]
             place = options[i]
@@ -345,6 +351,31 @@ class PlaceResolver:
                 nearest = 111.195 * math.sqrt(nearest_squared)
                 score += 3.0 * math.exp(-nearest / 150.0) + (1.0 if same_region else 0.0)
         return score
+
+
+def _colocated(keys: list[tuple[str, str]], options: list[list[Place]]) -> frozenset:
+    """The candidates (by _identity) of an ambiguous name that lie within COLOCATED_KM of a candidate of another
+    ambiguous name: two names that each have many namesakes but only one pair close together ("Richmond" and
+    "Madison County"; "Avdiivka" and "Stepove") most likely mean that pair. Found through a grid of cells about
+    COLOCATED_KM wide, so the cost grows with the number of candidates, not with its square."""
+    names: dict[str, list[Place]] = {}
+    for key, opts in zip(keys, options, strict=True):
+        if len(opts) > 1 and key[0] not in names:
+            names[key[0]] = [p for p in opts if p.feature not in ("PCLI", "CONT", "ADM1")]
+    if len(names) < 2:
+        return frozenset()
+    step = COLOCATED_KM / 111.0  # a cell's height in degrees; twice as wide, enough up to 60° of latitude
+    cells: dict[tuple[int, int], list[tuple[str, Place]]] = {}
+    for name, places in names.items():
+        for p in places:
+            cells.setdefault((int(p.latitude // step), int(p.longitude // (2 * step))), []).append((name, p))
+    found = set()
+    for (y, x), members in cells.items():
+        near = [m for dy in (-1, 0, 1) for dx in (-1, 0, 1) for m in cells.get((y + dy, x + dx), ())]
+        for name, p in members:
+            if any(other != name and _near_km(p, q) <= COLOCATED_KM for other, q in near):
+                found.add(_identity(p))
+    return frozenset(found)
 
 
 def _anchor_rows(anchors: list[Place]) -> list[tuple]:
