@@ -66,9 +66,13 @@ SAME_SPOT_KM = 50.0
 # else in the text near it or in a region it names, may be a namesake the gazetteer lacks (a unique but distant
 # entry is not trusted by default): 68 % right on the public corpora, so listed for review.
 LONE_ENTRY_POPULATION = 20_000
-# Two ambiguous names with candidates this close together: each of those candidates gains this much.
+# Two ambiguous names with candidates this close together: each of those candidates gains this much (in the
+# document's main country, when it has one: a surname that is also a London borough does not pull a Canadian story's
+# Edmonton to England).
 COLOCATED_KM = 20.0
 COLOCATED_BONUS = 1.5
+# A first-level region named bare and read as the region with this confidence is where the story is.
+BARE_REGION_CONFIDENCE = 0.7
 SCALE_FEATURES = {"district": ("ADM2",), "community": ("ADM3",), "river": ("STM",), "reservoir": ("RSV",)}
 
 
@@ -169,6 +173,7 @@ class PlaceResolver:
         anchors = {key: opts[0] for key, opts in zip(keys, options, strict=True)
                    if len(opts) == 1 and opts[0].feature not in ("PCLI", "CONT")}
         colocated = _colocated(keys, options)
+        abbreviated = _abbreviated_only(mentions, keys)
         chosen: dict[tuple[str, str], tuple[Place | None, float, int]] = {}
         for _ in range(2):  # the second pass uses the first pass's choices as context
             # The regions the text names ("in the Kursk region") rule their namesakes elsewhere out.
@@ -176,6 +181,7 @@ class PlaceResolver:
                        and key[1] == "region"}
             regions |= {(p.country, p.admin1_code) for key, (p, conf, _) in chosen.items()
                         if p is not None and p.feature == "ADM1" and key[1] == "region"}
+            regions -= _dateline_regions(abbreviated, anchors, chosen)
             # The country most of the document's places are in (from the first pass's choices).
             homes = Counter(p.country for p, _, _ in chosen.values()
                             if p is not None and p.feature not in ("PCLI", "CONT"))
@@ -257,7 +263,8 @@ class PlaceResolver:
                               + (CURRENT_NAME_BONUS if key and name_key(p.name) == key else 0.0)
                               - (ALTERNATE_CAPITAL if key and p.feature == "PPLC" and name_key(p.name) != key else 0.0)
                               + (MAIN_COUNTRY_BONUS if p.country == main_country else 0.0)
-                              + (COLOCATED_BONUS if colocated and _identity(p) in colocated else 0.0), i)
+                              + (COLOCATED_BONUS if colocated and p.country in (main_country or p.country)
+                                 and _identity(p) in colocated else 0.0), i)
                              for i, p in enumerate(options)), reverse=True)
             best, i = scored[0]
             place = options[i]
@@ -351,6 +358,29 @@ class PlaceResolver:
                 nearest = 111.195 * math.sqrt(nearest_squared)
                 score += 3.0 * math.exp(-nearest / 150.0) + (1.0 if same_region else 0.0)
         return score
+
+
+def _abbreviated_only(mentions: list[Mention], keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The regions the text names only as a place's abbreviated region ("KANSAS CITY, Mo.")."""
+    abbreviated = {key for m, key in zip(mentions, keys, strict=True)
+                   if m.scale == "region" and m.surface.endswith(".")}
+    if abbreviated:
+        abbreviated -= {key for m, key in zip(mentions, keys, strict=True) if not m.surface.endswith(".")}
+    return abbreviated
+
+
+def _dateline_regions(abbreviated: set[tuple[str, str]], anchors: dict, chosen: dict) -> set[tuple[str, str]]:
+    """Regions named only as a place's abbreviated region while the text names another region of that country by
+    its bare name, with confidence: they put that place in their region (_inside_named_regions) but say nothing of
+    the text's other places (a story about Kansas datelined "KANSAS CITY, Mo.")."""
+    if not abbreviated or not chosen:
+        return set()
+    bare = {(p.country, p.admin1_code) for key, (p, conf, _) in chosen.items()
+            if p is not None and p.feature == "ADM1" and not key[1] and conf >= BARE_REGION_CONFIDENCE}
+    named = {(p.country, p.admin1_code) for key, p in anchors.items() if key in abbreviated and p.feature == "ADM1"}
+    named |= {(p.country, p.admin1_code) for key, (p, _, _) in chosen.items()
+              if key in abbreviated and p is not None and p.feature == "ADM1"}
+    return {r for r in named if any(b[0] == r[0] and b != r for b in bare)}
 
 
 def _colocated(keys: list[tuple[str, str]], options: list[list[Place]]) -> frozenset:

@@ -221,3 +221,30 @@ def test_the_calibration_script_counts_a_region_right_when_the_gold_point_lies_i
     assert "1 places, 0.000 right" in capsys.readouterr().out
     calibration.main(str(gold), str(tmp_path / "pred"), "0.7", "--area-level")
     assert "1 places, 1.000 right" in capsys.readouterr().out
+
+
+def test_a_datelines_abbreviated_state_places_the_storys_other_places_when_it_names_no_other_state(parse):
+    rows = parse("RICHMOND, Va. (AP) - Officials in Orange County said the roads were open again.")
+    assert place_confidence(rows, "Orange County")["admin1"] == "Virginia"
+
+
+def test_a_datelines_abbreviated_state_does_not_claim_a_story_about_another_state(parse):
+    rows = parse("KANSAS CITY, Mo. (AP) - Hail flattened wheat across Kansas this week. Farmers in Marion County "
+                 "and near Garden City said half the crop was lost.")
+    assert place_confidence(rows, "KANSAS CITY")["admin1"] == "Missouri"
+    for surface in ("Marion County", "Garden City"):
+        row = place_confidence(rows, surface)
+        assert not (row["admin1"] == "Missouri" and row["place_confidence"] >= 0.7), row
+
+
+def test_only_namesakes_of_different_names_close_together_count_as_a_pair():
+    from geo.records import Place
+    from geo.resolve import _colocated, _identity
+
+    a_here, a_far = Place("Ash", 40.0, -80.0, "US", "", "PPL"), Place("Ash", 30.0, -90.0, "US", "", "PPL")
+    b_here, b_far = Place("Birch", 40.1, -80.1, "US", "", "PPL"), Place("Birch", 35.0, -100.0, "US", "", "PPL")
+    a_twin = Place("Ash", 30.05, -90.05, "US", "", "PPL")
+    keys = [("ash", ""), ("birch", "")]
+    assert _colocated(keys, [[a_here, a_far], [b_here, b_far]]) == {_identity(a_here), _identity(b_here)}
+    # two namesakes of one name side by side are no pair
+    assert _colocated(keys, [[a_far, a_twin], [b_here, b_far]]) == frozenset()
