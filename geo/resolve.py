@@ -390,8 +390,9 @@ def _colocated(keys: list[tuple[str, str]], options: list[list[Place]]) -> froze
     COLOCATED_KM wide, so the cost grows with the number of candidates, not with its square."""
     names: dict[str, list[Place]] = {}
     for key, opts in zip(keys, options, strict=True):
-        if len(opts) > 1 and key[0] not in names:
-            names[key[0]] = [p for p in opts if p.feature not in ("PCLI", "CONT", "ADM1")]
+        # a name that is also a country or a first-level region ("California") is not outvoted by a village pair
+        if len(opts) > 1 and key[0] not in names and not any(p.feature in ("PCLI", "CONT", "ADM1") for p in opts):
+            names[key[0]] = opts
     if len(names) < 2:
         return frozenset()
     step = COLOCATED_KM / 111.0  # a cell's height in degrees; twice as wide, enough up to 60° of latitude

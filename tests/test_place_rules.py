@@ -248,3 +248,6 @@ def test_only_namesakes_of_different_names_close_together_count_as_a_pair():
     assert _colocated(keys, [[a_here, a_far], [b_here, b_far]]) == {_identity(a_here), _identity(b_here)}
     # two namesakes of one name side by side are no pair
     assert _colocated(keys, [[a_far, a_twin], [b_here, b_far]]) == frozenset()
+    # a name that is also a state is not outvoted by a village pair
+    state = Place("Ash", 45.0, -95.0, "US", "Ash", "ADM1", population=5_000_000)
+    assert _colocated(keys, [[a_here, a_far, state], [b_here, b_far]]) == frozenset()
