@@ -171,17 +171,43 @@ _CLUSTER_ICON = """function(cluster) {
 
 class FeatureLayer(MacroElement):
     """GeoJSON features drawn by a layer's own `draw(data)` in the browser: fetched from a published file when url is
-    given (see publish_features), embedded in the page otherwise. Subclasses' scripts open `(function (group) {`,
-    define draw and end with DRAW_FEATURES."""
+    given (see publish_features), embedded in the page otherwise. Subclasses' scripts open with OPEN_SCRIPT, define
+    draw (which adds to `group`) and end with DRAW_FEATURES.
 
+    A layer drawn from a published file is kept in the map's frame by its URL: when the page's layers are replaced
+    (a filter change replaces them all) and this file is among the new ones, the layer already drawn is added again
+    instead of being fetched, parsed and built once more (the territory stays the same when only the period
+    changes). With `announce`, the promise of the layer being drawn is left in window[announce] (the base map waits
+    for the places' markers: they are drawn first)."""
+
+    OPEN_SCRIPT = """
+        (function (parent, url, run) {
+          var kept = window.fmDrawnLayers = window.fmDrawnLayers || {order: [], layers: {}};
+          var drawn;
+          if (url && kept.layers[url] && !kept.layers[url]._map) {  // not shown by another group now
+            parent.addLayer(kept.layers[url]);
+            drawn = Promise.resolve();
+          } else {
+            var holder = L.featureGroup().addTo(parent);
+            drawn = run(holder);
+            if (url) drawn.then(function () {
+              kept.layers[url] = holder; kept.order.push(url);
+              while (kept.order.length > 8) delete kept.layers[kept.order.shift()];  // a few recent files only
+            });
+          }
+          {% if this.announce %}window[{{ this.announce|tojson }}] = drawn;{% endif %}
+        })({{ this._parent.get_name() }}, {{ this.url|tojson }}, function (group) {
+    """
     DRAW_FEATURES = """
           {% if this.url %}
-          fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(draw);
+          return fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(draw);
           {% else %}
           draw({{ this.json }});
+          return Promise.resolve();
           {% endif %}
-        })({{ this._parent.get_name() }});
+        });
     """
+    announce = ""
 
     def __init__(self, features: list[dict], url: str = ""):
         super().__init__()
@@ -194,14 +220,16 @@ class FeatureLayer(MacroElement):
         return json.dumps(self.data, separators=(",", ":")).replace("</", "<\\/")
 
 
+PLACES_DRAWN = "fmPlacesDrawn"  # the frame's promise of the places' markers being drawn (see FeatureLayer)
+
+
 class PlaceLayer(JSCSSMixin, FeatureLayer):
     """One marker per place, from GeoJSON features (place_features), built in the browser in one pass and added to
     a cluster group in bulk: fast to render on the server and to draw at thousands of places. A marker keeps its
     feature, so a click reports the place's tooltip."""
 
     _template = Template("""
-        {% macro script(this, kwargs) %}
-        (function (group) {
+        {% macro script(this, kwargs) %}""" + FeatureLayer.OPEN_SCRIPT + """
           function draw(data) {
           var layer = {{ "true" if this.clustered else "false" }} ? L.markerClusterGroup({
               disableClusteringAtZoom: 10, showCoverageOnHover: false, maxClusterRadius: 45,
@@ -247,6 +275,7 @@ class PlaceLayer(JSCSSMixin, FeatureLayer):
     def __init__(self, features: list[dict], clustered: bool = True, url: str = ""):
         super().__init__(features, url)
         self._name = "PlaceLayer"
+        self.announce = PLACES_DRAWN
         self.clustered = clustered
         self.icon = _CLUSTER_ICON
         self.default_js = MarkerCluster.default_js
@@ -333,6 +362,16 @@ def tooltip_index(summary: pd.DataFrame) -> dict[str, str]:
     return {tooltip_text(row): row["place_key"] for row in summary.to_dict("records")}
 
 
+# The base map's files (a few MB: countries, regions, names, rivers) are fetched once the places' markers are drawn,
+# so that what the analyst came for shows first; without markers to wait for, at once, and never more than
+# 3 s later. (The layers' scripts all run in one go, so by the next task the places' promise is known.)
+AFTER_PLACES = """(function (start) {
+    setTimeout(function () {
+      var timeout = new Promise(function (done) { setTimeout(done, 3000); });
+      Promise.race([Promise.resolve(window[PLACES]), timeout]).then(start, start);
+    }, 0); })""".replace("PLACES", json.dumps(PLACES_DRAWN))
+
+
 class MetricScale(MacroElement):
     """A scale bar in kilometres only."""
 
@@ -359,10 +398,6 @@ class OfflineBaseLayer(MacroElement):
               L.geoJSON(data, {pane: "base", interactive: false, style: style}).addTo(map);
             });
           }
-          draw({{ this.countries|tojson }}, {color: "#8a8a8a", weight: 1, fillColor: "#f4f1ea", fillOpacity: 1})
-            .then(function () {
-              draw({{ this.regions|tojson }}, {color: "#b0a89a", weight: 0.8, dashArray: "3 3", fill: false});
-            });
           // Settlement names: [lon, lat, name, minimum zoom], most populous first.
           var labelPane = map.createPane("labels");
           labelPane.style.zIndex = 350;
@@ -383,8 +418,14 @@ class OfflineBaseLayer(MacroElement):
                 .addTo(shown).getElement().firstChild.textContent = n[2];
             }
           }
-          fetch({{ this.labels|tojson }}).then(function (r) { return r.json(); }).then(function (data) {
-            names = data; drawNames(); map.on("moveend zoomend", drawNames);
+          {{ this.after_places }}(function () {
+            draw({{ this.countries|tojson }}, {color: "#8a8a8a", weight: 1, fillColor: "#f4f1ea", fillOpacity: 1})
+              .then(function () {
+                draw({{ this.regions|tojson }}, {color: "#b0a89a", weight: 0.8, dashArray: "3 3", fill: false});
+              });
+            fetch({{ this.labels|tojson }}).then(function (r) { return r.json(); }).then(function (data) {
+              names = data; drawNames(); map.on("moveend zoomend", drawNames);
+            });
           });
         })({{ this._parent.get_name() }});
         {% endmacro %}
@@ -393,6 +434,7 @@ class OfflineBaseLayer(MacroElement):
     def __init__(self, countries: str, regions: str, labels: str):
         super().__init__()
         self._name = "OfflineBaseLayer"
+        self.after_places = AFTER_PLACES
         self.countries = countries
         self.regions = regions
         self.labels = labels
@@ -408,6 +450,7 @@ class WaterLayer(MacroElement):
           var map = group._map || {{ this._parent._parent.get_name() }};
           if (!map.getPane("water")) { map.createPane("water").style.zIndex = 260; }
           map.getPane("water").style.pointerEvents = "none";
+          {{ this.after_places }}(function () {
           fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(function (data) {
             var water = L.geoJSON(data, {pane: "water", interactive: false,
                              attribution: "Rivers and lakes © OpenStreetMap contributors (ODbL), via geo-maps",
@@ -421,6 +464,7 @@ class WaterLayer(MacroElement):
             map.on("zoomend", fit);
             fit();
           });
+          });
         })({{ this._parent.get_name() }});
         {% endmacro %}
     """)
@@ -428,6 +472,7 @@ class WaterLayer(MacroElement):
     def __init__(self, url: str, max_zoom: int = 11):
         super().__init__()
         self._name = "WaterLayer"
+        self.after_places = AFTER_PLACES
         self.url = url
         self.max_zoom = max_zoom
 
