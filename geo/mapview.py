@@ -87,6 +87,7 @@ def base_map(theatre: Theatre = DEFAULT_THEATRE, online_tiles: bool = False,
         WaterLayer(f"{base_url}/{assets.RIVERS}").add_to(water)
         water.add_to(fmap)
     MetricScale().add_to(fmap)
+    NoRerunWithoutClick().add_to(fmap)
     fmap.get_root().header.add_child(folium.Element(_MAP_CSS))
     if online_tiles:
         for name, (tiles, attribution) in ONLINE_TILES.items():
@@ -370,6 +371,23 @@ AFTER_PLACES = """(function (start) {
       var timeout = new Promise(function (done) { setTimeout(done, 3000); });
       Promise.race([Promise.resolve(window[PLACES]), timeout]).then(start, start);
     }, 0); })""".replace("PLACES", json.dumps(PLACES_DRAWN))
+
+
+class NoRerunWithoutClick(MacroElement):
+    """streamlit-folium reports the map's state to the page once the map has moved into place; its "no click yet"
+    (a click count of 0) differs from the default the page started with (no count), so the whole page ran again for
+    nothing while the map was being drawn. The frame's record of what the page knows is set to the same "no click
+    yet" before that report: the first click, counted 1, still differs and is sent. (Without streamlit-folium's
+    state, as in another version, nothing is done.)"""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (state) {
+          if (!state || !state.previous_data || state.last_object_clicked_count !== 0) return;
+          if (state.previous_data.last_object_clicked_count === null) state.previous_data.last_object_clicked_count = 0;
+        })(window.__GLOBAL_DATA__);
+        {% endmacro %}
+    """)
 
 
 class MetricScale(MacroElement):

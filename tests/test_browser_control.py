@@ -123,3 +123,22 @@ def test_the_places_come_before_the_base_map_and_a_filter_change_keeps_the_terri
     assert after["holders"] == before["holders"] and after["territory_paths"] == before["territory_paths"]
     assert after["front"] == before["front"] == 1
     assert tab.markers() > 0 and tab.offsite == [] and tab.errors == []
+
+
+# Counts the page's script runs (each one sets the app's state to "running").
+_COUNT_RUNS = """window.fmRuns = 0;
+new MutationObserver(changes => changes.forEach(c => {
+    if (c.target.getAttribute('data-test-script-state') === 'running') window.fmRuns += 1; }))
+  .observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});"""
+
+
+def test_the_map_page_runs_once_when_opened_and_again_on_a_click(tab):
+    tab.page.add_init_script(_COUNT_RUNS)
+    tab.open("/?asof=2025-01-15")
+    tab.map()
+    _idle(tab)
+    time.sleep(3)  # streamlit-folium has reported the map in place by now (it waits 250 ms)
+    assert tab.page.evaluate("window.fmRuns") == 1
+    tab.click_place("Borivka")
+    tab.page.get_by_role("heading", name="Borivka").first.wait_for(timeout=30_000)
+    assert tab.page.evaluate("window.fmRuns") >= 2
