@@ -80,8 +80,9 @@ def base_map(theatre: Theatre = DEFAULT_THEATRE, online_tiles: bool = False,
     # SVG markers (not canvas): each is an element a browser test, or a screen reader, can find and click.
     fmap = folium.Map(location=theatre.center, zoom_start=theatre.zoom, tiles=None, control_scale=False, maxZoom=18,
                       minZoom=3)
+    close_labels = f"{base_url}/{assets.LABELS_CLOSE}" if (assets.VENDOR / assets.LABELS_CLOSE).exists() else ""
     OfflineBaseLayer(f"{base_url}/{assets.COUNTRIES}", f"{base_url}/{assets.REGIONS}",
-                     f"{base_url}/{assets.LABELS}").add_to(fmap)
+                     f"{base_url}/{assets.LABELS}", close_labels).add_to(fmap)
     if (assets.VENDOR / assets.RIVERS).exists():  # optional: when its npm packages were installed
         water = folium.FeatureGroup(name="Rivers and lakes (offline)", show=True)
         WaterLayer(f"{base_url}/{assets.RIVERS}").add_to(water)
@@ -404,7 +405,7 @@ class OfflineBaseLayer(MacroElement):
     """The offline base layer: country outlines, approximate first-level region outlines and settlement names,
     fetched by the browser from the dashboard's own static files (not embedded: the page stays small), below
     the markers. Names are drawn for the visible part of the map only, the most populous first, more of them
-    as one zooms in, none over another."""
+    as one zooms in, none over another; those shown only close in (close_labels) are fetched when first needed."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -419,7 +420,14 @@ class OfflineBaseLayer(MacroElement):
           // Settlement names: [lon, lat, name, minimum zoom], most populous first.
           var labelPane = map.createPane("labels");
           labelPane.style.zIndex = 350;
-          var names = [], shown = L.layerGroup().addTo(map);
+          var names = [], shown = L.layerGroup().addTo(map), closeAsked = false;
+          // The smaller places' names (shown from close_zoom) are fetched once the map first gets that close.
+          function closeNames() {
+            if (closeAsked || !{{ this.close_labels|tojson }} || map.getZoom() < {{ this.close_zoom }}) return;
+            closeAsked = true;
+            fetch({{ this.close_labels|tojson }}).then(function (r) { return r.ok ? r.json() : []; })
+              .then(function (data) { names = names.concat(data); drawNames(); }, function () {});
+          }
           function drawNames() {
             shown.clearLayers();
             var zoom = map.getZoom(), bounds = map.getBounds().pad(0.05), taken = {}, count = 0;
@@ -442,16 +450,19 @@ class OfflineBaseLayer(MacroElement):
                 draw({{ this.regions|tojson }}, {color: "#b0a89a", weight: 0.8, dashArray: "3 3", fill: false});
               });
             fetch({{ this.labels|tojson }}).then(function (r) { return r.json(); }).then(function (data) {
-              names = data; drawNames(); map.on("moveend zoomend", drawNames);
+              names = data.concat(names); drawNames(); map.on("moveend zoomend", drawNames);
+              map.on("zoomend", closeNames); closeNames();
             });
           });
         })({{ this._parent.get_name() }});
         {% endmacro %}
     """)
 
-    def __init__(self, countries: str, regions: str, labels: str):
+    def __init__(self, countries: str, regions: str, labels: str, close_labels: str = ""):
         super().__init__()
         self._name = "OfflineBaseLayer"
+        self.close_labels = close_labels
+        self.close_zoom = assets.CLOSE_LABEL_ZOOM
         self.after_places = AFTER_PLACES
         self.countries = countries
         self.regions = regions

@@ -165,3 +165,17 @@ def test_the_events_page_shows_a_page_of_events_and_the_next_page_when_asked(tab
     tab.screenshot("events-page-2")
     # (Opened at /Events, Streamlit first looks for its server under /Events/_stcore/: two 404s of its own.)
     assert tab.offsite == [] and [e for e in tab.errors if "404" not in e] == []
+
+
+def test_the_smaller_places_names_are_fetched_when_the_map_first_gets_close(tab):
+    tab.open()
+    frame = tab.map()
+    frame.wait_for_function("document.querySelectorAll('.fm-label').length > 0", timeout=30_000)
+    fetched = "performance.getEntriesByType('resource').some(e => e.name.includes('labels-close.json'))"
+    assert not frame.evaluate(fetched)  # the overview needs only the larger places' names
+    frame.evaluate("window.map.setView([51.12, 35.27], 10)")
+    frame.wait_for_function("[...document.querySelectorAll('.fm-label')].some(e => e.textContent === 'Guyevo')",
+                            timeout=20_000)  # a village, named from zoom 10
+    assert frame.evaluate(fetched)
+    tab.screenshot("labels-close-zoom-10")
+    assert tab.offsite == [] and tab.errors == []
