@@ -31,6 +31,9 @@ LAYERS_URL = "app/static/layers"
 COUNTRIES = "countries-50m.geojson"
 REGIONS = "regions-approximate.geojson"
 LABELS = "labels.json"
+# The names shown only from CLOSE_LABEL_ZOOM (four in five of them): fetched when the map first gets that close.
+LABELS_CLOSE = "labels-close.json"
+CLOSE_LABEL_ZOOM = 10
 RIVERS = "rivers.geojson"  # optional: drawn when installed
 WATER_PACKAGES = ("@geo-maps/earth-rivers-1km", "@geo-maps/earth-lakes-1km")
 # The zoom from which a settlement's name is shown, by its population (more names as one zooms in).
@@ -118,8 +121,10 @@ def install(node_modules: Path = NODE_MODULES, vendor: Path = VENDOR, theatre: T
     (vendor / COUNTRIES).write_text(json.dumps(countries, separators=(",", ":")), encoding="utf-8")
     regions = region_outlines(countries, theatre)
     (vendor / REGIONS).write_text(json.dumps(regions, separators=(",", ":")), encoding="utf-8")
-    (vendor / LABELS).write_text(json.dumps(settlement_labels(theatre), separators=(",", ":"), ensure_ascii=False),
-                                 encoding="utf-8")
+    labels = settlement_labels(theatre)
+    for name, part in ((LABELS, [label for label in labels if label[3] < CLOSE_LABEL_ZOOM]),
+                       (LABELS_CLOSE, [label for label in labels if label[3] >= CLOSE_LABEL_ZOOM])):
+        (vendor / name).write_text(json.dumps(part, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
     water = [node_modules / package / "map.geo.json" for package in WATER_PACKAGES]
     if all(path.exists() for path in water):
         (vendor / RIVERS).write_text(json.dumps(water_areas(water, theatre), separators=(",", ":")),
@@ -225,4 +230,5 @@ def settlement_labels(theatre: Theatre = DEFAULT_THEATRE) -> list[list]:
 
 
 def installed(vendor: Path = VENDOR) -> bool:
-    return all((vendor / path).exists() for path in (*JS.values(), *CSS.values(), COUNTRIES, REGIONS, LABELS))
+    return all((vendor / path).exists() for path in (*JS.values(), *CSS.values(), COUNTRIES, REGIONS, LABELS,
+                                                     LABELS_CLOSE))

@@ -96,8 +96,7 @@ class ControlLayer(FeatureLayer):
     every run, and the browser caches the file; embedded otherwise."""
 
     _template = Template("""
-        {% macro script(this, kwargs) %}
-        (function (group) {
+        {% macro script(this, kwargs) %}""" + FeatureLayer.OPEN_SCRIPT + """
           function draw(data) {
             L.geoJSON(data, {pane: {{ this.pane|tojson }}, interactive: false,
                              style: function (feature) { return feature.properties.style; }}).addTo(group);

@@ -80,13 +80,15 @@ def base_map(theatre: Theatre = DEFAULT_THEATRE, online_tiles: bool = False,
     # SVG markers (not canvas): each is an element a browser test, or a screen reader, can find and click.
     fmap = folium.Map(location=theatre.center, zoom_start=theatre.zoom, tiles=None, control_scale=False, maxZoom=18,
                       minZoom=3)
+    close_labels = f"{base_url}/{assets.LABELS_CLOSE}" if (assets.VENDOR / assets.LABELS_CLOSE).exists() else ""
     OfflineBaseLayer(f"{base_url}/{assets.COUNTRIES}", f"{base_url}/{assets.REGIONS}",
-                     f"{base_url}/{assets.LABELS}").add_to(fmap)
+                     f"{base_url}/{assets.LABELS}", close_labels).add_to(fmap)
     if (assets.VENDOR / assets.RIVERS).exists():  # optional: when its npm packages were installed
         water = folium.FeatureGroup(name="Rivers and lakes (offline)", show=True)
         WaterLayer(f"{base_url}/{assets.RIVERS}").add_to(water)
         water.add_to(fmap)
     MetricScale().add_to(fmap)
+    NoRerunWithoutClick().add_to(fmap)
     fmap.get_root().header.add_child(folium.Element(_MAP_CSS))
     if online_tiles:
         for name, (tiles, attribution) in ONLINE_TILES.items():
@@ -171,17 +173,43 @@ _CLUSTER_ICON = """function(cluster) {
 
 class FeatureLayer(MacroElement):
     """GeoJSON features drawn by a layer's own `draw(data)` in the browser: fetched from a published file when url is
-    given (see publish_features), embedded in the page otherwise. Subclasses' scripts open `(function (group) {`,
-    define draw and end with DRAW_FEATURES."""
+    given (see publish_features), embedded in the page otherwise. Subclasses' scripts open with OPEN_SCRIPT, define
+    draw (which adds to `group`) and end with DRAW_FEATURES.
 
+    A layer drawn from a published file is kept in the map's frame by its URL: when the page's layers are replaced
+    (a filter change replaces them all) and this file is among the new ones, the layer already drawn is added again
+    instead of being fetched, parsed and built once more (the territory stays the same when only the period
+    changes). With `announce`, the promise of the layer being drawn is left in window[announce] (the base map waits
+    for the places' markers: they are drawn first)."""
+
+    OPEN_SCRIPT = """
+        (function (parent, url, run) {
+          var kept = window.fmDrawnLayers = window.fmDrawnLayers || {order: [], layers: {}};
+          var drawn;
+          if (url && kept.layers[url] && !kept.layers[url]._map) {  // not shown by another group now
+            parent.addLayer(kept.layers[url]);
+            drawn = Promise.resolve();
+          } else {
+            var holder = L.featureGroup().addTo(parent);
+            drawn = run(holder);
+            if (url) drawn.then(function () {
+              kept.layers[url] = holder; kept.order.push(url);
+              while (kept.order.length > 8) delete kept.layers[kept.order.shift()];  // a few recent files only
+            });
+          }
+          {% if this.announce %}window[{{ this.announce|tojson }}] = drawn;{% endif %}
+        })({{ this._parent.get_name() }}, {{ this.url|tojson }}, function (group) {
+    """
     DRAW_FEATURES = """
           {% if this.url %}
-          fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(draw);
+          return fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(draw);
           {% else %}
           draw({{ this.json }});
+          return Promise.resolve();
           {% endif %}
-        })({{ this._parent.get_name() }});
+        });
     """
+    announce = ""
 
     def __init__(self, features: list[dict], url: str = ""):
         super().__init__()
@@ -194,14 +222,16 @@ class FeatureLayer(MacroElement):
         return json.dumps(self.data, separators=(",", ":")).replace("</", "<\\/")
 
 
+PLACES_DRAWN = "fmPlacesDrawn"  # the frame's promise of the places' markers being drawn (see FeatureLayer)
+
+
 class PlaceLayer(JSCSSMixin, FeatureLayer):
     """One marker per place, from GeoJSON features (place_features), built in the browser in one pass and added to
     a cluster group in bulk: fast to render on the server and to draw at thousands of places. A marker keeps its
     feature, so a click reports the place's tooltip."""
 
     _template = Template("""
-        {% macro script(this, kwargs) %}
-        (function (group) {
+        {% macro script(this, kwargs) %}""" + FeatureLayer.OPEN_SCRIPT + """
           function draw(data) {
           var layer = {{ "true" if this.clustered else "false" }} ? L.markerClusterGroup({
               disableClusteringAtZoom: 10, showCoverageOnHover: false, maxClusterRadius: 45,
@@ -247,6 +277,7 @@ class PlaceLayer(JSCSSMixin, FeatureLayer):
     def __init__(self, features: list[dict], clustered: bool = True, url: str = ""):
         super().__init__(features, url)
         self._name = "PlaceLayer"
+        self.announce = PLACES_DRAWN
         self.clustered = clustered
         self.icon = _CLUSTER_ICON
         self.default_js = MarkerCluster.default_js
@@ -333,6 +364,33 @@ def tooltip_index(summary: pd.DataFrame) -> dict[str, str]:
     return {tooltip_text(row): row["place_key"] for row in summary.to_dict("records")}
 
 
+# The base map's files (a few MB: countries, regions, names, rivers) are fetched once the places' markers are drawn,
+# so that what the analyst came for shows first; without markers to wait for, at once, and never more than
+# 3 s later. (The layers' scripts all run in one go, so by the next task the places' promise is known.)
+AFTER_PLACES = """(function (start) {
+    setTimeout(function () {
+      var timeout = new Promise(function (done) { setTimeout(done, 3000); });
+      Promise.race([Promise.resolve(window[PLACES]), timeout]).then(start, start);
+    }, 0); })""".replace("PLACES", json.dumps(PLACES_DRAWN))
+
+
+class NoRerunWithoutClick(MacroElement):
+    """streamlit-folium reports the map's state to the page once the map has moved into place; its "no click yet"
+    (a click count of 0) differs from the default the page started with (no count), so the whole page ran again for
+    nothing while the map was being drawn. The frame's record of what the page knows is set to the same "no click
+    yet" before that report: the first click, counted 1, still differs and is sent. (Without streamlit-folium's
+    state, as in another version, nothing is done.)"""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (state) {
+          if (!state || !state.previous_data || state.last_object_clicked_count !== 0) return;
+          if (state.previous_data.last_object_clicked_count === null) state.previous_data.last_object_clicked_count = 0;
+        })(window.__GLOBAL_DATA__);
+        {% endmacro %}
+    """)
+
+
 class MetricScale(MacroElement):
     """A scale bar in kilometres only."""
 
@@ -347,7 +405,7 @@ class OfflineBaseLayer(MacroElement):
     """The offline base layer: country outlines, approximate first-level region outlines and settlement names,
     fetched by the browser from the dashboard's own static files (not embedded: the page stays small), below
     the markers. Names are drawn for the visible part of the map only, the most populous first, more of them
-    as one zooms in, none over another."""
+    as one zooms in, none over another; those shown only close in (close_labels) are fetched when first needed."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -359,14 +417,17 @@ class OfflineBaseLayer(MacroElement):
               L.geoJSON(data, {pane: "base", interactive: false, style: style}).addTo(map);
             });
           }
-          draw({{ this.countries|tojson }}, {color: "#8a8a8a", weight: 1, fillColor: "#f4f1ea", fillOpacity: 1})
-            .then(function () {
-              draw({{ this.regions|tojson }}, {color: "#b0a89a", weight: 0.8, dashArray: "3 3", fill: false});
-            });
           // Settlement names: [lon, lat, name, minimum zoom], most populous first.
           var labelPane = map.createPane("labels");
           labelPane.style.zIndex = 350;
-          var names = [], shown = L.layerGroup().addTo(map);
+          var names = [], shown = L.layerGroup().addTo(map), closeAsked = false;
+          // The smaller places' names (shown from close_zoom) are fetched once the map first gets that close.
+          function closeNames() {
+            if (closeAsked || !{{ this.close_labels|tojson }} || map.getZoom() < {{ this.close_zoom }}) return;
+            closeAsked = true;
+            fetch({{ this.close_labels|tojson }}).then(function (r) { return r.ok ? r.json() : []; })
+              .then(function (data) { names = names.concat(data); drawNames(); }, function () {});
+          }
           function drawNames() {
             shown.clearLayers();
             var zoom = map.getZoom(), bounds = map.getBounds().pad(0.05), taken = {}, count = 0;
@@ -383,16 +444,26 @@ class OfflineBaseLayer(MacroElement):
                 .addTo(shown).getElement().firstChild.textContent = n[2];
             }
           }
-          fetch({{ this.labels|tojson }}).then(function (r) { return r.json(); }).then(function (data) {
-            names = data; drawNames(); map.on("moveend zoomend", drawNames);
+          {{ this.after_places }}(function () {
+            draw({{ this.countries|tojson }}, {color: "#8a8a8a", weight: 1, fillColor: "#f4f1ea", fillOpacity: 1})
+              .then(function () {
+                draw({{ this.regions|tojson }}, {color: "#b0a89a", weight: 0.8, dashArray: "3 3", fill: false});
+              });
+            fetch({{ this.labels|tojson }}).then(function (r) { return r.json(); }).then(function (data) {
+              names = data.concat(names); drawNames(); map.on("moveend zoomend", drawNames);
+              map.on("zoomend", closeNames); closeNames();
+            });
           });
         })({{ this._parent.get_name() }});
         {% endmacro %}
     """)
 
-    def __init__(self, countries: str, regions: str, labels: str):
+    def __init__(self, countries: str, regions: str, labels: str, close_labels: str = ""):
         super().__init__()
         self._name = "OfflineBaseLayer"
+        self.close_labels = close_labels
+        self.close_zoom = assets.CLOSE_LABEL_ZOOM
+        self.after_places = AFTER_PLACES
         self.countries = countries
         self.regions = regions
         self.labels = labels
@@ -408,6 +479,7 @@ class WaterLayer(MacroElement):
           var map = group._map || {{ this._parent._parent.get_name() }};
           if (!map.getPane("water")) { map.createPane("water").style.zIndex = 260; }
           map.getPane("water").style.pointerEvents = "none";
+          {{ this.after_places }}(function () {
           fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(function (data) {
             var water = L.geoJSON(data, {pane: "water", interactive: false,
                              attribution: "Rivers and lakes © OpenStreetMap contributors (ODbL), via geo-maps",
@@ -421,6 +493,7 @@ class WaterLayer(MacroElement):
             map.on("zoomend", fit);
             fit();
           });
+          });
         })({{ this._parent.get_name() }});
         {% endmacro %}
     """)
@@ -428,6 +501,7 @@ class WaterLayer(MacroElement):
     def __init__(self, url: str, max_zoom: int = 11):
         super().__init__()
         self._name = "WaterLayer"
+        self.after_places = AFTER_PLACES
         self.url = url
         self.max_zoom = max_zoom
 

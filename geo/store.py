@@ -636,9 +636,10 @@ class Store:
         columns += [places.c[c] for c in _PLACE_FIELDS] + [events.c[c] for c in _EVENT_FIELDS]
         return self._where(sa.select(*columns).select_from(self._joined()), f)
 
-    def events(self, f: EventFilter = EventFilter(), limit: int | None = None) -> pd.DataFrame:
-        """Event records with their id and place key, newest first (the first `limit` of them)."""
-        query = self._events_query(f).order_by(events.c.date.desc(), events.c.id.desc()).limit(limit)
+    def events(self, f: EventFilter = EventFilter(), limit: int | None = None, offset: int = 0) -> pd.DataFrame:
+        """Event records with their id and place key, newest first (a page of them: `limit` from `offset`)."""
+        query = (self._events_query(f).order_by(events.c.date.desc(), events.c.id.desc()).limit(limit)
+                 .offset(offset or None))
         with self.engine.connect() as conn:
             return pd.read_sql(query, conn)
 

@@ -1,4 +1,5 @@
-"""The filtered events as a table, with CSV (ACLED-like) and GeoJSON downloads, built only when asked for."""
+"""The filtered events as a table, a page at a time, with CSV (ACLED-like) and GeoJSON downloads of every event in
+the view, built only when asked for."""
 
 import io
 
@@ -9,7 +10,7 @@ from geo.acled import acled_rows
 from geo.writers import write_rows
 
 st.set_page_config(page_title="frontmap · events", layout="wide")
-SHOWN = 1000  # the newest; every event is in the downloads (fewer rows: a faster page in the browser)
+PAGE_ROWS = 100  # a page of the table, newest first (fewer rows: a faster page); every event is in the downloads
 COLUMNS = ["date", "event_type", "name", "place", "actor", "opponent", "status", "claimed_by", "country", "admin1",
            "confidence", "title", "source", "excerpt"]
 
@@ -20,14 +21,32 @@ def rendered(rows, fmt: str) -> str:
     return out.getvalue()
 
 
+def page_number(total: int, view_params: dict, where) -> int:
+    """The table's page (1 when the view changes); the page chooser shows only when there is more than one."""
+    pages = max(1, -(-total // PAGE_ROWS))
+    state = st.session_state
+    if state.get("_events_view") != view_params:
+        state["_events_view"] = view_params
+        state["events-page"] = 1
+    state["events-page"] = min(max(1, int(state.get("events-page") or 1)), pages)
+    if pages == 1:
+        return 1
+    return int(where.number_input(f"Page (of {pages:,}, {PAGE_ROWS} events a page)", min_value=1, max_value=pages,
+                               step=1, key="events-page"))
+
+
 def main() -> None:
     store = ui.store()
     view = ui.sidebar_view(store, page="events")
     f = view.filter
     st.title("Events")
     total = ui.cached("event_count", f)
-    st.caption(f"{total:,} events in this view" + (f"; the newest {SHOWN:,} are shown" if total > SHOWN else ""))
-    frame = ui.cached("events", f, limit=SHOWN)
+    chooser, counts = st.columns([1, 3], vertical_alignment="bottom")
+    number = page_number(total, view.to_params(), chooser)
+    first = (number - 1) * PAGE_ROWS
+    frame = ui.cached("events", f, limit=PAGE_ROWS, offset=first)
+    counts.caption(f"{total:,} events in this view" + (f"; {first + 1:,} to {first + len(frame):,}, newest first"
+                                                     if total > PAGE_ROWS else ""))
     # st.dataframe shows every cell as text: article text is never rendered as HTML here.
     st.dataframe(frame[COLUMNS], hide_index=True, use_container_width=True)
     # The files are written when a button is pressed, from the store, not on every run of the page.

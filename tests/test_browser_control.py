@@ -87,3 +87,58 @@ def test_changing_the_as_of_date_redraws_the_territory_and_front_line(tab):
     assert picture["holders"] == ["Russia"] and picture["front"] == 0  # Avenko taken: no line left
     assert "asof=2025-02-15" in tab.page.url
     assert tab.offsite == []
+
+
+# The files the map's frame fetched, in the order it asked for them (names only).
+_FETCHED = "() => performance.getEntriesByType('resource').map(e => e.name.split('?')[0].split('/').pop())"
+
+
+def _idle(tab) -> None:
+    tab.page.wait_for_function("document.querySelector('[data-testid=stApp]')"
+                               "?.getAttribute('data-test-script-state') === 'notRunning'", timeout=60_000)
+
+
+def test_the_places_come_before_the_base_map_and_a_filter_change_keeps_the_territory_drawn(tab):
+    # The period leaves out the reports of 10 January; the as-of date keeps the control picture as it is.
+    tab.open("/?asof=2025-01-15&start=2025-01-11&end=2025-02-28")
+    frame = tab.map()
+    frame.wait_for_function("document.querySelectorAll('.leaflet-base-pane path').length > 30", timeout=60_000)
+    _idle(tab)
+    fetched = frame.evaluate(_FETCHED)
+    first_places = min(i for i, name in enumerate(fetched) if name.startswith("places-"))
+    base = [fetched.index(name) for name in ("countries-50m.geojson", "labels.json")]
+    assert first_places < min(base)  # the markers are asked for first, the base map once they are drawn
+    territory = [name for name in fetched if name.startswith("control-")]
+    before = drawn(tab)
+    assert territory and before["territory_paths"] >= 2
+    tab.page.get_by_text("All", exact=True).click()  # the whole period: more places, the same territory
+    frame.wait_for_function(f"() => ({_FETCHED})().filter(n => n.startsWith('places-')).length >= 2",
+                            timeout=60_000)
+    _idle(tab)
+    time.sleep(1)
+    after = drawn(tab)
+    fetched = frame.evaluate(_FETCHED)
+    tab.screenshot("control-kept-after-filter-change")
+    assert [name for name in fetched if name.startswith("control-")] == territory  # not fetched again
+    assert after["holders"] == before["holders"] and after["territory_paths"] == before["territory_paths"]
+    assert after["front"] == before["front"] == 1
+    assert tab.markers() > 0 and tab.offsite == [] and tab.errors == []
+
+
+# Counts the page's script runs (each one sets the app's state to "running").
+_COUNT_RUNS = """window.fmRuns = 0;
+new MutationObserver(changes => changes.forEach(c => {
+    if (c.target.getAttribute('data-test-script-state') === 'running') window.fmRuns += 1; }))
+  .observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});"""
+
+
+def test_the_map_page_runs_once_when_opened_and_again_on_a_click(tab):
+    tab.page.add_init_script(_COUNT_RUNS)
+    tab.open("/?asof=2025-01-15")
+    tab.map()
+    _idle(tab)
+    time.sleep(3)  # streamlit-folium has reported the map in place by now (it waits 250 ms)
+    assert tab.page.evaluate("window.fmRuns") == 1
+    tab.click_place("Borivka")
+    tab.page.get_by_role("heading", name="Borivka").first.wait_for(timeout=30_000)
+    assert tab.page.evaluate("window.fmRuns") >= 2

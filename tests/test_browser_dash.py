@@ -147,3 +147,35 @@ def test_an_open_tab_follows_an_ingest_made_elsewhere_and_keeps_its_own_view(bro
     finally:
         mine.page.close()
         other.page.close()
+
+
+def test_the_events_page_shows_a_page_of_events_and_the_next_page_when_asked(tab):
+    tab.open("/Events")
+    tab.page.get_by_text("1 to 100, newest first", exact=False).wait_for(timeout=60_000)
+    tab.page.wait_for_selector("[data-testid=stDataFrame] canvas", timeout=30_000)
+    _idle(tab)
+    total = tab.page.get_by_text("events in this view", exact=False).inner_text().split()[0]
+    assert int(total) > 100
+    chooser = tab.page.get_by_label("Page (of 2", exact=False)
+    chooser.fill("2")
+    chooser.press("Enter")
+    tab.page.get_by_text(f"101 to {total}, newest first", exact=False).wait_for(timeout=30_000)
+    _idle(tab)
+    time.sleep(1)
+    tab.screenshot("events-page-2")
+    # (Opened at /Events, Streamlit first looks for its server under /Events/_stcore/: two 404s of its own.)
+    assert tab.offsite == [] and [e for e in tab.errors if "404" not in e] == []
+
+
+def test_the_smaller_places_names_are_fetched_when_the_map_first_gets_close(tab):
+    tab.open()
+    frame = tab.map()
+    frame.wait_for_function("document.querySelectorAll('.fm-label').length > 0", timeout=30_000)
+    fetched = "performance.getEntriesByType('resource').some(e => e.name.includes('labels-close.json'))"
+    assert not frame.evaluate(fetched)  # the overview needs only the larger places' names
+    frame.evaluate("window.map.setView([51.12, 35.27], 10)")
+    frame.wait_for_function("[...document.querySelectorAll('.fm-label')].some(e => e.textContent === 'Guyevo')",
+                            timeout=20_000)  # a village, named from zoom 10
+    assert frame.evaluate(fetched)
+    tab.screenshot("labels-close-zoom-10")
+    assert tab.offsite == [] and tab.errors == []

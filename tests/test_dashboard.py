@@ -132,7 +132,10 @@ def page(name: str) -> AppTest:
 
 def test_the_events_and_timeline_pages_show_the_filtered_events(store_path):
     events = page("1_Events.py")
-    assert not events.exception and len(events.dataframe[0].value) >= 80
+    assert not events.exception and len(events.dataframe[0].value) == 100  # a page of the 141 sample events
+    assert "141 events in this view; 1 to 100, newest first" in events.caption[0].value
+    events.number_input(key="events-page").set_value(2).run()
+    assert len(events.dataframe[0].value) == 41 and "101 to 141" in events.caption[0].value
     assert [b.label for b in events.get("download_button")] == ["Download CSV (ACLED-like columns)",
                                                                 "Download GeoJSON"]
     timeline = page("4_Timeline.py")

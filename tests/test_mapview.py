@@ -116,11 +116,14 @@ def test_settlement_labels_show_the_largest_places_first_and_more_as_one_zooms_i
     assert assets.label_zoom(3_000_000) < assets.label_zoom(50_000) < assets.label_zoom(800)
     import json
 
-    labels = json.loads((assets.VENDOR / assets.LABELS).read_text(encoding="utf-8"))
+    first = json.loads((assets.VENDOR / assets.LABELS).read_text(encoding="utf-8"))
+    close = json.loads((assets.VENDOR / assets.LABELS_CLOSE).read_text(encoding="utf-8"))
+    labels = first + close  # the map fetches the second file when it first gets close
     names = {name for _, _, name, _ in labels}
-    assert {"Kyiv", "Sudzha", "Pokrovsk"} <= names
+    assert {"Kyiv", "Sudzha", "Pokrovsk"} <= names and "Guyevo" in {name for _, _, name, _ in close}
     zooms = [zoom for *_, zoom in labels]
     assert zooms == sorted(zooms)  # most populous (lowest zoom) first
+    assert max(zoom for *_, zoom in first) < assets.CLOSE_LABEL_ZOOM == min(zoom for *_, zoom in close)
 
 
 def test_a_layer_published_as_a_file_is_fetched_by_url_and_named_by_its_content(tmp_path):

@@ -47,6 +47,16 @@ def test_a_document_is_stored_once_with_its_events(store):
     assert len(events) == 1 and events.loc[0, "name"] == "Toretsk" and events.loc[0, "source"] == "wire"
 
 
+def test_events_come_a_page_at_a_time_newest_first(store):
+    ingest_documents([doc(f"A missile strike hit Odesa on day {day}.", dt.date(2025, 3, day)) for day in range(1, 8)],
+                     store, workers=1)
+    every = store.events()
+    pages = [store.events(limit=3, offset=start) for start in (0, 3, 6)]
+    assert [len(page) for page in pages] == [3, 3, 1]
+    assert [i for page in pages for i in page["id"]] == list(every["id"])
+    assert list(every["date"]) == sorted(every["date"], reverse=True)
+
+
 def test_queries_filter_by_date_actor_type_source_confidence_and_box(store):
     ingest_documents([
         doc("Russian forces captured Toretsk.", dt.date(2025, 2, 7), source="a"),
