@@ -36,6 +36,17 @@ MIN_BLOCK, MAX_BLOCK = 64 * 1024, 32 * 1024 * 1024
 PARTITIONS_PER_WORKER = 8  # enough partitions that a slow one does not leave the other workers idle
 DONE_FOLDER = "_frontmap/done"  # in --output: one marker per partition written (ignored by Parquet readers)
 
+# What frontmap's LocalCluster changes in Dask's defaults, for a batch of CPU-bound tasks: the workers' statistical
+# profiler (a sample of the running task's stack every 10 ms, for the dashboard's Profile page) took about a tenth
+# of each worker's CPU, and the event loops' 20 ms tick and the 100 to 500 ms monitors kept the client and the
+# workers busy between tasks. A value set in Dask's own configuration (a YAML file, DASK_* variables) wins.
+LEAN_CLUSTER = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "200ms",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.worker.memory.monitor-interval": "500ms",
+}
+
 
 class ClusterError(FrontmapError):
     """Inputs or a cluster the Dask engine cannot use; the message says why."""
@@ -312,10 +323,22 @@ def run_partition(partition: Partition, job: Job) -> PartitionResult:
 # -- the client ---------------------------------------------------------------------------------
 
 
+def lean_config() -> dict:
+    """LEAN_CLUSTER's settings that the user has not chosen: not in Dask's YAML files or DASK_* variables, and
+    not changed in this process (dask.config.set)."""
+    import dask
+
+    chosen, unset = dask.config.collect(), object()
+    defaults = dask.config.merge(*dask.config.defaults)
+    return {key: value for key, value in LEAN_CLUSTER.items()
+            if dask.config.get(key, unset, config=chosen) is unset
+            and dask.config.get(key, None) == dask.config.get(key, None, config=defaults)}
+
+
 @contextmanager
 def connect(scheduler: str | None = None, workers: int | None = None) -> Iterator[Client]:
     """A client of the cluster at `scheduler`, or of a LocalCluster of `workers` processes (one thread
-    each: the geoparser is pure Python, so threads would share one core)."""
+    each: the geoparser is pure Python, so threads would share one core) with LEAN_CLUSTER's settings."""
     if scheduler:
         with Client(scheduler) as client:
             yield client
@@ -323,9 +346,13 @@ def connect(scheduler: str | None = None, workers: int | None = None) -> Iterato
     workers = workers or os.cpu_count() or 1
     import logging
 
-    # Quiet: a run that stops early (Ctrl-C, a closed pipe) would log every cancelled task.
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
-                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+    import dask
+
+    # Quiet: a run that stops early (Ctrl-C, a closed pipe) would log every cancelled task. The settings reach
+    # the worker processes through their nannies, which copy the configuration when they start.
+    with dask.config.set(lean_config()), \
+            LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
+                         silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
         yield client
 
 
