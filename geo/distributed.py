@@ -149,14 +149,19 @@ def _pieces(fs, path: str, block: int, errors: list[str]) -> Iterator[tuple[Piec
         yield Piece("file", url, 0, size, 0, version), size
 
 
+def block_size(total: int, workers: int) -> int:
+    """Bytes per partition for inputs of `total` bytes: PARTITIONS_PER_WORKER partitions per worker (rounded up,
+    so that no near-empty partition is left over), within MIN_BLOCK and MAX_BLOCK."""
+    return min(MAX_BLOCK, max(MIN_BLOCK, -(-total // max(1, workers * PARTITIONS_PER_WORKER))))
+
+
 def plan(paths: list[str], workers: int = 2, block: int | None = None) -> tuple[list[Partition], list[str]]:
     """Partitions of the inputs (files, folders, globs, Parquet datasets; local or fsspec URLs), and the
     inputs that cannot be read. Without a block size, aim at PARTITIONS_PER_WORKER partitions per worker."""
     errors: list[str] = []
     files = [(fs, f) for path in paths for fs, f in _files(path, errors)]
     if block is None:
-        total = sum(int(fs.size(f) or 0) for fs, f in files)
-        block = min(MAX_BLOCK, max(MIN_BLOCK, total // max(1, workers * PARTITIONS_PER_WORKER)))
+        block = block_size(sum(int(fs.size(f) or 0) for fs, f in files), workers)
     partitions: list[Partition] = []
     current: list[Piece] = []
     weight = 0
