@@ -381,11 +381,4 @@ def scale_main(articles: int = 2000, repeats: int = 3) -> int:
             print(f"{label}: peak memory per worker {', '.join(f'{mb:.0f} MB' for mb in peaks.values())}")
         print(f"2 workers / 1 worker: {medians['dask, 2 workers'] / medians['dask, 1 worker']:.2f}x; "
               f"1 worker / plain process: {medians['dask, 1 worker'] / medians['plain process']:.2f}x")
-        # What two free cores would give: one worker's CPU per article on its own core, against everything the
-        # 2-worker run spends (both workers, and this process with the scheduler) shared by two cores.
-        one, two = ([statistics.median(c[i] for c in cpu[label]) * 1000 / articles for i in (0, 1)]
-                    for label in ("dask, 1 worker", "dask, 2 workers"))
-        print(f"2 workers / 1 worker by CPU time, as on two free cores: {2 * one[1] / (two[0] + two[1]):.2f}x "
-              f"(1 worker {one[1]:.2f} ms/article; 2 workers {two[1]:.2f} + this process {two[0]:.2f} ms/article "
-              "over 2 cores)")
     return 0
