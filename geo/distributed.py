@@ -150,9 +150,9 @@ def _pieces(fs, path: str, block: int, errors: list[str]) -> Iterator[tuple[Piec
 
 
 def block_size(total: int, workers: int) -> int:
-    """Bytes per partition for inputs of `total` bytes: PARTITIONS_PER_WORKER partitions per worker (rounded up,
-    so that no near-empty partition is left over), within MIN_BLOCK and MAX_BLOCK."""
-    return min(MAX_BLOCK, max(MIN_BLOCK, -(-total // max(1, workers * PARTITIONS_PER_WORKER))))
+    """Bytes per partition for inputs of `total` bytes: PARTITIONS_PER_WORKER partitions per worker, within
+    MIN_BLOCK and MAX_BLOCK. (Kept as it was: a rerun of extract --output finds its partitions by their pieces.)"""
+    return min(MAX_BLOCK, max(MIN_BLOCK, total // max(1, workers * PARTITIONS_PER_WORKER)))
 
 
 def plan(paths: list[str], workers: int = 2, block: int | None = None) -> tuple[list[Partition], list[str]]:
