@@ -305,7 +305,7 @@ def scale_main(articles: int = 2000, repeats: int = 3) -> int:
 
     from distributed import get_task_stream
 
-    from geo.distributed import RunSummary, connect, extract, plan, prepare
+    from geo.distributed import RunSummary, block_size, connect, extract, plan, prepare
     from geo.documents import iter_documents
     from geo.parquet import write_events
     from geo.pipeline import Geoparser
@@ -317,7 +317,8 @@ def scale_main(articles: int = 2000, repeats: int = 3) -> int:
             for d in corpus:
                 file.write(json.dumps({"text": d.text, "title": d.title, "source": d.source,
                                        "date": d.published.isoformat()}) + "\n")
-        block = max(1, os.path.getsize(feed) // 32)  # the same partitions whatever the number of workers
+        # The partitions the planner makes for 2 workers, used for 1 worker too (the same work for both).
+        block = block_size(os.path.getsize(feed), workers=2)
         print(f"corpus: {articles} generated articles, {os.path.getsize(feed) / 1e6:.2f} MB JSON Lines, "
               f"{len(plan([feed], block=block)[0])} partitions; {os.cpu_count()} cores; {_load()}")
         parser = Geoparser()

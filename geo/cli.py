@@ -316,12 +316,12 @@ def cmd_bench(args) -> int:
     from geo import bench
 
     if args.store:
-        return bench.store_main(args.articles, args.db)
+        return bench.store_main(args.articles or 1000, args.db)
     if args.map:
         return bench.map_main()
     if args.scale:
-        return bench.scale_main(args.articles)
-    return bench.main(args.articles)
+        return bench.scale_main(args.articles or 2000)
+    return bench.main(args.articles or 1000)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -426,7 +426,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.set_defaults(func=cmd_evaluate)
 
     bench = sub.add_parser("bench", help="throughput, gazetteer load time and peak memory")
-    bench.add_argument("--articles", type=int, default=1000)
+    bench.add_argument("--articles", type=int, help="generated articles (default 1,000; 2,000 with --scale)")
     bench.add_argument("--store", action="store_true",
                        help="ingest throughput and the dashboard's query times instead (try --articles 10000)")
     bench.add_argument("--db", help="with --store: a database URL (a temporary SQLite file by default)")

@@ -237,21 +237,22 @@ class EventClassifier:
         cues = self._cues(sentence, found, actors, speaker_side, context_side)
         contested = bool(found.get("contested") or found.get("gray_zone"))
         changes = [c for c in cues if c.event_type == CONTROL_CHANGE and not c.modal and not c.aim]
-        frame = SentenceFrame(
-            claimed_by=claimed_by, actors=sides, cues=tuple(cues), speaker_side=speaker_side,
-            speaker=claimed_by or (persons[-1] if persons else last_speaker),
-            independent=bool(claimed_by) and self.lexicon.kind_of(claimed_by) in ("source", None)
-            and claimed_by in self.lexicon.source_names and not self.lexicon.source_sides.get(claimed_by),
-            contested=contested, denied=bool(found.get("denied")), confirmed=bool(found.get("confirmed")),
-            headline=headline,
-            contests_previous=contested and not changes)
+        independent = bool(claimed_by) and self.lexicon.kind_of(claimed_by) in ("source", None) \
+            and claimed_by in self.lexicon.source_names and not self.lexicon.source_sides.get(claimed_by)
+        denied, confirmed = bool(found.get("denied")), bool(found.get("confirmed"))
         lead = next((c for c in cues if c.event_type == CONTROL_CHANGE and not c.modal and not c.aim), None) or \
             next((c for c in cues if not c.aim), None)
-        if lead is None:
-            return frame
-        return _frame_with(frame, event_type=lead.event_type, actor=lead.actor, opponent=lead.opponent, cue=lead.text,
-                       status=self._status(frame, lead) if lead.event_type == CONTROL_CHANGE else "",
-                       settlements_count=_count(sentence) if lead.event_type == CONTROL_CHANGE else None)
+        # The frame is made once, with its lead cue's fields (a sentence's frame is the hottest record made).
+        lead_fields = {} if lead is None else {
+            "event_type": lead.event_type, "actor": lead.actor, "opponent": lead.opponent, "cue": lead.text,
+            "status": self._status_of(denied, contested, speaker_side, independent, confirmed, lead)
+            if lead.event_type == CONTROL_CHANGE else "",
+            "settlements_count": _count(sentence) if lead.event_type == CONTROL_CHANGE else None}
+        return SentenceFrame(
+            claimed_by=claimed_by, actors=sides, cues=tuple(cues), speaker_side=speaker_side,
+            speaker=claimed_by or (persons[-1] if persons else last_speaker), independent=independent,
+            contested=contested, denied=denied, confirmed=confirmed, headline=headline,
+            contests_previous=contested and not changes, **lead_fields)
 
     def _cues(self, sentence: str, found: dict, actors: list[ActorMention], speaker_side: str,
               context_side: str) -> list[Cue]:
@@ -477,14 +478,19 @@ class EventClassifier:
         return self.lexicon.titles.get(mention.term) or mention.term.split()[-1]
 
     def _status(self, frame: SentenceFrame, cue: Cue) -> str:
-        if frame.denied:
+        return self._status_of(frame.denied, frame.contested, frame.speaker_side, frame.independent, frame.confirmed,
+                               cue)
+
+    def _status_of(self, denied: bool, contested: bool, speaker_side: str, independent: bool, confirmed: bool,
+                   cue: Cue) -> str:
+        if denied:
             return DENIED
-        if frame.contested:
+        if contested:
             return CONTESTED
-        side = frame.speaker_side if cue.voice_side is None else cue.voice_side
-        independent = frame.independent if cue.claimant is None else (
+        side = speaker_side if cue.voice_side is None else cue.voice_side
+        independent = independent if cue.claimant is None else (
             cue.claimant in self.lexicon.source_names and not self.lexicon.source_sides.get(cue.claimant))
-        if frame.confirmed or independent or (side and side == cue.opponent):
+        if confirmed or independent or (side and side == cue.opponent):
             return CONFIRMED  # a second voice, a source that takes no side, or the losing side itself
         return CLAIMED
 

@@ -86,15 +86,19 @@ class _Token(NamedTuple):
     capitalised: bool
 
 
+_new_token = tuple.__new__  # _Token(...) without the named tuple's Python-level __new__: tokens are the most made
+
+
 def _tokens(text: str, start: int, end: int) -> list[_Token]:
     out = []
+    append = out.append
     for m in _TOKEN.finditer(text, start, end):
         word = m.group()
-        word_end = m.end()
+        word_start, word_end = m.span()
         if len(word) > 2 and word.endswith(("'s", "’s")):  # a possessive
             word_end -= 2
-            word = text[m.start():word_end]
-        out.append(_Token(m.start(), word_end, word, word[0].isupper()))
+            word = word[:-2]
+        append(_new_token(_Token, (word_start, word_end, word, word[0].isupper())))
     return out
 
 

@@ -291,3 +291,30 @@ def test_the_scale_benchmark_prints_its_numbers():
     for measure in ("plain process:", "dask, 1 worker:", "dask, 2 workers:", "peak memory per worker",
                     "2 workers / 1 worker:", "ms/article on the workers", "load average"):
         assert measure in out
+
+
+def test_a_local_cluster_runs_without_the_workers_profiler_and_with_slower_monitors():
+    import dask
+
+    from geo.distributed import LEAN_CLUSTER, connect, lean_config
+
+    applied = lean_config()  # all of LEAN_CLUSTER, unless this machine's Dask configuration sets some of it
+
+    def settings(dask_worker):
+        return ("profile" in dask_worker.periodic_callbacks,
+                {key: dask.config.get(key) for key in LEAN_CLUSTER})
+
+    with connect(workers=1) as local:
+        (profiling, seen), = local.run(settings).values()
+    assert {key: seen[key] for key in applied} == applied
+    assert not profiling or "distributed.worker.profile.enabled" not in applied
+
+
+def test_a_dask_setting_the_user_chose_is_kept_by_the_local_cluster():
+    import dask
+
+    from geo.distributed import lean_config
+
+    with dask.config.set({"distributed.admin.tick.interval": "50ms"}):
+        chosen = lean_config()
+    assert "distributed.admin.tick.interval" not in chosen and chosen["distributed.admin.system-monitor.interval"]
