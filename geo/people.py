@@ -1,0 +1,249 @@
+"""People's and organisations' names that are also place names ("Kyle Newman", "Keith, who ...", "Orange Drugs
+Ltd", "Apr 5"): the spans of a text that name someone or something other than a place, so that the toponym
+recogniser drops the place names found inside them.
+
+Given names and surnames come from the US census lists that the PyPI package `names` ships (MIT licence: 5,494
+given names, 88,799 surnames with their frequencies), read lazily once per process. The rules are the usual
+named-entity ones: a given name followed by a capitalised word is a person's name, that person's surname or given
+name alone later in the text is the same person, a word before ", who" or after "according to" or a title is a
+person, an organisation's suffix (Ltd, Inc, "& ...") makes an organisation, and a month before a day is a date.
+Major places (countries, first-level regions, capitals, cities of 100,000) and the theatre's places are kept where
+a rule is only a guess from the context.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+
+from geo.actors import Lexicon
+from geo.gazetteer import Gazetteer
+from geo.names import name_key
+from geo.records import Mention
+from geo.theatre import DEFAULT_THEATRE
+
+MAJOR_FEATURES = ("PCLI", "CONT", "ADM1", "PPLC")
+MAJOR_POPULATION = 100_000
+# A surname seen in a person's name is that person alone later unless it is a place this large ("Houston").
+HUGE_POPULATION = 1_000_000
+# A given name that is itself a large place ("Tyler", "Austin") names a person only before a common surname.
+COMMON_SURNAME_RANK = 10_000
+# Words that end a person's name: what follows is a place's generic word, a scale or an organisation.
+_NOT_NAME_WORDS = {
+    "region", "regions", "oblast", "province", "krai", "territory", "district", "raion", "rayon", "community",
+    "hromada", "river", "reservoir", "county", "area", "direction", "axis", "sector", "front", "checkpoint",
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "centre", "center",
+    "middle", "upper", "lower", "greater", "peninsula", "bay", "harbor", "harbour", "coast", "island", "islands",
+    "valley", "lake", "lakes", "hill", "hills", "park", "point", "cape", "beach", "springs", "falls", "heights",
+    "mount", "port", "bridge", "town", "city", "village", "state", "township", "parish", "borough", "street",
+    "avenue", "road", "square", "airport", "station", "university", "college", "school", "hospital", "church",
+    "cathedral", "stadium", "arena", "zoo", "museum", "memorial", "national", "international", "the",
+}
+_TITLES = {
+    "mr", "mrs", "ms", "dr", "prof", "professor", "sir", "dame", "lord", "lady", "rev", "reverend", "father",
+    "archbishop", "bishop", "pope", "judge", "justice", "sheriff", "mayor", "governor", "gov", "sen", "senator",
+    "rep", "representative", "president", "minister", "chancellor", "secretary", "ambassador", "envoy", "coach",
+    "officer", "detective", "sgt", "sergeant", "lt", "lieutenant", "capt", "captain", "col", "colonel", "gen",
+    "general", "maj", "major", "cpl", "corporal", "pvt", "private", "king", "queen", "prince", "princess",
+    "spokesman", "spokeswoman", "spokesperson", "councillor", "councilman", "councilwoman", "attorney",
+}
+_NAME_PARTICLES = r"(?:de|da|di|du|van|von|der|den|del|della|la|le|bin|ibn|al|el|ter|dos|das)"
+_CAPITAL = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĖĘĚĜĞĠĢĤĦĨĪĬĮİĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽА-ЯІЇЄҐ"
+_WORD = rf"[{_CAPITAL}][\w'’-]*"
+# Capitalised words joined by single spaces, with the particles of names between them ("Mike de Kock").
+_RUN = re.compile(rf"(?<![\w'’.-])(?:{_WORD})(?: (?:{_NAME_PARTICLES} )*(?:{_WORD}))*")
+_WORDS = re.compile(rf"{_WORD}|\b{_NAME_PARTICLES}(?= )")
+# Context that makes a single capitalised word a person.
+_WHO_AFTER = re.compile(r",\s+who\b|\s+(?:has|had|hired)\s+an?\s+(?:attorney|lawyer)\b|’s\s+(?:attorney|lawyer)\b|"
+                        r"'s\s+(?:attorney|lawyer)\b|\s+(?:explains|explained|believes|believed|thinks|recalled|"
+                        r"recalls|testified|insisted|admitted|laughed|replied)\b")
+_ACCORDING_TO_BEFORE = re.compile(r"\b[Aa]ccording to\s+$")
+_END_OF_CLAUSE = re.compile(r"\s*(?:[,.;:)]|$)")
+_ORGANISATION_SUFFIX = re.compile(r"(?:,? (?:Ltd|Inc|Corp|Corporation|LLC|PLC|plc|GmbH|Co)\b\.?| Stream\b)")
+_MONTHS = ("Jan", "January", "Feb", "February", "Mar", "March", "Apr", "April", "May", "Jun", "June", "Jul", "July",
+           "Aug", "August", "Sep", "Sept", "September", "Oct", "October", "Nov", "November", "Dec", "December")
+_DATE = re.compile(rf"\b(?:{'|'.join(_MONTHS)})\.? \d{{1,2}}(?:st|nd|rd|th)?\b(?!\s*(?:km|mi|miles|%))")
+# Names of organisations, events and products that gazetteers also list as places.
+ORGANISATION_NAMES = ("White House", "El Niño", "La Niña", "Mega Millions", "Mega Million", "Nestlé")
+
+
+@cache
+def _census(filename: str) -> dict[str, int]:
+    """A census name list of the `names` package: name (capitalised) → rank, most frequent first."""
+    text = resources.files("names").joinpath(filename).read_text(encoding="ascii")
+    ranks: dict[str, int] = {}
+    for rank, line in enumerate(text.splitlines(), 1):
+        name = line.split(" ", 1)[0]
+        if name:
+            ranks.setdefault(name.capitalize(), rank)
+    return ranks
+
+
+@cache
+def given_names() -> frozenset[str]:
+    return frozenset(_census("dist.male.first")) | frozenset(_census("dist.female.first"))
+
+
+def surname_rank(name: str) -> int:
+    """The surname's rank among the census's 88,799 (0 if it is none)."""
+    return _census("dist.all.last").get(name, 0)
+
+
+class PeopleFinder:
+    """Spans of a text that name people, organisations or dates, and the names a person goes by in it."""
+
+    def __init__(self, gazetteer: Gazetteer, lexicon: Lexicon, focus_countries: Iterable[str] = ()):
+        self.gazetteer = gazetteer
+        self.lexicon = lexicon
+        self.focus_countries = frozenset(focus_countries or DEFAULT_THEATRE.focus_countries)
+        self._kind_cache: dict[str, str] = {}
+
+    # -- what a word is as a place -------------------------------------------------------------
+
+    def _place_kind(self, word: str) -> str:
+        """"capital" (country, first-level region, capital, continent, city of a million), "major" (a city of
+        100,000), "theatre" (a place in the focus countries), "place" or ""."""
+        kind = self._kind_cache.get(word)
+        if kind is None:
+            key = name_key(word)
+            places = self.gazetteer.lookup(word)
+            own = [p for p in places if name_key(p.name) == key]  # not "Kiel" for "Kyle"
+            largest = max((p.population for p in own), default=0)
+            if any(p.feature in MAJOR_FEATURES for p in places) or largest >= HUGE_POPULATION:
+                kind = "capital"
+            elif largest >= MAJOR_POPULATION:
+                kind = "major"
+            elif any(p.country in self.focus_countries for p in own):
+                kind = "theatre"
+            else:
+                kind = "place" if places else ""
+            self._kind_cache[word] = kind
+        return kind
+
+    def _given_name(self, word: str, following: str) -> bool:
+        """Whether word, before the capitalised word following, is a person's given name."""
+        if word in self.lexicon.given_names:
+            return True
+        if word not in given_names() or word.isupper():
+            return False
+        kind = self._place_kind(word)
+        if kind == "capital":
+            return False  # "Georgia", "Jordan", "Victoria", "Paris": the place, even before a name
+        if kind in ("major", "theatre"):
+            rank = surname_rank(following)
+            return 0 < rank <= COMMON_SURNAME_RANK and self._place_kind(following) not in ("capital", "major")
+        return True
+
+    def _name_word(self, word: str) -> bool:
+        """Whether word can go on a person's name after the given name."""
+        if word.lower() in _NOT_NAME_WORDS or word.isupper() or (self.lexicon.kind_of(word) or "person") != "person":
+            return False
+        return self._place_kind(word) != "capital"
+
+    # -- spans ---------------------------------------------------------------------------------
+
+    def person_spans(self, text: str) -> list[tuple[int, int]]:
+        """"Kyle Newman", "Claude Joseph Villars Dubreuil", "Mike de Kock": a given name (or a title) and the
+        capitalised words after it, unless the pair is itself a known place ("San Jose", "Santa Fe")."""
+        spans = []
+        for run in _RUN.finditer(text):
+            if " " not in run.group():
+                continue
+            words = list(_WORDS.finditer(text, run.start(), run.end()))
+            k = 0
+            while k < len(words) - 1:
+                word = words[k].group()
+                following = next((w.group() for w in words[k + 1:] if w.group()[0].isupper()), "")
+                titled = word.lower().rstrip(".") in _TITLES and bool(following)
+                if not titled and not (word[0].isupper() and following and self._given_name(word, following)):
+                    k += 1
+                    continue
+                first = k + 1 if titled else k
+                end = first
+                while end + 1 < len(words) and end - first < 3 and (
+                        not words[end + 1].group()[0].isupper() or self._name_word(words[end + 1].group())):
+                    end += 1
+                while end > first and not words[end].group()[0].isupper():
+                    end -= 1  # a particle ends no name
+                if titled and end == first and self._place_kind(words[first].group()) in ("capital", "major"):
+                    k += 1
+                    continue  # "President Ukraine" is no name; "Mayor Smith" is
+                if titled and end == first or end > first and not self.gazetteer.knows(
+                        text[words[first].start():words[end].end()]):
+                    spans.append((words[first].start(), words[end].end()))
+                k = end + 1
+        return spans
+
+    def organisation_spans(self, text: str) -> list[tuple[int, int]]:
+        """"Orange Drugs Ltd", "Nord Stream 2", "Bed Bath & Beyond", "White House", and dates ("Apr 5")."""
+        spans = []
+        for run in _RUN.finditer(text):
+            suffix = _ORGANISATION_SUFFIX.match(text, run.end())
+            if suffix:
+                spans.append((run.start(), suffix.end()))
+                continue
+            words = run.group().split(" ")
+            if len(words) > 1 and words[-1] in ("Ltd", "Inc", "Corp", "LLC", "PLC", "GmbH", "Stream"):
+                spans.append(run.span())
+                continue
+            ampersand = re.match(rf" & ({_WORD}(?: {_WORD})*)", text[run.end():run.end() + 60])
+            if ampersand and ampersand.group(1)[0].isupper():
+                whole = text[run.start():run.end() + ampersand.end()]
+                sides = (run.group().split(" ")[-1], ampersand.group(1).split(" ")[0])
+                if not self.gazetteer.knows(whole) and not self.gazetteer.knows(whole.replace(" & ", " and ")) \
+                        and not any(self._place_kind(s) == "capital" for s in sides):
+                    spans.append((run.start(), run.end() + ampersand.end()))
+        for name in ORGANISATION_NAMES:
+            for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+                spans.append(m.span())
+        spans += [m.span() for m in _DATE.finditer(text)]
+        return spans
+
+    def _person_by_context(self, text: str, m: Mention) -> bool:
+        """"Keith, who ...", "According to Petrič,", "Nelson explains": one word a person by what surrounds it."""
+        if " " in m.lookup or self._country_or_city(m.lookup):
+            return False
+        end = m.start + len(m.lookup)
+        if _WHO_AFTER.match(text, end):
+            return True
+        return bool(_ACCORDING_TO_BEFORE.search(text, max(0, m.start - 20), m.start)) \
+            and bool(_END_OF_CLAUSE.match(text, end))
+
+    def _country_or_city(self, word: str) -> bool:
+        """A country, continent, capital or city of 100,000: "Moscow said". A first-level region is not enough
+        here: "Nelson explained" (a region of New Zealand), "Victoria, who ..."."""
+        key = name_key(word)
+        return any(p.feature in ("PCLI", "CONT", "PPLC") or (p.population >= MAJOR_POPULATION and p.feature != "ADM1"
+                                                              and name_key(p.name) == key)
+                   for p in self.gazetteer.lookup(word))
+
+    # -- the filter ----------------------------------------------------------------------------
+
+    def drop_non_places(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """The mentions that are places: those inside a person's, an organisation's or a date's span are dropped,
+        and so is a lone word that the text uses as a person's surname or given name (one sense per discourse),
+        unless it is a major place or a place of the theatre. A cue ("the village of X") keeps a mention."""
+        if not mentions:
+            return mentions
+        people = self.person_spans(text)
+        others = self.organisation_spans(text)
+        names = set()
+        for start, end in people:
+            words = text[start:end].split(" ")
+            names.add(re.sub(r"['’]s$", "", words[-1]))
+            if words[0] in given_names() or words[0] in self.lexicon.given_names:
+                names.add(words[0])
+        kept = []
+        for m in mentions:
+            lookup_end = m.start + len(m.lookup)
+            if m.scale or (m.cue and m.cue not in ("list", "name")):
+                kept.append(m)
+                continue
+            inside = any(a <= m.start and lookup_end <= b for a, b in people + others)
+            alone = m.lookup in names and " " not in m.lookup and self._place_kind(m.lookup) not in ("capital", "theatre")
+            if inside or alone or self._person_by_context(text, m):
+                continue
+            kept.append(m)
+        return kept
