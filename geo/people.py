@@ -30,6 +30,10 @@ MAJOR_POPULATION = 100_000
 HUGE_POPULATION = 1_000_000
 # A given name that is itself a large place ("Tyler", "Austin") names a person only before a common surname.
 COMMON_SURNAME_RANK = 10_000
+# Given names and name words that are also among this many most frequent English words ("Will", "Valley") need a
+# common surname to make a person's name.
+COMMON_WORDS = 20_000
+COMMON_GIVEN_NAMES = 5_000
 # Words that end a person's name: what follows is a place's generic word, a scale or an organisation.
 _NOT_NAME_WORDS = {
     "region", "regions", "oblast", "province", "krai", "territory", "district", "raion", "rayon", "community",
@@ -54,6 +58,7 @@ _CAPITAL = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĖĘĚĜĞĠĢĤĦĨĪĬĮİĴĶĹ�
 _WORD = rf"[{_CAPITAL}][\w'’-]*"
 # Capitalised words joined by single spaces, with the particles of names between them ("Mike de Kock").
 _RUN = re.compile(rf"(?<![\w'’.-])(?:{_WORD})(?: (?:{_NAME_PARTICLES} )*(?:{_WORD}))*")
+_WORD_BEFORE = re.compile(r"([A-Z][\w'’-]*\.?) $")
 _WORDS = re.compile(rf"{_WORD}|\b{_NAME_PARTICLES}(?= )")
 # Context that makes a single capitalised word a person.
 _WHO_AFTER = re.compile(r",\s+who\b|\s+(?:has|had|hired)\s+an?\s+(?:attorney|lawyer)\b|’s\s+(?:attorney|lawyer)\b|"
@@ -61,12 +66,24 @@ _WHO_AFTER = re.compile(r",\s+who\b|\s+(?:has|had|hired)\s+an?\s+(?:attorney|law
                         r"recalls|testified|insisted|admitted|laughed|replied)\b")
 _ACCORDING_TO_BEFORE = re.compile(r"\b[Aa]ccording to\s+$")
 _END_OF_CLAUSE = re.compile(r"\s*(?:[,.;:)]|$)")
-_ORGANISATION_SUFFIX = re.compile(r"(?:,? (?:Ltd|Inc|Corp|Corporation|LLC|PLC|plc|GmbH|Co)\b\.?| Stream\b)")
+_ORGANISATION_SUFFIX = re.compile(r",? (?:Ltd|Inc|Corp|Corporation|LLC|PLC|plc|GmbH|Co)\b\.?")
 _MONTHS = ("Jan", "January", "Feb", "February", "Mar", "March", "Apr", "April", "May", "Jun", "June", "Jul", "July",
            "Aug", "August", "Sep", "Sept", "September", "Oct", "October", "Nov", "November", "Dec", "December")
 _DATE = re.compile(rf"\b(?:{'|'.join(_MONTHS)})\.? \d{{1,2}}(?:st|nd|rd|th)?\b(?!\s*(?:km|mi|miles|%))")
 # Names of organisations, events and products that gazetteers also list as places.
-ORGANISATION_NAMES = ("White House", "El Niño", "La Niña", "Mega Millions", "Mega Million", "Nestlé")
+ORGANISATION_NAMES = ("White House", "El Niño", "La Niña", "Mega Millions", "Mega Million", "Nestlé", "Nord Stream",
+                      "TurkStream", "Turkish Stream")
+
+_ORGANISATIONS = re.compile(rf"(?<![\w-])(?:{'|'.join(re.escape(n) for n in ORGANISATION_NAMES)})(?![\w-])")
+
+
+def _may_name_one(text: str) -> bool:
+    return any(name.split(" ")[0] in text for name in ORGANISATION_NAMES)
+
+
+def _bare(word: str) -> str:
+    """The word without a possessive ending ("Newman’s")."""
+    return word[:-2] if word.endswith(("'s", "’s")) else word
 
 
 @cache
@@ -124,23 +141,37 @@ class PeopleFinder:
 
     def _given_name(self, word: str, following: str) -> bool:
         """Whether word, before the capitalised word following, is a person's given name."""
-        if word in self.lexicon.given_names:
-            return True
-        if word not in given_names() or word.isupper():
+        if word not in given_names() and word not in self.lexicon.given_names or word.isupper():
             return False
         kind = self._place_kind(word)
         if kind == "capital":
             return False  # "Georgia", "Jordan", "Victoria", "Paris": the place, even before a name
         if kind in ("major", "theatre"):
-            rank = surname_rank(following)
-            return 0 < rank <= COMMON_SURNAME_RANK and self._place_kind(following) not in ("capital", "major")
+            # "Tyler", "Lyman": a person only before a common surname that is no large place ("Tyler Williams")
+            return self._common_surname(following) and self._place_kind(_bare(following)) not in ("capital", "major")
+        if self.gazetteer.is_common_word(word, COMMON_GIVEN_NAMES):
+            # "Ashley", "Will", "In": a person before a name word; a large place only as a common surname
+            return self._name_word(following) and (self._place_kind(_bare(following)) != "major"
+                                                   or self._common_surname(following))
         return True
 
+    def _common_surname(self, word: str) -> bool:
+        return 0 < surname_rank(_bare(word)) <= COMMON_SURNAME_RANK
+
     def _name_word(self, word: str) -> bool:
-        """Whether word can go on a person's name after the given name."""
+        """Whether word can go on a person's name after the given name: not a place's or an organisation's word
+        ("Valley", "Commission", "Gateway": common English words that are no common surname)."""
+        word = _bare(word)
         if word.lower() in _NOT_NAME_WORDS or word.isupper() or (self.lexicon.kind_of(word) or "person") != "person":
             return False
+        if self.gazetteer.is_common_word(word, COMMON_WORDS) and not self._common_surname(word):
+            return False
         return self._place_kind(word) != "capital"
+
+    def _after_place_word(self, text: str, start: int, word: str) -> bool:
+        """"St. Louis", "Lake Charles", "Port Elizabeth": the given name ends a place's name begun before it."""
+        before = _WORD_BEFORE.search(text, max(0, start - 12), start)
+        return bool(before) and self.gazetteer.knows(f"{before.group(1)} {word}")
 
     # -- spans ---------------------------------------------------------------------------------
 
@@ -157,7 +188,8 @@ class PeopleFinder:
                 word = words[k].group()
                 following = next((w.group() for w in words[k + 1:] if w.group()[0].isupper()), "")
                 titled = word.lower().rstrip(".") in _TITLES and bool(following)
-                if not titled and not (word[0].isupper() and following and self._given_name(word, following)):
+                if not titled and not (word[0].isupper() and following and self._given_name(word, following)
+                                       and not (k == 0 and self._after_place_word(text, run.start(), word))):
                     k += 1
                     continue
                 first = k + 1 if titled else k
@@ -185,7 +217,7 @@ class PeopleFinder:
                 spans.append((run.start(), suffix.end()))
                 continue
             words = run.group().split(" ")
-            if len(words) > 1 and words[-1] in ("Ltd", "Inc", "Corp", "LLC", "PLC", "GmbH", "Stream"):
+            if len(words) > 1 and words[-1] in ("Ltd", "Inc", "Corp", "LLC", "PLC", "GmbH"):
                 spans.append(run.span())
                 continue
             ampersand = re.match(rf" & ({_WORD}(?: {_WORD})*)", text[run.end():run.end() + 60])
@@ -195,11 +227,13 @@ class PeopleFinder:
                 if not self.gazetteer.knows(whole) and not self.gazetteer.knows(whole.replace(" & ", " and ")) \
                         and not any(self._place_kind(s) == "capital" for s in sides):
                     spans.append((run.start(), run.end() + ampersand.end()))
-        for name in ORGANISATION_NAMES:
-            for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
-                spans.append(m.span())
-        spans += [m.span() for m in _DATE.finditer(text)]
         return spans
+
+    @staticmethod
+    def named_spans(text: str) -> list[tuple[int, int]]:
+        """Organisations and events named outright (ORGANISATION_NAMES), and dates ("Apr 5")."""
+        spans = [m.span() for m in _ORGANISATIONS.finditer(text)] if _may_name_one(text) else []
+        return spans + [m.span() for m in _DATE.finditer(text)]
 
     def _person_by_context(self, text: str, m: Mention) -> bool:
         """"Keith, who ...", "According to Petrič,", "Nelson explains": one word a person by what surrounds it."""
@@ -219,6 +253,12 @@ class PeopleFinder:
                                                               and name_key(p.name) == key)
                    for p in self.gazetteer.lookup(word))
 
+    def _names_the_organisation(self, m: Mention, org_start: int) -> bool:
+        """A country, region or capital inside an organisation's name is still that place ("HSBC Bank Malta plc"),
+        and so is a large city that begins it ("Kansas City Power & Light"): the public corpora count them."""
+        kind = self._place_kind(m.lookup)
+        return kind == "capital" or (kind == "major" and m.start == org_start)
+
     # -- the filter ----------------------------------------------------------------------------
 
     def drop_non_places(self, text: str, mentions: list[Mention]) -> list[Mention]:
@@ -229,10 +269,11 @@ class PeopleFinder:
             return mentions
         people = self.person_spans(text)
         others = self.organisation_spans(text)
+        named = self.named_spans(text)
         names = set()
         for start, end in people:
             words = text[start:end].split(" ")
-            names.add(re.sub(r"['’]s$", "", words[-1]))
+            names.add(_bare(words[-1]))
             if words[0] in given_names() or words[0] in self.lexicon.given_names:
                 names.add(words[0])
         kept = []
@@ -241,7 +282,8 @@ class PeopleFinder:
             if m.scale or (m.cue and m.cue not in ("list", "name")):
                 kept.append(m)
                 continue
-            inside = any(a <= m.start and lookup_end <= b for a, b in people + others)
+            inside = any(a <= m.start and lookup_end <= b for a, b in people + named) or any(
+                a <= m.start and lookup_end <= b and not self._names_the_organisation(m, a) for a, b in others)
             alone = m.lookup in names and " " not in m.lookup and self._place_kind(m.lookup) not in ("capital", "theatre")
             if inside or alone or self._person_by_context(text, m):
                 continue
