@@ -60,13 +60,19 @@ _NAME_PARTICLES = r"(?:de|da|di|du|van|von|der|den|del|della|la|le|bin|ibn|al|el
 _CAPITAL = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĖĘĚĜĞĠĢĤĦĨĪĬĮİĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽА-ЯІЇЄҐ"
 _WORD = rf"[{_CAPITAL}][\w'’-]*"
 # Capitalised words joined by single spaces, with the particles of names between them ("Mike de Kock").
-_RUN = re.compile(rf"(?<![\w'’.-])(?:{_WORD})(?:\.?(?: {_NAME_PARTICLES})* (?:{_WORD}))*")
+# A full stop inside a run only after an initial or an abbreviation ("Carey L. Biron", "St. Louis", "Gov. Mary"),
+# never a sentence's end.
+_ABBREVIATION_STOP = "(?:" + "|".join(f"(?<=\\b{a})" for a in (
+    "[A-Z]", "St", "Mt", "Ft", "Mr", "Ms", "Mrs", "Dr", "Jr", "Sr", "Gov", "Sen", "Rep", "Gen", "Col", "Lt", "Sgt",
+    "Capt", "Prof", "Rev")) + r")\."
+_RUN = re.compile(rf"(?<![\w'’.-])(?:{_WORD})(?:(?:{_ABBREVIATION_STOP})?(?: {_NAME_PARTICLES})* (?:{_WORD}))*")
 _WORD_BEFORE = re.compile(r"([A-Z][\w'’-]*\.?) $")
 _WORDS = re.compile(rf"{_WORD}\.?|\b{_NAME_PARTICLES}(?= )")
 _INITIAL = re.compile(rf"[{_CAPITAL}]\.?")
 # Context that makes a single capitalised word a person.
 _WHO = re.compile(r",\s+who\b")
-_WHO_AFTER = re.compile(r",\s+who\b|\s+(?:says|said|told|concedes|conceded|thinks|added)\b|\s+(?:has|had|hired)\s+an?\s+(?:attorney|lawyer)\b|’s\s+(?:attorney|lawyer)\b|"
+_WHO_AFTER = re.compile(r",\s+who\b|\s+(?:says|said|told|concedes|conceded|thinks|added)\b|"
+                        r"\s+(?:has|had|hired)\s+an?\s+(?:attorney|lawyer)\b|’s\s+(?:attorney|lawyer)\b|"
                         r"'s\s+(?:attorney|lawyer)\b|\s+(?:explains|explained|believes|believed|thinks|recalled|"
                         r"recalls|testified|insisted|admitted|laughed|replied)\b")
 _ACCORDING_TO_BEFORE = re.compile(r"\b[Aa]ccording to\s+$")
@@ -105,7 +111,11 @@ def _census(filename: str) -> dict[str, int]:
 
 @cache
 def given_names() -> frozenset[str]:
-    return frozenset(_census("dist.male.first")) | frozenset(_census("dist.female.first"))
+    names = frozenset(_census("dist.male.first")) | frozenset(_census("dist.female.first"))
+    return names - _WEEKDAYS  # "Sunday" is a given name in the census
+
+
+_WEEKDAYS = frozenset({"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"})
 
 
 def surname_rank(name: str) -> int:
