@@ -71,10 +71,12 @@ _WORDS = re.compile(rf"{_WORD}\.?|\b{_NAME_PARTICLES}(?= )")
 _INITIAL = re.compile(rf"[{_CAPITAL}]\.?")
 # Context that makes a single capitalised word a person.
 _WHO = re.compile(r",\s+who\b")
-_WHO_AFTER = re.compile(r",\s+who\b|\s+(?:says|said|told|concedes|conceded|thinks|added)\b|"
-                        r"\s+(?:has|had|hired)\s+an?\s+(?:attorney|lawyer)\b|’s\s+(?:attorney|lawyer)\b|"
-                        r"'s\s+(?:attorney|lawyer)\b|\s+(?:explains|explained|believes|believed|thinks|recalled|"
-                        r"recalls|testified|insisted|admitted|laughed|replied)\b")
+# Verbs of speech: a first-level region may say things too ("Wisconsin said"), so only smaller places give way.
+_SPEECH_AFTER = re.compile(r"\s+(?:says|said|told|added)\b")
+# What only people do: not even a first-level region ("Nelson explains").
+_PERSONAL_AFTER = re.compile(r"\s+(?:has|had|hired)\s+an?\s+(?:attorney|lawyer)\b|\s+(?:explains|explained|believes|"
+                             r"believed|thinks|concedes|conceded|recalled|recalls|testified|insisted|admitted|laughed|"
+                             r"replied)\b")
 _ACCORDING_TO_BEFORE = re.compile(r"\b[Aa]ccording to\s+$")
 _END_OF_CLAUSE = re.compile(r"\s*(?:[,.;:)]|$)")
 _ORGANISATION_SUFFIX = re.compile(r",? (?:Ltd|Inc|Corp|Corporation|LLC|PLC|plc|GmbH|Co)\b\.?")
@@ -166,8 +168,9 @@ class PeopleFinder:
             return self._common_surname(following) and self._place_kind(_bare(following)) not in ("capital", "major")
         if self.gazetteer.is_common_word(word, COMMON_GIVEN_NAMES):
             # "Ashley", "Will", "In": a person before a name word; a large place only as a common surname
-            return self._name_word(following) and (self._place_kind(_bare(following)) != "major"
-                                                   or self._common_surname(following))
+            return self._name_word(following) and (self._place_kind(_bare(following)) not in ("capital", "major")
+                                                   or self._common_surname(following) and self._place_kind(
+                                                       _bare(following)) != "capital")
         return True
 
     def _common_surname(self, word: str) -> bool:
@@ -263,8 +266,10 @@ class PeopleFinder:
             return True
         if self._place_kind(m.lookup) == "theatre":
             return False  # "Pokrovsk said" is the town's officials; a village of the war is not guessed away
-        if _WHO_AFTER.match(text, end):
+        if _PERSONAL_AFTER.match(text, end):
             return True
+        if _SPEECH_AFTER.match(text, end):
+            return self._place_kind(m.lookup) != "capital"
         return bool(_ACCORDING_TO_BEFORE.search(text, max(0, m.start - 20), m.start)) \
             and bool(_END_OF_CLAUSE.match(text, end))
 
