@@ -167,10 +167,11 @@ class PeopleFinder:
             # "Tyler", "Lyman": a person only before a common surname that is no large place ("Tyler Williams")
             return self._common_surname(following) and self._place_kind(_bare(following)) not in ("capital", "major")
         if self.gazetteer.is_common_word(word, COMMON_GIVEN_NAMES):
-            # "Ashley", "Will", "In": a person before a name word; a large place only as a common surname
-            return self._name_word(following) and (self._place_kind(_bare(following)) not in ("capital", "major")
-                                                   or self._common_surname(following) and self._place_kind(
-                                                       _bare(following)) != "capital")
+            # "Ashley", "Will", "In": a person before a name word; a large place or the theatre's only as a common
+            # surname ("In Druzhkivka" is no person)
+            following_kind = self._place_kind(_bare(following))
+            return self._name_word(following) and (following_kind not in ("capital", "major", "theatre")
+                                                   or self._common_surname(following) and following_kind != "capital")
         return True
 
     def _common_surname(self, word: str) -> bool:

@@ -93,3 +93,8 @@ def test_people_spans_are_found_without_a_recogniser(gazetteer, lexicon):
     finder = PeopleFinder(gazetteer, lexicon)
     text = "Kyle Newman met Mayor Smith."
     assert [text[a:b] for a, b in finder.person_spans(text)] == ["Kyle Newman", "Smith"]
+
+
+def test_a_capitalised_common_word_before_a_war_place_is_no_persons_name(gazetteer, lexicon):
+    text = "Drones hit the city overnight. In Druzhkivka, a shell struck a depot. Will Mariupol be rebuilt?"
+    assert surfaces(gazetteer, lexicon, text) == ["Druzhkivka", "Mariupol"]
