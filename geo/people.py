@@ -100,14 +100,16 @@ def _bare(word: str) -> str:
 
 
 @cache
-def _census(filename: str) -> dict[str, int]:
-    """A census name list of the `names` package: name (capitalised) → rank, most frequent first."""
-    text = resources.files("names").joinpath(filename).read_text(encoding="ascii")
+def _census(filename: str, limit: int = 0) -> dict[str, int]:
+    """A census name list of the `names` package: name (capitalised) → rank, most frequent first (the first limit)."""
     ranks: dict[str, int] = {}
-    for rank, line in enumerate(text.splitlines(), 1):
-        name = line.split(" ", 1)[0]
-        if name:
-            ranks.setdefault(name.capitalize(), rank)
+    with resources.files("names").joinpath(filename).open(encoding="ascii") as lines:
+        for rank, line in enumerate(lines, 1):
+            if limit and rank > limit:
+                break
+            name = line.split(" ", 1)[0]
+            if name:
+                ranks.setdefault(name.capitalize(), rank)
     return ranks
 
 
@@ -121,8 +123,9 @@ _WEEKDAYS = frozenset({"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "
 
 
 def surname_rank(name: str) -> int:
-    """The surname's rank among the census's 88,799 (0 if it is none)."""
-    return _census("dist.all.last").get(name, 0)
+    """The surname's rank among the census's 88,799, if among the COMMON_SURNAME_RANK most frequent (else 0): only
+    those are read."""
+    return _census("dist.all.last", COMMON_SURNAME_RANK).get(name, 0)
 
 
 class PeopleFinder:

@@ -98,3 +98,16 @@ def test_people_spans_are_found_without_a_recogniser(gazetteer, lexicon):
 def test_a_capitalised_common_word_before_a_war_place_is_no_persons_name(gazetteer, lexicon):
     text = "Drones hit the city overnight. In Druzhkivka, a shell struck a depot. Will Mariupol be rebuilt?"
     assert surfaces(gazetteer, lexicon, text) == ["Druzhkivka", "Mariupol"]
+
+
+def test_an_organisation_named_outright_is_not_the_town_of_that_name(gazetteer, lexicon):
+    assert surfaces(gazetteer, lexicon, "White House aides met in Kyiv as El Niño rains began.") == ["Kyiv"]
+
+
+def test_a_given_name_after_saint_or_fort_ends_the_places_name_not_a_persons(gazetteer, lexicon):
+    finder = PeopleFinder(gazetteer, lexicon)
+    assert finder.person_spans("Fans in Fort Collins Park cheered.") == []
+
+
+def test_an_initial_joins_a_persons_name(gazetteer, lexicon):
+    assert surfaces(gazetteer, lexicon, "As Carey L. Biron and Amy B Wang wrote from Chicago.") == ["Chicago"]
