@@ -70,13 +70,20 @@ _WORD_BEFORE = re.compile(r"([A-Z][\w'’-]*\.?) $")
 _WORDS = re.compile(rf"{_WORD}\.?|\b{_NAME_PARTICLES}(?= )")
 _INITIAL = re.compile(rf"[{_CAPITAL}]\.?")
 # Context that makes a single capitalised word a person.
-_WHO = re.compile(r",\s+who\b")
+_WHO = re.compile(r",\s+who(?:se|m)?\b")
 # Verbs of speech: a first-level region may say things too ("Wisconsin said"), so only smaller places give way.
 _SPEECH_AFTER = re.compile(r"\s+(?:says|said|told|added)\b")
 # What only people do: not even a first-level region ("Nelson explains").
 _PERSONAL_AFTER = re.compile(r"\s+(?:has|had|hired)\s+an?\s+(?:attorney|lawyer)\b|\s+(?:explains|explained|believes|"
                              r"believed|thinks|concedes|conceded|recalled|recalls|testified|insisted|admitted|laughed|"
                              r"replied)\b")
+# A name that a speech verb comes before, then a clause's end: "..., said Noma.", "according to Petrič,".
+_SPEAKER_AFTER = re.compile(rf"(?:[Aa]ccording to|\bsaid|\bsays|\basked|\badded)\s+({_WORD})(?=[,.;:])")
+# Not after a preposition: "Mindy Miller of Ravenel, whose son ..." is about Mindy.
+_NOT_AFTER_PREPOSITION = "".join(f"(?<!\\b{p} )" for p in ("of", "in", "from", "at", "near", "to"))
+_PREPOSITION_BEFORE = re.compile(r"\b(?:of|in|from|at|near|to) $")
+_NAME_BEFORE = re.compile(rf"(?<![\w'’.-]){_NOT_AFTER_PREPOSITION}({_WORD})(?=,\s+who(?:se|m)?\b|"
+                          r"\s+(?:has|had|hired)\s+an?\s+(?:attorney|lawyer)\b)")
 _ACCORDING_TO_BEFORE = re.compile(r"\b[Aa]ccording to\s+$")
 _END_OF_CLAUSE = re.compile(r"\s*(?:[,.;:)]|$)")
 _ORGANISATION_SUFFIX = re.compile(r",? (?:Ltd|Inc|Corp|Corporation|LLC|PLC|plc|GmbH|Co)\b\.?")
@@ -140,7 +147,7 @@ class PeopleFinder:
     # -- what a word is as a place -------------------------------------------------------------
 
     def _place_kind(self, word: str) -> str:
-        """"capital" (country, first-level region, capital, continent, city of a million), "major" (a city of
+        """"capital" (country, capital, continent, city or first-level region of a million), "major" (a city of
         100,000), "theatre" (a place in the focus countries), "place" or ""."""
         kind = self._kind_cache.get(word)
         if kind is None:
@@ -148,7 +155,10 @@ class PeopleFinder:
             places = self.gazetteer.lookup(word)
             own = [p for p in places if name_key(p.name) == key]  # not "Kiel" for "Kyle"
             largest = max((p.population for p in own), default=0)
-            if any(p.feature in MAJOR_FEATURES for p in places) or largest >= HUGE_POPULATION:
+            # a first-level region of a million ("Victoria", "Georgia"), not "Nelson" (New Zealand) or "Paul"
+            if any(p.feature in ("PCLI", "CONT", "PPLC")
+                   or p.feature == "ADM1" and not 0 < p.population < HUGE_POPULATION for p in places) \
+                    or largest >= HUGE_POPULATION:
                 kind = "capital"
             elif largest >= MAJOR_POPULATION:
                 kind = "major"
@@ -159,6 +169,11 @@ class PeopleFinder:
             self._kind_cache[word] = kind
         return kind
 
+    def _in_theatre(self, word: str) -> bool:
+        """Whether a place of this very name lies in the focus countries (whatever else it also is)."""
+        key = name_key(word)
+        return any(p.country in self.focus_countries and name_key(p.name) == key for p in self.gazetteer.lookup(word))
+
     def _given_name(self, word: str, following: str) -> bool:
         """Whether word, before the capitalised word following, is a person's given name."""
         if word not in given_names() and word not in self.lexicon.given_names or word.isupper():
@@ -166,13 +181,13 @@ class PeopleFinder:
         kind = self._place_kind(word)
         if kind == "capital":
             return False  # "Georgia", "Jordan", "Victoria", "Paris": the place, even before a name
-        if kind in ("major", "theatre"):
+        if kind in ("major", "theatre") or self._in_theatre(word):
             # "Tyler", "Lyman": a person only before a common surname that is no large place ("Tyler Williams")
             return self._common_surname(following) and self._place_kind(_bare(following)) not in ("capital", "major")
         if self.gazetteer.is_common_word(word, COMMON_GIVEN_NAMES):
             # "Ashley", "Will", "In": a person before a name word; a large place or the theatre's only as a common
             # surname ("In Druzhkivka" is no person)
-            following_kind = self._place_kind(_bare(following))
+            following_kind = "theatre" if self._in_theatre(_bare(following)) else self._place_kind(_bare(following))
             return self._name_word(following) and (following_kind not in ("capital", "major", "theatre")
                                                    or self._common_surname(following) and following_kind != "capital")
         return True
@@ -267,8 +282,8 @@ class PeopleFinder:
             return False
         end = m.start + len(m.lookup)
         if _WHO.match(text, end):
-            return True
-        if self._place_kind(m.lookup) == "theatre":
+            return not _PREPOSITION_BEFORE.search(text, max(0, m.start - 6), m.start)
+        if self._in_theatre(m.lookup):
             return False  # "Pokrovsk said" is the town's officials; a village of the war is not guessed away
         if _PERSONAL_AFTER.match(text, end):
             return True
@@ -276,6 +291,15 @@ class PeopleFinder:
             return self._place_kind(m.lookup) != "capital"
         return bool(_ACCORDING_TO_BEFORE.search(text, max(0, m.start - 20), m.start)) \
             and bool(_END_OF_CLAUSE.match(text, end))
+
+    def context_names(self, text: str) -> set[str]:
+        """Words the text's context makes people anywhere in it ("Keith, whose ...", "McGregor has an attorney",
+        "..., said Noma."), so that they are the person elsewhere too: not countries, cities or the theatre's
+        places."""
+        words = {m.group(1) for m in _NAME_BEFORE.finditer(text)}
+        words |= {m.group(1) for m in _SPEAKER_AFTER.finditer(text)}
+        return {w for w in words if not self._country_or_city(w) and self._place_kind(w) != "capital"
+                and not self._in_theatre(w)}
 
     def _country_or_city(self, word: str) -> bool:
         """A country, continent, capital or city of 100,000: "Moscow said". A first-level region is not enough
@@ -317,6 +341,7 @@ class PeopleFinder:
             names.add(_bare(words[-1]))
             if words[0] in given_names() or words[0] in self.lexicon.given_names:
                 names.add(words[0])
+        names |= self.context_names(text)
         kept = []
         for m in mentions:
             lookup_end = m.start + len(m.lookup)

@@ -111,3 +111,16 @@ def test_a_given_name_after_saint_or_fort_ends_the_places_name_not_a_persons(gaz
 
 def test_an_initial_joins_a_persons_name(gazetteer, lexicon):
     assert surfaces(gazetteer, lexicon, "As Carey L. Biron and Amy B Wang wrote from Chicago.") == ["Chicago"]
+
+
+def test_a_name_the_context_makes_a_person_is_the_person_elsewhere_too(gazetteer, lexicon):
+    text = "Nobody expected the fine, said Noma. Reporters later found Noma at the harbour."
+    assert surfaces(gazetteer, lexicon, text) == []
+
+
+def test_whose_after_a_place_introduced_by_of_refers_to_the_person_before_it(gazetteer, lexicon):
+    assert surfaces(gazetteer, lexicon, "Jo Miller of Ravenel, whose son is eight, spoke.") == ["Ravenel"]
+
+
+def test_a_war_town_before_a_speech_verb_stays_a_place(gazetteer, lexicon):
+    assert surfaces(gazetteer, lexicon, "Kherson said the bridge held. Sumy said nothing.") == ["Kherson", "Sumy"]
