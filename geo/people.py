@@ -78,12 +78,14 @@ _PERSONAL_AFTER = re.compile(r"\s+(?:has|had|hired)\s+an?\s+(?:attorney|lawyer)\
                              r"believed|thinks|concedes|conceded|recalled|recalls|testified|insisted|admitted|laughed|"
                              r"replied)\b")
 # A name that a speech verb comes before, then a clause's end: "..., said Noma.", "according to Petrič,".
-_SPEAKER_AFTER = re.compile(rf"(?:[Aa]ccording to|\bsaid|\bsays|\basked|\badded)\s+({_WORD})(?=[,.;:])")
+_SPEAKER_BEFORE = re.compile(r"(?:[Aa]ccording to|\bsaid|\bsays|\basked|\badded)\s+$")
+_CLAUSE_END = re.compile(r"[,.;:]")
+_NAME_CUE_AFTER = re.compile(r",\s+who(?:se|m)?\b|\s+(?:has|had|hired)\s+an?\s+(?:attorney|lawyer)\b")
+# Any of the cues after a word that _person_by_context reads (a quick first test).
+_CONTEXT_AFTER = re.compile(r",\s+who|\s+(?:says|said|told|added|has|had|hired|explain|believe|thinks|conce|recall|"
+                            r"testified|insisted|admitted|laughed|replied)")
 # Not after a preposition: "Mindy Miller of Ravenel, whose son ..." is about Mindy.
-_NOT_AFTER_PREPOSITION = "".join(f"(?<!\\b{p} )" for p in ("of", "in", "from", "at", "near", "to"))
 _PREPOSITION_BEFORE = re.compile(r"\b(?:of|in|from|at|near|to) $")
-_NAME_BEFORE = re.compile(rf"(?<![\w'’.-]){_NOT_AFTER_PREPOSITION}({_WORD})(?=,\s+who(?:se|m)?\b|"
-                          r"\s+(?:has|had|hired)\s+an?\s+(?:attorney|lawyer)\b)")
 _ACCORDING_TO_BEFORE = re.compile(r"\b[Aa]ccording to\s+$")
 _END_OF_CLAUSE = re.compile(r"\s*(?:[,.;:)]|$)")
 _ORGANISATION_SUFFIX = re.compile(r",? (?:Ltd|Inc|Corp|Corporation|LLC|PLC|plc|GmbH|Co)\b\.?")
@@ -95,6 +97,11 @@ ORGANISATION_NAMES = ("White House", "El Niño", "La Niña", "Mega Millions", "M
                       "TurkStream", "Turkish Stream")
 
 _ORGANISATIONS = re.compile(rf"(?<![\w-])(?:{'|'.join(re.escape(n) for n in ORGANISATION_NAMES)})(?![\w-])")
+
+
+def _whole_word(text: str, start: int, end: int) -> bool:
+    return (start == 0 or not (text[start - 1].isalnum() or text[start - 1] in "'’-")) and (
+        end == len(text) or not (text[end].isalnum() or text[end] in "'’-"))
 
 
 def _may_name_one(text: str) -> bool:
@@ -251,7 +258,9 @@ class PeopleFinder:
 
     def organisation_spans(self, text: str) -> list[tuple[int, int]]:
         """"Orange Drugs Ltd", "Nord Stream 2", "Bed Bath & Beyond", "White House", and dates ("Apr 5")."""
-        spans = []
+        spans: list[tuple[int, int]] = []
+        if "&" not in text and not _ORGANISATION_SUFFIX.search(text):
+            return spans  # the common case: no organisation's mark at all
         for run in _RUN.finditer(text):
             suffix = _ORGANISATION_SUFFIX.match(text, run.end())
             if suffix:
@@ -278,9 +287,12 @@ class PeopleFinder:
 
     def _person_by_context(self, text: str, m: Mention) -> bool:
         """"Keith, who ...", "According to Petrič,", "Nelson explains": one word a person by what surrounds it."""
-        if " " in m.lookup or self._country_or_city(m.lookup):
-            return False
         end = m.start + len(m.lookup)
+        if " " in m.lookup or not (_CONTEXT_AFTER.match(text, end)
+                                   or _ACCORDING_TO_BEFORE.search(text, max(0, m.start - 20), m.start)):
+            return False  # the common case, decided without the gazetteer
+        if self._country_or_city(m.lookup):
+            return False
         if _WHO.match(text, end):
             return not _PREPOSITION_BEFORE.search(text, max(0, m.start - 6), m.start)
         if self._in_theatre(m.lookup):
@@ -292,12 +304,24 @@ class PeopleFinder:
         return bool(_ACCORDING_TO_BEFORE.search(text, max(0, m.start - 20), m.start)) \
             and bool(_END_OF_CLAUSE.match(text, end))
 
-    def context_names(self, text: str) -> set[str]:
-        """Words the text's context makes people anywhere in it ("Keith, whose ...", "McGregor has an attorney",
-        "..., said Noma."), so that they are the person elsewhere too: not countries, cities or the theatre's
-        places."""
-        words = {m.group(1) for m in _NAME_BEFORE.finditer(text)}
-        words |= {m.group(1) for m in _SPEAKER_AFTER.finditer(text)}
+    def context_names(self, text: str, candidates: Iterable[str]) -> set[str]:
+        """Of the candidate words, those the text's context makes people somewhere in it ("Keith, whose ...",
+        "McGregor has an attorney", "..., said Noma."), so that they are the person elsewhere too: not countries,
+        cities or the theatre's places."""
+        words = set()
+        for word in candidates:
+            if " " in word:
+                continue
+            position = text.find(word)
+            while position >= 0 and word not in words:
+                end = position + len(word)
+                if _whole_word(text, position, end) and (
+                        _NAME_CUE_AFTER.match(text, end)
+                        and not _PREPOSITION_BEFORE.search(text, max(0, position - 6), position)
+                        or _CLAUSE_END.match(text, end)
+                        and _SPEAKER_BEFORE.search(text, max(0, position - 16), position)):
+                    words.add(word)
+                position = text.find(word, end)
         return {w for w in words if not self._country_or_city(w) and self._place_kind(w) != "capital"
                 and not self._in_theatre(w)}
 
@@ -341,7 +365,7 @@ class PeopleFinder:
             names.add(_bare(words[-1]))
             if words[0] in given_names() or words[0] in self.lexicon.given_names:
                 names.add(words[0])
-        names |= self.context_names(text)
+        names |= self.context_names(text, {m.lookup for m in mentions})
         kept = []
         for m in mentions:
             lookup_end = m.start + len(m.lookup)
