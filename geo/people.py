@@ -78,8 +78,7 @@ _PERSONAL_AFTER = re.compile(r"\s+(?:has|had|hired)\s+an?\s+(?:attorney|lawyer)\
                              r"believed|thinks|concedes|conceded|recalled|recalls|testified|insisted|admitted|laughed|"
                              r"replied)\b")
 # A name that a speech verb comes before, then a clause's end: "..., said Noma.", "according to Petrič,".
-_SPEAKER_BEFORE = re.compile(r"(?:[Aa]ccording to|\bsaid|\bsays|\basked|\badded)\s+$")
-_CLAUSE_END = re.compile(r"[,.;:]")
+_SPEAKER = re.compile(r"(?:ccording to|said|says|asked|added)\s+([^\W\d_][\w'’-]*)(?=[,.;:])")
 _NAME_CUE_AFTER = re.compile(r",\s+who(?:se|m)?\b|\s+(?:has|had|hired)\s+an?\s+(?:attorney|lawyer)\b")
 # Any of the cues after a word that _person_by_context reads (a quick first test).
 _CONTEXT_AFTER = re.compile(r",\s+who|\s+(?:says|said|told|added|has|had|hired|explain|believe|thinks|conce|recall|"
@@ -308,20 +307,17 @@ class PeopleFinder:
         """Of the candidate words, those the text's context makes people somewhere in it ("Keith, whose ...",
         "McGregor has an attorney", "..., said Noma."), so that they are the person elsewhere too: not countries,
         cities or the theatre's places."""
-        words = set()
-        for word in candidates:
-            if " " in word:
-                continue
-            position = text.find(word)
-            while position >= 0 and word not in words:
-                end = position + len(word)
-                if _whole_word(text, position, end) and (
-                        _NAME_CUE_AFTER.match(text, end)
-                        and not _PREPOSITION_BEFORE.search(text, max(0, position - 6), position)
-                        or _CLAUSE_END.match(text, end)
-                        and _SPEAKER_BEFORE.search(text, max(0, position - 16), position)):
-                    words.add(word)
-                position = text.find(word, end)
+        candidates = set(candidates)
+        words = {m.group(1) for m in _SPEAKER.finditer(text)} & candidates
+        if ", who" in text or "attorney" in text or "lawyer" in text:
+            for word in candidates - words:
+                position = text.find(word) if " " not in word else -1
+                while position >= 0 and word not in words:
+                    end = position + len(word)
+                    if _whole_word(text, position, end) and _NAME_CUE_AFTER.match(text, end) \
+                            and not _PREPOSITION_BEFORE.search(text, max(0, position - 6), position):
+                        words.add(word)
+                    position = text.find(word, end)
         return {w for w in words if not self._country_or_city(w) and self._place_kind(w) != "capital"
                 and not self._in_theatre(w)}
 
