@@ -17,6 +17,7 @@ from typing import NamedTuple
 from geo.actors import Lexicon
 from geo.gazetteer import WATER_AND_AREAS, Gazetteer
 from geo.names import name_key
+from geo.people import PeopleFinder
 from geo.records import Mention
 
 MAX_NAME_TOKENS = 4
@@ -126,6 +127,7 @@ class ToponymRecognizer:
         self._surnames: frozenset[str] = frozenset()
         # Names passed over in the document read so far (see _same_name_elsewhere).
         self._passed_over: list[Mention] = []
+        self._people = PeopleFinder(gazetteer, lexicon)
 
     def find(self, text: str, sentences: list[tuple[int, int]]) -> list[Mention]:
         self._surnames = self._surnames_in(text)
@@ -133,7 +135,8 @@ class ToponymRecognizer:
         mentions: list[Mention] = []
         for index, (start, end) in enumerate(sentences):
             mentions += self._in_sentence(text, index, start, end)
-        return self._same_name_elsewhere(mentions)
+        # People's, organisations' and dates' names that are also place names ("Kyle Newman"): see geo/people.py.
+        return self._people.drop_non_places(text, self._same_name_elsewhere(mentions))
 
     def _same_name_elsewhere(self, mentions: list[Mention]) -> list[Mention]:
         """A name passed over in one place ("Toronto police said ..." at a sentence's start, "CBC Toronto") is a place
