@@ -93,6 +93,22 @@ def _idle(page, timeout: float = 120) -> None:
     page.wait_for_function(IDLE, timeout=timeout * 1000, polling=25)
 
 
+def start_server(app_dir: str, db: str, port: int) -> subprocess.Popen:
+    """The dashboard of app_dir on this store and port, once it answers its health check (samples not loaded)."""
+    env = os.environ | {"FRONTMAP_DB": db, "FRONTMAP_SAMPLES": "0"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=app_dir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(240):
+        try:
+            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.25)
+    return server
+
+
 def make_store(path: str, events: int = 76_000) -> None:
     """The benchmark's store: generated articles about 3,000 towns, ingested as the dashboard's users do."""
     from geo import bench
@@ -128,19 +144,9 @@ def main() -> int:
     print(f"store: {counts['events']:,} events over {counts['places']:,} places, {counts['documents']:,} documents")
 
     port = _free_port()
-    env = os.environ | {"FRONTMAP_DB": args.db, "FRONTMAP_SAMPLES": "0"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=args.app_dir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = start_server(args.app_dir, args.db, port)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(240):
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.25)
         results: dict[str, list[float]] = {}
         cpu: dict[str, list[tuple[float, float]]] = {}
         marks: dict[str, tuple[float, float]] = {}

@@ -17,10 +17,8 @@ import json
 import os
 import re
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,21 +27,6 @@ import bench_browser as bench  # noqa: E402
 
 CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute",
               "disabled-by-default-v8.cpu_profiler", "toplevel"]
-
-
-def start_server(app_dir: str, db: str, port: int) -> subprocess.Popen:
-    env = os.environ | {"FRONTMAP_DB": db, "FRONTMAP_SAMPLES": "0"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=app_dir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(240):
-        try:
-            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.25)
-    return server
 
 
 def open_page(page, url: str, which: str) -> float:
@@ -116,7 +99,7 @@ def main() -> int:
 
     apps = {"this": args.app_dir} | ({"compared": args.compare} if args.compare else {})
     ports = {name: bench._free_port() for name in apps}
-    servers = {name: start_server(app, args.db, ports[name]) for name, app in apps.items()}
+    servers = {name: bench.start_server(app, args.db, ports[name]) for name, app in apps.items()}
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     try:
         with sync_playwright() as playwright:
