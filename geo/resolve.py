@@ -285,6 +285,8 @@ class PlaceResolver:
                 return (big[0], UNCERTAIN, len(options)) if big else (None, 0.0, len(options))
             if place.population < 1000:
                 confidence = min(confidence, UNCERTAIN)  # a village nothing else in the text points to
+        elif settlement and len(others) == 1 and self._lone_and_far(place, options, others[0], supported):
+            return None, 0.0, 1  # "Heathrow" in a story about London: a Florida namesake, not the airport
         elif settlement and place.population < 1000 and not supported:
             confidence = min(confidence, UNCERTAIN)
         elif (settlement and len(options) == 1 and place.population < LONE_ENTRY_POPULATION
@@ -302,6 +304,16 @@ class PlaceResolver:
         if confidence <= UNCERTAIN:  # a rule above doubts the choice: the evidence that raised it does not count
             confidence = min(confidence, margin_confidence)
         return place, round(min(0.95, confidence), 3), len(options)
+
+    def _lone_and_far(self, place: Place, options: list[Place], other: Place, supported: _Support) -> bool:
+        """The gazetteer's only entry of a name, a small place outside the theatre's countries, far from the
+        text's only other place, a big city of another country: more likely a namesake of a place the gazetteer
+        lacks (the rule for small places far from everything else, for a text that names one other place; a
+        small or doubtful other place, a person's name read as a town, is no such evidence)."""
+        return (len(options) == 1 and place.population < LONE_ENTRY_POPULATION
+                and place.country not in self.focus_countries and other.country != place.country
+                and other.population >= BIG_NAMESAKE
+                and not supported and haversine_km(place, other) > DISTANT_KM)
 
     def _evidence_confidence(self, place: Place, options: list[Place], confidence: float, key: str = "") -> float:
         """The score margin's confidence, raised where the evidence is decisive although the margin is small:
