@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 from geo.gazetteer import NON_SETTLEMENT, WATER_AND_AREAS, Gazetteer
 from geo.names import name_key
-from geo.records import Mention, Place, ResolvedMention
+from geo.records import BARE_REGION, Mention, Place, ResolvedMention
 from geo.theatre import DEFAULT_THEATRE
 
 _FEATURE_PRIOR = {"PCLI": 4.0, "CONT": 4.0, "PPLC": 2.5, "ADM1": 2.0, "STM": 1.0, "RSV": 1.0, "AREA": 3.0,
@@ -114,7 +114,7 @@ class PlaceResolver:
         places = self.gazetteer.lookup(mention.lookup)
         if scale in ("river", "reservoir", "district"):  # "Kurakhove reservoir", "Cedar County": names of their own
             places = list({_identity(p): p for p in places + self.gazetteer.lookup(mention.surface)}.values())
-        if scale == "region":
+        if scale in ("region", BARE_REGION):
             regions = [p for p in places if p.feature == "ADM1"]
             if regions:
                 return regions
@@ -224,7 +224,8 @@ class PlaceResolver:
             if not mention.within or (key, name_key(mention.within)) in out or chosen[key][0] is None:
                 continue
             within = name_key(mention.within)
-            region, region_confidence, _ = chosen.get((within, "region")) or chosen.get((within, "")) or (None, 0, 0)
+            region, region_confidence, _ = chosen.get((within, "region")) or chosen.get((within, "")) \
+                or chosen.get((within, BARE_REGION)) or (None, 0, 0)
             if region is None or region.feature not in ("ADM1", "PCLI") or region_confidence < UNCERTAIN:
                 continue
             inside = [p for p in opts if p.country == region.country and (

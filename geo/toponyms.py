@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 from geo.actors import Lexicon
-from geo.gazetteer import WATER_AND_AREAS, Gazetteer
+from geo.gazetteer import NON_SETTLEMENT, WATER_AND_AREAS, Gazetteer
 from geo.names import name_key
 from geo.people import PeopleFinder
-from geo.records import Mention
+from geo.theatre import DEFAULT_THEATRE
+from geo.records import BARE_REGION, Mention
 
 MAX_NAME_TOKENS = 4
 # Words, with internal apostrophes and hyphens (Kurs'k, Ivano-Frankivsk, Rostov-on-Don).
@@ -51,6 +52,8 @@ _FUNCTION_WORDS = {"and", "or", "but", "is", "was", "has", "had", "will", "would
 SENTENCE_START_COMMON = 25_000
 # Major places keep a name that is also a common English word (Nice, Paris, Canada).
 MAJOR_POPULATION = 100_000
+# Countries whose first-level regions reporters name as "the X region", so that a bare X is the city.
+BARE_NAME_IS_CITY = DEFAULT_THEATRE.focus_countries
 NOT_PLACES_FILE = Path(__file__).parent / "data" / "not-places.txt"
 REGION_ABBREVIATIONS_FILE = Path(__file__).parent / "data" / "region-abbreviations.tsv"
 # First words of two-word Slavic place names ("Malaya Loknya"): the whole run is one name, even when each
@@ -136,7 +139,8 @@ class ToponymRecognizer:
         for index, (start, end) in enumerate(sentences):
             mentions += self._in_sentence(text, index, start, end)
         # People's, organisations' and dates' names that are also place names ("Kyle Newman"): see geo/people.py.
-        return self._people.drop_non_places(text, self._same_name_elsewhere(mentions))
+        mentions = self._people.drop_non_places(text, self._same_name_elsewhere(mentions))
+        return _regions_beside_their_city(mentions, self._exact_regions)
 
     def _same_name_elsewhere(self, mentions: list[Mention]) -> list[Mention]:
         """A name passed over in one place ("Toronto police said ..." at a sentence's start, "CBC Toronto") is a place
@@ -200,7 +204,8 @@ class ToponymRecognizer:
             i += n if n > 1 else 1
         found = self._unknown_list_items(text, found, (start, end), sentence)
         found = self._abbreviated_regions(text, found, sentence)
-        return self._put_after_comma(text, self._put_in_regions(text, self._spread_plural_scale(text, found)))
+        found = self._put_after_comma(text, self._put_in_regions(text, self._spread_plural_scale(text, found)))
+        return self._regions_by_company(text, found)
 
     def _not_place_span(self, text: str, tokens: list[_Token], i: int) -> int:
         for n in range(_joined_length(text, tokens, i), 0, -1):
@@ -435,6 +440,66 @@ class ToponymRecognizer:
                 j -= 1
         return out
 
+    # -- names of first-level regions that are also cities (New York, Washington, Quebec) -----------------------
+
+    def _exact_regions(self, name: str, also_a_city: bool = False) -> dict[str, int]:
+        """The countries with a first-level region of exactly this name, each with the population of its biggest
+        settlement of exactly this name ({} when the name is also a country's). Not the theatre's countries, where
+        regions are named after their centres and reporters write "the Kharkiv region" for the region.
+        also_a_city: only the countries where a big settlement answers to the name too (New York City)."""
+        key = name_key(name)
+        places = [p for p in self.gazetteer.lookup(name) if name_key(p.name) == key]
+        if any(p.feature == "PCLI" for p in places):
+            return {}
+        regions = {p.country: 0 for p in places if p.feature == "ADM1" and p.country not in BARE_NAME_IS_CITY}
+        for p in places:
+            if p.country in regions and p.feature not in ("ADM1", "ADM2", "ADM3"):
+                regions[p.country] = max(regions[p.country], p.population)
+        if also_a_city and regions:
+            cities = {p.country for p in self.gazetteer.lookup(name)
+                      if p.population >= MAJOR_POPULATION and p.feature not in NON_SETTLEMENT}
+            return {country: biggest for country, biggest in regions.items() if country in cities}
+        return regions
+
+    def _regions_by_company(self, text: str, found: list[Mention]) -> list[Mention]:
+        """A name that is a first-level region and a city is the region in a region's company: listed with a
+        region of its country that bears no big city's name ("California or Washington", "Wisconsin, Michigan and
+        New York"), or after a place of that region and a comma ("Bronx, New York")."""
+        out = list(found)
+        for k, mention in enumerate(out):
+            if mention.scale or mention.within or _ABBREVIATION_AFTER_COMMA.match(text, mention.end):
+                continue  # "Washington, D.C."
+            regions = None
+            if k and out[k - 1].within == mention.lookup and text[out[k - 1].end:mention.start] == ", ":
+                regions = self._exact_regions(mention.lookup, also_a_city=True)
+                before = self.gazetteer.lookup(out[k - 1].lookup)
+                biggest = max(before, key=lambda p: p.population) if before else None
+                if biggest is not None and (biggest.country, biggest.admin1_code) in self._region_codes(
+                        mention.lookup, regions):
+                    out[k] = replace(mention, scale=BARE_REGION)
+                continue
+            for j in (k - 1, k + 1):
+                if not 0 <= j < len(out):
+                    continue
+                other = out[j]
+                gap = text[other.end:mention.start] if j < k else text[mention.end:other.start]
+                if gap not in _LIST_SEPARATORS or other.within:
+                    continue
+                regions = self._exact_regions(mention.lookup, also_a_city=True) if regions is None else regions
+                if not regions:
+                    break
+                listed = self._exact_regions(other.lookup)
+                cities = self._exact_regions(other.lookup, also_a_city=True) if other.scale != "region" else {}
+                if any(country in regions and country not in cities for country in listed):
+                    out[k] = replace(mention, scale=BARE_REGION)
+                    break
+        return out
+
+    def _region_codes(self, name: str, regions: dict[str, int]) -> list[tuple[str, str]]:
+        key = name_key(name)
+        return [(p.country, p.admin1_code) for p in self.gazetteer.lookup(name)
+                if p.feature == "ADM1" and p.country in regions and name_key(p.name) == key]
+
     @staticmethod
     def _spread_plural_scale(text: str, found: list[Mention]) -> list[Mention]:
         """"the Sumy and Kharkiv regions": a plural scale word applies to every name in the list."""
@@ -447,6 +512,15 @@ class ToponymRecognizer:
                 continue
             scale = current.scale if current.surface.split()[-1].lower() in _PLURAL_SCALE_WORDS else ""
         return out
+
+
+def _regions_beside_their_city(mentions: list[Mention], exact_regions) -> list[Mention]:
+    """A text that names "New York City" or "Quebec City" means the region by the bare "New York" or "Quebec"."""
+    cities = {name_key(m.lookup)[:-5] for m in mentions if name_key(m.lookup).endswith(" city")}
+    if not cities:
+        return mentions
+    return [replace(m, scale=BARE_REGION) if not m.scale and not m.within and name_key(m.lookup) in cities
+            and exact_regions(m.lookup, also_a_city=True) else m for m in mentions]
 
 
 _LIST_SEPARATORS = (", ", " and ", ", and ", " or ")
