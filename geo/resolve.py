@@ -167,6 +167,7 @@ class PlaceResolver:
         fuzzy = {name_key(m.lookup) for m, opts in zip(mentions, options, strict=True)
                  if opts and not self.gazetteer.knows(name_key(m.lookup))}
         named_countries = {opts[0].country for opts in options if len(opts) == 1 and opts[0].feature == "PCLI"}
+        named_countries |= _countries_named_outright(mentions, options)
         home_countries = {opts[0].country for opts in options if len(opts) == 1}
         keys = [(name_key(m.lookup), s) for m, s in zip(mentions, scales, strict=True)]
         # Context places, by the name that brought them: a name is never its own context.
@@ -255,6 +256,9 @@ class PlaceResolver:
                 main_country: str = "", colocated: frozenset = frozenset()) -> tuple[Place | None, float, int]:
         if not options:
             return None, 0.0, 0
+        region = _region_of_named_country(options, countries, key)
+        if region is not None:
+            return region, NAMED_REGION_CONFIDENCE, len(options)
         anchors = list({(a.latitude, a.longitude, a.name, a.feature): a for a in anchors}.values())
         if len(options) == 1:  # nothing to weigh: the scores only rank the options
             place, confidence, scored = options[0], 0.95, [(0.0, 0)]
@@ -371,6 +375,32 @@ class PlaceResolver:
                 nearest = 111.195 * math.sqrt(nearest_squared)
                 score += 3.0 * math.exp(-nearest / 150.0) + (1.0 if same_region else 0.0)
         return score
+
+
+def _countries_named_outright(mentions: list[Mention], options: list[list[Place]]) -> set[str]:
+    """Countries named by their own name whose namesakes are small settlements ("Canada", not La Cañada;
+    "Australia", not a Cuban village of that name): the text names them as surely as a name only they bear."""
+    named = set()
+    for mention, opts in zip(mentions, options, strict=True):
+        if len(opts) > 1 and not mention.scale:
+            key = name_key(mention.lookup)
+            countries = [p for p in opts if p.feature == "PCLI" and name_key(p.name) == key]
+            if len(countries) == 1 and all(p.feature == "PCLI" or (p.feature not in NON_SETTLEMENT and p.population
+                                           < REGION_BEATS_SETTLEMENTS_UNDER) for p in opts):
+                named.add(countries[0].country)
+    return named
+
+
+def _region_of_named_country(options: list[Place], countries: set[str], key: str) -> Place | None:
+    """"Queensland" in a text that names Australia: the first-level region of a country the text names, where the
+    name's only settlements are small (none of REGION_BEATS_SETTLEMENTS_UNDER people) and it names no country."""
+    if not countries or not key or len(options) < 2:
+        return None
+    regions = [p for p in options if p.feature == "ADM1" and p.country in countries and name_key(p.name) == key]
+    if len(regions) != 1 or any(p.feature == "PCLI" or (p.feature not in NON_SETTLEMENT and p.population
+                                                        >= REGION_BEATS_SETTLEMENTS_UNDER) for p in options):
+        return None
+    return regions[0]
 
 
 def _abbreviated_only(mentions: list[Mention], keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
