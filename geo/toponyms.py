@@ -18,8 +18,8 @@ from geo.actors import Lexicon
 from geo.gazetteer import NON_SETTLEMENT, WATER_AND_AREAS, Gazetteer
 from geo.names import name_key
 from geo.people import PeopleFinder
-from geo.theatre import DEFAULT_THEATRE
 from geo.records import BARE_REGION, Mention
+from geo.theatre import DEFAULT_THEATRE
 
 MAX_NAME_TOKENS = 4
 # Words, with internal apostrophes and hyphens (Kurs'k, Ivano-Frankivsk, Rostov-on-Don).
