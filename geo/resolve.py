@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 
@@ -265,8 +266,8 @@ class PlaceResolver:
         else:
             rows = _anchor_rows(anchors)
             scored = sorted(((self._score(p, countries, document_countries, anchors, regions, rows)
-                              + (CURRENT_NAME_BONUS if key and name_key(p.name) == key else 0.0)
-                              - (ALTERNATE_CAPITAL if key and p.feature == "PPLC" and name_key(p.name) != key else 0.0)
+                              + (CURRENT_NAME_BONUS if key and _own_name(p, key) else 0.0)
+                              - (ALTERNATE_CAPITAL if key and p.feature == "PPLC" and not _own_name(p, key) else 0.0)
                               + (MAIN_COUNTRY_BONUS if p.country == main_country else 0.0)
                               + (COLOCATED_BONUS if colocated and p.country in (main_country or p.country)
                                  and _identity(p) in colocated else 0.0), i)
@@ -486,6 +487,17 @@ class _Support:
                 if 6371.0 * math.sqrt(x * x + y * y) < 150:
                     return True
         return False
+
+
+def _own_name(place: Place, key: str) -> bool:
+    """Whether the place goes by this name (a name key) itself, accents aside ("Cancun" is Cancún's own name,
+    not an alternate)."""
+    own = name_key(place.name)
+    return own == key or (not own.isascii() and _without_accents(own) == _without_accents(key))
+
+
+def _without_accents(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
 def _same(a: Place, b: Place) -> bool:

@@ -78,3 +78,9 @@ def test_the_united_states_sit_at_their_national_geographic_centre(gazetteer):
     usa = next(p for p in gazetteer.lookup("United States") if p.feature == "PCLI")
     lebanon_kansas = Place("", *NATIONAL_CENTRES["US"], "", "", "")
     assert haversine_km(usa, lebanon_kansas) < 1
+
+
+def test_a_name_written_without_its_accents_is_still_the_places_own_name(parse):
+    """Changchun has "Cancun" among its alternate names; Cancún goes by it itself."""
+    rows = rows_by_place(parse, "The couple spent their honeymoon in Cancun last winter.")
+    assert rows["Cancun"]["country"] == "MX"
