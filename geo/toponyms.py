@@ -442,14 +442,14 @@ class ToponymRecognizer:
 
     # -- names of first-level regions that are also cities (New York, Washington, Quebec) -----------------------
 
-    def _exact_regions(self, name: str, also_a_city: bool = False) -> dict[str, int]:
+    def _exact_regions(self, name: str, also_a_city: bool = False, countries_too: bool = False) -> dict[str, int]:
         """The countries with a first-level region of exactly this name, each with the population of its biggest
-        settlement of exactly this name ({} when the name is also a country's). Not the theatre's countries, where
-        regions are named after their centres and reporters write "the Kharkiv region" for the region.
-        also_a_city: only the countries where a big settlement answers to the name too (New York City)."""
+        settlement of exactly this name ({} when the name is also a country's, unless countries_too). Not the
+        theatre's countries, where regions are named after their centres and reporters write "the Kharkiv region"
+        for the region. also_a_city: only the countries where a big settlement answers to the name too."""
         key = name_key(name)
         places = [p for p in self.gazetteer.lookup(name) if name_key(p.name) == key]
-        if any(p.feature == "PCLI" for p in places):
+        if not countries_too and any(p.feature == "PCLI" for p in places):
             return {}
         regions = {p.country: 0 for p in places if p.feature == "ADM1" and p.country not in BARE_NAME_IS_CITY}
         for p in places:
@@ -464,11 +464,17 @@ class ToponymRecognizer:
     def _regions_by_company(self, text: str, found: list[Mention]) -> list[Mention]:
         """A name that is a first-level region and a city is the region in a region's company: listed with a
         region of its country that bears no big city's name ("California or Washington", "Wisconsin, Michigan and
-        New York"), or after a place of that region and a comma ("Bronx, New York")."""
+        New York"), or after a place of that region and a comma ("Bronx, New York"). Or the text says it is the state:
+        "Washington state", "the Georgia state line", "the state of New York"."""
         out = list(found)
         for k, mention in enumerate(out):
             if mention.scale or mention.within or _ABBREVIATION_AFTER_COMMA.match(text, mention.end):
                 continue  # "Washington, D.C."
+            if (_STATE_AFTER.match(text, mention.end) or _STATE_OF.search(text, max(0, mention.start - 9),
+                                                                          mention.start)) \
+                    and self._exact_regions(mention.lookup, countries_too=True):
+                out[k] = replace(mention, scale=BARE_REGION)
+                continue
             regions = None
             if k and out[k - 1].within == mention.lookup and text[out[k - 1].end:mention.start] == ", ":
                 regions = self._exact_regions(mention.lookup, also_a_city=True)
@@ -523,6 +529,9 @@ def _regions_beside_their_city(mentions: list[Mention], exact_regions) -> list[M
             and exact_regions(m.lookup, also_a_city=True) else m for m in mentions]
 
 
+# "Washington state", "the Georgia state line" (lowercase: "Michigan State" is a university); "the state of Ohio".
+_STATE_AFTER = re.compile(r" state\b")
+_STATE_OF = re.compile(r"\b[Ss]tate of $")
 _LIST_SEPARATORS = (", ", " and ", ", and ", " or ")
 # What follows a dateline's place in capitals: a comma, an agency in brackets or a dash.
 _DATELINE = re.compile(r"(?:,\s|\s\(|\s[-–—]\s)")

@@ -84,3 +84,15 @@ def test_a_name_written_without_its_accents_is_still_the_places_own_name(parse):
     """Changchun has "Cancun" among its alternate names; Cancún goes by it itself."""
     rows = rows_by_place(parse, "The couple spent their honeymoon in Cancun last winter.")
     assert rows["Cancun"]["country"] == "MX"
+
+
+def test_a_name_the_text_calls_a_state_is_the_state_even_when_a_country_bears_it(parse):
+    rows = rows_by_place(parse, "The co-op's lines run from the Kentucky border to the Georgia state line.")
+    assert (rows["Georgia"]["feature"], rows["Georgia"]["country"]) == ("ADM1", "US")
+    rows = rows_by_place(parse, "Snow closed passes across Washington state.")
+    assert rows["Washington"]["feature"] == "ADM1"
+
+
+def test_a_university_named_after_a_state_does_not_make_the_country_a_state(parse):
+    rows = rows_by_place(parse, "Georgia said the talks in Tbilisi had failed.")
+    assert rows["Georgia"]["country"] == "GE"
