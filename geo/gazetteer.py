@@ -55,6 +55,7 @@ COUNTRY_ALIASES = {
     "KR": ["South Korea"],
     "KP": ["North Korea"],
     "CZ": ["Czech Republic"],
+    "AE": ["UAE", "U.A.E."],
 }
 
 # A country's point, where its national survey publishes a geographic centre that other gazetteers (GeoNames,

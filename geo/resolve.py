@@ -407,10 +407,15 @@ def _region_of_named_country(options: list[Place], countries: set[str], key: str
 def _abbreviated_only(mentions: list[Mention], keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
     """The regions the text names only as a place's abbreviated region ("KANSAS CITY, Mo.")."""
     abbreviated = {key for m, key in zip(mentions, keys, strict=True)
-                   if m.scale == "region" and m.surface.endswith(".")}
+                   if m.scale == "region" and (m.surface.endswith(".") or _region_code(m))}
     if abbreviated:
         abbreviated -= {key for m, key in zip(mentions, keys, strict=True) if not m.surface.endswith(".")}
     return abbreviated
+
+
+def _region_code(mention: Mention) -> bool:
+    """A region written as a short code ("KY", "Ky" in a dateline)."""
+    return len(mention.surface) <= 3 and mention.surface != mention.lookup
 
 
 def _dateline_regions(abbreviated: set[tuple[str, str]], anchors: dict, chosen: dict) -> set[tuple[str, str]]:

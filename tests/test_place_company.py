@@ -93,6 +93,18 @@ def test_a_name_the_text_calls_a_state_is_the_state_even_when_a_country_bears_it
     assert rows["Washington"]["feature"] == "ADM1"
 
 
-def test_a_university_named_after_a_state_does_not_make_the_country_a_state(parse):
+def test_georgia_without_a_word_that_makes_it_a_state_stays_the_country(parse):
     rows = rows_by_place(parse, "Georgia said the talks in Tbilisi had failed.")
     assert rows["Georgia"]["country"] == "GE"
+
+
+def test_a_datelines_postal_code_or_dotless_abbreviation_is_the_state(parse):
+    rows = rows_by_place(parse, "HORRY COUNTY, SC (WMBF) - A man was found near the highway.")
+    assert (rows["SC"]["name"], rows["SC"]["precision"]) == ("South Carolina", "region")
+    rows = rows_by_place(parse, "EDMONTON, Ky (WBKO) -- A fire broke out downtown.")
+    assert rows["Ky"]["name"] == "Kentucky"
+    assert rows["EDMONTON"]["admin1"] == "Kentucky"
+
+
+def test_the_uae_is_the_united_arab_emirates(parse):
+    assert rows_by_place(parse, "Ministers from the UAE arrived.")["UAE"]["country"] == "AE"
