@@ -381,9 +381,10 @@ class PlaceResolver:
 def _countries_named_outright(mentions: list[Mention], options: list[list[Place]]) -> set[str]:
     """Countries named by their own name whose namesakes are small settlements ("Canada", not La Cañada;
     "Australia", not a Cuban village of that name): the text names them as surely as a name only they bear."""
-    named = set()
+    named, seen = set(), set()
     for mention, opts in zip(mentions, options, strict=True):
-        if len(opts) > 1 and not mention.scale:
+        if len(opts) > 1 and not mention.scale and mention.lookup not in seen:
+            seen.add(mention.lookup)
             key = name_key(mention.lookup)
             countries = [p for p in opts if p.feature == "PCLI" and name_key(p.name) == key]
             if len(countries) == 1 and all(p.feature == "PCLI" or (p.feature not in NON_SETTLEMENT and p.population

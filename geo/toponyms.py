@@ -487,11 +487,12 @@ class ToponymRecognizer:
         "Washington state", "the Georgia state line", "the state of New York"."""
         out = list(found)
         for k, mention in enumerate(out):
-            if mention.scale or mention.within or _ABBREVIATION_AFTER_COMMA.match(text, mention.end):
+            # Most names are no first-level region: one look-up in the memo says so.
+            if mention.scale or mention.within or not self._exact_regions(mention.lookup, countries_too=True) \
+                    or _ABBREVIATION_AFTER_COMMA.match(text, mention.end):
                 continue  # "Washington, D.C."
-            if (_STATE_AFTER.match(text, mention.end) or _STATE_OF.search(text, max(0, mention.start - 9),
-                                                                          mention.start)) \
-                    and self._exact_regions(mention.lookup, countries_too=True):
+            if _STATE_AFTER.match(text, mention.end) or _STATE_OF.search(text, max(0, mention.start - 9),
+                                                                         mention.start):
                 out[k] = replace(mention, scale=BARE_REGION)
                 continue
             regions = None
