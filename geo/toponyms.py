@@ -253,7 +253,8 @@ class ToponymRecognizer:
         if surface.replace(".", "").isupper() and len(surface) <= 4:
             # "US", "UK": a country after a preposition, an adjective before a noun ("US envoys").
             return i > 0 and tokens[i - 1].text.lower() in _PREPOSITIONS and (
-                not following or following in _FUNCTION_WORDS or text[tokens[i + n - 1].end] in ",.;:)")
+                not following or following in _FUNCTION_WORDS or text[tokens[i + n - 1].end] in ",.;:)") \
+                and not self._acronym(surface)
         if i > 0 and tokens[i - 1].text.lower().rstrip(".") in _TITLES:
             return False
         if self._name_word(text, tokens, i - 1, i) or self._name_word(text, tokens, i + n, i + n - 1):
@@ -350,6 +351,11 @@ class ToponymRecognizer:
         if kind in ("demonym", "name") or word.lower() in SCALE_WORDS:
             return False
         return not (self.gazetteer.is_common_word(word) or self.gazetteer.knows(word))
+
+    def _acronym(self, surface: str) -> bool:
+        """"the OAS", "the CHU": letters in capitals that name no country, region, area or big city are an
+        organisation's initials, not a small town that happens to bear them (Oas, the Philippines)."""
+        return not self._major(surface, ("PCLI", "ADM1", *WATER_AND_AREAS), MAJOR_POPULATION)
 
     def _major(self, surface: str, features: tuple[str, ...], population: int) -> bool:
         return any(p.feature in features or 0 < population <= p.population for p in self.gazetteer.lookup(surface))

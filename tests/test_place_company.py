@@ -108,3 +108,8 @@ def test_a_datelines_postal_code_or_dotless_abbreviation_is_the_state(parse):
 
 def test_the_uae_is_the_united_arab_emirates(parse):
     assert rows_by_place(parse, "The minister flew to the UAE on Monday.")["UAE"]["country"] == "AE"
+
+
+def test_capital_letters_that_name_no_country_region_or_big_city_are_initials_not_a_town(parse):
+    assert "OAS" not in rows_by_place(parse, "Envoys met at the OAS in Washington.")
+    assert rows_by_place(parse, "He flew to the UAE and then to the US.")["US"]["country"] == "US"
