@@ -113,3 +113,24 @@ def test_the_uae_is_the_united_arab_emirates(parse):
 def test_capital_letters_that_name_no_country_region_or_big_city_are_initials_not_a_town(parse):
     assert "OAS" not in rows_by_place(parse, "Envoys met at the OAS in Washington.")
     assert rows_by_place(parse, "He flew to the UAE and then to the US.")["US"]["country"] == "US"
+
+
+def test_the_calibration_script_judges_a_name_against_the_gold_name_written_the_same(tmp_path, capsys):
+    """"Kansas" and "KANSAS CITY" leave the same name once the generic "city" is set aside: Kansas is judged as
+    Kansas."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parent.parent / "scripts" / "place_calibration.py"
+    spec = importlib.util.spec_from_file_location("place_calibration", path)
+    calibration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(calibration)
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"id": "a", "text": "KANSAS CITY, Mo. - Snow in Kansas.", "gold": ['
+                    '{"surface": "KANSAS CITY", "country": "US", "lat": 39.1, "lon": -94.58}, '
+                    '{"surface": "Kansas", "country": "US", "lat": 38.5, "lon": -98.5}]}\n')
+    (tmp_path / "pred").mkdir()
+    (tmp_path / "pred" / "a.jsonl").write_text('{"place": "Kansas", "lat": 38.35, "lon": -98.2, "country": "US", '
+                                               '"admin1": "Kansas", "precision": "region", "place_confidence": 0.95}\n')
+    calibration.main(str(gold), str(tmp_path / "pred"), "0.7")
+    assert "1 places, 1.000 right" in capsys.readouterr().out
