@@ -244,7 +244,22 @@ def _admin1_rows(cities: list[_Row]) -> Iterator[_Row]:
         if not name:
             continue
         lat, lon = _central_point([(r.latitude, r.longitude) for r in rows])
-        yield _Row(0, name, lat, lon, country, code, "ADM1", sum(r.population for r in rows), {name})
+        yield _Row(0, name, lat, lon, country, code, "ADM1", sum(r.population for r in rows),
+                   {name, *_admin1_short_names(name)})
+
+
+# Administrative words that close a first-level region's official name; reporters leave them out ("Guizhou" for
+# "Guizhou Sheng", "Guangxi" for "Guangxi Zhuangzu Zizhiqu", "Tibet" for "Tibet Autonomous Region").
+ADMIN1_SUFFIXES = ("Sheng", "Shi", "Province", "Governorate", "Voivodeship", "Prefecture", "Autonomous Region")
+ADMIN1_PEOPLE_SUFFIX = "Zizhiqu"  # an autonomous region named with its people: the first word is its name
+
+
+def _admin1_short_names(name: str) -> set[str]:
+    words = name.split()
+    if len(words) > 2 and words[-1] == ADMIN1_PEOPLE_SUFFIX:
+        return {words[0]}
+    return {name[:-len(suffix)].strip() for suffix in ADMIN1_SUFFIXES
+            if name.endswith(" " + suffix) and len(name) > len(suffix) + 3}
 
 
 def _borrow_city_names(admin1: dict[tuple[str, str], _Row], cities: list[_Row]) -> None:

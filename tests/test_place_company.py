@@ -134,3 +134,9 @@ def test_the_calibration_script_judges_a_name_against_the_gold_name_written_the_
                                                '"admin1": "Kansas", "precision": "region", "place_confidence": 0.95}\n')
     calibration.main(str(gold), str(tmp_path / "pred"), "0.7")
     assert "1 places, 1.000 right" in capsys.readouterr().out
+
+
+def test_a_region_answers_to_its_name_without_the_administrative_word(parse):
+    rows = rows_by_place(parse, "Floods hit Guizhou province and Guangxi.")
+    assert (rows["Guizhou province"]["name"], rows["Guizhou province"]["precision"]) == ("Guizhou Sheng", "region")
+    assert rows["Guangxi"]["feature"] == "ADM1"
