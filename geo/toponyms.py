@@ -489,7 +489,8 @@ class ToponymRecognizer:
     def _regions_by_company(self, text: str, found: list[Mention]) -> list[Mention]:
         """A name that is a first-level region and a city is the region in a region's company: listed with a
         region of its country that bears no big city's name ("California or Washington", "Wisconsin, Michigan and
-        New York"), or after a place of that region and a comma ("Bronx, New York"). Or the text says it is the state:
+        New York"), or after a place of that region and a comma ("Bronx, New York", "Atlanta, Georgia"). Or the text
+        says it is the state:
         "Washington state", "the Georgia state line", "the state of New York"."""
         out = list(found)
         for k, mention in enumerate(out):
@@ -503,7 +504,9 @@ class ToponymRecognizer:
                 continue
             regions = None
             if k and out[k - 1].within == mention.lookup and text[out[k - 1].end:mention.start] == ", ":
-                regions = self._exact_regions(mention.lookup, also_a_city=True)
+                # "Bronx, New York", "Atlanta, Georgia": the region of the place before the comma, even where a
+                # country or a city bears the name too
+                regions = self._exact_regions(mention.lookup, countries_too=True)
                 before = self.gazetteer.lookup(out[k - 1].lookup)
                 biggest = max(before, key=lambda p: p.population) if before else None
                 if biggest is not None and (biggest.country, biggest.admin1_code) in self._region_codes(

@@ -140,3 +140,10 @@ def test_a_region_answers_to_its_name_without_the_administrative_word(parse):
     rows = rows_by_place(parse, "Floods hit Guizhou province and Guangxi.")
     assert (rows["Guizhou province"]["name"], rows["Guizhou province"]["precision"]) == ("Guizhou Sheng", "region")
     assert rows["Guangxi"]["feature"] == "ADM1"
+
+
+def test_a_place_a_comma_and_a_state_that_a_country_shares_is_in_the_state(parse):
+    """"Atlanta, Georgia": the state, where Atlanta is, not the country; "Tbilisi, Georgia" stays the country."""
+    rows = rows_by_place(parse, "She moved to Atlanta, Georgia, in 2001, after years in Louisville and Indiana.")
+    assert (rows["Atlanta"]["admin1"], rows["Georgia"]["feature"]) == ("Georgia", "ADM1")
+    assert rows_by_place(parse, "Talks in Tbilisi, Georgia, failed.")["Georgia"]["country"] == "GE"
