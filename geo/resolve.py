@@ -266,7 +266,8 @@ class PlaceResolver:
         else:
             rows = _anchor_rows(anchors)
             scored = sorted(((self._score(p, countries, document_countries, anchors, regions, rows)
-                              + (CURRENT_NAME_BONUS if key and _own_name(p, key) else 0.0)
+                              + (CURRENT_NAME_BONUS if key and (name_key(p.name) == key or not p.name.isascii()
+                                                                and _own_name(p, key)) else 0.0)
                               - (ALTERNATE_CAPITAL if key and p.feature == "PPLC" and not _own_name(p, key) else 0.0)
                               + (MAIN_COUNTRY_BONUS if p.country == main_country else 0.0)
                               + (COLOCATED_BONUS if colocated and p.country in (main_country or p.country)
