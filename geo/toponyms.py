@@ -52,6 +52,8 @@ _FUNCTION_WORDS = {"and", "or", "but", "is", "was", "has", "had", "will", "would
 SENTENCE_START_COMMON = 25_000
 # Major places keep a name that is also a common English word (Nice, Paris, Canada).
 MAJOR_POPULATION = 100_000
+# Answers of ToponymRecognizer._exact_regions kept (the memo is emptied when it holds this many).
+REGIONS_KEPT = 20_000
 # Countries whose first-level regions reporters name as "the X region", so that a bare X is the city.
 BARE_NAME_IS_CITY = DEFAULT_THEATRE.focus_countries
 NOT_PLACES_FILE = Path(__file__).parent / "data" / "not-places.txt"
@@ -145,6 +147,8 @@ class ToponymRecognizer:
         # Names passed over in the document read so far (see _same_name_elsewhere).
         self._passed_over: list[Mention] = []
         self._people = PeopleFinder(gazetteer, lexicon)
+        # _exact_regions' answers by (name, flags): a text names its places again and again.
+        self._regions_seen: dict[tuple[str, bool, bool], dict[str, int]] = {}
 
     def find(self, text: str, sentences: list[tuple[int, int]]) -> list[Mention]:
         self._surnames = self._surnames_in(text)
@@ -472,6 +476,15 @@ class ToponymRecognizer:
         settlement of exactly this name ({} when the name is also a country's, unless countries_too). Not the
         theatre's countries, where regions are named after their centres and reporters write "the Kharkiv region"
         for the region. also_a_city: only the countries where a big settlement answers to the name too."""
+        found = self._regions_seen.get((name, also_a_city, countries_too))
+        if found is None:
+            if len(self._regions_seen) >= REGIONS_KEPT:
+                self._regions_seen.clear()
+            found = self._regions_seen[(name, also_a_city, countries_too)] = self._find_exact_regions(
+                name, also_a_city, countries_too)
+        return found
+
+    def _find_exact_regions(self, name: str, also_a_city: bool, countries_too: bool) -> dict[str, int]:
         key = name_key(name)
         places = [p for p in self.gazetteer.lookup(name) if name_key(p.name) == key]
         if not countries_too and any(p.feature == "PCLI" for p in places):
