@@ -564,7 +564,7 @@ class ToponymRecognizer:
 
 def _regions_beside_their_city(mentions: list[Mention], exact_regions) -> list[Mention]:
     """A text that names "New York City" or "Quebec City" means the region by the bare "New York" or "Quebec"."""
-    cities = {name_key(m.lookup)[:-5] for m in mentions if name_key(m.lookup).endswith(" city")}
+    cities = {name_key(m.lookup)[:-5] for m in mentions if m.lookup[-5:].lower() == " city"}
     if not cities:
         return mentions
     return [replace(m, scale=BARE_REGION) if not m.scale and not m.within and name_key(m.lookup) in cities
