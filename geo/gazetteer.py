@@ -55,7 +55,14 @@ COUNTRY_ALIASES = {
     "KR": ["South Korea"],
     "KP": ["North Korea"],
     "CZ": ["Czech Republic"],
+    "AE": ["UAE", "U.A.E."],
 }
+
+# A country's point, where its national survey publishes a geographic centre that other gazetteers (GeoNames,
+# Wikidata) use as the country's point and the Factbook's point, in whole degrees, lies over 150 km from it:
+# the conterminous United States' centre near Lebanon, Kansas (US Geological Survey) and Australia's Lambert
+# Gravitational Centre (Geoscience Australia). Chosen after reading the public corpora's errors: tuned.
+NATIONAL_CENTRES = {"US": (39.8283, -98.5795), "AU": (-25.6102, 134.3548)}
 
 
 class GazetteerError(FrontmapError):
@@ -162,7 +169,7 @@ def _country_points() -> dict[str, tuple[float, float]]:
         latlng = info.get("latlng") or []
         if code and len(latlng) == 2:
             points[code] = (float(latlng[0]), float(latlng[1]))
-    return points
+    return points | NATIONAL_CENTRES
 
 
 def _central_point(points: list[tuple[float, float]]) -> tuple[float, float]:
@@ -237,7 +244,22 @@ def _admin1_rows(cities: list[_Row]) -> Iterator[_Row]:
         if not name:
             continue
         lat, lon = _central_point([(r.latitude, r.longitude) for r in rows])
-        yield _Row(0, name, lat, lon, country, code, "ADM1", sum(r.population for r in rows), {name})
+        yield _Row(0, name, lat, lon, country, code, "ADM1", sum(r.population for r in rows),
+                   {name, *_admin1_short_names(name)})
+
+
+# Administrative words that close a first-level region's official name; reporters leave them out ("Guizhou" for
+# "Guizhou Sheng", "Guangxi" for "Guangxi Zhuangzu Zizhiqu", "Tibet" for "Tibet Autonomous Region").
+ADMIN1_SUFFIXES = ("Sheng", "Shi", "Province", "Governorate", "Voivodeship", "Prefecture", "Autonomous Region")
+ADMIN1_PEOPLE_SUFFIX = "Zizhiqu"  # an autonomous region named with its people: the first word is its name
+
+
+def _admin1_short_names(name: str) -> set[str]:
+    words = name.split()
+    if len(words) > 2 and words[-1] == ADMIN1_PEOPLE_SUFFIX:
+        return {words[0]}
+    return {name[:-len(suffix)].strip() for suffix in ADMIN1_SUFFIXES
+            if name.endswith(" " + suffix) and len(name) > len(suffix) + 3}
 
 
 def _borrow_city_names(admin1: dict[tuple[str, str], _Row], cities: list[_Row]) -> None:

