@@ -49,6 +49,36 @@ def _may_have_date(sentence: str) -> bool:
     return any(word in lower for word in _DATE_WORDS)
 
 
+_PREFIX_WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-")
+
+
+def _first_possible_start(sentence: str) -> int:
+    """Where _DATE_PHRASE's first match can begin at the earliest, on ASCII text: every match holds one of
+    _DATE_WORDS or a digit, and before the first of them stand at most two words of its own ("earlier this week",
+    "early on Monday", "since March") and spaces, which hold none of them; the scan starts there, not at the
+    sentence's start (0 for other text)."""
+    if not sentence.isascii():
+        return 0
+    lower = sentence.lower()
+    digit = _DIGIT.search(sentence)
+    first = digit.start() if digit else len(sentence)
+    for word in _DATE_WORDS:
+        position = lower.find(word, 0, first)
+        if position >= 0:
+            first = position
+    position = first
+    while position and sentence[position - 1] in _PREFIX_WORD_CHARACTERS:
+        position -= 1  # the rest of the word the first of them is in ("Mon" of "Monday")
+    for _ in range(2):
+        while position and sentence[position - 1].isspace():
+            position -= 1
+        while position and sentence[position - 1] in _PREFIX_WORD_CHARACTERS:
+            position -= 1
+    while position and sentence[position - 1].isspace():
+        position -= 1
+    return position
+
+
 _FUTURE = re.compile(r"\b(?:will|would|might|may|could|next|tomorrow|as early as|expected|plans?)\b", re.I)
 # A date after these words is not when the sentence's event happened ("first visit since August").
 _NOT_EVENT_DATE = re.compile(r"\b(?:since|until|before|after)\s+(?:the\s+\w+\s+(?:of|in)\s+)?$", re.IGNORECASE)
@@ -130,7 +160,7 @@ def date_phrases(sentence: str, published: dt.date) -> list[DatePhrase]:
     found = []
     if not _may_have_date(sentence):
         return found
-    for match in _DATE_PHRASE.finditer(sentence):
+    for match in _DATE_PHRASE.finditer(sentence, _first_possible_start(sentence)):
         text = match.group().strip()
         if not text or _NOT_EVENT_DATE.search(sentence, max(0, match.start() - 40), match.start()) or \
                 text.lower().split()[0] in ("since", "until", "by", "through"):

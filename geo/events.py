@@ -207,7 +207,15 @@ class Neighbour:
     only_named: bool = False
 
 
+_COUNT_NOUNS = ("settlements", "villages", "towns", "localities", "hamlets")
+
+
 def _count(text: str) -> int | None:
+    # Both patterns need one of the nouns: on ASCII text a look in lower case rules most sentences out cheaply.
+    if text.isascii():
+        lowered = text.lower()
+        if not any(noun in lowered for noun in _COUNT_NOUNS):
+            return None
     match = _COUNT.search(text) or _COUNT_ANYWHERE.search(text)
     if not match:
         return None

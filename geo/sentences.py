@@ -17,8 +17,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     start = 0
     for match in _END.finditer(text):
-        head = text[start:match.start()].rstrip("\"”’») ")
-        if "\n" not in match.group() and _NOT_AN_END.search(head):
+        if "\n" not in match.group() and _not_an_end(text, start, match.start()):
             continue
         if text[start:match.start()].strip():
             spans.append((start, match.start()))
@@ -26,6 +25,23 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     if text[start:].strip():
         spans.append((start, len(text)))
     return [_trim(text, s, e) for s, e in spans]
+
+
+def _not_an_end(text: str, start: int, end: int) -> bool:
+    """_NOT_AN_END.search on text[start:end] with its closing quotes and brackets stripped, looked for in the last
+    few characters only (a match is at most 7 long and ends there), not over the whole sentence so far: a long
+    paragraph with many abbreviations was searched again from its start at each full stop."""
+    head_end = end
+    while head_end > start and text[head_end - 1] in _CLOSERS:
+        head_end -= 1
+    # pos keeps the real text before the window, so \b at its start reads the same as in the whole head; at the
+    # head's own start the character before is the whitespace that ended the last sentence (or none).
+    if start and not text[start - 1].isspace():
+        return _NOT_AN_END.search(text[start:head_end]) is not None
+    return _NOT_AN_END.search(text, max(start, head_end - 16), head_end) is not None
+
+
+_CLOSERS = frozenset("\"”’») ")
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -170,21 +170,30 @@ class ToponymRecognizer:
     def _in_sentence(self, text: str, sentence: int, start: int, end: int) -> list[Mention]:
         tokens = _tokens(text, start, end)
         found: list[Mention] = []
+        # The sentence in lower case, once (ASCII text: the same offsets), for the cue look before each name.
+        lowered = text[start:end].lower() if text[start:end].isascii() else None
         i = 0
         while i < len(tokens):
             token = tokens[i]
             if not token.capitalised:
                 i += 1
                 continue
-            skip = self._lexicon_span(text, tokens, i) or self._not_place_span(text, tokens, i)
-            if skip and i + skip < len(tokens) and tokens[i + skip].capitalised \
-                    and self._longest_name(text, tokens, i) > skip:
-                skip = 0  # a longer place name begins with the demonym: "British Columbia", "American Samoa"
+            # The spans from token i that single spaces join, and the longest known name among them: measured once
+            # for the look-ups below (the lexicon's, the not-places', the gazetteer's).
+            joined = _joined_length(text, tokens, i)
+            skip = self._lexicon_span(text, tokens, i, joined) or self._not_place_span(text, tokens, i, joined)
+            longest = -1
+            if skip and i + skip < len(tokens) and tokens[i + skip].capitalised:
+                longest = self._longest_name(text, tokens, i, joined)
+                if longest > skip:
+                    skip = 0  # a longer place name begins with the demonym: "British Columbia", "American Samoa"
             if skip:
                 i += skip
                 continue
-            cue = self._cue_before(text, start, token.start) or self._slot_before(text, tokens, i)
-            n = self._longest_name(text, tokens, i)
+            if longest < 0:
+                longest = self._longest_name(text, tokens, i, joined)
+            cue = self._cue_before(text, start, token.start, lowered) or self._slot_before(text, tokens, i, longest)
+            n = longest
             run = self._capitalised_run(text, tokens, i)
             if cue or (run > 1 and tokens[i].text.lower() in _NAME_ADJECTIVES):
                 # "the village of Malaya Loknya": the whole name, known or not
@@ -202,22 +211,22 @@ class ToponymRecognizer:
         found = self._abbreviated_regions(text, found, sentence)
         return self._put_after_comma(text, self._put_in_regions(text, self._spread_plural_scale(text, found)))
 
-    def _not_place_span(self, text: str, tokens: list[_Token], i: int) -> int:
-        for n in range(_joined_length(text, tokens, i), 0, -1):
+    def _not_place_span(self, text: str, tokens: list[_Token], i: int, joined: int | None = None) -> int:
+        for n in range(_joined_length(text, tokens, i) if joined is None else joined, 0, -1):
             if text[tokens[i].start:tokens[i + n - 1].end] in self.not_places:
                 return n
         return 0
 
-    def _lexicon_span(self, text: str, tokens: list[_Token], i: int) -> int:
+    def _lexicon_span(self, text: str, tokens: list[_Token], i: int, joined: int | None = None) -> int:
         """Tokens covered by a demonym, person or source term starting at token i (not places)."""
-        for n in range(_joined_length(text, tokens, i), 0, -1):
+        for n in range(_joined_length(text, tokens, i) if joined is None else joined, 0, -1):
             kind = self.lexicon.kind_of(text[tokens[i].start:tokens[i + n - 1].end])
             if kind in ("demonym", "person", "group", "source"):
                 return n
         return 0
 
-    def _longest_name(self, text: str, tokens: list[_Token], i: int) -> int:
-        for n in range(_joined_length(text, tokens, i), 0, -1):
+    def _longest_name(self, text: str, tokens: list[_Token], i: int, joined: int | None = None) -> int:
+        for n in range(_joined_length(text, tokens, i) if joined is None else joined, 0, -1):
             if not tokens[i + n - 1].text[0].isalpha():
                 continue
             if n > 1 and not tokens[i + n - 1].capitalised and tokens[i + n - 1].text.lower() in SCALE_WORDS:
@@ -336,18 +345,26 @@ class ToponymRecognizer:
         return any(p.feature in features or 0 < population <= p.population for p in self.gazetteer.lookup(surface))
 
     @staticmethod
-    def _cue_before(text: str, sentence_start: int, position: int) -> str:
+    def _cue_before(text: str, sentence_start: int, position: int, lowered: str | None = None) -> str:
+        """lowered: the sentence (from sentence_start) in lower case, when it is ASCII text."""
         start = max(sentence_start, position - 160)
-        if not _may_hold_cue_word(text, start, position):
+        if lowered is not None:
+            for word in _CUE_WORDS:  # _may_hold_cue_word, on the sentence lowered once
+                if lowered.find(word, start - sentence_start, position - sentence_start) >= 0:
+                    break
+            else:
+                return ""
+        elif not _may_hold_cue_word(text, start, position):
             return ""
         match = _CUE.search(text, start, position)
         return match.group(1).lower() if match else ""
 
-    def _slot_before(self, text: str, tokens: list[_Token], i: int) -> str:
+    def _slot_before(self, text: str, tokens: list[_Token], i: int, longest: int | None = None) -> str:
         """A cue for an unknown name in a place's slot ("liberated Robotyne"), if the name is not a
-        known place, an actor or a common word."""
+        known place, an actor or a common word. longest: _longest_name(text, tokens, i), when known."""
         match = _PLACE_SLOT.search(text, max(0, tokens[i].start - 20), tokens[i].start)
-        if not match or self._longest_name(text, tokens, i) or self.lexicon.kind_of(tokens[i].text) or \
+        if not match or (self._longest_name(text, tokens, i) if longest is None else longest) \
+                or self.lexicon.kind_of(tokens[i].text) or \
                 self.gazetteer.is_common_word(tokens[i].text):
             return ""
         return match.group().strip()
