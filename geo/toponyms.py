@@ -475,7 +475,9 @@ _REGION_AFTER_COMMA = re.compile(r", ([A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,2})"
 _ABBREVIATION_AFTER_COMMA = re.compile(r", ([A-Z][A-Za-z]{0,4}\.(?:[A-Z][a-z]{0,2}\.)*)")
 _IN_REGION = re.compile(r",? in (?:the )?")
 # Two capitalised words in a row, joined by one space: a person's name, or a two-word place.
-_NAME_PAIR = re.compile(r"\b([A-Z][a-z]+) ([A-Z][a-z]+)\b")
+# (\b before the capital written as a look behind it, (?<!\w.): the pattern then begins with a set of capitals,
+# which the regex engine skips to directly.)
+_NAME_PAIR = re.compile(r"([A-Z](?<!\w.)[a-z]+) ([A-Z][a-z]+)\b")
 _NAME = r"[A-ZА-ЯІЇЄ][\w'’-]*(?: [A-ZА-ЯІЇЄ][\w'’-]*){0,2}"
 _SEPARATOR = r"(?:, (?:and |or )?| and | or )"
 _NEXT_ITEM = re.compile(_SEPARATOR + f"({_NAME})")
