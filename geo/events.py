@@ -132,6 +132,23 @@ _PURPOSE = re.compile(r"\b(?:deploy\w*|send\w*|sent|mass\w*|concentrat\w*|brough
 _PURPOSE_GATE = _KeywordGate(_PURPOSE, ("deploy", "send", "sent", "mass", "concentrat", "brought", "bring", "transfer",
                                         "gather"))
 _DATELINE = re.compile(r"^\s*(?:[—–-]|\(\w+\)\s*[—–-]|,\s+\w+\.?\s+\d{1,2}\b)")
+# Compiled once here rather than looked up in re's cache at each call (they run per cue, per side or per place).
+_PRONOUN = re.compile(r"\b(?:he|she|they)\b", re.I)
+_WHAT_CAME = re.compile(r"(?:\s+[\w-]+){1,4}")
+_OWN_WORD = re.compile(r"\b(?:its|their|our)\b", re.I)
+_BY_AFTER = re.compile(r"\s*by\b")
+_CLAUSE_MARK = re.compile(r"[,;]")
+_VOICE_AFTER = re.compile(r"(?:'s)?(?:\s+[a-z]+){0,2}\s+(?:said|says|claimed|reported|announced|admitted|conceded|"
+                          r"acknowledged|confirmed|denied|told)\b")
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$")
+_TOLD_BEFORE = re.compile(r"\btold\s+$")
+_APPROACH_BEFORE = re.compile(r"\b(?:towards?|closer to|near|outskirts of|approaches to|around|direction of|"
+                              r"on the flanks of|on the edge of|close to)\s+(?:the\s+)?$", re.I)
+_IN_BEFORE = re.compile(r"\bin\s+(?:the\s+)?$", re.I)
+_NEAR_GAP = re.compile(r"[\s,]*(?:(?:an?|the)\s+[\w\s'-]{0,40}?)?\s*(?:near|outside|close to|not far from|"
+                       r"next to|beside)\s+(?:the\s+)?", re.I)
+_LAST_WORD = re.compile(r"(\w+)\W*$")
+_STOP_OR_SAID = re.compile(r"[.;,]|\bsaid\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,7 +253,7 @@ class EventClassifier:
         sides = tuple(dict.fromkeys(a.actor for a in actors if a.kind in _SIDE_KINDS))
         claimed_by = self._claimant(sentence, actors) or (
             last_speaker if last_speaker and _CLAIM.search(sentence)
-            and re.search(r"\b(?:he|she|they)\b", sentence, re.I) else "")
+            and _PRONOUN.search(sentence) else "")
         speaker_side = self.lexicon.side_of(claimed_by) or self._voice_side(sentence, actors)
         persons = [self._canonical(a) for a in actors if a.kind == "person"]
         found = self.cue_lexicon.scan(sentence)
@@ -274,9 +291,10 @@ class EventClassifier:
             if match.start < absorbed_until:
                 continue
             kind, event_type = match.kind, _KIND_TYPE[match.kind]
+            clause = None  # where the cue's clause begins, measured once for the rules below and its sides
             if kind == "suffered":
                 # "came under heavy drone attack": what it came under is part of the cue
-                phrase = re.match(r"(?:\s+[\w-]+){1,4}", sentence[match.end:])
+                phrase = _WHAT_CAME.match(sentence[match.end:])
                 if phrase:
                     absorbed_until = match.end + phrase.end()
                     match = CueMatch(kind, match.start, absorbed_until, sentence[match.start:absorbed_until])
@@ -294,12 +312,13 @@ class EventClassifier:
                     kind, event_type = "frontline", FRONTLINE
                 else:
                     continue
-            elif kind == "frontline" and match.text.lower().startswith("attack") and any(
-                    self._clause_start(sentence, match.start) <= w.start < match.start for w in weapons):
-                event_type = STRIKE
+            elif kind == "frontline" and match.text.lower().startswith("attack") and weapons:
+                clause = self._clause_start(sentence, match.start)
+                if any(clause <= w.start < match.start for w in weapons):
+                    event_type = STRIKE
             voice = self._voice_before(sentence, actors, match.start)
             actor, opponent = self._sides(sentence, actors, match, kind, voice[1] if voice else speaker_side, cues,
-                                          context_side)
+                                          context_side, clause)
             cues.append(Cue(kind, match.start, match.end, match.text, event_type, actor, opponent,
                             modal=self._governed_by(sentence, found.get("modal", ()), match.start),
                             aim=self._governed_by(sentence, found.get("aim", ()), match.start, reach=45)
@@ -329,8 +348,8 @@ class EventClassifier:
     def _governed_by(sentence: str, matches, position: int, reach: int = 30) -> bool:
         """Whether a modal ("would", "could") or an aim ("trying to", "delay the capture of") stands just before."""
         for match in matches:
-            if position - reach <= match.start <= position and match.end <= position + 20 and not re.search(
-                    r"[.;,]|\bsaid\b", sentence[match.end:position]):
+            if position - reach <= match.start <= position and match.end <= position + 20 and not _STOP_OR_SAID.search(
+                    sentence[match.end:position]):
                 return True
         return False
 
@@ -344,16 +363,18 @@ class EventClassifier:
         return start
 
     def _sides(self, sentence: str, actors: list[ActorMention], cue, kind: str, speaker_side: str,
-               earlier: list[Cue], context_side: str) -> tuple[str, str]:
-        """(gainer or attacker, loser or target) of one cue, from its clause's subject."""
-        clause = self._clause_start(sentence, cue.start)
+               earlier: list[Cue], context_side: str, clause: int | None = None) -> tuple[str, str]:
+        """(gainer or attacker, loser or target) of one cue, from its clause's subject (clause: where the clause
+        begins, if measured already)."""
+        if clause is None:
+            clause = self._clause_start(sentence, cue.start)
         subject = self._subject(sentence, actors, clause, cue.start, speaker_side, earlier)
         after = self._side_after(sentence, actors, cue.end, speaker_side)
         in_cue = self._side_within(actors, cue.start, cue.end)
         previous = earlier[-1] if earlier else None
         if kind == "gray_zone":
             return "", ""
-        if kind == "hold" and re.search(r"\b(?:its|their|our)\b", cue.text, re.I):
+        if kind == "hold" and _OWN_WORD.search(cue.text):
             in_cue = in_cue or speaker_side  # "Mariupol was under its full control", said by Moscow
         if kind in ("fall", "hold"):
             gainer = in_cue or (after if kind == "fall" else "") or subject or (
@@ -374,7 +395,7 @@ class EventClassifier:
             attacker = self.lexicon.adversary(target) if target else (after or context_side)
             return attacker, target or self.lexicon.adversary(attacker)
         actor = subject or (previous.actor if previous and previous.start >= clause - 80 else "") or \
-            (after if kind == "gain" and re.match(r"\s*by\b", sentence[cue.end:]) else "") or context_side
+            (after if kind == "gain" and _BY_AFTER.match(sentence[cue.end:]) else "") or context_side
         if kind != "gain":  # "crossed the border from Belarus": where they came from, not whom they fight
             return actor, self.lexicon.adversary(actor)
         return actor, self._opponent(sentence, actors, cue.end, actor, speaker_side)
@@ -414,7 +435,7 @@ class EventClassifier:
         for mention in actors[bisect_left(actors, position, key=lambda a: a.start):]:
             if mention.start > position + 40:
                 break
-            if not re.search(r"[,;]", sentence[position:mention.start]):
+            if not _CLAUSE_MARK.search(sentence[position:mention.start]):
                 side = self._side(mention, speaker_side)
                 if side:
                     return side
@@ -444,8 +465,7 @@ class EventClassifier:
         for mention in actors:
             if mention.kind not in _SIDE_KINDS:
                 continue
-            if re.match(r"(?:'s)?(?:\s+[a-z]+){0,2}\s+(?:said|says|claimed|reported|announced|admitted|conceded|"
-                        r"acknowledged|confirmed|denied|told)\b", sentence[mention.end:]):
+            if _VOICE_AFTER.match(sentence[mention.end:]):
                 return mention.actor
         return ""
 
@@ -455,7 +475,7 @@ class EventClassifier:
         for a in actors[bisect_left(actors, position, key=lambda a: a.start):]:
             if a.start > position + 80:
                 break
-            if re.search(r"\bfrom\s+(?:the\s+)?$", sentence[max(0, a.start - 12):a.start]):
+            if _FROM_BEFORE.search(sentence[max(0, a.start - 12):a.start]):
                 side = self._side(a, speaker_side)
                 if side and side != actor:
                     return side
@@ -473,7 +493,7 @@ class EventClassifier:
                     return self._canonical(after[0])
                 continue
             before = [a for a in speakers if a.end <= verb.start() and verb.start() - a.end <= 80
-                      and not re.search(r"\btold\s+$", sentence[max(0, a.start - 6):a.start])]
+                      and not _TOLD_BEFORE.search(sentence[max(0, a.start - 6):a.start])]
             inverted = verb.group().lower() in ("said", "says", "stated", "added", "wrote", "claimed")
             after = [a for a in speakers if inverted and a.start >= verb.end() and a.start - verb.end() <= 3]
             if before or after:
@@ -535,8 +555,7 @@ class EventClassifier:
             if cue.modal:
                 event_type = FRONTLINE
             elif role == "object" and count is None and (
-                    re.search(r"\b(?:towards?|closer to|near|outskirts of|approaches to|around|direction of|"
-                              r"on the flanks of|on the edge of|close to)\s+(?:the\s+)?$", before, re.I)
+                    _APPROACH_BEFORE.search(before)
                     or _DIRECTION.search(before)):
                 event_type = FRONTLINE  # "reached the outskirts of Robotyne": fought for, not taken
             elif role == "object" and count is None and _container_after(before, start - cue.end) and (
@@ -595,7 +614,7 @@ class EventClassifier:
         if anaphora is not None:
             return anaphora, "antecedent"  # "Sudzha remains ..., and Kyiv no longer had complete control of it"
         # "Officials in Dnipro said a drone damaged a warehouse": the place where the clause's event happened.
-        if re.search(r"\bin\s+(?:the\s+)?$", sentence[max(0, start - 8):start], re.I):
+        if _IN_BEFORE.search(sentence[max(0, start - 8):start]):
             later = next((c for c in after if not c.relative
                           and not any(end <= n.start and n.start >= c.end for n in neighbours)), None)
             if later is not None and not (later.event_type == CONTROL_CHANGE and neighbours and any(
@@ -625,8 +644,7 @@ class EventClassifier:
                         and not any(last_cue_end <= n.start < direction.start() for n in neighbours))
         if previous and previous[-1].end > last_cue_end:
             gap = sentence[previous[-1].end:start]
-            if re.fullmatch(r"[\s,]*(?:(?:an?|the)\s+[\w\s'-]{0,40}?)?\s*(?:near|outside|close to|not far from|"
-                            r"next to|beside)\s+(?:the\s+)?", gap, re.I):
+            if _NEAR_GAP.fullmatch(gap):
                 return True
         return False
 
@@ -691,7 +709,7 @@ def _in_relative_clause(sentence: str, position: int) -> bool:
     match = _RELATIVE.search(sentence, max(0, position - 50), position)
     if match is None:
         return False
-    word_before = re.search(r"(\w+)\W*$", sentence[:match.start()])
+    word_before = _LAST_WORD.search(sentence[:match.start()])
     return not (word_before and word_before.group(1).lower() in _NOT_RELATIVE_AFTER)
 
 
