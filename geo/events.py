@@ -18,6 +18,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
+from typing import NamedTuple
 
 from geo.actors import ActorMention, Lexicon
 from geo.cues import CueLexicon, CueMatch, default_cues
@@ -108,6 +109,16 @@ class _KeywordGate:
             else:
                 return None
         return self.pattern.search(text, pos, endpos)
+
+    def search_whole(self, text: str, lowered: str | None) -> re.Match | None:
+        """search(text), given text.lower() when text is ASCII (else None)."""
+        if lowered is not None:
+            for word in self.words:
+                if word in lowered:
+                    break
+            else:
+                return None
+        return self.pattern.search(text)
 
 
 _VENUE_GATE = _KeywordGate(_VENUE, (
@@ -214,6 +225,21 @@ def _frame_with(frame: SentenceFrame, **changes) -> SentenceFrame:
     return SentenceFrame(*values)
 
 
+class SentenceReading(NamedTuple):
+    """What a sentence says before a context side is given to its cues (EventClassifier.read): read once, framed
+    again when the document's side is known. (A named tuple: one is made per sentence.)"""
+
+    sentence: str
+    last_speaker: str
+    headline: bool
+    actors: list[ActorMention]
+    sides: tuple[str, ...]
+    claimed_by: str
+    speaker_side: str
+    persons: list[str]
+    found: dict[str, list[CueMatch]]
+
+
 @dataclass(frozen=True, slots=True)
 class Neighbour:
     """Another place named in the same sentence (offsets within the sentence)."""
@@ -246,19 +272,16 @@ class EventClassifier:
     cue_lexicon: CueLexicon = field(default_factory=default_cues)
 
     # ---- the sentence ---------------------------------------------------------------------------------------
-    def frame(self, sentence: str, last_speaker: str = "", context_side: str = "", headline: bool = False
-              ) -> SentenceFrame:
-        """What a sentence says; a headline drops its auxiliaries ("Robotyne retaken", "Russia claims Soledar")."""
-        actors = self.lexicon.find(sentence)
-        sides = tuple(dict.fromkeys(a.actor for a in actors if a.kind in _SIDE_KINDS))
-        claimed_by = self._claimant(sentence, actors) or (
-            last_speaker if last_speaker and _CLAIM.search(sentence)
-            and _PRONOUN.search(sentence) else "")
-        speaker_side = self.lexicon.side_of(claimed_by) or self._voice_side(sentence, actors)
-        persons = [self._canonical(a) for a in actors if a.kind == "person"]
-        found = self.cue_lexicon.scan(sentence)
-        if headline:
-            found = _headline_cues(sentence, found)
+    def frame(self, sentence: str, last_speaker: str = "", context_side: str = "", headline: bool = False,
+              reading: SentenceReading | None = None) -> SentenceFrame:
+        """What a sentence says; a headline drops its auxiliaries ("Robotyne retaken", "Russia claims Soledar").
+        reading: read(sentence, last_speaker, headline), when the sentence was read before (a sentence framed again
+        with another context side)."""
+        if reading is None or (reading.sentence, reading.last_speaker, reading.headline) != (
+                sentence, last_speaker, headline):
+            reading = self.read(sentence, last_speaker, headline)
+        actors, sides, claimed_by = reading.actors, reading.sides, reading.claimed_by
+        speaker_side, persons, found = reading.speaker_side, reading.persons, reading.found
         cues = self._cues(sentence, found, actors, speaker_side, context_side)
         contested = bool(found.get("contested") or found.get("gray_zone"))
         changes = [c for c in cues if c.event_type == CONTROL_CHANGE and not c.modal and not c.aim]
@@ -278,6 +301,21 @@ class EventClassifier:
             speaker=claimed_by or (persons[-1] if persons else last_speaker), independent=independent,
             contested=contested, denied=denied, confirmed=confirmed, headline=headline,
             contests_previous=contested and not changes, **lead_fields)
+
+    def read(self, sentence: str, last_speaker: str = "", headline: bool = False) -> SentenceReading:
+        """What frame() reads of a sentence before its cues are given sides: its actors, claimant and cue words."""
+        actors = self.lexicon.find(sentence)
+        sides = tuple(dict.fromkeys(a.actor for a in actors if a.kind in _SIDE_KINDS))
+        claimed_by = self._claimant(sentence, actors) or (
+            last_speaker if last_speaker and _CLAIM.search(sentence)
+            and _PRONOUN.search(sentence) else "")
+        speaker_side = self.lexicon.side_of(claimed_by) or self._voice_side(sentence, actors)
+        persons = [self._canonical(a) for a in actors if a.kind == "person"]
+        found = self.cue_lexicon.scan(sentence)
+        if headline:
+            found = _headline_cues(sentence, found)
+        return SentenceReading(sentence, last_speaker, headline, actors, sides, claimed_by, speaker_side, persons,
+                               found)
 
     def _cues(self, sentence: str, found: dict, actors: list[ActorMention], speaker_side: str,
               context_side: str) -> list[Cue]:
@@ -676,8 +714,11 @@ class EventClassifier:
         dateline = start <= 2 and mention.surface.isupper() and len(mention.surface) > 2 and bool(
             _DATELINE.match(after))
         office = bool(_OFFICE_AFTER.match(after)) and not _PREPOSITION_BEFORE.search(before)
-        return metonym or dateline or office or bool(
-            _VENUE_GATE.search(before) or _LAUNCH_GATE.search(before) or _RESIDENTS_GATE.search(before))
+        if metonym or dateline or office:
+            return True
+        lowered = before.lower() if before.isascii() else None  # once for the three gates
+        return bool(_VENUE_GATE.search_whole(before, lowered) or _LAUNCH_GATE.search_whole(before, lowered)
+                    or _RESIDENTS_GATE.search_whole(before, lowered))
 
 
 _HEADLINE_CLAIM = re.compile(r"\b(?:claims?|says?)\s+(?=(?:the\s+)?[A-Z])")

@@ -41,6 +41,21 @@ _CUE = re.compile(
 # An unknown capitalised name right after these is a place too: "liberated Robotyne", "near Klishchiivka".
 _PLACE_SLOT = re.compile(r"\b(?:captur(?:ed|ing)|liberat(?:ed|ing)|retook|recaptured|seized|took|entered|"
                          r"withdrew from|left|near|outside|towards?|around|village|town)\s+$")
+# What every _PLACE_SLOT match ends with, before its spaces.
+_PLACE_SLOT_ENDINGS = ("ed", "ing", "took", "from", "left", "near", "outside", "toward", "towards", "around",
+                       "village", "town")
+
+
+def _place_slot(text: str, start: int, end: int) -> re.Match | None:
+    """_PLACE_SLOT.search(text, start, end), searched only when the window ends with spaces after one of the words
+    the pattern ends with (most names follow no such word)."""
+    window = text[start:end]
+    stripped = window.rstrip()
+    if len(stripped) == len(window) or not stripped.endswith(_PLACE_SLOT_ENDINGS):
+        return None
+    return _PLACE_SLOT.search(text, start, end)
+
+
 _TITLES = {"president", "gen", "general", "minister", "mr", "mrs", "ms", "dr", "sen", "senator", "col",
            "colonel", "commander", "chancellor", "secretary", "prime", "spokesman", "spokeswoman", "envoy"}
 _PREPOSITIONS = {"in", "to", "from", "into", "with", "by", "against", "across", "for", "of", "at", "the"}
@@ -362,7 +377,7 @@ class ToponymRecognizer:
     def _slot_before(self, text: str, tokens: list[_Token], i: int, longest: int | None = None) -> str:
         """A cue for an unknown name in a place's slot ("liberated Robotyne"), if the name is not a
         known place, an actor or a common word. longest: _longest_name(text, tokens, i), when known."""
-        match = _PLACE_SLOT.search(text, max(0, tokens[i].start - 20), tokens[i].start)
+        match = _place_slot(text, max(0, tokens[i].start - 20), tokens[i].start)
         if not match or (self._longest_name(text, tokens, i) if longest is None else longest) \
                 or self.lexicon.kind_of(tokens[i].text) or \
                 self.gazetteer.is_common_word(tokens[i].text):
