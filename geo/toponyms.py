@@ -108,10 +108,12 @@ _new_token = tuple.__new__  # _Token(...) without the named tuple's Python-level
 def _tokens(text: str, start: int, end: int) -> list[_Token]:
     out = []
     append = out.append
+    # Possessives are looked for only in a sentence that has one.
+    possessive = text.find("'s", start, end) >= 0 or text.find("’s", start, end) >= 0
     for m in _TOKEN.finditer(text, start, end):
         word = m.group()
         word_start, word_end = m.span()
-        if len(word) > 2 and word.endswith(("'s", "’s")):  # a possessive
+        if possessive and len(word) > 2 and word.endswith(("'s", "’s")):  # a possessive
             word_end -= 2
             word = word[:-2]
         append(_new_token(_Token, (word_start, word_end, word, word[0].isupper())))
