@@ -56,9 +56,9 @@ def _first_possible_start(sentence: str) -> int:
     """Where _DATE_PHRASE's first match can begin at the earliest, on ASCII text: every match holds one of
     _DATE_WORDS or a digit, and before the first of them stand at most two words of its own ("earlier this week",
     "early on Monday", "since March") and spaces, which hold none of them; the scan starts there, not at the
-    sentence's start (0 for other text)."""
+    sentence's start (0 for other text); -1 where no date phrase can be (_may_have_date is false)."""
     if not sentence.isascii():
-        return 0
+        return 0 if _MAY_HAVE_DATE.search(sentence) else -1
     lower = sentence.lower()
     digit = _DIGIT.search(sentence)
     first = digit.start() if digit else len(sentence)
@@ -66,6 +66,8 @@ def _first_possible_start(sentence: str) -> int:
         position = lower.find(word, 0, first)
         if position >= 0:
             first = position
+    if first == len(sentence):
+        return -1
     position = first
     while position and sentence[position - 1] in _PREFIX_WORD_CHARACTERS:
         position -= 1  # the rest of the word the first of them is in ("Mon" of "Monday")
@@ -158,9 +160,10 @@ def date_phrases(sentence: str, published: dt.date) -> list[DatePhrase]:
     """Every date phrase of a sentence that could date its events, resolved; dates after "since", "until",
     "before" or "after" are left out (they date something else)."""
     found = []
-    if not _may_have_date(sentence):
+    start = _first_possible_start(sentence)
+    if start < 0:  # not _may_have_date(sentence)
         return found
-    for match in _DATE_PHRASE.finditer(sentence, _first_possible_start(sentence)):
+    for match in _DATE_PHRASE.finditer(sentence, start):
         text = match.group().strip()
         if not text or _NOT_EVENT_DATE.search(sentence, max(0, match.start() - 40), match.start()) or \
                 text.lower().split()[0] in ("since", "until", "by", "through"):

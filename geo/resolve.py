@@ -300,9 +300,10 @@ class PlaceResolver:
         elif (settlement and len(options) == 1 and place.population < LONE_ENTRY_POPULATION
               and place.country not in self.focus_countries and not supported):
             confidence = min(confidence, UNCERTAIN)  # the only entry of the name, and nothing in the text near it
-        rivals = [p for p in options if p.population >= RIVAL_POPULATION and _near_km(p, place) > 50]
         theatre_city = place.country in self.focus_countries and place.population >= SMALL_PLACE
-        if rivals and not theatre_city and not supported:
+        # Namesakes measured only where they could lower the confidence (any() stops at the first).
+        if not theatre_city and any(p.population >= RIVAL_POPULATION and _near_km(p, place) > 50
+                                    for p in options) and not supported:
             confidence = min(confidence, UNCERTAIN)  # London alone: Ontario's or England's?
         same_theatre = place.country in self.focus_countries and main_country in self.focus_countries
         if main_country and place.country != main_country and not same_theatre and not supported and (
