@@ -90,9 +90,9 @@ class CueLexicon:
         sentence without cue words costs one pass of a word pattern."""
         found: dict[str, list[CueMatch]] = {}
         # ASCII text is lowered once (the same offsets, the same words), other text word by word.
-        lowered = text.isascii()
-        for word in _WORD.finditer(text.lower() if lowered else text):
-            for kind in self._starts.get(word.group() if lowered else word.group().lower(), ()):
+        ascii_text = text.isascii()
+        for word in _WORD.finditer(text.lower() if ascii_text else text):
+            for kind in self._starts.get(word.group() if ascii_text else word.group().lower(), ()):
                 match = self.patterns[kind].match(text, word.start())
                 if match:
                     found.setdefault(kind, []).append(CueMatch(kind, match.start(), match.end(), match.group()))

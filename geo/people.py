@@ -96,7 +96,7 @@ _MONTHS = ("Jan", "January", "Feb", "February", "Mar", "March", "Apr", "April", 
 
 
 def _by_first_letter(words: tuple[str, ...]) -> str:
-    """\b(?:word|word|...) for capitalised words, as an alternation by first letter (each group in the words' order)
+    r"""\b(?:word|word|...) for capitalised words, as an alternation by first letter (each group in the words' order)
     with the \b written as a look behind that letter: the pattern begins with a set of capitals, which the regex
     engine skips to directly, instead of trying every position of the text."""
     groups: dict[str, list[str]] = {}
