@@ -136,6 +136,36 @@ _SPEECH_THAT = re.compile(r"\b(?:said|says|stated|claimed|reported|revealed|anno
                           r"confirmed|conceded|admitted|acknowledged|denied|insisted|added)\s+(?:on \w+\s+)?"
                           r"(?:that\s+)?", re.I)
 _BOUNDARY = re.compile(r";|,\s+(?:and|but|while|whereas)\b|\band that\b|\bwhile\b|\bbut\b", re.I)
+
+
+def _lowercase_twin(words: tuple[str, ...], after: str) -> re.Pattern:
+    r"""\b(?:word|word|...)after, case-blind, as a case-sensitive pattern for ASCII text in lower case (the same offsets
+    and matches): grouped by first letter (each group in the words' order), with the \b written as a look behind that
+    letter, so that the pattern begins with a choice of letters, which the regex engine skips to directly; a
+    case-blind pattern, or one that begins with \b, is tried at every position. words: regex fragments that begin
+    with a lower-case letter."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(word[1:])
+    return re.compile("(?:" + "|".join(f"{first}(?<!\\w.)(?:{'|'.join(rests)})" for first, rests in groups.items())
+                      + ")" + after)
+
+
+# _CLAIM, _SPEECH_THAT and _BOUNDARY for ASCII text in lower case (see _lowercase_twin and _lowered).
+_CLAIM_LOWER = _lowercase_twin((
+    "said", "says", "stated", "states", "claimed", "claims", "reported", "reports", "revealed", "reveals", "announced",
+    "noted", "remarked", "commented", "shared", "told", "wrote", "posted", "indicated", "insisted", "added",
+    "assessed", "confirmed", "conceded", "admitted", "acknowledged", "expressed", "according to", "showed", "shows"),
+    r"\b")
+_SPEECH_THAT_LOWER = _lowercase_twin((
+    "said", "says", "stated", "claimed", "reported", "revealed", "announced", "assessed", r"told \w+", "confirmed",
+    "conceded", "admitted", "acknowledged", "denied", "insisted", "added"), r"\s+(?:on \w+\s+)?(?:that\s+)?")
+_BOUNDARY_LOWER = re.compile(r";|,\s+(?:and|but|while|whereas)\b|a(?<!\w.)nd that\b|w(?<!\w.)hile\b|b(?<!\w.)ut\b")
+
+
+def _lowered(sentence: str, pattern: re.Pattern, twin: re.Pattern) -> tuple[str, re.Pattern]:
+    """(text, pattern) to search: ASCII text in lower case with the pattern's lower-case twin, other text as it is."""
+    return (sentence.lower(), twin) if sentence.isascii() else (sentence, pattern)
 # A purpose: what forces are sent or deployed to do has not happened ("deploying units to ... transition the
 # fighting into the Sumy and Kharkiv territories").
 _PURPOSE = re.compile(r"\b(?:deploy\w*|send\w*|sent|mass\w*|concentrat\w*|brought|bring\w*|transferr?\w*|"
@@ -368,7 +398,8 @@ class EventClassifier:
     def _voice_before(self, sentence: str, actors: list[ActorMention], position: int) -> tuple[str, str] | None:
         """(claimant, side) of the claim verb just before a cue ("Moscow said its troops ..."), if one stands
         there; the claimant is a person or a source, never a capital standing for its government."""
-        verbs = list(_SPEECH_THAT.finditer(sentence, max(0, position - 120), position))
+        text, speech = _lowered(sentence, _SPEECH_THAT, _SPEECH_THAT_LOWER)
+        verbs = list(speech.finditer(text, max(0, position - 120), position))
         verbs = [m for m in verbs if position - m.end() <= 80]
         if not verbs:
             return None
@@ -395,8 +426,11 @@ class EventClassifier:
     def _clause_start(sentence: str, position: int) -> int:
         """Where the clause of a cue begins: after the last "said (that)", ";", ", and", ", but", "while"."""
         start = max(0, position - _LOOK_BACK)
-        for pattern in (_SPEECH_THAT, _BOUNDARY):
-            for match in pattern.finditer(sentence, start, position):
+        ascii_text = sentence.isascii()
+        text = sentence.lower() if ascii_text else sentence
+        patterns = (_SPEECH_THAT_LOWER, _BOUNDARY_LOWER) if ascii_text else (_SPEECH_THAT, _BOUNDARY)
+        for pattern in patterns:
+            for match in pattern.finditer(text, start, position):
                 start = max(start, match.end())
         return start
 
@@ -524,7 +558,8 @@ class EventClassifier:
         speakers = [a for a in actors if a.kind in ("person", "source")]
         if not speakers:  # no one to attribute the sentence to: the verbs need not be looked for
             return ""
-        for verb in _CLAIM.finditer(sentence):
+        text, claim = _lowered(sentence, _CLAIM, _CLAIM_LOWER)
+        for verb in claim.finditer(text):
             if verb.group().lower() == "according to":
                 after = [a for a in speakers if a.start >= verb.end()]
                 if after:
