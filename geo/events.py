@@ -163,6 +163,13 @@ _SPEECH_THAT_LOWER = _lowercase_twin((
 _BOUNDARY_LOWER = re.compile(r";|,\s+(?:and|but|while|whereas)\b|a(?<!\w.)nd that\b|w(?<!\w.)hile\b|b(?<!\w.)ut\b")
 
 
+_POSSESSIVE_FORCES_LOWER = _lowercase_twin(("its", "his", "her", "their", "our"), (
+    r"\s+(?:own\s+)?(?:troops|forces|units|soldiers|army|military|fighters|brigades|defenders|men)\b"))
+_SPEAKER_PRONOUN_LOWER = _lowercase_twin(("it", "we", "they"), r"\b(?=(?:\s+\w+){0,2}\s*$)")
+_RELATIVE_LOWER = _lowercase_twin(("that", "which", "who", "whom"),
+                                  r"\b(?:(?!\b(?:said|says|reported|claimed)\b)[^,;]){0,45}$")
+
+
 def _lowered(sentence: str, pattern: re.Pattern, twin: re.Pattern) -> tuple[str, re.Pattern]:
     """(text, pattern) to search: ASCII text in lower case with the pattern's lower-case twin, other text as it is."""
     return (sentence.lower(), twin) if sentence.isascii() else (sentence, pattern)
@@ -495,12 +502,14 @@ class EventClassifier:
             side = self._side(mention, speaker_side)
             if side:
                 candidates.append((mention.start, side))
-        for match in _POSSESSIVE_FORCES.finditer(sentence, clause, position):
-            if speaker_side:
+        if speaker_side:  # "its troops", "it retook": the speaker's side, so only looked for when there is one
+            text, forces = _lowered(sentence, _POSSESSIVE_FORCES, _POSSESSIVE_FORCES_LOWER)
+            for match in forces.finditer(text, clause, position):
                 candidates.append((match.start(), speaker_side))
-        pronoun = _SPEAKER_PRONOUN.search(sentence, clause, position)
-        if pronoun and speaker_side and len(sentence[pronoun.end():position].split()) <= 2:
-            candidates.append((pronoun.start(), speaker_side))  # "the ministry said it retook a dozen villages"
+            pronoun = (_SPEAKER_PRONOUN_LOWER if forces is _POSSESSIVE_FORCES_LOWER else _SPEAKER_PRONOUN).search(
+                text, clause, position)
+            if pronoun and len(sentence[pronoun.end():position].split()) <= 2:
+                candidates.append((pronoun.start(), speaker_side))  # "the ministry said it retook a dozen villages"
         return max(candidates)[1] if candidates else ""
 
     def _side_after(self, sentence: str, actors: list[ActorMention], position: int, speaker_side: str) -> str:
@@ -782,7 +791,8 @@ def _as_mention(frame: SentenceFrame, sentence: str, dates: tuple[DatePhrase, ..
 def _in_relative_clause(sentence: str, position: int) -> bool:
     """Whether a cue stands in a relative clause ("the village that Ukrainian forces recaptured last year"), not
     after a complementiser ("said that", "and that")."""
-    match = _RELATIVE.search(sentence, max(0, position - 50), position)
+    text, relative = _lowered(sentence, _RELATIVE, _RELATIVE_LOWER)
+    match = relative.search(text, max(0, position - 50), position)
     if match is None:
         return False
     word_before = _LAST_WORD.search(sentence[:match.start()])
