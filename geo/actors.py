@@ -40,22 +40,40 @@ class Lexicon:
     def __post_init__(self) -> None:
         self.source_names = frozenset(actor for actor, kind in self.terms.values() if kind == "source")
         alternatives = sorted(self.terms, key=len, reverse=True)
-        escaped = "|".join(re.escape(t) for t in alternatives)
-        # Case-sensitive: actors are proper nouns; "the enemy" is matched separately.
-        self._pattern = re.compile(rf"(?<![\w-])(?:{escaped})(?![\w-])")
+        # Case-sensitive: actors are proper nouns; "the enemy" is matched separately. The terms are one alternation,
+        # longest first, as (?<![\w-])(?:term|term|...)(?![\w-]), but grouped by their first character (each group
+        # still longest first) and without the look-behind: a pattern that begins with a branch of literals is
+        # searched only where one of those characters stands, and at each place only the terms that begin with it
+        # are tried (find() checks the character before a match instead of the look-behind).
+        by_first: dict[str, list[str]] = {}
+        for term in alternatives:
+            by_first.setdefault(term[0], []).append(term)
+        grouped = "|".join(re.escape(first) + "(?:" + "|".join(re.escape(t[1:]) for t in terms) + ")"
+                           for first, terms in by_first.items())
+        self._grouped = re.compile(rf"(?:{grouped or '(?!)'})(?![\w-])")
         enemy = "|".join(re.escape(w) for w in sorted(self.enemy_words, key=len, reverse=True))
         self._enemy = re.compile(rf"\b(?:{enemy})\b", re.IGNORECASE)
         self._enemy_lower = tuple(w.lower() for w in self.enemy_words)
 
     def find(self, sentence: str) -> list[ActorMention]:
         found = []
-        for match in self._pattern.finditer(sentence):
+        search, position = self._grouped.search, 0
+        while True:  # finditer, with the look-behind checked here
+            match = search(sentence, position)
+            if match is None:
+                break
+            start = match.start()
+            if start and (sentence[start - 1].isalnum() or sentence[start - 1] in "_-"):  # (?<![\w-])
+                position = start + 1
+                continue
             actor, kind = self.terms[match.group()]
-            found.append(ActorMention(actor, match.group(), match.start(), match.end(), kind))
+            found.append(ActorMention(actor, match.group(), start, match.end(), kind))
+            position = match.end()
         if self._may_name_enemy(sentence):
             found += [ActorMention("", m.group(), m.start(), m.end(), "enemy")
                       for m in self._enemy.finditer(sentence)]
-        return sorted(found, key=lambda a: a.start)
+            return sorted(found, key=lambda a: a.start)
+        return found  # in order already
 
     def _may_name_enemy(self, sentence: str) -> bool:
         """Whether the enemy pattern can match: on ASCII text only where an enemy word stands in lower case (much

@@ -22,7 +22,9 @@ class CueError(LexiconError):
     pass
 
 
-_WORD = re.compile(r"(?<![\w-])[\w'’-]+")
+# A word: (?<![\w-])[\w'’-]+, its look-behind written after the first character, so that the pattern begins with a
+# set the regex engine skips to.
+_WORD = re.compile(r"[\w'’-](?<![\w-].)[\w'’-]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +89,10 @@ class CueLexicon:
         """Every cue of every kind in a text, by kind. Only the words that can begin a phrase are tried, so a
         sentence without cue words costs one pass of a word pattern."""
         found: dict[str, list[CueMatch]] = {}
-        for word in _WORD.finditer(text):
-            for kind in self._starts.get(word.group().lower(), ()):
+        # ASCII text is lowered once (the same offsets, the same words), other text word by word.
+        ascii_text = text.isascii()
+        for word in _WORD.finditer(text.lower() if ascii_text else text):
+            for kind in self._starts.get(word.group() if ascii_text else word.group().lower(), ()):
                 match = self.patterns[kind].match(text, word.start())
                 if match:
                     found.setdefault(kind, []).append(CueMatch(kind, match.start(), match.end(), match.group()))

@@ -31,6 +31,10 @@ _DATE_PHRASE = re.compile(
     rf"|(?P<rel>yesterday|today|tonight|overnight|last night|tomorrow|earlier this (?:week|month|year)|"
     rf"later this (?:week|month)|this week|last week|last month|last year|this year|(?P<ago>\d+) days ago)"
     rf")\b", re.IGNORECASE)
+# _DATE_PHRASE for ASCII text in lower case: the same pattern, case-sensitive and in lower case (its escapes are
+# \b, \d and \s only, its group names in lower case), which finds the same spans there; a case-blind pattern
+# compares every letter through its lower case.
+_DATE_PHRASE_LOWER = re.compile(_DATE_PHRASE.pattern.lower().replace("(?p<", "(?P<"))
 # A cheap look for anything a date phrase needs, before the full pattern runs.
 _MAY_HAVE_DATE = re.compile(r"\d|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|day|week|month|year|night|"
                             r"tomorrow)")
@@ -47,6 +51,48 @@ def _may_have_date(sentence: str) -> bool:
         return True
     lower = sentence.lower()
     return any(word in lower for word in _DATE_WORDS)
+
+
+_PREFIX_WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-")
+
+
+def _first_possible_start(sentence: str) -> int:
+    """Where _DATE_PHRASE's first match can begin at the earliest, on ASCII text: every match holds one of
+    _DATE_WORDS or a digit, and before the first of them stand at most two words of its own ("earlier this week",
+    "early on Monday", "since March") and spaces, which hold none of them; the scan starts there, not at the
+    sentence's start (0 for other text); -1 where no date phrase can be (_may_have_date is false)."""
+    if not sentence.isascii():
+        return 0 if _MAY_HAVE_DATE.search(sentence) else -1
+    lower = sentence.lower()
+    digit = _DIGIT.search(sentence)
+    first = digit.start() if digit else len(sentence)
+    for word in _DATE_WORDS:
+        position = lower.find(word, 0, first)
+        if position >= 0:
+            first = position
+    if first == len(sentence):
+        return -1
+    position = first
+    while position and sentence[position - 1] in _PREFIX_WORD_CHARACTERS:
+        position -= 1  # the rest of the word the first of them is in ("Mon" of "Monday")
+    for _ in range(2):
+        while position and sentence[position - 1].isspace():
+            position -= 1
+        while position and sentence[position - 1] in _PREFIX_WORD_CHARACTERS:
+            position -= 1
+    while position and sentence[position - 1].isspace():
+        position -= 1
+    return position
+
+
+def _phrase_matches(sentence: str, start: int):
+    """_DATE_PHRASE.finditer(sentence, start); on ASCII text the spans are found in lower case and each match is then
+    made again from the sentence itself, at its span's start (for its groups as written)."""
+    if not sentence.isascii():
+        yield from _DATE_PHRASE.finditer(sentence, start)
+        return
+    for found in _DATE_PHRASE_LOWER.finditer(sentence.lower(), start):
+        yield _DATE_PHRASE.match(sentence, found.start())
 
 
 _FUTURE = re.compile(r"\b(?:will|would|might|may|could|next|tomorrow|as early as|expected|plans?)\b", re.I)
@@ -128,9 +174,10 @@ def date_phrases(sentence: str, published: dt.date) -> list[DatePhrase]:
     """Every date phrase of a sentence that could date its events, resolved; dates after "since", "until",
     "before" or "after" are left out (they date something else)."""
     found = []
-    if not _may_have_date(sentence):
+    start = _first_possible_start(sentence)
+    if start < 0:  # not _may_have_date(sentence)
         return found
-    for match in _DATE_PHRASE.finditer(sentence):
+    for match in _phrase_matches(sentence, start):
         text = match.group().strip()
         if not text or _NOT_EVENT_DATE.search(sentence, max(0, match.start() - 40), match.start()) or \
                 text.lower().split()[0] in ("since", "until", "by", "through"):

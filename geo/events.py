@@ -18,6 +18,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
+from typing import NamedTuple
 
 from geo.actors import ActorMention, Lexicon
 from geo.cues import CueLexicon, CueMatch, default_cues
@@ -109,6 +110,16 @@ class _KeywordGate:
                 return None
         return self.pattern.search(text, pos, endpos)
 
+    def search_whole(self, text: str, lowered: str | None) -> re.Match | None:
+        """search(text), given text.lower() when text is ASCII (else None)."""
+        if lowered is not None:
+            for word in self.words:
+                if word in lowered:
+                    break
+            else:
+                return None
+        return self.pattern.search(text)
+
 
 _VENUE_GATE = _KeywordGate(_VENUE, (
     "conference", "meeting", "summit", "talks", "visit", "trip", "en route", "headquarters", "embassy", "speech",
@@ -125,6 +136,43 @@ _SPEECH_THAT = re.compile(r"\b(?:said|says|stated|claimed|reported|revealed|anno
                           r"confirmed|conceded|admitted|acknowledged|denied|insisted|added)\s+(?:on \w+\s+)?"
                           r"(?:that\s+)?", re.I)
 _BOUNDARY = re.compile(r";|,\s+(?:and|but|while|whereas)\b|\band that\b|\bwhile\b|\bbut\b", re.I)
+
+
+def _lowercase_twin(words: tuple[str, ...], after: str) -> re.Pattern:
+    r"""\b(?:word|word|...)after, case-blind, as a case-sensitive pattern for ASCII text in lower case (the same offsets
+    and matches): grouped by first letter (each group in the words' order), with the \b written as a look behind that
+    letter, so that the pattern begins with a choice of letters, which the regex engine skips to directly; a
+    case-blind pattern, or one that begins with \b, is tried at every position. words: regex fragments that begin
+    with a lower-case letter."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(word[1:])
+    return re.compile("(?:" + "|".join(f"{first}(?<!\\w.)(?:{'|'.join(rests)})" for first, rests in groups.items())
+                      + ")" + after)
+
+
+# _CLAIM, _SPEECH_THAT and _BOUNDARY for ASCII text in lower case (see _lowercase_twin and _lowered).
+_CLAIM_LOWER = _lowercase_twin((
+    "said", "says", "stated", "states", "claimed", "claims", "reported", "reports", "revealed", "reveals", "announced",
+    "noted", "remarked", "commented", "shared", "told", "wrote", "posted", "indicated", "insisted", "added",
+    "assessed", "confirmed", "conceded", "admitted", "acknowledged", "expressed", "according to", "showed", "shows"),
+    r"\b")
+_SPEECH_THAT_LOWER = _lowercase_twin((
+    "said", "says", "stated", "claimed", "reported", "revealed", "announced", "assessed", r"told \w+", "confirmed",
+    "conceded", "admitted", "acknowledged", "denied", "insisted", "added"), r"\s+(?:on \w+\s+)?(?:that\s+)?")
+_BOUNDARY_LOWER = re.compile(r";|,\s+(?:and|but|while|whereas)\b|a(?<!\w.)nd that\b|w(?<!\w.)hile\b|b(?<!\w.)ut\b")
+
+
+_POSSESSIVE_FORCES_LOWER = _lowercase_twin(("its", "his", "her", "their", "our"), (
+    r"\s+(?:own\s+)?(?:troops|forces|units|soldiers|army|military|fighters|brigades|defenders|men)\b"))
+_SPEAKER_PRONOUN_LOWER = _lowercase_twin(("it", "we", "they"), r"\b(?=(?:\s+\w+){0,2}\s*$)")
+_RELATIVE_LOWER = _lowercase_twin(("that", "which", "who", "whom"),
+                                  r"\b(?:(?!\b(?:said|says|reported|claimed)\b)[^,;]){0,45}$")
+
+
+def _lowered(sentence: str, pattern: re.Pattern, twin: re.Pattern) -> tuple[str, re.Pattern]:
+    """(text, pattern) to search: ASCII text in lower case with the pattern's lower-case twin, other text as it is."""
+    return (sentence.lower(), twin) if sentence.isascii() else (sentence, pattern)
 # A purpose: what forces are sent or deployed to do has not happened ("deploying units to ... transition the
 # fighting into the Sumy and Kharkiv territories").
 _PURPOSE = re.compile(r"\b(?:deploy\w*|send\w*|sent|mass\w*|concentrat\w*|brought|bring\w*|transferr?\w*|"
@@ -132,6 +180,23 @@ _PURPOSE = re.compile(r"\b(?:deploy\w*|send\w*|sent|mass\w*|concentrat\w*|brough
 _PURPOSE_GATE = _KeywordGate(_PURPOSE, ("deploy", "send", "sent", "mass", "concentrat", "brought", "bring", "transfer",
                                         "gather"))
 _DATELINE = re.compile(r"^\s*(?:[—–-]|\(\w+\)\s*[—–-]|,\s+\w+\.?\s+\d{1,2}\b)")
+# Compiled once here rather than looked up in re's cache at each call (they run per cue, per side or per place).
+_PRONOUN = re.compile(r"\b(?:he|she|they)\b", re.I)
+_WHAT_CAME = re.compile(r"(?:\s+[\w-]+){1,4}")
+_OWN_WORD = re.compile(r"\b(?:its|their|our)\b", re.I)
+_BY_AFTER = re.compile(r"\s*by\b")
+_CLAUSE_MARK = re.compile(r"[,;]")
+_VOICE_AFTER = re.compile(r"(?:'s)?(?:\s+[a-z]+){0,2}\s+(?:said|says|claimed|reported|announced|admitted|conceded|"
+                          r"acknowledged|confirmed|denied|told)\b")
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$")
+_TOLD_BEFORE = re.compile(r"\btold\s+$")
+_APPROACH_BEFORE = re.compile(r"\b(?:towards?|closer to|near|outskirts of|approaches to|around|direction of|"
+                              r"on the flanks of|on the edge of|close to)\s+(?:the\s+)?$", re.I)
+_IN_BEFORE = re.compile(r"\bin\s+(?:the\s+)?$", re.I)
+_NEAR_GAP = re.compile(r"[\s,]*(?:(?:an?|the)\s+[\w\s'-]{0,40}?)?\s*(?:near|outside|close to|not far from|"
+                       r"next to|beside)\s+(?:the\s+)?", re.I)
+_LAST_WORD = re.compile(r"(\w+)\W*$")
+_STOP_OR_SAID = re.compile(r"[.;,]|\bsaid\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +262,21 @@ def _frame_with(frame: SentenceFrame, **changes) -> SentenceFrame:
     return SentenceFrame(*values)
 
 
+class SentenceReading(NamedTuple):
+    """What a sentence says before a context side is given to its cues (EventClassifier.read): read once, framed
+    again when the document's side is known. (A named tuple: one is made per sentence.)"""
+
+    sentence: str
+    last_speaker: str
+    headline: bool
+    actors: list[ActorMention]
+    sides: tuple[str, ...]
+    claimed_by: str
+    speaker_side: str
+    persons: list[str]
+    found: dict[str, list[CueMatch]]
+
+
 @dataclass(frozen=True, slots=True)
 class Neighbour:
     """Another place named in the same sentence (offsets within the sentence)."""
@@ -207,7 +287,15 @@ class Neighbour:
     only_named: bool = False
 
 
+_COUNT_NOUNS = ("settlements", "villages", "towns", "localities", "hamlets")
+
+
 def _count(text: str) -> int | None:
+    # Both patterns need one of the nouns: on ASCII text a look in lower case rules most sentences out cheaply.
+    if text.isascii():
+        lowered = text.lower()
+        if not any(noun in lowered for noun in _COUNT_NOUNS):
+            return None
     match = _COUNT.search(text) or _COUNT_ANYWHERE.search(text)
     if not match:
         return None
@@ -221,19 +309,16 @@ class EventClassifier:
     cue_lexicon: CueLexicon = field(default_factory=default_cues)
 
     # ---- the sentence ---------------------------------------------------------------------------------------
-    def frame(self, sentence: str, last_speaker: str = "", context_side: str = "", headline: bool = False
-              ) -> SentenceFrame:
-        """What a sentence says; a headline drops its auxiliaries ("Robotyne retaken", "Russia claims Soledar")."""
-        actors = self.lexicon.find(sentence)
-        sides = tuple(dict.fromkeys(a.actor for a in actors if a.kind in _SIDE_KINDS))
-        claimed_by = self._claimant(sentence, actors) or (
-            last_speaker if last_speaker and _CLAIM.search(sentence)
-            and re.search(r"\b(?:he|she|they)\b", sentence, re.I) else "")
-        speaker_side = self.lexicon.side_of(claimed_by) or self._voice_side(sentence, actors)
-        persons = [self._canonical(a) for a in actors if a.kind == "person"]
-        found = self.cue_lexicon.scan(sentence)
-        if headline:
-            found = _headline_cues(sentence, found)
+    def frame(self, sentence: str, last_speaker: str = "", context_side: str = "", headline: bool = False,
+              reading: SentenceReading | None = None) -> SentenceFrame:
+        """What a sentence says; a headline drops its auxiliaries ("Robotyne retaken", "Russia claims Soledar").
+        reading: read(sentence, last_speaker, headline), when the sentence was read before (a sentence framed again
+        with another context side)."""
+        if reading is None or (reading.sentence, reading.last_speaker, reading.headline) != (
+                sentence, last_speaker, headline):
+            reading = self.read(sentence, last_speaker, headline)
+        actors, sides, claimed_by = reading.actors, reading.sides, reading.claimed_by
+        speaker_side, persons, found = reading.speaker_side, reading.persons, reading.found
         cues = self._cues(sentence, found, actors, speaker_side, context_side)
         contested = bool(found.get("contested") or found.get("gray_zone"))
         changes = [c for c in cues if c.event_type == CONTROL_CHANGE and not c.modal and not c.aim]
@@ -254,6 +339,21 @@ class EventClassifier:
             contested=contested, denied=denied, confirmed=confirmed, headline=headline,
             contests_previous=contested and not changes, **lead_fields)
 
+    def read(self, sentence: str, last_speaker: str = "", headline: bool = False) -> SentenceReading:
+        """What frame() reads of a sentence before its cues are given sides: its actors, claimant and cue words."""
+        actors = self.lexicon.find(sentence)
+        sides = tuple(dict.fromkeys(a.actor for a in actors if a.kind in _SIDE_KINDS))
+        claimed_by = self._claimant(sentence, actors) or (
+            last_speaker if last_speaker and _CLAIM.search(sentence)
+            and _PRONOUN.search(sentence) else "")
+        speaker_side = self.lexicon.side_of(claimed_by) or self._voice_side(sentence, actors)
+        persons = [self._canonical(a) for a in actors if a.kind == "person"]
+        found = self.cue_lexicon.scan(sentence)
+        if headline:
+            found = _headline_cues(sentence, found)
+        return SentenceReading(sentence, last_speaker, headline, actors, sides, claimed_by, speaker_side, persons,
+                               found)
+
     def _cues(self, sentence: str, found: dict, actors: list[ActorMention], speaker_side: str,
               context_side: str) -> list[Cue]:
         kept = self.cue_lexicon.first_of(found, _EVENT_KINDS)
@@ -266,9 +366,10 @@ class EventClassifier:
             if match.start < absorbed_until:
                 continue
             kind, event_type = match.kind, _KIND_TYPE[match.kind]
+            clause = None  # where the cue's clause begins, measured once for the rules below and its sides
             if kind == "suffered":
                 # "came under heavy drone attack": what it came under is part of the cue
-                phrase = re.match(r"(?:\s+[\w-]+){1,4}", sentence[match.end:])
+                phrase = _WHAT_CAME.match(sentence[match.end:])
                 if phrase:
                     absorbed_until = match.end + phrase.end()
                     match = CueMatch(kind, match.start, absorbed_until, sentence[match.start:absorbed_until])
@@ -286,12 +387,13 @@ class EventClassifier:
                     kind, event_type = "frontline", FRONTLINE
                 else:
                     continue
-            elif kind == "frontline" and match.text.lower().startswith("attack") and any(
-                    self._clause_start(sentence, match.start) <= w.start < match.start for w in weapons):
-                event_type = STRIKE
+            elif kind == "frontline" and match.text.lower().startswith("attack") and weapons:
+                clause = self._clause_start(sentence, match.start)
+                if any(clause <= w.start < match.start for w in weapons):
+                    event_type = STRIKE
             voice = self._voice_before(sentence, actors, match.start)
             actor, opponent = self._sides(sentence, actors, match, kind, voice[1] if voice else speaker_side, cues,
-                                          context_side)
+                                          context_side, clause)
             cues.append(Cue(kind, match.start, match.end, match.text, event_type, actor, opponent,
                             modal=self._governed_by(sentence, found.get("modal", ()), match.start),
                             aim=self._governed_by(sentence, found.get("aim", ()), match.start, reach=45)
@@ -303,7 +405,8 @@ class EventClassifier:
     def _voice_before(self, sentence: str, actors: list[ActorMention], position: int) -> tuple[str, str] | None:
         """(claimant, side) of the claim verb just before a cue ("Moscow said its troops ..."), if one stands
         there; the claimant is a person or a source, never a capital standing for its government."""
-        verbs = list(_SPEECH_THAT.finditer(sentence, max(0, position - 120), position))
+        text, speech = _lowered(sentence, _SPEECH_THAT, _SPEECH_THAT_LOWER)
+        verbs = list(speech.finditer(text, max(0, position - 120), position))
         verbs = [m for m in verbs if position - m.end() <= 80]
         if not verbs:
             return None
@@ -321,8 +424,8 @@ class EventClassifier:
     def _governed_by(sentence: str, matches, position: int, reach: int = 30) -> bool:
         """Whether a modal ("would", "could") or an aim ("trying to", "delay the capture of") stands just before."""
         for match in matches:
-            if position - reach <= match.start <= position and match.end <= position + 20 and not re.search(
-                    r"[.;,]|\bsaid\b", sentence[match.end:position]):
+            if position - reach <= match.start <= position and match.end <= position + 20 and not _STOP_OR_SAID.search(
+                    sentence[match.end:position]):
                 return True
         return False
 
@@ -330,22 +433,27 @@ class EventClassifier:
     def _clause_start(sentence: str, position: int) -> int:
         """Where the clause of a cue begins: after the last "said (that)", ";", ", and", ", but", "while"."""
         start = max(0, position - _LOOK_BACK)
-        for pattern in (_SPEECH_THAT, _BOUNDARY):
-            for match in pattern.finditer(sentence, start, position):
+        ascii_text = sentence.isascii()
+        text = sentence.lower() if ascii_text else sentence
+        patterns = (_SPEECH_THAT_LOWER, _BOUNDARY_LOWER) if ascii_text else (_SPEECH_THAT, _BOUNDARY)
+        for pattern in patterns:
+            for match in pattern.finditer(text, start, position):
                 start = max(start, match.end())
         return start
 
     def _sides(self, sentence: str, actors: list[ActorMention], cue, kind: str, speaker_side: str,
-               earlier: list[Cue], context_side: str) -> tuple[str, str]:
-        """(gainer or attacker, loser or target) of one cue, from its clause's subject."""
-        clause = self._clause_start(sentence, cue.start)
+               earlier: list[Cue], context_side: str, clause: int | None = None) -> tuple[str, str]:
+        """(gainer or attacker, loser or target) of one cue, from its clause's subject (clause: where the clause
+        begins, if measured already)."""
+        if clause is None:
+            clause = self._clause_start(sentence, cue.start)
         subject = self._subject(sentence, actors, clause, cue.start, speaker_side, earlier)
         after = self._side_after(sentence, actors, cue.end, speaker_side)
         in_cue = self._side_within(actors, cue.start, cue.end)
         previous = earlier[-1] if earlier else None
         if kind == "gray_zone":
             return "", ""
-        if kind == "hold" and re.search(r"\b(?:its|their|our)\b", cue.text, re.I):
+        if kind == "hold" and _OWN_WORD.search(cue.text):
             in_cue = in_cue or speaker_side  # "Mariupol was under its full control", said by Moscow
         if kind in ("fall", "hold"):
             gainer = in_cue or (after if kind == "fall" else "") or subject or (
@@ -366,7 +474,7 @@ class EventClassifier:
             attacker = self.lexicon.adversary(target) if target else (after or context_side)
             return attacker, target or self.lexicon.adversary(attacker)
         actor = subject or (previous.actor if previous and previous.start >= clause - 80 else "") or \
-            (after if kind == "gain" and re.match(r"\s*by\b", sentence[cue.end:]) else "") or context_side
+            (after if kind == "gain" and _BY_AFTER.match(sentence[cue.end:]) else "") or context_side
         if kind != "gain":  # "crossed the border from Belarus": where they came from, not whom they fight
             return actor, self.lexicon.adversary(actor)
         return actor, self._opponent(sentence, actors, cue.end, actor, speaker_side)
@@ -394,19 +502,21 @@ class EventClassifier:
             side = self._side(mention, speaker_side)
             if side:
                 candidates.append((mention.start, side))
-        for match in _POSSESSIVE_FORCES.finditer(sentence, clause, position):
-            if speaker_side:
+        if speaker_side:  # "its troops", "it retook": the speaker's side, so only looked for when there is one
+            text, forces = _lowered(sentence, _POSSESSIVE_FORCES, _POSSESSIVE_FORCES_LOWER)
+            for match in forces.finditer(text, clause, position):
                 candidates.append((match.start(), speaker_side))
-        pronoun = _SPEAKER_PRONOUN.search(sentence, clause, position)
-        if pronoun and speaker_side and len(sentence[pronoun.end():position].split()) <= 2:
-            candidates.append((pronoun.start(), speaker_side))  # "the ministry said it retook a dozen villages"
+            pronoun = (_SPEAKER_PRONOUN_LOWER if forces is _POSSESSIVE_FORCES_LOWER else _SPEAKER_PRONOUN).search(
+                text, clause, position)
+            if pronoun and len(sentence[pronoun.end():position].split()) <= 2:
+                candidates.append((pronoun.start(), speaker_side))  # "the ministry said it retook a dozen villages"
         return max(candidates)[1] if candidates else ""
 
     def _side_after(self, sentence: str, actors: list[ActorMention], position: int, speaker_side: str) -> str:
         for mention in actors[bisect_left(actors, position, key=lambda a: a.start):]:
             if mention.start > position + 40:
                 break
-            if not re.search(r"[,;]", sentence[position:mention.start]):
+            if not _CLAUSE_MARK.search(sentence[position:mention.start]):
                 side = self._side(mention, speaker_side)
                 if side:
                     return side
@@ -436,8 +546,7 @@ class EventClassifier:
         for mention in actors:
             if mention.kind not in _SIDE_KINDS:
                 continue
-            if re.match(r"(?:'s)?(?:\s+[a-z]+){0,2}\s+(?:said|says|claimed|reported|announced|admitted|conceded|"
-                        r"acknowledged|confirmed|denied|told)\b", sentence[mention.end:]):
+            if _VOICE_AFTER.match(sentence[mention.end:]):
                 return mention.actor
         return ""
 
@@ -447,7 +556,7 @@ class EventClassifier:
         for a in actors[bisect_left(actors, position, key=lambda a: a.start):]:
             if a.start > position + 80:
                 break
-            if re.search(r"\bfrom\s+(?:the\s+)?$", sentence[max(0, a.start - 12):a.start]):
+            if _FROM_BEFORE.search(sentence[max(0, a.start - 12):a.start]):
                 side = self._side(a, speaker_side)
                 if side and side != actor:
                     return side
@@ -458,14 +567,15 @@ class EventClassifier:
         speakers = [a for a in actors if a.kind in ("person", "source")]
         if not speakers:  # no one to attribute the sentence to: the verbs need not be looked for
             return ""
-        for verb in _CLAIM.finditer(sentence):
+        text, claim = _lowered(sentence, _CLAIM, _CLAIM_LOWER)
+        for verb in claim.finditer(text):
             if verb.group().lower() == "according to":
                 after = [a for a in speakers if a.start >= verb.end()]
                 if after:
                     return self._canonical(after[0])
                 continue
             before = [a for a in speakers if a.end <= verb.start() and verb.start() - a.end <= 80
-                      and not re.search(r"\btold\s+$", sentence[max(0, a.start - 6):a.start])]
+                      and not _TOLD_BEFORE.search(sentence[max(0, a.start - 6):a.start])]
             inverted = verb.group().lower() in ("said", "says", "stated", "added", "wrote", "claimed")
             after = [a for a in speakers if inverted and a.start >= verb.end() and a.start - verb.end() <= 3]
             if before or after:
@@ -527,8 +637,7 @@ class EventClassifier:
             if cue.modal:
                 event_type = FRONTLINE
             elif role == "object" and count is None and (
-                    re.search(r"\b(?:towards?|closer to|near|outskirts of|approaches to|around|direction of|"
-                              r"on the flanks of|on the edge of|close to)\s+(?:the\s+)?$", before, re.I)
+                    _APPROACH_BEFORE.search(before)
                     or _DIRECTION.search(before)):
                 event_type = FRONTLINE  # "reached the outskirts of Robotyne": fought for, not taken
             elif role == "object" and count is None and _container_after(before, start - cue.end) and (
@@ -587,7 +696,7 @@ class EventClassifier:
         if anaphora is not None:
             return anaphora, "antecedent"  # "Sudzha remains ..., and Kyiv no longer had complete control of it"
         # "Officials in Dnipro said a drone damaged a warehouse": the place where the clause's event happened.
-        if re.search(r"\bin\s+(?:the\s+)?$", sentence[max(0, start - 8):start], re.I):
+        if _IN_BEFORE.search(sentence[max(0, start - 8):start]):
             later = next((c for c in after if not c.relative
                           and not any(end <= n.start and n.start >= c.end for n in neighbours)), None)
             if later is not None and not (later.event_type == CONTROL_CHANGE and neighbours and any(
@@ -617,8 +726,7 @@ class EventClassifier:
                         and not any(last_cue_end <= n.start < direction.start() for n in neighbours))
         if previous and previous[-1].end > last_cue_end:
             gap = sentence[previous[-1].end:start]
-            if re.fullmatch(r"[\s,]*(?:(?:an?|the)\s+[\w\s'-]{0,40}?)?\s*(?:near|outside|close to|not far from|"
-                            r"next to|beside)\s+(?:the\s+)?", gap, re.I):
+            if _NEAR_GAP.fullmatch(gap):
                 return True
         return False
 
@@ -650,8 +758,11 @@ class EventClassifier:
         dateline = start <= 2 and mention.surface.isupper() and len(mention.surface) > 2 and bool(
             _DATELINE.match(after))
         office = bool(_OFFICE_AFTER.match(after)) and not _PREPOSITION_BEFORE.search(before)
-        return metonym or dateline or office or bool(
-            _VENUE_GATE.search(before) or _LAUNCH_GATE.search(before) or _RESIDENTS_GATE.search(before))
+        if metonym or dateline or office:
+            return True
+        lowered = before.lower() if before.isascii() else None  # once for the three gates
+        return bool(_VENUE_GATE.search_whole(before, lowered) or _LAUNCH_GATE.search_whole(before, lowered)
+                    or _RESIDENTS_GATE.search_whole(before, lowered))
 
 
 _HEADLINE_CLAIM = re.compile(r"\b(?:claims?|says?)\s+(?=(?:the\s+)?[A-Z])")
@@ -680,10 +791,11 @@ def _as_mention(frame: SentenceFrame, sentence: str, dates: tuple[DatePhrase, ..
 def _in_relative_clause(sentence: str, position: int) -> bool:
     """Whether a cue stands in a relative clause ("the village that Ukrainian forces recaptured last year"), not
     after a complementiser ("said that", "and that")."""
-    match = _RELATIVE.search(sentence, max(0, position - 50), position)
+    text, relative = _lowered(sentence, _RELATIVE, _RELATIVE_LOWER)
+    match = relative.search(text, max(0, position - 50), position)
     if match is None:
         return False
-    word_before = re.search(r"(\w+)\W*$", sentence[:match.start()])
+    word_before = _LAST_WORD.search(sentence[:match.start()])
     return not (word_before and word_before.group(1).lower() in _NOT_RELATIVE_AFTER)
 
 

@@ -65,7 +65,10 @@ _WORD = rf"[{_CAPITAL}][\w'’-]*"
 _ABBREVIATION_STOP = "(?:" + "|".join(f"(?<=\\b{a})" for a in (
     "[A-Z]", "St", "Mt", "Ft", "Mr", "Ms", "Mrs", "Dr", "Jr", "Sr", "Gov", "Sen", "Rep", "Gen", "Col", "Lt", "Sgt",
     "Capt", "Prof", "Rev")) + r")\."
-_RUN = re.compile(rf"(?<![\w'’.-])(?:{_WORD})(?:(?:{_ABBREVIATION_STOP})?(?: {_NAME_PARTICLES})* (?:{_WORD}))*")
+# (?<![\w'’.-]) before the first capital, written as a look behind it (?<![\w'’.-].): the pattern then begins with
+# the capitals' set, which the regex engine skips to directly instead of trying every position of the text.
+_RUN = re.compile(rf"[{_CAPITAL}](?<![\w'’.-].)[\w'’-]*"
+                  rf"(?:(?:{_ABBREVIATION_STOP})?(?: {_NAME_PARTICLES})* (?:{_WORD}))*")
 _WORD_BEFORE = re.compile(r"([A-Z][\w'’-]*\.?) $")
 _WORDS = re.compile(rf"{_WORD}\.?|\b{_NAME_PARTICLES}(?= )")
 _INITIAL = re.compile(rf"[{_CAPITAL}]\.?")
@@ -90,7 +93,20 @@ _END_OF_CLAUSE = re.compile(r"\s*(?:[,.;:)]|$)")
 _ORGANISATION_SUFFIX = re.compile(r",? (?:Ltd|Inc|Corp|Corporation|LLC|PLC|plc|GmbH|Co)\b\.?")
 _MONTHS = ("Jan", "January", "Feb", "February", "Mar", "March", "Apr", "April", "May", "Jun", "June", "Jul", "July",
            "Aug", "August", "Sep", "Sept", "September", "Oct", "October", "Nov", "November", "Dec", "December")
-_DATE = re.compile(rf"\b(?:{'|'.join(_MONTHS)})\.? \d{{1,2}}(?:st|nd|rd|th)?\b(?!\s*(?:km|mi|miles|%))")
+
+
+def _by_first_letter(words: tuple[str, ...]) -> str:
+    r"""\b(?:word|word|...) for capitalised words, as an alternation by first letter (each group in the words' order)
+    with the \b written as a look behind that letter: the pattern begins with a set of capitals, which the regex
+    engine skips to directly, instead of trying every position of the text."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(re.escape(word[1:]))
+    alternatives = (f"{re.escape(first)}(?<!\\w.)(?:{'|'.join(rests)})" for first, rests in groups.items())
+    return "(?:" + "|".join(alternatives) + ")"
+
+
+_DATE = re.compile(rf"{_by_first_letter(_MONTHS)}\.? \d{{1,2}}(?:st|nd|rd|th)?\b(?!\s*(?:km|mi|miles|%))")
 # Names of organisations, events and products that gazetteers also list as places.
 ORGANISATION_NAMES = ("White House", "El Niño", "La Niña", "Mega Millions", "Mega Million", "Nestlé", "Nord Stream",
                       "TurkStream", "Turkish Stream")

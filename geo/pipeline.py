@@ -70,11 +70,13 @@ class Geoparser:
         # Sentences after the last one read are not needed (a capped huge document).
         spans = spans[:mentions[-1].sentence + 1] if mentions else []
         sentences = [text[start:end] for start, end in spans]
-        frames, last_speaker, last_actor, sideless = [], "", context, []
+        frames, last_speaker, last_actor, sideless, readings = [], "", context, [], {}
         for i, sentence in enumerate(sentences):
-            frame = self.classifier.frame(sentence, last_speaker, last_actor, headline=shift < 0)
+            reading = self.classifier.read(sentence, last_speaker, headline=shift < 0)
+            frame = self.classifier.frame(sentence, last_speaker, last_actor, headline=shift < 0, reading=reading)
             if not last_actor and any(not c.actor and c.kind != "gray_zone" for c in frame.cues):
                 sideless.append(i)  # no side yet: read again with the side the document names most
+                readings[i] = reading  # what does not depend on the side is not read again
             last_speaker = frame.speaker
             last_actor = frame.actor or last_actor
             frames.append(frame)
@@ -83,7 +85,8 @@ class Geoparser:
             document_side = context.most_common(1)[0][0] if context else ""
             for i in sideless:
                 previous = frames[i - 1].speaker if i else ""
-                frames[i] = self.classifier.frame(sentences[i], previous, document_side, headline=shift < 0)
+                frames[i] = self.classifier.frame(sentences[i], previous, document_side, headline=shift < 0,
+                                                  reading=readings[i])
         published = document.published
         # Only the sentences that name a place are dated (by index).
         dates = {i: tuple(date_phrases(sentences[i], published)) if published else ()

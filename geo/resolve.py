@@ -190,13 +190,20 @@ class PlaceResolver:
             ranked = homes.most_common(2) + [("", 0), ("", 0)]
             main_country = ranked[0][0] if ranked[0][1] >= 2 and ranked[0][1] > ranked[1][1] else ""
             chosen = {}
+            # Each anchor with the name that brought it and its identity, read once per pass: the context of a name
+            # is every anchor of another name, one per identity (see _unique_anchors), made once per name.
+            prepared = [(other[0], (p.latitude, p.longitude, p.name, p.feature), p) for other, p in anchors.items()]
+            contexts: dict[str, list[Place]] = {}
             for key, opts in zip(keys, options, strict=True):
                 if key not in chosen:
                     home = self.home_countries.get(key[0])
                     named = named_countries | {home} if home else named_countries
-                    context = [place for other, place in anchors.items() if other[0] != key[0]]
+                    context = contexts.get(key[0])
+                    if context is None:
+                        context = contexts[key[0]] = list(
+                            {identity: p for name, identity, p in prepared if name != key[0]}.values())
                     chosen[key] = self._choose(opts, named, home_countries, context, regions, key[0], main_country,
-                                               colocated)
+                                               colocated, unique_anchors=True)
             anchors = {key: p for key, (p, conf, _) in chosen.items()
                        if p is not None and conf >= 0.6 and p.feature not in ("PCLI", "CONT")}
         resolved = []
@@ -254,13 +261,16 @@ class PlaceResolver:
 
     def _choose(self, options: list[Place], countries: set[str], document_countries: set[str],
                 anchors: list[Place], regions: set[tuple[str, str]] = frozenset(), key: str = "",
-                main_country: str = "", colocated: frozenset = frozenset()) -> tuple[Place | None, float, int]:
+                main_country: str = "", colocated: frozenset = frozenset(), unique_anchors: bool = False
+                ) -> tuple[Place | None, float, int]:
+        """unique_anchors: the anchors are _unique_anchors already."""
         if not options:
             return None, 0.0, 0
         region = _region_of_named_country(options, countries, key)
         if region is not None:
             return region, NAMED_REGION_CONFIDENCE, len(options)
-        anchors = list({(a.latitude, a.longitude, a.name, a.feature): a for a in anchors}.values())
+        if not unique_anchors:
+            anchors = _unique_anchors(anchors)
         if len(options) == 1:  # nothing to weigh: the scores only rank the options
             place, confidence, scored = options[0], 0.95, [(0.0, 0)]
         else:
@@ -299,9 +309,10 @@ class PlaceResolver:
         elif (settlement and len(options) == 1 and place.population < LONE_ENTRY_POPULATION
               and place.country not in self.focus_countries and not supported):
             confidence = min(confidence, UNCERTAIN)  # the only entry of the name, and nothing in the text near it
-        rivals = [p for p in options if p.population >= RIVAL_POPULATION and _near_km(p, place) > 50]
         theatre_city = place.country in self.focus_countries and place.population >= SMALL_PLACE
-        if rivals and not theatre_city and not supported:
+        # Namesakes measured only where they could lower the confidence (any() stops at the first).
+        if not theatre_city and any(p.population >= RIVAL_POPULATION and _near_km(p, place) > 50
+                                    for p in options) and not supported:
             confidence = min(confidence, UNCERTAIN)  # London alone: Ontario's or England's?
         same_theatre = place.country in self.focus_countries and main_country in self.focus_countries
         if main_country and place.country != main_country and not same_theatre and not supported and (
@@ -458,6 +469,11 @@ def _colocated(keys: list[tuple[str, str]], options: list[list[Place]]) -> froze
             if any(other != name and _near_km(p, q) <= COLOCATED_KM for other, q in near):
                 found.add(_identity(p))
     return frozenset(found)
+
+
+def _unique_anchors(anchors: list[Place]) -> list[Place]:
+    """One anchor per identity (the last of them, where the first stood)."""
+    return list({(a.latitude, a.longitude, a.name, a.feature): a for a in anchors}.values())
 
 
 def _anchor_rows(anchors: list[Place]) -> list[tuple]:

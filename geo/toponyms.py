@@ -42,6 +42,21 @@ _CUE = re.compile(
 # An unknown capitalised name right after these is a place too: "liberated Robotyne", "near Klishchiivka".
 _PLACE_SLOT = re.compile(r"\b(?:captur(?:ed|ing)|liberat(?:ed|ing)|retook|recaptured|seized|took|entered|"
                          r"withdrew from|left|near|outside|towards?|around|village|town)\s+$")
+# What every _PLACE_SLOT match ends with, before its spaces.
+_PLACE_SLOT_ENDINGS = ("ed", "ing", "took", "from", "left", "near", "outside", "toward", "towards", "around",
+                       "village", "town")
+
+
+def _place_slot(text: str, start: int, end: int) -> re.Match | None:
+    """_PLACE_SLOT.search(text, start, end), searched only when the window ends with spaces after one of the words
+    the pattern ends with (most names follow no such word)."""
+    window = text[start:end]
+    stripped = window.rstrip()
+    if len(stripped) == len(window) or not stripped.endswith(_PLACE_SLOT_ENDINGS):
+        return None
+    return _PLACE_SLOT.search(text, start, end)
+
+
 _TITLES = {"president", "gen", "general", "minister", "mr", "mrs", "ms", "dr", "sen", "senator", "col",
            "colonel", "commander", "chancellor", "secretary", "prime", "spokesman", "spokeswoman", "envoy"}
 _PREPOSITIONS = {"in", "to", "from", "into", "with", "by", "against", "across", "for", "of", "at", "the"}
@@ -98,10 +113,12 @@ _new_token = tuple.__new__  # _Token(...) without the named tuple's Python-level
 def _tokens(text: str, start: int, end: int) -> list[_Token]:
     out = []
     append = out.append
+    # Possessives are looked for only in a sentence that has one.
+    possessive = text.find("'s", start, end) >= 0 or text.find("’s", start, end) >= 0
     for m in _TOKEN.finditer(text, start, end):
         word = m.group()
         word_start, word_end = m.span()
-        if len(word) > 2 and word.endswith(("'s", "’s")):  # a possessive
+        if possessive and len(word) > 2 and word.endswith(("'s", "’s")):  # a possessive
             word_end -= 2
             word = word[:-2]
         append(_new_token(_Token, (word_start, word_end, word, word[0].isupper())))
@@ -192,21 +209,30 @@ class ToponymRecognizer:
     def _in_sentence(self, text: str, sentence: int, start: int, end: int) -> list[Mention]:
         tokens = _tokens(text, start, end)
         found: list[Mention] = []
+        # The sentence in lower case, once (ASCII text: the same offsets), for the cue look before each name.
+        lowered = text[start:end].lower() if text[start:end].isascii() else None
         i = 0
         while i < len(tokens):
             token = tokens[i]
             if not token.capitalised:
                 i += 1
                 continue
-            skip = self._lexicon_span(text, tokens, i) or self._not_place_span(text, tokens, i)
-            if skip and i + skip < len(tokens) and tokens[i + skip].capitalised \
-                    and self._longest_name(text, tokens, i) > skip:
-                skip = 0  # a longer place name begins with the demonym: "British Columbia", "American Samoa"
+            # The spans from token i that single spaces join, and the longest known name among them: measured once
+            # for the look-ups below (the lexicon's, the not-places', the gazetteer's).
+            joined = _joined_length(text, tokens, i)
+            skip = self._lexicon_span(text, tokens, i, joined) or self._not_place_span(text, tokens, i, joined)
+            longest = -1
+            if skip and i + skip < len(tokens) and tokens[i + skip].capitalised:
+                longest = self._longest_name(text, tokens, i, joined)
+                if longest > skip:
+                    skip = 0  # a longer place name begins with the demonym: "British Columbia", "American Samoa"
             if skip:
                 i += skip
                 continue
-            cue = self._cue_before(text, start, token.start) or self._slot_before(text, tokens, i)
-            n = self._longest_name(text, tokens, i)
+            if longest < 0:
+                longest = self._longest_name(text, tokens, i, joined)
+            cue = self._cue_before(text, start, token.start, lowered) or self._slot_before(text, tokens, i, longest)
+            n = longest
             run = self._capitalised_run(text, tokens, i)
             if cue or (run > 1 and tokens[i].text.lower() in _NAME_ADJECTIVES):
                 # "the village of Malaya Loknya": the whole name, known or not
@@ -225,22 +251,22 @@ class ToponymRecognizer:
         found = self._put_after_comma(text, self._put_in_regions(text, self._spread_plural_scale(text, found)))
         return self._regions_by_company(text, found)
 
-    def _not_place_span(self, text: str, tokens: list[_Token], i: int) -> int:
-        for n in range(_joined_length(text, tokens, i), 0, -1):
+    def _not_place_span(self, text: str, tokens: list[_Token], i: int, joined: int | None = None) -> int:
+        for n in range(_joined_length(text, tokens, i) if joined is None else joined, 0, -1):
             if text[tokens[i].start:tokens[i + n - 1].end] in self.not_places:
                 return n
         return 0
 
-    def _lexicon_span(self, text: str, tokens: list[_Token], i: int) -> int:
+    def _lexicon_span(self, text: str, tokens: list[_Token], i: int, joined: int | None = None) -> int:
         """Tokens covered by a demonym, person or source term starting at token i (not places)."""
-        for n in range(_joined_length(text, tokens, i), 0, -1):
+        for n in range(_joined_length(text, tokens, i) if joined is None else joined, 0, -1):
             kind = self.lexicon.kind_of(text[tokens[i].start:tokens[i + n - 1].end])
             if kind in ("demonym", "person", "group", "source"):
                 return n
         return 0
 
-    def _longest_name(self, text: str, tokens: list[_Token], i: int) -> int:
-        for n in range(_joined_length(text, tokens, i), 0, -1):
+    def _longest_name(self, text: str, tokens: list[_Token], i: int, joined: int | None = None) -> int:
+        for n in range(_joined_length(text, tokens, i) if joined is None else joined, 0, -1):
             if not tokens[i + n - 1].text[0].isalpha():
                 continue
             if n > 1 and not tokens[i + n - 1].capitalised and tokens[i + n - 1].text.lower() in SCALE_WORDS:
@@ -365,18 +391,26 @@ class ToponymRecognizer:
         return any(p.feature in features or 0 < population <= p.population for p in self.gazetteer.lookup(surface))
 
     @staticmethod
-    def _cue_before(text: str, sentence_start: int, position: int) -> str:
+    def _cue_before(text: str, sentence_start: int, position: int, lowered: str | None = None) -> str:
+        """lowered: the sentence (from sentence_start) in lower case, when it is ASCII text."""
         start = max(sentence_start, position - 160)
-        if not _may_hold_cue_word(text, start, position):
+        if lowered is not None:
+            for word in _CUE_WORDS:  # _may_hold_cue_word, on the sentence lowered once
+                if lowered.find(word, start - sentence_start, position - sentence_start) >= 0:
+                    break
+            else:
+                return ""
+        elif not _may_hold_cue_word(text, start, position):
             return ""
         match = _CUE.search(text, start, position)
         return match.group(1).lower() if match else ""
 
-    def _slot_before(self, text: str, tokens: list[_Token], i: int) -> str:
+    def _slot_before(self, text: str, tokens: list[_Token], i: int, longest: int | None = None) -> str:
         """A cue for an unknown name in a place's slot ("liberated Robotyne"), if the name is not a
-        known place, an actor or a common word."""
-        match = _PLACE_SLOT.search(text, max(0, tokens[i].start - 20), tokens[i].start)
-        if not match or self._longest_name(text, tokens, i) or self.lexicon.kind_of(tokens[i].text) or \
+        known place, an actor or a common word. longest: _longest_name(text, tokens, i), when known."""
+        match = _place_slot(text, max(0, tokens[i].start - 20), tokens[i].start)
+        if not match or (self._longest_name(text, tokens, i) if longest is None else longest) \
+                or self.lexicon.kind_of(tokens[i].text) or \
                 self.gazetteer.is_common_word(tokens[i].text):
             return ""
         return match.group().strip()
@@ -585,7 +619,9 @@ _ABBREVIATION_AFTER_COMMA = re.compile(r", ([A-Z][A-Za-z]{0,4}\.(?:[A-Z][a-z]{0,
 _CODE_IN_DATELINE = re.compile(r", ([A-Z][A-Za-z]{1,2})(?=\s?\(|\s?--|\s[-–—]\s)")
 _IN_REGION = re.compile(r",? in (?:the )?")
 # Two capitalised words in a row, joined by one space: a person's name, or a two-word place.
-_NAME_PAIR = re.compile(r"\b([A-Z][a-z]+) ([A-Z][a-z]+)\b")
+# (\b before the capital written as a look behind it, (?<!\w.): the pattern then begins with a set of capitals,
+# which the regex engine skips to directly.)
+_NAME_PAIR = re.compile(r"([A-Z](?<!\w.)[a-z]+) ([A-Z][a-z]+)\b")
 _NAME = r"[A-ZА-ЯІЇЄ][\w'’-]*(?: [A-ZА-ЯІЇЄ][\w'’-]*){0,2}"
 _SEPARATOR = r"(?:, (?:and |or )?| and | or )"
 _NEXT_ITEM = re.compile(_SEPARATOR + f"({_NAME})")
