@@ -40,9 +40,6 @@ _SIDE_KINDS = ("name", "demonym", "person", "group")
 # Cues whose subject defends: the other side is the one attacking ("Ukrainian forces repelled assaults near X").
 _DEFENDING = ("under", "repel", "fought off", "fight off", "held off", "hold off", "beat back", "beat off")
 
-_CLAIM = re.compile(r"\b(?:said|says|stated|states|claimed|claims|reported|reports|revealed|reveals|announced|"
-                    r"noted|remarked|commented|shared|told|wrote|posted|indicated|insisted|added|assessed|"
-                    r"confirmed|conceded|admitted|acknowledged|expressed|according to|showed|shows)\b", re.I)
 _COUNT = re.compile(r"\b(\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a dozen)\s+"
                     r"(?:more\s+|other\s+|small\s+|frontline\s+)?(?:settlements|villages|towns|localities|hamlets)\b"
                     r"(?:\s+in)?(?:\s+the)?\s*$", re.IGNORECASE)
@@ -84,8 +81,6 @@ _PASSIVE_BEFORE = re.compile(r"\b(?:is|was|were|are|been|being|be)\s+(?:\w+ly\s+
 _PRONOUN_OBJECT = re.compile(r"\s*(?:of\s+|over\s+|in\s+)?(?:it|there|the\s+(?:town|city|village|settlement))\b"
                              r"(?!\s+of\b)", re.I)
 _WITH_WEAPON = re.compile(r"^[^.;]{0,40}?\bwith\b", re.I)
-_POSSESSIVE_FORCES = re.compile(r"\b(?:its|his|her|their|our)\s+(?:own\s+)?(?:troops|forces|units|soldiers|army|"
-                                r"military|fighters|brigades|defenders|men)\b", re.I)
 
 
 class _KeywordGate:
@@ -130,11 +125,6 @@ _RESIDENTS_GATE = _KeywordGate(_RESIDENTS, ("residents", "people", "civilians", 
 _SUBJECT_REACH, _ANAPHORA_REACH, _OBJECT_REACH, _LOOK_BACK = 200, 300, 400, 300
 _OBJECT_OF_PREPOSITION = re.compile(r"\b(?:from|of|against|with|to)\s+(?:the\s+)?$", re.I)
 _SAID_AFTER = re.compile(r"\s*(?:'s\s+\w+\s+)?(?:said|says)\b")
-_SPEAKER_PRONOUN = re.compile(r"\b(?:it|we|they)\b(?=(?:\s+\w+){0,2}\s*$)", re.I)
-_RELATIVE = re.compile(r"\b(?:that|which|who|whom)\b(?:(?!\b(?:said|says|reported|claimed)\b)[^,;]){0,45}$", re.I)
-_SPEECH_THAT = re.compile(r"\b(?:said|says|stated|claimed|reported|revealed|announced|assessed|told \w+|"
-                          r"confirmed|conceded|admitted|acknowledged|denied|insisted|added)\s+(?:on \w+\s+)?"
-                          r"(?:that\s+)?", re.I)
 _BOUNDARY = re.compile(r";|,\s+(?:and|but|while|whereas)\b|\band that\b|\bwhile\b|\bbut\b", re.I)
 
 
@@ -151,23 +141,29 @@ def _lowercase_twin(words: tuple[str, ...], after: str) -> re.Pattern:
                       + ")" + after)
 
 
-# _CLAIM, _SPEECH_THAT and _BOUNDARY for ASCII text in lower case (see _lowercase_twin and _lowered).
-_CLAIM_LOWER = _lowercase_twin((
+def _case_blind(words: tuple[str, ...], after: str) -> tuple[re.Pattern, re.Pattern]:
+    r"""\b(?:word|word|...)after, case-blind, and its lower-case twin, made from one list so that they never drift
+    apart."""
+    return re.compile(r"\b(?:" + "|".join(words) + ")" + after, re.I), _lowercase_twin(words, after)
+
+
+# Case-blind patterns and their twins for ASCII text in lower case (see _lowercase_twin and _lowered).
+_CLAIM, _CLAIM_LOWER = _case_blind((
     "said", "says", "stated", "states", "claimed", "claims", "reported", "reports", "revealed", "reveals", "announced",
     "noted", "remarked", "commented", "shared", "told", "wrote", "posted", "indicated", "insisted", "added",
     "assessed", "confirmed", "conceded", "admitted", "acknowledged", "expressed", "according to", "showed", "shows"),
     r"\b")
-_SPEECH_THAT_LOWER = _lowercase_twin((
+_SPEECH_THAT, _SPEECH_THAT_LOWER = _case_blind((
     "said", "says", "stated", "claimed", "reported", "revealed", "announced", "assessed", r"told \w+", "confirmed",
     "conceded", "admitted", "acknowledged", "denied", "insisted", "added"), r"\s+(?:on \w+\s+)?(?:that\s+)?")
 _BOUNDARY_LOWER = re.compile(r";|,\s+(?:and|but|while|whereas)\b|a(?<!\w.)nd that\b|w(?<!\w.)hile\b|b(?<!\w.)ut\b")
 
 
-_POSSESSIVE_FORCES_LOWER = _lowercase_twin(("its", "his", "her", "their", "our"), (
+_POSSESSIVE_FORCES, _POSSESSIVE_FORCES_LOWER = _case_blind(("its", "his", "her", "their", "our"), (
     r"\s+(?:own\s+)?(?:troops|forces|units|soldiers|army|military|fighters|brigades|defenders|men)\b"))
-_SPEAKER_PRONOUN_LOWER = _lowercase_twin(("it", "we", "they"), r"\b(?=(?:\s+\w+){0,2}\s*$)")
-_RELATIVE_LOWER = _lowercase_twin(("that", "which", "who", "whom"),
-                                  r"\b(?:(?!\b(?:said|says|reported|claimed)\b)[^,;]){0,45}$")
+_SPEAKER_PRONOUN, _SPEAKER_PRONOUN_LOWER = _case_blind(("it", "we", "they"), r"\b(?=(?:\s+\w+){0,2}\s*$)")
+_RELATIVE, _RELATIVE_LOWER = _case_blind(("that", "which", "who", "whom"),
+                                         r"\b(?:(?!\b(?:said|says|reported|claimed)\b)[^,;]){0,45}$")
 
 
 def _lowered(sentence: str, pattern: re.Pattern, twin: re.Pattern) -> tuple[str, re.Pattern]:
