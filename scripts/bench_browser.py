@@ -93,6 +93,36 @@ def _idle(page, timeout: float = 120) -> None:
     page.wait_for_function(IDLE, timeout=timeout * 1000, polling=25)
 
 
+def click_target(page, url: str, place: str):
+    """Centre the map on a busy place (its ?q= link), zoom in to 10 (unclustered, with neighbours in view) and find
+    another place's marker in the left half of the map: (x, y on the page, its name), or None."""
+    page.goto(f"{url}/?q={place}")
+    frame = _map_frame(page)
+    _drawn(frame)
+    _idle(page)
+    # (A function that returns nothing: setZoom returns the map, which Playwright would serialise whole, a minute of
+    # CPU on a loaded machine.)
+    frame.evaluate("() => { window.map.setZoom(10); }")
+    time.sleep(1.5)
+    box = page.locator("iframe[title*='streamlit_folium']").bounding_box()
+    target = frame.evaluate("""(name) => { let found = null;
+        const size = window.map.getSize();
+        window.map.eachLayer(l => { if (found || !l.feature || !l.getTooltip || !l.getTooltip()
+                || !l.options.fill || !l._map || !l.getLatLng) return;
+            const text = String(l.getTooltip().getContent());
+            const p = window.map.latLngToContainerPoint(l.getLatLng());
+            if (!text.startsWith(name) && p.x > 20 && p.x < size.x * 0.55 && p.y > 20 && p.y < size.y - 20)
+                found = [p.x, p.y, text.split(",")[0].split(" — ")[0]]; });
+        return found; }""", place)
+    return (box["x"] + target[0], box["y"] + target[1], target[2]) if target else None
+
+
+def click_and_wait(page, target) -> None:
+    """Click a place found by click_target and wait until its panel's heading shows."""
+    page.mouse.click(target[0], target[1])
+    page.get_by_role("heading", name=target[2]).first.wait_for(timeout=120_000)
+
+
 def start_server(app_dir: str, db: str, port: int) -> subprocess.Popen:
     """The dashboard of app_dir on this store and port, once it answers its health check (samples not loaded)."""
     env = os.environ | {"FRONTMAP_DB": db, "FRONTMAP_SAMPLES": "0"}
@@ -184,29 +214,12 @@ def main() -> int:
                 _drawn(_map_frame(page))
                 if run:
                     note("filter change", started)
-                # Centre on a busy place, then click another place in view and wait for its panel's heading.
-                page.goto(f"{url}/?q={place}")
-                frame = _map_frame(page)
-                _drawn(frame)
-                _idle(page)
-                frame.evaluate("window.map.setZoom(10)")  # unclustered, with neighbours in view
-                time.sleep(1.5)
-                box = page.locator("iframe[title*='streamlit_folium']").bounding_box()
-                target = frame.evaluate("""(name) => { let found = null;
-                    const size = window.map.getSize();
-                    window.map.eachLayer(l => { if (found || !l.feature || !l.getTooltip || !l.getTooltip()
-                            || !l.options.fill || !l._map || !l.getLatLng) return;
-                        const text = String(l.getTooltip().getContent());
-                        const p = window.map.latLngToContainerPoint(l.getLatLng());
-                        if (!text.startsWith(name) && p.x > 20 && p.x < size.x * 0.55 && p.y > 20 && p.y < size.y - 20)
-                            found = [p.x, p.y, text.split(",")[0].split(" — ")[0]]; });
-                    return found; }""", place)
+                target = click_target(page, url, place)
                 if target is None:
                     print("no other place in view to click", file=sys.stderr)
                 if target:
                     started = start()
-                    page.mouse.click(box["x"] + target[0], box["y"] + target[1])
-                    page.get_by_role("heading", name=target[2]).first.wait_for(timeout=120_000)
+                    click_and_wait(page, target)
                     if run:
                         note("click → panel", started)
                 started = start()
