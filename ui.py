@@ -44,6 +44,11 @@ def store() -> Store:
     return opened
 
 
+def opened_store() -> Store:
+    """The store store() opened, without reading its generation again (store() read it at the start of the run)."""
+    return _open_store(default_url())
+
+
 @st.cache_resource(show_spinner="Opening the store…")
 def _open_store(url: str) -> Store:
     opened = Store(url)
@@ -73,9 +78,13 @@ def follow_store() -> None:
     if not every:
         return
     drawn = generation()
+    # The watch runs once inside this run too, right after store() read the generation: no need to read it again.
+    st.session_state["_watch_skip"] = True
 
     @st.fragment(run_every=every)
     def watch() -> None:
+        if st.session_state.pop("_watch_skip", False):
+            return
         if _open_store(default_url()).generation() != drawn:
             st.rerun(scope="app")
 
@@ -177,9 +186,8 @@ def sidebar_view(opened: Store, page: str = "map") -> ViewState:
                                format_func=lambda t: event_type(t).label)
         sources = st.multiselect("Sources", sorted(set(found["sources"]) | set(st.session_state["sources"])),
                                  key="sources")
-        min_conf = st.slider("Minimum confidence", 0.0, 1.0, step=0.05, key="min_conf")
         search = st.text_input("Find a place", key="search", placeholder="e.g. Sudzha", max_chars=200)
-        online = st.checkbox("Online base maps (needs network)", key="online")
+        min_conf, online = _more_filters()
     filters = EventFilter(start=start, end=end, actors=tuple(actors), event_types=tuple(types),
                           sources=tuple(sources), min_confidence=min_conf,
                           actor_role=role if actors else "involving")
@@ -191,6 +199,30 @@ def sidebar_view(opened: Store, page: str = "map") -> ViewState:
     if params != _current_params():
         st.query_params.from_dict(params)
     return view
+
+
+# Filters few views change. Their widgets are sent only while their expander is open: each kind of widget costs the
+# browser one more script file, fetched one after the other before the map's own (a slower first draw).
+_MORE_FILTERS = {"min_conf": 0.0, "online": False}
+
+
+def _more_filters() -> tuple[float, bool]:
+    """The minimum confidence and the online base maps, behind "More filters" (open when one of them is set, e.g.
+    by a link); while it is closed, the values set stay in force and are named under it."""
+    for key, default in _MORE_FILTERS.items():
+        # A widget's value is dropped when the widget is not drawn in a run; a value set by the page is kept.
+        st.session_state[key] = st.session_state.get(key, default)
+    changed = {key for key, default in _MORE_FILTERS.items() if st.session_state[key] != default}
+    more = st.expander("More filters", key="more-filters", expanded=bool(changed), on_change="rerun")
+    with more:
+        if more.open:
+            st.slider("Minimum confidence", 0.0, 1.0, step=0.05, key="min_conf")
+            st.checkbox("Online base maps (needs network)", key="online")
+    if not more.open and changed:
+        st.caption(" · ".join(part for part in (
+            f"Minimum confidence {st.session_state['min_conf']:.2f}" if "min_conf" in changed else "",
+            "Online base maps" if "online" in changed else "") if part))
+    return float(st.session_state["min_conf"]), bool(st.session_state["online"])
 
 
 def _current_params() -> dict:

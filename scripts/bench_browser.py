@@ -31,6 +31,15 @@ IDLE = "document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-s
 
 
 def _free_port() -> int:
+    """A free port: from FRONTMAP_BENCH_PORTS ("8630-8639") when set (a shared machine's agreed range), else any."""
+    low, _, high = os.environ.get("FRONTMAP_BENCH_PORTS", "").partition("-")
+    for port in range(int(low), int(high or low) + 1) if low else ():
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]

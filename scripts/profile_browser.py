@@ -121,8 +121,10 @@ def main() -> int:
         place = summary[summary["feature"].str.startswith("PPL")].iloc[0]["name"]
     apps = {"this": args.app_dir} | {f"compared {n}" if len(args.compare) > 1 else "compared": app
                                      for n, app in enumerate(args.compare, 1)}
-    ports = {name: bench._free_port() for name in apps}
-    servers = {name: bench.start_server(app, args.db, ports[name]) for name, app in apps.items()}
+    ports, servers = {}, {}
+    for name, app in apps.items():  # one after the other: each takes the first free port
+        ports[name] = bench._free_port()
+        servers[name] = bench.start_server(app, args.db, ports[name])
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     try:
         with sync_playwright() as playwright:

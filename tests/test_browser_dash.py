@@ -179,3 +179,33 @@ def test_the_smaller_places_names_are_fetched_when_the_map_first_gets_close(tab)
     assert frame.evaluate(fetched)
     tab.screenshot("labels-close-zoom-10")
     assert tab.offsite == [] and tab.errors == []
+
+
+# The kinds of Streamlit widget in the page's sidebar (each kind costs the browser one more script file).
+_SIDEBAR_WIDGETS = ("() => [...new Set([...document.querySelectorAll('[data-testid=stSidebar] [data-testid]')]"
+                    ".map(e => e.dataset.testid).filter(t => /^st(Slider|Checkbox|DateInput|TextInput|Radio|"
+                    "Multiselect)$/.test(t)))].sort()")
+
+
+def test_the_rarely_changed_filters_wait_behind_more_filters_and_a_link_setting_one_opens_it(tab):
+    tab.open("/")
+    tab.map()
+    _idle(tab)
+    sidebar = tab.page.locator("[data-testid=stSidebar]")
+    assert tab.page.evaluate(_SIDEBAR_WIDGETS) == ["stDateInput", "stMultiselect", "stRadio", "stTextInput"]
+    assert sidebar.get_by_text("Minimum confidence").count() == 0
+    sidebar.get_by_text("More filters").click()  # opening it runs the page again, with its widgets
+    sidebar.get_by_text("Minimum confidence").wait_for(timeout=30_000)
+    assert sidebar.get_by_text("Online base maps (needs network)").count() == 1
+
+    tab.open("/?min_conf=0.6")  # a shared link: the filter it sets is shown, open
+    tab.map()
+    _idle(tab)
+    assert sidebar.get_by_role("slider", name="Minimum confidence").get_attribute("aria-valuenow") == "0.6"
+    sidebar.get_by_text("More filters").click()  # closed again, the filter stays in force and is named
+    sidebar.get_by_text("Minimum confidence 0.60").wait_for(timeout=30_000)
+    _idle(tab)
+    tab.screenshot("more-filters-closed")
+    assert "min_conf=0.6" in tab.page.url
+    assert sidebar.get_by_role("slider").count() == 0
+    assert tab.offsite == []
