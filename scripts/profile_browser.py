@@ -108,6 +108,7 @@ def main() -> int:
     parser.add_argument("--compare", action="append", default=[],
                         help="another checkout, timed in turn with --app-dir (repeatable)")
     parser.add_argument("--pairs", type=int, default=6)
+    parser.add_argument("--trace-file", default="", help="also write Chromium's trace there (JSON, for chrome://tracing)")
     args = parser.parse_args()
 
     import psutil
@@ -145,7 +146,7 @@ def main() -> int:
                 url = urls["this"]
                 page.on("requestfinished", lambda r: log.append(
                     (time.perf_counter() - started[0], "file", r.url.replace(url, "")[:90])))
-                smallest = 0 if args.page == "click" else 1000  # a click's messages are all small
+                smallest = 0 if args.page == "click" or os.environ.get("FRONTMAP_PROFILE_ALL") else 1000
 
                 def watch(ws) -> None:
                     ws.on("framereceived", lambda payload: len(payload) > smallest and log.append(
@@ -165,7 +166,10 @@ def main() -> int:
                 else:
                     drawn = open_page(page, url, args.page, place)
                 log.append((drawn, "DRAWN", ""))
-                print_trace(json.loads(browser.stop_tracing()), log)
+                trace = browser.stop_tracing()
+                if args.trace_file:
+                    Path(args.trace_file).write_bytes(trace)
+                print_trace(json.loads(trace), log)
                 page.close()
             else:
                 def browser_cpu() -> float:
