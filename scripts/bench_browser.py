@@ -113,6 +113,10 @@ def click_target(page, url: str, place: str):
     # CPU on a loaded machine.)
     frame.evaluate("() => { window.map.setZoom(10); }")
     time.sleep(1.5)
+    # The click lands on a settled map: the names fetched at zoom 10 drawn, the frame's thread idle (on a loaded
+    # machine 1.5 s is not always enough, and the click then waits behind the drawing).
+    frame.evaluate("() => new Promise(done => requestIdleCallback(() => requestIdleCallback(done)))")
+    _idle(page)
     box = page.locator("iframe[title*='streamlit_folium']").bounding_box()
     target = frame.evaluate("""(name) => { let found = null;
         const size = window.map.getSize();
@@ -126,10 +130,20 @@ def click_target(page, url: str, place: str):
     return (box["x"] + target[0], box["y"] + target[1], target[2]) if target else None
 
 
-def click_and_wait(page, target) -> None:
-    """Click a place found by click_target and wait until its panel's heading shows."""
+def click_and_wait(page, target) -> float:
+    """Click a place found by click_target and wait until its panel's heading shows. Returns the seconds from the
+    click until the heading was in the page, as the page itself saw it (Playwright's own polling for the heading
+    adds up to a few tenths of a second on a loaded machine)."""
+    page.evaluate("""(name) => { window.fmHeadingAt = 0;
+        new MutationObserver((changes, observer) => {
+            for (const h of document.querySelectorAll("h1, h2, h3")) if (h.textContent.trim() === name) {
+                window.fmHeadingAt = Date.now(); observer.disconnect(); return; } })
+          .observe(document.body, {childList: true, subtree: true, characterData: true}); }""", target[2])
+    clicked = time.time()
     page.mouse.click(target[0], target[1])
     page.get_by_role("heading", name=target[2]).first.wait_for(timeout=120_000)
+    shown = page.evaluate("window.fmHeadingAt") / 1000
+    return shown - clicked if shown else time.time() - clicked
 
 
 def start_server(app_dir: str, db: str, port: int) -> subprocess.Popen:
@@ -228,9 +242,11 @@ def main() -> int:
                     print("no other place in view to click", file=sys.stderr)
                 if target:
                     started = start()
-                    click_and_wait(page, target)
+                    in_page = click_and_wait(page, target)
                     if run:
                         note("click → panel", started)
+                        results.setdefault("click → panel in the page", []).append(in_page)
+                        cpu.setdefault("click → panel in the page", []).append(cpu["click → panel"][-1])
                 started = start()
                 page.goto(f"{url}/Events")
                 page.wait_for_selector("[data-testid=stDataFrame]", timeout=120_000)

@@ -39,9 +39,7 @@ def open_page(page, url: str, which: str, place: str = "", on_start=lambda: None
         if target is None:
             raise RuntimeError("no other place in view to click")
         on_start()
-        started = time.perf_counter()
-        bench.click_and_wait(page, target)
-        drawn = time.perf_counter() - started
+        drawn = bench.click_and_wait(page, target)  # until the heading is in the page
         bench._idle(page)
         return drawn
     on_start()

@@ -81,14 +81,14 @@ def test_an_uncertain_place_is_drawn_hollow_and_dotted_and_says_so(tab):
     frame = tab.map()
     _wait_for_marker(frame, UNSURE)
     unsure, sure = _marker(frame, UNSURE), None
-    frame.evaluate("window.map.setView([51.19, 35.27], 10)")  # Sudzha, placed with confidence
+    frame.evaluate("() => { window.map.setView([51.19, 35.27], 10); }")  # Sudzha, placed with confidence
     _wait_for_marker(frame, "Sudzha")
     sure = _marker(frame, "Sudzha")
     assert unsure["uncertain"] is True and "uncertain place (confidence 0.55, under 0.7)" in unsure["tooltip"]
     assert unsure["dash"] == "2 3" and float(unsure["fillOpacity"]) < 0.5
     assert sure["uncertain"] is False and "uncertain" not in sure["tooltip"]
     assert sure["dash"] in (None, "") and float(sure["fillOpacity"]) > 0.5
-    frame.evaluate("window.map.setView([48.35, 37.05], 13)")
+    frame.evaluate("() => { window.map.setView([48.35, 37.05], 13); }")
     frame.evaluate("document.querySelector('.fm-legend').open = true")
     legend = frame.evaluate("document.querySelector('.fm-legend').innerText")
     assert "uncertain place (hollow, dotted): confidence under 0.7" in legend
@@ -173,7 +173,7 @@ def test_the_smaller_places_names_are_fetched_when_the_map_first_gets_close(tab)
     frame.wait_for_function("document.querySelectorAll('.fm-label').length > 0", timeout=30_000)
     fetched = "performance.getEntriesByType('resource').some(e => e.name.includes('labels-close.json'))"
     assert not frame.evaluate(fetched)  # the overview needs only the larger places' names
-    frame.evaluate("window.map.setView([51.12, 35.27], 10)")
+    frame.evaluate("() => { window.map.setView([51.12, 35.27], 10); }")
     frame.wait_for_function("[...document.querySelectorAll('.fm-label')].some(e => e.textContent === 'Guyevo')",
                             timeout=20_000)  # a village, named from zoom 10
     assert frame.evaluate(fetched)
