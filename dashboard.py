@@ -28,8 +28,8 @@ def map_layers(view: ViewState, summary: pd.DataFrame, theatre) -> list[folium.F
         feature for group in mapview.place_features(summary, theatre).values() for feature in group])
     # The features travel as a static file the browser fetches and caches, not inside every run's page update.
     url = ui.cached_value(("features-url", *key), lambda: mapview.publish_features(features))
-    return control_ui.layers(ui.store(), view) + mapview.event_layers(summary, theatre=theatre, features=features,
-                                                                      url=url)
+    return control_ui.layers(ui.opened_store(), view) + mapview.event_layers(summary, theatre=theatre,
+                                                                             features=features, url=url)
 
 
 def map_target(view: ViewState, summary: pd.DataFrame, theatre) -> tuple[tuple[float, float], int]:
@@ -114,7 +114,7 @@ def place_panel(view: ViewState, theatre, last_day, summary: pd.DataFrame | None
                        f"{CONFIDENT} or more (best {float(row['place_confidence']):.2f}). It may be another place of "
                        "that name: check it, and pin it if needed, on the Places page (Unplaced or uncertain).",
                        icon="⚠️")
-        control_ui.place_panel(ui.store(), place_key)
+        control_ui.place_panel(ui.opened_store(), place_key)
         history = panel.control_history(ui.cached("control_changes", place_key))
         if len(history):
             control_chart(history, last_day, theatre)
@@ -197,6 +197,7 @@ def main() -> None:
             st.rerun()  # one panel a run
         place_panel(view, theatre, ui.facets()["last"], summary)
     control_ui.views(store, view)
+    ui.load_panel_scripts()
     ui.follow_store()
 
 

@@ -3,8 +3,12 @@ filters. Widgets and layout only; everything else is in geo/."""
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 from collections.abc import Callable
+from functools import cache
+from pathlib import Path
 
 import streamlit as st
 
@@ -32,6 +36,7 @@ iframe[title="streamlit_folium.st_folium"] { height: max(380px, calc(100vh - 7.5
                    max-height: calc(100vh - 5rem); overflow-y: auto; background: #fff; border-radius: 8px;
                    padding: 0.6rem 0.9rem; box-shadow: 0 2px 12px #0005; }
 .fm-excerpt, .fm-excerpt * { overflow-wrap: anywhere; word-break: break-word; }
+.st-key-fm-warm { display: none; }
 </style>
 """
 
@@ -42,6 +47,11 @@ def store() -> Store:
     opened = _open_store(default_url())
     st.session_state["_generation"] = opened.generation()
     return opened
+
+
+def opened_store() -> Store:
+    """The store store() opened, without reading its generation again (store() read it at the start of the run)."""
+    return _open_store(default_url())
 
 
 @st.cache_resource(show_spinner="Opening the store…")
@@ -73,9 +83,13 @@ def follow_store() -> None:
     if not every:
         return
     drawn = generation()
+    # The watch runs once inside this run too, right after store() read the generation: no need to read it again.
+    st.session_state["_watch_skip"] = True
 
     @st.fragment(run_every=every)
     def watch() -> None:
+        if st.session_state.pop("_watch_skip", False):
+            return
         if _open_store(default_url()).generation() != drawn:
             st.rerun(scope="app")
 
@@ -177,9 +191,8 @@ def sidebar_view(opened: Store, page: str = "map") -> ViewState:
                                format_func=lambda t: event_type(t).label)
         sources = st.multiselect("Sources", sorted(set(found["sources"]) | set(st.session_state["sources"])),
                                  key="sources")
-        min_conf = st.slider("Minimum confidence", 0.0, 1.0, step=0.05, key="min_conf")
         search = st.text_input("Find a place", key="search", placeholder="e.g. Sudzha", max_chars=200)
-        online = st.checkbox("Online base maps (needs network)", key="online")
+        min_conf, online = _more_filters()
     filters = EventFilter(start=start, end=end, actors=tuple(actors), event_types=tuple(types),
                           sources=tuple(sources), min_confidence=min_conf,
                           actor_role=role if actors else "involving")
@@ -191,6 +204,30 @@ def sidebar_view(opened: Store, page: str = "map") -> ViewState:
     if params != _current_params():
         st.query_params.from_dict(params)
     return view
+
+
+# Filters few views change. Their widgets are sent only while their expander is open: each kind of widget costs the
+# browser one more script file, fetched one after the other before the map's own (a slower first draw).
+_MORE_FILTERS = {"min_conf": 0.0, "online": False}
+
+
+def _more_filters() -> tuple[float, bool]:
+    """The minimum confidence and the online base maps, behind "More filters" (open when one of them is set, e.g.
+    by a link); while it is closed, the values set stay in force and are named under it."""
+    for key, default in _MORE_FILTERS.items():
+        # A widget's value is dropped when the widget is not drawn in a run; a value set by the page is kept.
+        st.session_state[key] = st.session_state.get(key, default)
+    changed = {key for key, default in _MORE_FILTERS.items() if st.session_state[key] != default}
+    more = st.expander("More filters", key="more-filters", expanded=bool(changed), on_change="rerun")
+    with more:
+        if more.open:
+            st.slider("Minimum confidence", 0.0, 1.0, step=0.05, key="min_conf")
+            st.checkbox("Online base maps (needs network)", key="online")
+    if not more.open and changed:
+        st.caption(" · ".join(part for part in (
+            f"Minimum confidence {st.session_state['min_conf']:.2f}" if "min_conf" in changed else "",
+            "Online base maps" if "online" in changed else "") if part))
+    return float(st.session_state["min_conf"]), bool(st.session_state["online"])
 
 
 def _current_params() -> dict:
@@ -207,6 +244,61 @@ def select_place(place_key: str) -> None:
     st.session_state["place"] = place_key
     if isinstance(st.session_state.get("_view"), dict):
         st.session_state["_view"]["place"] = place_key
+
+
+# -- the place panel's scripts, loaded before the first click ---------------------------------------------------
+# Streamlit loads the scripts of a table (st.dataframe) and a chart (st.vega_lite_chart) the first time a page shows
+# one, and the place panel that needs them shows only once they have loaded: the first click on a place with a
+# control history waited for about 40 script files (0.3 to 0.9 s). Once the page has been quiet for about a second
+# after opening, the browser loads them, so the panel shows as soon as its content arrives.
+_PANEL_SCRIPTS = ("DataFrame", "ArrowVegaLiteChart", "embed", "vega-interpreter")  # the chart's two, loaded by it
+_WARM_SCRIPT = """<script>
+(function (scripts, styles) {
+  if (window.fmPanelScripts) return;
+  window.fmPanelScripts = "waiting";
+  var index = document.querySelector('script[type=module][src*="/static/js/index."]');
+  if (!index) return;
+  function load() {
+    window.fmPanelScripts = "loading";
+    styles.forEach(function (name) {
+      var link = document.createElement("link");
+      link.rel = "stylesheet"; link.href = new URL("../css/" + name, index.src).href;
+      document.head.appendChild(link);
+    });
+    Promise.all(scripts.map(function (name) { return import(new URL("./" + name, index.src).href); }))
+      .then(function () { window.fmPanelScripts = "loaded"; }, function () { window.fmPanelScripts = "failed"; });
+  }
+  var quiet = 0;
+  (function wait() {  // three idle moments in a row, 100 ms apart
+    requestIdleCallback(function (deadline) {
+      quiet = deadline.timeRemaining() > 30 ? quiet + 1 : 0;
+      if (quiet >= 3) load(); else setTimeout(wait, 100);
+    }, {timeout: 5000});
+  })();
+})(SCRIPTS, STYLES);
+</script>"""
+
+
+@cache
+def _panel_files() -> tuple[list[str], list[str]]:
+    """The file names of the panel's Streamlit scripts and styles in this Streamlit version (none if not found)."""
+    built = Path(st.__file__).parent / "static" / "static"
+    found: dict[str, list[str]] = {"js": [], "css": []}
+    for kind in found:
+        folder = built / kind
+        names = sorted(path.name for path in folder.glob(f"*.{kind}")) if folder.is_dir() else []
+        found[kind] = [name for name in names
+                       if any(re.fullmatch(rf"{part}\.[\w-]+\.{kind}", name) for part in _PANEL_SCRIPTS)]
+    return found["js"], found["css"]
+
+
+def load_panel_scripts() -> None:
+    """Have the browser load the place panel's scripts once the page is quiet (see _PANEL_SCRIPTS)."""
+    scripts, styles = _panel_files()
+    if scripts:
+        with st.container(key="fm-warm"):  # hidden (PAGE_CSS)
+            st.html(_WARM_SCRIPT.replace("SCRIPTS", json.dumps(scripts)).replace("STYLES", json.dumps(styles)),
+                    unsafe_allow_javascript=True)
 
 
 def guarded(view: Callable[[], None]) -> None:

@@ -31,6 +31,15 @@ IDLE = "document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-s
 
 
 def _free_port() -> int:
+    """A free port: from FRONTMAP_BENCH_PORTS ("8630-8639") when set (a shared machine's agreed range), else any."""
+    low, _, high = os.environ.get("FRONTMAP_BENCH_PORTS", "").partition("-")
+    for port in range(int(low), int(high or low) + 1) if low else ():
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -91,6 +100,50 @@ def _drawn(frame, timeout: float = 120) -> None:
 
 def _idle(page, timeout: float = 120) -> None:
     page.wait_for_function(IDLE, timeout=timeout * 1000, polling=25)
+
+
+def click_target(page, url: str, place: str):
+    """Centre the map on a busy place (its ?q= link), zoom in to 10 (unclustered, with neighbours in view) and find
+    another place's marker in the left half of the map: (x, y on the page, its name), or None."""
+    page.goto(f"{url}/?q={place}")
+    frame = _map_frame(page)
+    _drawn(frame)
+    _idle(page)
+    # (A function that returns nothing: setZoom returns the map, which Playwright would serialise whole, a minute of
+    # CPU on a loaded machine.)
+    frame.evaluate("() => { window.map.setZoom(10); }")
+    time.sleep(1.5)
+    # The click lands on a settled map: the names fetched at zoom 10 drawn, the frame's thread idle (on a loaded
+    # machine 1.5 s is not always enough, and the click then waits behind the drawing).
+    frame.evaluate("() => new Promise(done => requestIdleCallback(() => requestIdleCallback(done)))")
+    _idle(page)
+    box = page.locator("iframe[title*='streamlit_folium']").bounding_box()
+    target = frame.evaluate("""(name) => { let found = null;
+        const size = window.map.getSize();
+        window.map.eachLayer(l => { if (found || !l.feature || !l.getTooltip || !l.getTooltip()
+                || !l.options.fill || !l._map || !l.getLatLng) return;
+            const text = String(l.getTooltip().getContent());
+            const p = window.map.latLngToContainerPoint(l.getLatLng());
+            if (!text.startsWith(name) && p.x > 20 && p.x < size.x * 0.55 && p.y > 20 && p.y < size.y - 20)
+                found = [p.x, p.y, text.split(",")[0].split(" — ")[0]]; });
+        return found; }""", place)
+    return (box["x"] + target[0], box["y"] + target[1], target[2]) if target else None
+
+
+def click_and_wait(page, target) -> float:
+    """Click a place found by click_target and wait until its panel's heading shows. Returns the seconds from the
+    click until the heading was in the page, as the page itself saw it (Playwright's own polling for the heading
+    adds up to a few tenths of a second on a loaded machine)."""
+    page.evaluate("""(name) => { window.fmHeadingAt = 0;
+        new MutationObserver((changes, observer) => {
+            for (const h of document.querySelectorAll("h1, h2, h3")) if (h.textContent.trim() === name) {
+                window.fmHeadingAt = Date.now(); observer.disconnect(); return; } })
+          .observe(document.body, {childList: true, subtree: true, characterData: true}); }""", target[2])
+    clicked = time.time()
+    page.mouse.click(target[0], target[1])
+    page.get_by_role("heading", name=target[2]).first.wait_for(timeout=120_000)
+    shown = page.evaluate("window.fmHeadingAt") / 1000
+    return shown - clicked if shown else time.time() - clicked
 
 
 def start_server(app_dir: str, db: str, port: int) -> subprocess.Popen:
@@ -184,31 +237,16 @@ def main() -> int:
                 _drawn(_map_frame(page))
                 if run:
                     note("filter change", started)
-                # Centre on a busy place, then click another place in view and wait for its panel's heading.
-                page.goto(f"{url}/?q={place}")
-                frame = _map_frame(page)
-                _drawn(frame)
-                _idle(page)
-                frame.evaluate("window.map.setZoom(10)")  # unclustered, with neighbours in view
-                time.sleep(1.5)
-                box = page.locator("iframe[title*='streamlit_folium']").bounding_box()
-                target = frame.evaluate("""(name) => { let found = null;
-                    const size = window.map.getSize();
-                    window.map.eachLayer(l => { if (found || !l.feature || !l.getTooltip || !l.getTooltip()
-                            || !l.options.fill || !l._map || !l.getLatLng) return;
-                        const text = String(l.getTooltip().getContent());
-                        const p = window.map.latLngToContainerPoint(l.getLatLng());
-                        if (!text.startsWith(name) && p.x > 20 && p.x < size.x * 0.55 && p.y > 20 && p.y < size.y - 20)
-                            found = [p.x, p.y, text.split(",")[0].split(" — ")[0]]; });
-                    return found; }""", place)
+                target = click_target(page, url, place)
                 if target is None:
                     print("no other place in view to click", file=sys.stderr)
                 if target:
                     started = start()
-                    page.mouse.click(box["x"] + target[0], box["y"] + target[1])
-                    page.get_by_role("heading", name=target[2]).first.wait_for(timeout=120_000)
+                    in_page = click_and_wait(page, target)
                     if run:
                         note("click → panel", started)
+                        results.setdefault("click → panel in the page", []).append(in_page)
+                        cpu.setdefault("click → panel in the page", []).append(cpu["click → panel"][-1])
                 started = start()
                 page.goto(f"{url}/Events")
                 page.wait_for_selector("[data-testid=stDataFrame]", timeout=120_000)

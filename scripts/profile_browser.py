@@ -1,12 +1,14 @@
 """Where Chromium's time goes when a dashboard page opens: a timeline of the files and websocket messages, and the
 renderer's sampled JavaScript time by the script that started it (Streamlit's chunks, the map's frame).
 
-    python scripts/profile_browser.py --db STORE.sqlite [--page map|events] [--app-dir DIR] [--compare DIR]
+    python scripts/profile_browser.py --db STORE.sqlite [--page map|events|click] [--app-dir DIR] [--compare DIR]
 
 Starts Streamlit (like bench_browser.py) with FRONTMAP_DB=STORE, opens the page once to warm the server, then once
 more with Chromium's tracing on (a new browser context: nothing cached), and prints what it saw. With --compare
-DIR, a second server runs DIR's checkout and the page is opened on both in turn (--pairs times each, alternating,
-so that the load of a shared machine falls on both alike), and the medians are printed side by side.
+DIR (repeatable), another server runs DIR's checkout and the page is opened on each in turn (--pairs times each,
+alternating, so that the load of a shared machine falls on all alike), and the medians are printed side by side.
+The page "click" times a click on a place until its panel shows (as bench_browser.py does: the map opened on a busy
+place, zoomed in to 10, another place clicked); its timeline starts at the click.
 """
 
 from __future__ import annotations
@@ -29,8 +31,18 @@ CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8.
               "disabled-by-default-v8.cpu_profiler", "toplevel"]
 
 
-def open_page(page, url: str, which: str) -> float:
-    """Seconds until the page is drawn (the map's markers, or the Events table)."""
+def open_page(page, url: str, which: str, place: str = "", on_start=lambda: None) -> float:
+    """Seconds until the page is drawn (the map's markers, or the Events table), or, for "click", from a click on a
+    place until its panel shows. on_start is called as the timed part starts."""
+    if which == "click":
+        target = bench.click_target(page, url, place)
+        if target is None:
+            raise RuntimeError("no other place in view to click")
+        on_start()
+        drawn = bench.click_and_wait(page, target)  # until the heading is in the page
+        bench._idle(page)
+        return drawn
+    on_start()
     started = time.perf_counter()
     page.goto(url + ("/Events" if which == "events" else "/"))
     if which == "events":
@@ -88,18 +100,30 @@ def print_trace(trace: dict, log: list) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True)
-    parser.add_argument("--page", choices=("map", "events"), default="map")
+    parser.add_argument("--page", choices=("map", "events", "click"), default="map")
+    parser.add_argument("--place", default="", help="for --page click: the busy place (default: the most reported)")
     parser.add_argument("--app-dir", default=str(ROOT))
-    parser.add_argument("--compare", default="", help="another checkout, timed in turn with --app-dir")
+    parser.add_argument("--compare", action="append", default=[],
+                        help="another checkout, timed in turn with --app-dir (repeatable)")
     parser.add_argument("--pairs", type=int, default=6)
+    parser.add_argument("--trace-file", default="", help="also write Chromium's trace there (JSON, for chrome://tracing)")
     args = parser.parse_args()
 
     import psutil
     from playwright.sync_api import sync_playwright
 
-    apps = {"this": args.app_dir} | ({"compared": args.compare} if args.compare else {})
-    ports = {name: bench._free_port() for name in apps}
-    servers = {name: bench.start_server(app, args.db, ports[name]) for name, app in apps.items()}
+    place = args.place
+    if args.page == "click" and not place:
+        from geo.store import Store
+
+        summary = Store(args.db).place_summary()
+        place = summary[summary["feature"].str.startswith("PPL")].iloc[0]["name"]
+    apps = {"this": args.app_dir} | {f"compared {n}" if len(args.compare) > 1 else "compared": app
+                                     for n, app in enumerate(args.compare, 1)}
+    ports, servers = {}, {}
+    for name, app in apps.items():  # one after the other: each takes the first free port
+        ports[name] = bench._free_port()
+        servers[name] = bench.start_server(app, args.db, ports[name])
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     try:
         with sync_playwright() as playwright:
@@ -113,21 +137,37 @@ def main() -> int:
 
             for url in urls.values():  # warm each server
                 page = new_page()
-                open_page(page, url, args.page)
+                open_page(page, url, args.page, place)
                 page.close()
             if not args.compare:
                 page, log, started = new_page(), [], [0.0]
                 url = urls["this"]
                 page.on("requestfinished", lambda r: log.append(
                     (time.perf_counter() - started[0], "file", r.url.replace(url, "")[:90])))
-                page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: len(payload) > 1000
-                                                      and log.append((time.perf_counter() - started[0], "ws  ",
-                                                                      f"{len(payload):,} bytes"))))
+                smallest = 0 if args.page == "click" or os.environ.get("FRONTMAP_PROFILE_ALL") else 1000
+
+                def watch(ws) -> None:
+                    ws.on("framereceived", lambda payload: len(payload) > smallest and log.append(
+                        (time.perf_counter() - started[0], "ws  ", f"{len(payload):,} bytes")))
+                    ws.on("framesent", lambda payload: log.append(
+                        (time.perf_counter() - started[0], "sent", f"{len(payload):,} bytes")))
+
+                page.on("websocket", watch)
+                target = bench.click_target(page, url, place) if args.page == "click" else None
+                log.clear()
                 browser.start_tracing(page=page, categories=CATEGORIES)
                 started[0] = time.perf_counter()
-                drawn = open_page(page, url, args.page)
+                if target:
+                    bench.click_and_wait(page, target)
+                    drawn = time.perf_counter() - started[0]
+                    bench._idle(page)
+                else:
+                    drawn = open_page(page, url, args.page, place)
                 log.append((drawn, "DRAWN", ""))
-                print_trace(json.loads(browser.stop_tracing()), log)
+                trace = browser.stop_tracing()
+                if args.trace_file:
+                    Path(args.trace_file).write_bytes(trace)
+                print_trace(json.loads(trace), log)
                 page.close()
             else:
                 def browser_cpu() -> float:
@@ -138,11 +178,15 @@ def main() -> int:
                 for turn in range(args.pairs):
                     for name in (list(apps) if turn % 2 == 0 else list(apps)[::-1]):
                         page = new_page()
-                        server_cpu, chromium_cpu = bench._cpu_seconds([servers[name].pid]), browser_cpu()
-                        drawn = open_page(page, urls[name], args.page)
+                        marks = []
+
+                        def mark(marks=marks, pid=servers[name].pid) -> None:
+                            marks.extend((bench._cpu_seconds([pid]), browser_cpu()))
+
+                        drawn = open_page(page, urls[name], args.page, place, on_start=mark)
                         time.sleep(1)
-                        results[name].append((drawn, bench._cpu_seconds([servers[name].pid]) - server_cpu,
-                                              browser_cpu() - chromium_cpu))
+                        results[name].append((drawn, bench._cpu_seconds([servers[name].pid]) - marks[0],
+                                              browser_cpu() - marks[1]))
                         page.close()
                 for name, rows in results.items():
                     print(f"{args.page} {name} ({apps[name]}): drawn {statistics.median(r[0] for r in rows):.2f} s "

@@ -248,7 +248,7 @@ def test_settlement_names_label_the_base_map_more_as_one_zooms_in(tab):
     tab.open()
     frame = tab.map()
     overview = frame.evaluate("document.querySelectorAll('.fm-label').length")
-    frame.evaluate("window.map.setView([51.19, 35.27], 10)")
+    frame.evaluate("() => { window.map.setView([51.19, 35.27], 10); }")
     frame.wait_for_function("[...document.querySelectorAll('.fm-label')].some(e => e.textContent === 'Sudzha')",
                             timeout=20_000)
     zoomed = frame.evaluate("[...document.querySelectorAll('.fm-label')].map(e => e.textContent)")

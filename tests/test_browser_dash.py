@@ -81,14 +81,14 @@ def test_an_uncertain_place_is_drawn_hollow_and_dotted_and_says_so(tab):
     frame = tab.map()
     _wait_for_marker(frame, UNSURE)
     unsure, sure = _marker(frame, UNSURE), None
-    frame.evaluate("window.map.setView([51.19, 35.27], 10)")  # Sudzha, placed with confidence
+    frame.evaluate("() => { window.map.setView([51.19, 35.27], 10); }")  # Sudzha, placed with confidence
     _wait_for_marker(frame, "Sudzha")
     sure = _marker(frame, "Sudzha")
     assert unsure["uncertain"] is True and "uncertain place (confidence 0.55, under 0.7)" in unsure["tooltip"]
     assert unsure["dash"] == "2 3" and float(unsure["fillOpacity"]) < 0.5
     assert sure["uncertain"] is False and "uncertain" not in sure["tooltip"]
     assert sure["dash"] in (None, "") and float(sure["fillOpacity"]) > 0.5
-    frame.evaluate("window.map.setView([48.35, 37.05], 13)")
+    frame.evaluate("() => { window.map.setView([48.35, 37.05], 13); }")
     frame.evaluate("document.querySelector('.fm-legend').open = true")
     legend = frame.evaluate("document.querySelector('.fm-legend').innerText")
     assert "uncertain place (hollow, dotted): confidence under 0.7" in legend
@@ -173,9 +173,60 @@ def test_the_smaller_places_names_are_fetched_when_the_map_first_gets_close(tab)
     frame.wait_for_function("document.querySelectorAll('.fm-label').length > 0", timeout=30_000)
     fetched = "performance.getEntriesByType('resource').some(e => e.name.includes('labels-close.json'))"
     assert not frame.evaluate(fetched)  # the overview needs only the larger places' names
-    frame.evaluate("window.map.setView([51.12, 35.27], 10)")
+    frame.evaluate("() => { window.map.setView([51.12, 35.27], 10); }")
     frame.wait_for_function("[...document.querySelectorAll('.fm-label')].some(e => e.textContent === 'Guyevo')",
                             timeout=20_000)  # a village, named from zoom 10
     assert frame.evaluate(fetched)
     tab.screenshot("labels-close-zoom-10")
+    assert tab.offsite == [] and tab.errors == []
+
+
+# The kinds of Streamlit widget in the page's sidebar (each kind costs the browser one more script file).
+_SIDEBAR_WIDGETS = ("() => [...new Set([...document.querySelectorAll('[data-testid=stSidebar] [data-testid]')]"
+                    ".map(e => e.dataset.testid).filter(t => /^st(Slider|Checkbox|DateInput|TextInput|Radio|"
+                    "MultiSelect)$/.test(t)))].sort()")
+
+
+def test_the_rarely_changed_filters_wait_behind_more_filters_and_a_link_setting_one_opens_it(tab):
+    tab.open("/")
+    tab.map()
+    _idle(tab)
+    sidebar = tab.page.locator("[data-testid=stSidebar]")
+    assert tab.page.evaluate(_SIDEBAR_WIDGETS) == ["stDateInput", "stMultiSelect", "stRadio", "stTextInput"]
+    assert sidebar.get_by_text("Minimum confidence").count() == 0
+    sidebar.get_by_text("More filters").click()  # opening it runs the page again, with its widgets
+    sidebar.get_by_text("Minimum confidence").wait_for(timeout=30_000)
+    assert sidebar.get_by_text("Online base maps (needs network)").count() == 1
+
+    tab.open("/?min_conf=0.6")  # a shared link: the filter it sets is shown, open
+    tab.map()
+    _idle(tab)
+    assert sidebar.locator("[data-testid=stSliderThumbValue]").inner_text() == "0.60"
+    sidebar.get_by_text("More filters").click()  # closed again, the filter stays in force and is named
+    sidebar.get_by_text("Minimum confidence 0.60").wait_for(timeout=30_000)
+    _idle(tab)
+    tab.screenshot("more-filters-closed")
+    assert "min_conf=0.6" in tab.page.url
+    assert sidebar.get_by_role("slider").count() == 0
+    assert tab.offsite == []
+
+
+def test_the_place_panels_table_and_chart_scripts_are_loaded_before_the_first_click(tab):
+    tab.open("/")
+    tab.map()
+    _idle(tab)
+    # Once the page is quiet, without any click, the browser has loaded what a panel's table and chart need.
+    tab.page.wait_for_function("window.fmPanelScripts === 'loaded'", timeout=60_000)
+    loaded = tab.page.evaluate("performance.getEntriesByType('resource').map(e => e.name.split('/').pop())")
+    assert any(name.startswith("DataFrame.") for name in loaded)
+    assert any(name.startswith("ArrowVegaLiteChart.") for name in loaded)
+    assert tab.page.locator(".st-key-fm-warm").is_hidden()
+    frame = tab.map()
+    frame.evaluate("() => { window.map.setView([51.19, 35.27], 10); }")
+    _wait_for_marker(frame, "Sudzha")
+    tab.click_place("Sudzha")  # a place with a control history: its panel has the table and the chart
+    tab.page.get_by_role("heading", name="Sudzha").first.wait_for(timeout=30_000)
+    tab.page.wait_for_selector("[data-testid=stDataFrame]", timeout=30_000)
+    _idle(tab)
+    tab.screenshot("panel-scripts-loaded-before-click")
     assert tab.offsite == [] and tab.errors == []
