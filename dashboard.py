@@ -197,7 +197,6 @@ def main() -> None:
             st.rerun()  # one panel a run
         place_panel(view, theatre, ui.facets()["last"], summary)
     control_ui.views(store, view)
-    ui.load_panel_scripts()
     ui.follow_store()
 
 

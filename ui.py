@@ -3,12 +3,8 @@ filters. Widgets and layout only; everything else is in geo/."""
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 from collections.abc import Callable
-from functools import cache
-from pathlib import Path
 
 import streamlit as st
 
@@ -36,7 +32,6 @@ iframe[title="streamlit_folium.st_folium"] { height: max(380px, calc(100vh - 7.5
                    max-height: calc(100vh - 5rem); overflow-y: auto; background: #fff; border-radius: 8px;
                    padding: 0.6rem 0.9rem; box-shadow: 0 2px 12px #0005; }
 .fm-excerpt, .fm-excerpt * { overflow-wrap: anywhere; word-break: break-word; }
-.st-key-fm-warm { display: none; }
 </style>
 """
 
@@ -244,61 +239,6 @@ def select_place(place_key: str) -> None:
     st.session_state["place"] = place_key
     if isinstance(st.session_state.get("_view"), dict):
         st.session_state["_view"]["place"] = place_key
-
-
-# -- the place panel's scripts, loaded before the first click ---------------------------------------------------
-# Streamlit loads the scripts of a table (st.dataframe) and a chart (st.vega_lite_chart) the first time a page shows
-# one, and the place panel that needs them shows only once they have loaded: the first click on a place with a
-# control history waited for about 40 script files (0.3 to 0.9 s). Once the page has been quiet for about a second
-# after opening, the browser loads them, so the panel shows as soon as its content arrives.
-_PANEL_SCRIPTS = ("DataFrame", "ArrowVegaLiteChart", "embed", "vega-interpreter")  # the chart's two, loaded by it
-_WARM_SCRIPT = """<script>
-(function (scripts, styles) {
-  if (window.fmPanelScripts) return;
-  window.fmPanelScripts = "waiting";
-  var index = document.querySelector('script[type=module][src*="/static/js/index."]');
-  if (!index) return;
-  function load() {
-    window.fmPanelScripts = "loading";
-    styles.forEach(function (name) {
-      var link = document.createElement("link");
-      link.rel = "stylesheet"; link.href = new URL("../css/" + name, index.src).href;
-      document.head.appendChild(link);
-    });
-    Promise.all(scripts.map(function (name) { return import(new URL("./" + name, index.src).href); }))
-      .then(function () { window.fmPanelScripts = "loaded"; }, function () { window.fmPanelScripts = "failed"; });
-  }
-  var quiet = 0;
-  (function wait() {  // three idle moments in a row, 100 ms apart
-    requestIdleCallback(function (deadline) {
-      quiet = deadline.timeRemaining() > 30 ? quiet + 1 : 0;
-      if (quiet >= 3) load(); else setTimeout(wait, 100);
-    }, {timeout: 5000});
-  })();
-})(SCRIPTS, STYLES);
-</script>"""
-
-
-@cache
-def _panel_files() -> tuple[list[str], list[str]]:
-    """The file names of the panel's Streamlit scripts and styles in this Streamlit version (none if not found)."""
-    built = Path(st.__file__).parent / "static" / "static"
-    found: dict[str, list[str]] = {"js": [], "css": []}
-    for kind in found:
-        folder = built / kind
-        names = sorted(path.name for path in folder.glob(f"*.{kind}")) if folder.is_dir() else []
-        found[kind] = [name for name in names
-                       if any(re.fullmatch(rf"{part}\.[\w-]+\.{kind}", name) for part in _PANEL_SCRIPTS)]
-    return found["js"], found["css"]
-
-
-def load_panel_scripts() -> None:
-    """Have the browser load the place panel's scripts once the page is quiet (see _PANEL_SCRIPTS)."""
-    scripts, styles = _panel_files()
-    if scripts:
-        with st.container(key="fm-warm"):  # hidden (PAGE_CSS)
-            st.html(_WARM_SCRIPT.replace("SCRIPTS", json.dumps(scripts)).replace("STYLES", json.dumps(styles)),
-                    unsafe_allow_javascript=True)
 
 
 def guarded(view: Callable[[], None]) -> None:

@@ -210,23 +210,3 @@ def test_the_rarely_changed_filters_wait_behind_more_filters_and_a_link_setting_
     assert sidebar.get_by_role("slider").count() == 0
     assert tab.offsite == []
 
-
-def test_the_place_panels_table_and_chart_scripts_are_loaded_before_the_first_click(tab):
-    tab.open("/")
-    tab.map()
-    _idle(tab)
-    # Once the page is quiet, without any click, the browser has loaded what a panel's table and chart need.
-    tab.page.wait_for_function("window.fmPanelScripts === 'loaded'", timeout=60_000)
-    loaded = tab.page.evaluate("performance.getEntriesByType('resource').map(e => e.name.split('/').pop())")
-    assert any(name.startswith("DataFrame.") for name in loaded)
-    assert any(name.startswith("ArrowVegaLiteChart.") for name in loaded)
-    assert tab.page.locator(".st-key-fm-warm").is_hidden()
-    frame = tab.map()
-    frame.evaluate("() => { window.map.setView([51.19, 35.27], 10); }")
-    _wait_for_marker(frame, "Sudzha")
-    tab.click_place("Sudzha")  # a place with a control history: its panel has the table and the chart
-    tab.page.get_by_role("heading", name="Sudzha").first.wait_for(timeout=30_000)
-    tab.page.wait_for_selector("[data-testid=stDataFrame]", timeout=30_000)
-    _idle(tab)
-    tab.screenshot("panel-scripts-loaded-before-click")
-    assert tab.offsite == [] and tab.errors == []
