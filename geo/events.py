@@ -24,6 +24,7 @@ from geo.actors import ActorMention, Lexicon
 from geo.cues import CueLexicon, CueMatch, default_cues
 from geo.dates import NOT_EVENT_DATE, DatePhrase
 from geo.eventtypes import CONTROL_CHANGE, FRONTLINE, MENTION, STRIKE
+from geo.patterns import first_letter_alternation
 from geo.records import Mention, ResolvedMention
 
 CLAIMED, CONTESTED, CONFIRMED, DENIED = "claimed", "contested", "confirmed", "denied"
@@ -96,24 +97,21 @@ class _KeywordGate:
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
         endpos = len(text) if endpos is None else endpos
         window = text[pos:endpos]
-        if window.isascii():
-            lowered = window.lower()
-            for word in self.words:  # a loop, not any(): no generator per call
-                if word in lowered:
-                    break
-            else:
-                return None
+        if window.isascii() and not self._holds_a_word(window.lower()):
+            return None
         return self.pattern.search(text, pos, endpos)
 
     def search_whole(self, text: str, lowered: str | None) -> re.Match | None:
         """search(text), given text.lower() when text is ASCII (else None)."""
-        if lowered is not None:
-            for word in self.words:
-                if word in lowered:
-                    break
-            else:
-                return None
+        if lowered is not None and not self._holds_a_word(lowered):
+            return None
         return self.pattern.search(text)
+
+    def _holds_a_word(self, lowered: str) -> bool:
+        for word in self.words:  # a loop, not any(): no generator per call  # noqa: SIM110
+            if word in lowered:
+                return True
+        return False
 
 
 _VENUE_GATE = _KeywordGate(_VENUE, (
@@ -130,15 +128,9 @@ _BOUNDARY = re.compile(r";|,\s+(?:and|but|while|whereas)\b|\band that\b|\bwhile\
 
 def _lowercase_twin(words: tuple[str, ...], after: str) -> re.Pattern:
     r"""\b(?:word|word|...)after, case-blind, as a case-sensitive pattern for ASCII text in lower case (the same offsets
-    and matches): grouped by first letter (each group in the words' order), with the \b written as a look behind that
-    letter, so that the pattern begins with a choice of letters, which the regex engine skips to directly; a
-    case-blind pattern, or one that begins with \b, is tried at every position. words: regex fragments that begin
-    with a lower-case letter."""
-    groups: dict[str, list[str]] = {}
-    for word in words:
-        groups.setdefault(word[0], []).append(word[1:])
-    return re.compile("(?:" + "|".join(f"{first}(?<!\\w.)(?:{'|'.join(rests)})" for first, rests in groups.items())
-                      + ")" + after)
+    and matches) that the regex engine can skip to (see geo/patterns.py). words: regex fragments that begin with a
+    lower-case letter."""
+    return re.compile(first_letter_alternation(words) + after)
 
 
 def _case_blind(words: tuple[str, ...], after: str) -> tuple[re.Pattern, re.Pattern]:

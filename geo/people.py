@@ -21,6 +21,7 @@ from importlib import resources
 from geo.actors import Lexicon
 from geo.gazetteer import Gazetteer
 from geo.names import name_key
+from geo.patterns import first_letter_alternation
 from geo.records import Mention
 from geo.theatre import DEFAULT_THEATRE
 
@@ -74,15 +75,17 @@ _WORDS = re.compile(rf"{_WORD}\.?|\b{_NAME_PARTICLES}(?= )")
 _INITIAL = re.compile(rf"[{_CAPITAL}]\.?")
 # Context that makes a single capitalised word a person.
 _WHO = re.compile(r",\s+who(?:se|m)?\b")
+# Hiring counsel: what only people do.
+_HIRED_COUNSEL = r"\s+(?:has|had|hired)\s+an?\s+(?:attorney|lawyer)\b"
 # Verbs of speech: a first-level region may say things too ("Wisconsin said"), so only smaller places give way.
 _SPEECH_AFTER = re.compile(r"\s+(?:says|said|told|added)\b")
 # What only people do: not even a first-level region ("Nelson explains").
-_PERSONAL_AFTER = re.compile(r"\s+(?:has|had|hired)\s+an?\s+(?:attorney|lawyer)\b|\s+(?:explains|explained|believes|"
+_PERSONAL_AFTER = re.compile(_HIRED_COUNSEL + r"|\s+(?:explains|explained|believes|"
                              r"believed|thinks|concedes|conceded|recalled|recalls|testified|insisted|admitted|laughed|"
                              r"replied)\b")
 # A name that a speech verb comes before, then a clause's end: "..., said Noma.", "according to Petrič,".
 _SPEAKER = re.compile(r"(?:ccording to|said|says|asked|added)\s+([^\W\d_][\w'’-]*)(?=[,.;:])")
-_NAME_CUE_AFTER = re.compile(r",\s+who(?:se|m)?\b|\s+(?:has|had|hired)\s+an?\s+(?:attorney|lawyer)\b")
+_NAME_CUE_AFTER = re.compile(_WHO.pattern + "|" + _HIRED_COUNSEL)
 # Any of the cues after a word that _person_by_context reads (a quick first test).
 _CONTEXT_AFTER = re.compile(r",\s+who|\s+(?:says|said|told|added|has|had|hired|explain|believe|thinks|conce|recall|"
                             r"testified|insisted|admitted|laughed|replied)")
@@ -95,18 +98,8 @@ _MONTHS = ("Jan", "January", "Feb", "February", "Mar", "March", "Apr", "April", 
            "Aug", "August", "Sep", "Sept", "September", "Oct", "October", "Nov", "November", "Dec", "December")
 
 
-def _by_first_letter(words: tuple[str, ...]) -> str:
-    r"""\b(?:word|word|...) for capitalised words, as an alternation by first letter (each group in the words' order)
-    with the \b written as a look behind that letter: the pattern begins with a set of capitals, which the regex
-    engine skips to directly, instead of trying every position of the text."""
-    groups: dict[str, list[str]] = {}
-    for word in words:
-        groups.setdefault(word[0], []).append(re.escape(word[1:]))
-    alternatives = (f"{re.escape(first)}(?<!\\w.)(?:{'|'.join(rests)})" for first, rests in groups.items())
-    return "(?:" + "|".join(alternatives) + ")"
-
-
-_DATE = re.compile(rf"{_by_first_letter(_MONTHS)}\.? \d{{1,2}}(?:st|nd|rd|th)?\b(?!\s*(?:km|mi|miles|%))")
+_MONTH_WORD = first_letter_alternation(tuple(re.escape(month) for month in _MONTHS))
+_DATE = re.compile(rf"{_MONTH_WORD}\.? \d{{1,2}}(?:st|nd|rd|th)?\b(?!\s*(?:km|mi|miles|%))")
 # Names of organisations, events and products that gazetteers also list as places.
 ORGANISATION_NAMES = ("White House", "El Niño", "La Niña", "Mega Millions", "Mega Million", "Nestlé", "Nord Stream",
                       "TurkStream", "Turkish Stream")

