@@ -301,6 +301,21 @@ class Store:
             except sa.exc.DBAPIError:
                 if self.version() < version:  # not another process migrating the same store meanwhile
                     raise
+        self._check_columns()
+
+    def _check_columns(self) -> None:
+        """A store whose schema version claims columns its tables lack (edited by hand, or left by a development
+        build) is refused with their names, before a query fails on one."""
+        with self.engine.connect() as conn:
+            inspector = sa.inspect(conn)
+            missing = [f"{table.name}.{column.name}" for table in metadata.sorted_tables
+                       if inspector.has_table(table.name)
+                       for column in table.columns
+                       if column.name not in {c["name"] for c in inspector.get_columns(table.name)}]
+        if missing:
+            raise StoreError(f"the store {_shown(self.url)} says it has schema {self.version()} but lacks the "
+                             f"column(s) {', '.join(missing)}: open it with the frontmap that made it, or move it "
+                             "aside to start a new store")
 
     # -- writing ------------------------------------------------------------------------------
 

@@ -135,6 +135,18 @@ def test_an_old_store_is_migrated_with_its_data_and_a_newer_one_is_refused(tmp_p
         Store(str(path))
 
 
+def test_a_store_whose_version_claims_a_column_it_lacks_is_refused_by_name_and_left_as_it_is(tmp_path):
+    path = tmp_path / "s.sqlite"
+    Store(str(path))
+    engine = sa.create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.execute(sa.text("ALTER TABLE places DROP COLUMN geocoder"))
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match=r"lacks the column\(s\) places\.geocoder"):
+        Store(str(path))
+    assert path.read_bytes() == before
+
+
 def test_a_version_4_store_gains_place_confidence_and_its_old_events_stand_in_with_their_own(tmp_path):
     path = tmp_path / "v4.sqlite"
     ingest_documents([doc("Russian forces captured Kupiansk.", dt.date(2022, 2, 27))], Store(str(path)), workers=1)
