@@ -12,7 +12,7 @@ import folium
 import streamlit as st
 
 import ui
-from geo import control, controlmap, mapview, territory
+from geo import control, controlmap, htmltable, mapview, territory
 from geo.control import ControlError
 from geo.store import Store
 from geo.viewstate import ViewState
@@ -112,7 +112,8 @@ def place_panel(store: Store, place_key: str) -> None:
                             lambda: control.model(store, ui.generation()).claims_side_by_side(place_key))
     if len(table):
         st.caption("Control timeline: every report, each side's claims side by side")
-        st.dataframe(table, hide_index=True, width="stretch")
+        # Plain escaped HTML, not st.dataframe: the panel then shows without the data grid's scripts.
+        st.html(htmltable.table_html(table, max_height="14rem", test_id="claims"))
 
 
 def views(store: Store, view: ViewState) -> None:

@@ -46,7 +46,7 @@ def open_page(page, url: str, which: str, place: str = "", on_start=lambda: None
     started = time.perf_counter()
     page.goto(url + ("/Events" if which == "events" else "/"))
     if which == "events":
-        page.wait_for_selector("[data-testid=stDataFrame]", timeout=120_000)
+        page.wait_for_selector("[data-testid=stDataFrame], [data-fm-table=events]", timeout=120_000)
     else:
         bench._drawn(bench._map_frame(page))
     drawn = time.perf_counter() - started

@@ -279,7 +279,7 @@ def test_filters_are_kept_when_moving_between_pages(tab):
     tab.page.get_by_text("events in this view", exact=False).wait_for(timeout=30_000)
     _idle(tab)
     params = tab.page.evaluate("Object.fromEntries(new URLSearchParams(location.search))")
-    tab.page.wait_for_selector("[data-testid=stDataFrame] canvas", timeout=30_000)
+    tab.page.wait_for_selector("[data-fm-table=events] tbody tr", timeout=30_000)
     time.sleep(1)
     tab.screenshot("events-kept-filters")
     assert params.get("type") == "strike" and params.get("actor") == "Russia" and params.get("role") == "gained"
