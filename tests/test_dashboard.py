@@ -166,6 +166,15 @@ def test_the_events_and_timeline_pages_show_the_filtered_events(store_path):
     assert not timeline.exception and timeline.subheader[0].value == "By event type"
 
 
+def test_find_a_place_is_a_widget_of_the_map_page_only_and_the_other_pages_keep_its_value(store_path):
+    events = AppTest.from_file(str(ROOT / "pages" / "1_Events.py"), default_timeout=120)
+    events.query_params["q"] = "Sudzha"
+    events.run()
+    assert not events.exception and not [box for box in events.sidebar.text_input if box.label == "Find a place"]
+    assert events.query_params["q"] in ("Sudzha", ["Sudzha"])
+    assert table_rows(events) == 100  # (it filters no event)
+
+
 def test_the_ingest_page_takes_a_pasted_article(store_path):
     at = page("2_Ingest.py")
     at.text_area[0].input("Russian forces captured Huliaipole on Monday, the Russian Defence Ministry said.")
@@ -209,8 +218,23 @@ def test_the_as_of_date_in_the_url_sets_the_territory_drawn(store_path, fake_map
     [territory_now] = [name for name in latest if name.startswith("Territory")]
     assert held_2022 == {"Russia", "Ukraine"}
     assert territory_now != territory_2022  # other areas as of another date
+    at.session_state["control-dates"] = True  # what opening "Control dates" does
+    at.run()
     at.sidebar.date_input(key="as_of").set_value(dt.date(2022, 12, 31)).run()
     assert at.query_params["asof"] in ("2022-12-31", ["2022-12-31"])
+
+
+def test_the_control_dates_wait_behind_their_expander_and_a_link_setting_one_opens_it(store_path, fake_map):
+    at = app()
+    assert not at.sidebar.date_input  # closed: no date widget sent (the browser loads its scripts when opened)
+    assert any(c.value == "Control as of the latest reports" for c in at.sidebar.caption)
+    linked = app(asof="2022-12-31")
+    assert linked.sidebar.date_input(key="as_of").value == dt.date(2022, 12, 31)
+    linked.session_state["control-dates"] = False  # closed again: the date stays in force and is named
+    linked.run()
+    assert not linked.sidebar.date_input and linked.query_params["asof"] in ("2022-12-31", ["2022-12-31"])
+    assert any(c.value == "Control as of 2022-12-31" for c in linked.sidebar.caption)
+    assert any("as of 2022-12-31" in name for name in _control_layers(fake_map))
 
 
 def test_changes_since_a_date_are_listed_with_their_km2(store_path, fake_map):
