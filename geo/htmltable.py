@@ -19,7 +19,8 @@ TABLE_CSS = (
     ".fm-table th { position: sticky; top: 0; background: #f4f4f6; text-align: left; font-weight: 600; }"
     ".fm-table th, .fm-table td { padding: 3px 6px; border-bottom: 1px solid #eee; vertical-align: top;"
     " overflow-wrap: break-word; }"
-    ".fm-table td.fm-long { min-width: 18rem; }"
+    ".fm-table td.fm-long { min-width: 16rem; }"
+    ".fm-table td:first-child { white-space: nowrap; }"  # the date
     "</style>"
 )
 

@@ -217,7 +217,7 @@ def test_the_rarely_changed_filters_wait_behind_more_filters_and_a_link_setting_
     tab.map()
     _idle(tab)
     sidebar = tab.page.locator("[data-testid=stSidebar]")
-    assert tab.page.evaluate(_SIDEBAR_WIDGETS) == ["stDateInput", "stMultiSelect", "stRadio", "stTextInput"]
+    assert tab.page.evaluate(_SIDEBAR_WIDGETS) == ["stMultiSelect", "stRadio", "stTextInput"]
     assert sidebar.get_by_text("Minimum confidence").count() == 0
     sidebar.get_by_text("More filters").click()  # opening it runs the page again, with its widgets
     sidebar.get_by_text("Minimum confidence").wait_for(timeout=30_000)
@@ -235,3 +235,26 @@ def test_the_rarely_changed_filters_wait_behind_more_filters_and_a_link_setting_
     assert sidebar.get_by_role("slider").count() == 0
     assert tab.offsite == []
 
+
+
+def test_the_control_dates_wait_behind_their_expander_and_a_link_setting_one_opens_it(tab):
+    tab.open("/")
+    tab.map()
+    _idle(tab)
+    sidebar = tab.page.locator("[data-testid=stSidebar]")
+    assert sidebar.locator("[data-testid=stDateInput]").count() == 0  # no date widget's scripts before the map
+    assert sidebar.get_by_text("Control as of the latest reports").count() == 1
+    sidebar.get_by_text("Control dates").click()  # opening it runs the page again, with its widgets
+    sidebar.get_by_text("Changes since").wait_for(timeout=30_000)
+    assert sidebar.locator("[data-testid=stDateInput]").count() == 2
+
+    tab.open("/?asof=2025-01-15")  # a shared link: the date it sets is shown, open
+    tab.map()
+    _idle(tab)
+    assert sidebar.get_by_role("spinbutton", name="year, Control as of").inner_text() == "2025"
+    sidebar.get_by_text("Control dates").click()  # closed again, the date stays in force and is named
+    sidebar.get_by_text("Control as of 2025-01-15").wait_for(timeout=30_000)
+    _idle(tab)
+    tab.screenshot("control-dates-closed")
+    assert "asof=2025-01-15" in tab.page.url and sidebar.locator("[data-testid=stDateInput]").count() == 0
+    assert tab.offsite == []
