@@ -181,6 +181,10 @@ def test_an_article_with_script_and_img_onerror_runs_nothing(tab):
     assert "<script>" in text or "onerror" in text  # shown as text
     tab.open("/Events")
     tab.page.get_by_text("events in this view", exact=False).wait_for(timeout=30_000)
+    table = tab.page.locator("[data-fm-table=events]")
+    table.locator("tbody tr").first.wait_for(timeout=30_000)
+    assert '<script>alert("script")</script>' in table.inner_text()  # the excerpt, as text
+    assert table.locator("script, img").count() == 0
     time.sleep(2)
     tab.screenshot("hostile-article")
     assert tab.dialogs == [] and tab.offsite == []
