@@ -12,24 +12,36 @@ import folium
 import streamlit as st
 
 import ui
-from geo import control, controlmap, mapview, territory
+from geo import control, controlmap, htmltable, mapview, territory
 from geo.control import ControlError
 from geo.store import Store
 from geo.viewstate import ViewState
 
 
 def sidebar(store: Store, view: ViewState) -> ViewState:
-    """The as-of date and the changes' start date (ui keeps them in the URL, as asof and changes_from)."""
+    """The as-of date and the changes' start date (ui keeps them in the URL, as asof and changes_from), behind
+    "Control dates": its date widgets are sent only while it is open (the browser then loads the date widget's
+    scripts only when asked; a link setting a date opens it). Closed, the dates set stay in force and are named."""
+    state = st.session_state
+    for key in ("as_of", "changes_from"):
+        state[key] = state.get(key)  # a widget's value is dropped when it is not drawn; a value set here is kept
     with st.sidebar:
         st.header("Control")
-        as_of = st.date_input("Control as of", key="as_of", min_value=dt.date(1900, 1, 1),
+        dates = st.expander("Control dates", key="control-dates", on_change="rerun",
+                            expanded=bool(state["as_of"] or state["changes_from"]))
+        with dates:
+            if dates.open:
+                st.date_input("Control as of", key="as_of", min_value=dt.date(1900, 1, 1),
                               help="Who held what on this date, from every report up to it (the period above "
                                    "chooses which events are listed, not what is known). Empty: the end of "
                                    "the period, or the latest reports.")
-        changes_from = st.date_input("Changes since", key="changes_from", min_value=dt.date(1900, 1, 1),
-                                     help="Show what changed hands between this date and the as-of date.")
+                st.date_input("Changes since", key="changes_from", min_value=dt.date(1900, 1, 1),
+                              help="Show what changed hands between this date and the as-of date.")
+        if not dates.open:
+            st.caption(f"Control {_label(state['as_of'] or view.filter.end, None)}"
+                       + (f" · changes since {state['changes_from']}" if state["changes_from"] else ""))
         _reference_form(store)
-    return replace(view, as_of=as_of or None, changes_from=changes_from or None)
+    return replace(view, as_of=state["as_of"] or None, changes_from=state["changes_from"] or None)
 
 
 def _reference_form(store: Store) -> None:
@@ -112,7 +124,8 @@ def place_panel(store: Store, place_key: str) -> None:
                             lambda: control.model(store, ui.generation()).claims_side_by_side(place_key))
     if len(table):
         st.caption("Control timeline: every report, each side's claims side by side")
-        st.dataframe(table, hide_index=True, width="stretch")
+        # Plain escaped HTML, not st.dataframe: the panel then shows without the data grid's scripts.
+        st.html(htmltable.table_html(table, max_height="14rem", test_id="claims"))
 
 
 def views(store: Store, view: ViewState) -> None:

@@ -65,28 +65,9 @@ def map_target(view: ViewState, summary: pd.DataFrame, theatre) -> tuple[tuple[f
 
 
 def control_chart(history: pd.DataFrame, last_day, theatre) -> None:
-    """Who held the place when: one bar per reported holder, dated with years, up to the latest report."""
-    end = pd.Timestamp(max(d for d in (last_day, history["from"].max()) if d is not None))
-    span = max((end - pd.Timestamp(history["from"].min())).days, 30)
-    tail = end + pd.Timedelta(days=max(3, span // 25))  # the latest change gets a visible bar
-    chart = history.assign(**{"from": pd.to_datetime(history["from"]),
-                              "until": pd.to_datetime(history["until"]).fillna(tail)})
-    sides = list(theatre.side_colours)
-    others = sorted(set(chart["held by"]) - set(sides))
-    st.vega_lite_chart(chart, {
-        "mark": {"type": "bar", "height": 16, "stroke": "#fff", "strokeWidth": 1},
-        "encoding": {
-            "x": {"field": "from", "type": "temporal", "title": None,
-                  "axis": {"format": "%b %Y", "labelOverlap": True, "tickCount": 5}},
-            "x2": {"field": "until"},
-            "color": {"field": "held by", "type": "nominal", "legend": {"orient": "bottom", "title": None},
-                      "scale": {"domain": sides + others,
-                                "range": [theatre.side_colour(side) for side in sides + others]}},
-            "tooltip": [{"field": "held by"}, {"field": "from", "type": "temporal", "format": "%d %b %Y"},
-                        {"field": "status"}, {"field": "claimed_by", "title": "claimed by"}],
-        },
-        "height": 34,
-    }, use_container_width=True)
+    """Who held the place when: one bar per reported holder, dated with years, up to the latest report. Drawn as a
+    static strip of plain HTML (geo/panel.py), not a Vega chart: the panel then shows without the chart's scripts."""
+    st.html(panel.control_history_html(history, last_day, theatre))
     lines = [f"{row['from']:%d %b %Y}: {row['held by']}" + (f" ({row['status']})" if row["status"] else "")
              for row in history.iloc[::-1].to_dict("records")]
     st.caption(panel.plain(" · ".join(lines[:12]) + (" · …" if len(lines) > 12 else "")))

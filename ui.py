@@ -186,7 +186,7 @@ def sidebar_view(opened: Store, page: str = "map") -> ViewState:
                                format_func=lambda t: event_type(t).label)
         sources = st.multiselect("Sources", sorted(set(found["sources"]) | set(st.session_state["sources"])),
                                  key="sources")
-        search = st.text_input("Find a place", key="search", placeholder="e.g. Sudzha", max_chars=200)
+        search = _place_search(page)
         min_conf, online = _more_filters()
     filters = EventFilter(start=start, end=end, actors=tuple(actors), event_types=tuple(types),
                           sources=tuple(sources), min_confidence=min_conf,
@@ -199,6 +199,16 @@ def sidebar_view(opened: Store, page: str = "map") -> ViewState:
     if params != _current_params():
         st.query_params.from_dict(params)
     return view
+
+
+def _place_search(page: str) -> str:
+    """"Find a place" centres the map on a place and opens its panel: a widget of the map page only (on the other
+    pages it would filter nothing, and each kind of widget costs the browser one more script to load first). The
+    value stays in the session and the URL for the map."""
+    if page == "map":
+        return st.text_input("Find a place", key="search", placeholder="e.g. Sudzha", max_chars=200)
+    st.session_state["search"] = st.session_state.get("search") or ""  # kept: a value set by the page, not a widget
+    return st.session_state["search"]
 
 
 # Filters few views change. Their widgets are sent only while their expander is open: each kind of widget costs the

@@ -249,7 +249,7 @@ def main() -> int:
                         cpu.setdefault("click → panel in the page", []).append(cpu["click → panel"][-1])
                 started = start()
                 page.goto(f"{url}/Events")
-                page.wait_for_selector("[data-testid=stDataFrame]", timeout=120_000)
+                page.wait_for_selector("[data-testid=stDataFrame], [data-fm-table=events]", timeout=120_000)
                 _idle(page)
                 if run:
                     note("Events page", started)

@@ -7,6 +7,7 @@ Starts Streamlit (like bench_browser.py) with FRONTMAP_DB=STORE, opens the page 
 more with Chromium's tracing on (a new browser context: nothing cached), and prints what it saw. With --compare
 DIR (repeatable), another server runs DIR's checkout and the page is opened on each in turn (--pairs times each,
 alternating, so that the load of a shared machine falls on all alike), and the medians are printed side by side.
+The page "filter" times a filter change on an open map ("Last 30 days"); its timeline starts at the change.
 The page "click" times a click on a place until its panel shows (as bench_browser.py does: the map opened on a busy
 place, zoomed in to 10, another place clicked); its timeline starts at the click.
 """
@@ -42,16 +43,37 @@ def open_page(page, url: str, which: str, place: str = "", on_start=lambda: None
         drawn = bench.click_and_wait(page, target)  # until the heading is in the page
         bench._idle(page)
         return drawn
+    if which == "filter":
+        open_map(page, url)
+        on_start()
+        return change_filter(page)
     on_start()
     started = time.perf_counter()
     page.goto(url + ("/Events" if which == "events" else "/"))
     if which == "events":
-        page.wait_for_selector("[data-testid=stDataFrame]", timeout=120_000)
+        page.wait_for_selector("[data-testid=stDataFrame], [data-fm-table=events]", timeout=120_000)
     else:
         bench._drawn(bench._map_frame(page))
     drawn = time.perf_counter() - started
     bench._idle(page)
     return drawn
+
+
+def open_map(page, url: str) -> None:
+    page.goto(url + "/")
+    bench._drawn(bench._map_frame(page))
+    bench._idle(page)
+
+
+def change_filter(page) -> float:
+    """Choose "Last 30 days" on an open map; the seconds until the run that took it has ended and the map is drawn
+    (as bench_browser.py times a filter change)."""
+    started = time.perf_counter()
+    page.get_by_text("Last 30 days", exact=True).click()
+    page.wait_for_function("location.search.includes('start=')", timeout=120_000, polling=10)
+    bench._idle(page)
+    bench._drawn(bench._map_frame(page))
+    return time.perf_counter() - started
 
 
 def owner(nodes: dict, key) -> str:
@@ -100,7 +122,7 @@ def print_trace(trace: dict, log: list) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True)
-    parser.add_argument("--page", choices=("map", "events", "click"), default="map")
+    parser.add_argument("--page", choices=("map", "events", "click", "filter"), default="map")
     parser.add_argument("--place", default="", help="for --page click: the busy place (default: the most reported)")
     parser.add_argument("--app-dir", default=str(ROOT))
     parser.add_argument("--compare", action="append", default=[],
@@ -154,6 +176,8 @@ def main() -> int:
 
                 page.on("websocket", watch)
                 target = bench.click_target(page, url, place) if args.page == "click" else None
+                if args.page == "filter":
+                    open_map(page, url)
                 log.clear()
                 browser.start_tracing(page=page, categories=CATEGORIES)
                 started[0] = time.perf_counter()
@@ -161,6 +185,8 @@ def main() -> int:
                     bench.click_and_wait(page, target)
                     drawn = time.perf_counter() - started[0]
                     bench._idle(page)
+                elif args.page == "filter":
+                    drawn = change_filter(page)
                 else:
                     drawn = open_page(page, url, args.page, place)
                 log.append((drawn, "DRAWN", ""))

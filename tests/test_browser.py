@@ -181,6 +181,10 @@ def test_an_article_with_script_and_img_onerror_runs_nothing(tab):
     assert "<script>" in text or "onerror" in text  # shown as text
     tab.open("/Events")
     tab.page.get_by_text("events in this view", exact=False).wait_for(timeout=30_000)
+    table = tab.page.locator("[data-fm-table=events]")
+    table.locator("tbody tr").first.wait_for(timeout=30_000)
+    assert '<script>alert("script")</script>' in table.inner_text()  # the excerpt, as text
+    assert table.locator("script, img").count() == 0
     time.sleep(2)
     tab.screenshot("hostile-article")
     assert tab.dialogs == [] and tab.offsite == []
@@ -279,7 +283,7 @@ def test_filters_are_kept_when_moving_between_pages(tab):
     tab.page.get_by_text("events in this view", exact=False).wait_for(timeout=30_000)
     _idle(tab)
     params = tab.page.evaluate("Object.fromEntries(new URLSearchParams(location.search))")
-    tab.page.wait_for_selector("[data-testid=stDataFrame] canvas", timeout=30_000)
+    tab.page.wait_for_selector("[data-fm-table=events] tbody tr", timeout=30_000)
     time.sleep(1)
     tab.screenshot("events-kept-filters")
     assert params.get("type") == "strike" and params.get("actor") == "Russia" and params.get("role") == "gained"

@@ -3,6 +3,7 @@ such, a place clicked again after its panel was closed, and an open tab that fol
 store holds the sample corpus and one made-up place the geoparser was unsure of."""
 
 import datetime as dt
+import re
 import time
 from pathlib import Path
 
@@ -119,6 +120,30 @@ def test_a_place_clicked_again_after_its_panel_was_closed_opens_it_again(tab):
     assert tab.offsite == []
 
 
+def test_the_place_panel_shows_its_history_with_years_and_its_claims_without_the_grids_scripts(tab):
+    fetched = []
+    tab.page.on("request", lambda request: fetched.append(request.url))
+    tab.open("/?q=Sudzha")
+    tab.page.wait_for_selector(".fm-excerpt", timeout=30_000)  # the search selected it: its panel is open
+    history = tab.page.locator(".st-key-fm-panel .fm-control-history")
+    history.wait_for(timeout=30_000)
+    _idle(tab)
+    ticks = history.locator(".fm-tick").all_inner_texts()
+    assert ticks and all(re.search(r"\b20\d\d$", tick.strip()) for tick in ticks)  # years on the axis
+    assert {"Russia", "Ukraine"} <= {holder.strip() for holder in history.locator(".fm-holder").all_inner_texts()}
+    bars = history.locator(".fm-bar")
+    assert bars.count() >= 2 and bars.last.get_attribute("title").startswith("Russia from 13 Mar 2025")
+    assert history.bounding_box()["width"] > 250 and bars.last.bounding_box()["width"] >= 2
+    claims = tab.page.locator(".st-key-fm-panel [data-fm-table=claims] table")
+    assert claims.locator("th").first.inner_text() == "date" and claims.locator("tbody tr").count() >= 2
+    assert tab.page.locator(".st-key-fm-panel script").count() == 0
+    # Shown without Streamlit's data grid and Vega chart (some 40 scripts the browser would load first).
+    assert not [url for url in fetched if re.search(r"/static/js/(DataFrame|ArrowVegaLiteChart)\.", url)]
+    time.sleep(1)
+    tab.screenshot("place-panel")
+    assert tab.offsite == [] and tab.errors == []
+
+
 def test_an_open_tab_follows_an_ingest_made_elsewhere_and_keeps_its_own_view(browser, server, store_path):  # noqa: F811
     mine, other = Page(browser, server), Page(browser, server)
     try:
@@ -152,7 +177,7 @@ def test_an_open_tab_follows_an_ingest_made_elsewhere_and_keeps_its_own_view(bro
 def test_the_events_page_shows_a_page_of_events_and_the_next_page_when_asked(tab):
     tab.open("/Events")
     tab.page.get_by_text("1 to 100, newest first", exact=False).wait_for(timeout=60_000)
-    tab.page.wait_for_selector("[data-testid=stDataFrame] canvas", timeout=30_000)
+    tab.page.wait_for_selector("[data-fm-table=events] tbody tr", timeout=30_000)
     _idle(tab)
     total = tab.page.get_by_text("events in this view", exact=False).inner_text().split()[0]
     assert int(total) > 100
@@ -192,7 +217,7 @@ def test_the_rarely_changed_filters_wait_behind_more_filters_and_a_link_setting_
     tab.map()
     _idle(tab)
     sidebar = tab.page.locator("[data-testid=stSidebar]")
-    assert tab.page.evaluate(_SIDEBAR_WIDGETS) == ["stDateInput", "stMultiSelect", "stRadio", "stTextInput"]
+    assert tab.page.evaluate(_SIDEBAR_WIDGETS) == ["stMultiSelect", "stRadio", "stTextInput"]
     assert sidebar.get_by_text("Minimum confidence").count() == 0
     sidebar.get_by_text("More filters").click()  # opening it runs the page again, with its widgets
     sidebar.get_by_text("Minimum confidence").wait_for(timeout=30_000)
@@ -210,3 +235,26 @@ def test_the_rarely_changed_filters_wait_behind_more_filters_and_a_link_setting_
     assert sidebar.get_by_role("slider").count() == 0
     assert tab.offsite == []
 
+
+
+def test_the_control_dates_wait_behind_their_expander_and_a_link_setting_one_opens_it(tab):
+    tab.open("/")
+    tab.map()
+    _idle(tab)
+    sidebar = tab.page.locator("[data-testid=stSidebar]")
+    assert sidebar.locator("[data-testid=stDateInput]").count() == 0  # no date widget's scripts before the map
+    assert sidebar.get_by_text("Control as of the latest reports").count() == 1
+    sidebar.get_by_text("Control dates").click()  # opening it runs the page again, with its widgets
+    sidebar.get_by_text("Changes since").wait_for(timeout=30_000)
+    assert sidebar.locator("[data-testid=stDateInput]").count() == 2
+
+    tab.open("/?asof=2025-01-15")  # a shared link: the date it sets is shown, open
+    tab.map()
+    _idle(tab)
+    assert sidebar.get_by_role("spinbutton", name="year, Control as of").inner_text() == "2025"
+    sidebar.get_by_text("Control dates").click()  # closed again, the date stays in force and is named
+    sidebar.get_by_text("Control as of 2025-01-15").wait_for(timeout=30_000)
+    _idle(tab)
+    tab.screenshot("control-dates-closed")
+    assert "asof=2025-01-15" in tab.page.url and sidebar.locator("[data-testid=stDateInput]").count() == 0
+    assert tab.offsite == []

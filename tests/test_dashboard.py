@@ -2,6 +2,7 @@
 component is replaced by a stand-in that records the layers it was given and reports a chosen click."""
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,11 @@ def app(**params) -> AppTest:
     return at.run()
 
 
+def shown_html(at: AppTest, marker: str) -> str:
+    """The body of the page's st.html element holding marker (the panel has several: claims, history, excerpts)."""
+    return next(element.proto.body for element in at.get("html") if marker in element.proto.body)
+
+
 def test_the_map_shows_the_sample_corpus_places(store_path, fake_map):
     at = app()
     assert not at.exception
@@ -109,10 +115,23 @@ def test_clicking_a_settlement_lists_its_excerpts_newest_first(store_path, fake_
     fake_map.click = next(t for t in fake_map.features if t.startswith("Sudzha"))
     at.run()
     assert at.subheader[0].value == "Sudzha"
-    panel = at.get("html")[0].proto.body
+    panel = shown_html(at, "fm-excerpt")
     assert panel.count('class="fm-excerpt"') >= 3 and "<mark>Sudzha</mark>" in panel
     assert panel.index("2025-03-13") < panel.index("2024-08-15")
     assert at.query_params["place"]
+
+
+def test_a_place_panel_shows_its_control_history_and_claims_without_a_data_grid_or_chart(store_path, fake_map):
+    at = app()
+    fake_map.click = next(t for t in fake_map.features if t.startswith("Sudzha"))
+    at.run()
+    # Plain HTML and SVG: the browser shows the panel without fetching the grid's and Vega's scripts first.
+    assert not at.dataframe and not at.get("arrow_vega_lite_chart")
+    history = shown_html(at, "fm-control-history")
+    assert any("2025" in tick for tick in re.findall(r'class="fm-tick"[^>]*>([^<]+)<', history))  # years on the axis
+    assert history.count('class="fm-bar"') >= 2 and "Russia from" in history and "Ukraine from" in history
+    claims = shown_html(at, 'data-fm-table="claims"')
+    assert "<th>date</th>" in claims and "<th>holder after</th>" in claims and claims.count("<tr>") >= 3
 
 
 def test_article_text_is_shown_as_text_never_as_markup(store_path, fake_map):
@@ -122,7 +141,7 @@ def test_article_text_is_shown_as_text_never_as_markup(store_path, fake_map):
     at = app()
     fake_map.click = next(t for t in fake_map.features if t.startswith("Sudzha"))
     at.run()
-    panel = at.get("html")[0].proto.body
+    panel = "".join(element.proto.body for element in at.get("html"))  # excerpts, claims, control history
     assert "&lt;script&gt;" in panel and "<script" not in panel and "<img" not in panel and "<b " not in panel
 
 
@@ -130,16 +149,30 @@ def page(name: str) -> AppTest:
     return AppTest.from_file(str(ROOT / "pages" / name), default_timeout=120).run()
 
 
+def table_rows(at: AppTest) -> int:
+    """The rows of the page's table, shown as plain HTML (its head row not counted)."""
+    return at.get("html")[0].proto.body.count("<tr>") - 1
+
+
 def test_the_events_and_timeline_pages_show_the_filtered_events(store_path):
     events = page("1_Events.py")
-    assert not events.exception and len(events.dataframe[0].value) == 100  # a page of the 141 sample events
+    assert not events.exception and table_rows(events) == 100  # a page of the 141 sample events, as a plain table
     assert "141 events in this view; 1 to 100, newest first" in events.caption[0].value
     events.number_input(key="events-page").set_value(2).run()
-    assert len(events.dataframe[0].value) == 41 and "101 to 141" in events.caption[0].value
+    assert table_rows(events) == 41 and "101 to 141" in events.caption[0].value
     assert [b.label for b in events.get("download_button")] == ["Download CSV (ACLED-like columns)",
                                                                 "Download GeoJSON"]
     timeline = page("4_Timeline.py")
     assert not timeline.exception and timeline.subheader[0].value == "By event type"
+
+
+def test_find_a_place_is_a_widget_of_the_map_page_only_and_the_other_pages_keep_its_value(store_path):
+    events = AppTest.from_file(str(ROOT / "pages" / "1_Events.py"), default_timeout=120)
+    events.query_params["q"] = "Sudzha"
+    events.run()
+    assert not events.exception and not [box for box in events.sidebar.text_input if box.label == "Find a place"]
+    assert events.query_params["q"] in ("Sudzha", ["Sudzha"])
+    assert table_rows(events) == 100  # (it filters no event)
 
 
 def test_the_ingest_page_takes_a_pasted_article(store_path):
@@ -185,8 +218,23 @@ def test_the_as_of_date_in_the_url_sets_the_territory_drawn(store_path, fake_map
     [territory_now] = [name for name in latest if name.startswith("Territory")]
     assert held_2022 == {"Russia", "Ukraine"}
     assert territory_now != territory_2022  # other areas as of another date
+    at.session_state["control-dates"] = True  # what opening "Control dates" does
+    at.run()
     at.sidebar.date_input(key="as_of").set_value(dt.date(2022, 12, 31)).run()
     assert at.query_params["asof"] in ("2022-12-31", ["2022-12-31"])
+
+
+def test_the_control_dates_wait_behind_their_expander_and_a_link_setting_one_opens_it(store_path, fake_map):
+    at = app()
+    assert not at.sidebar.date_input  # closed: no date widget sent (the browser loads its scripts when opened)
+    assert any(c.value == "Control as of the latest reports" for c in at.sidebar.caption)
+    linked = app(asof="2022-12-31")
+    assert linked.sidebar.date_input(key="as_of").value == dt.date(2022, 12, 31)
+    linked.session_state["control-dates"] = False  # closed again: the date stays in force and is named
+    linked.run()
+    assert not linked.sidebar.date_input and linked.query_params["asof"] in ("2022-12-31", ["2022-12-31"])
+    assert any(c.value == "Control as of 2022-12-31" for c in linked.sidebar.caption)
+    assert any("as of 2022-12-31" in name for name in _control_layers(fake_map))
 
 
 def test_changes_since_a_date_are_listed_with_their_km2(store_path, fake_map):
@@ -278,11 +326,10 @@ def test_a_place_with_thousands_of_excerpts_shows_them_a_page_at_a_time(store_pa
     fake_map.click = next(t for t in fake_map.features if t.startswith("Sudzha"))
     at.run()
     assert not at.exception
-    panel = at.get("html")[0].proto.body
-    assert panel.count('class="fm-excerpt"') == 25
+    assert shown_html(at, "fm-excerpt").count('class="fm-excerpt"') == 25
     assert at.number_input[0].label.startswith("Page (of ")
     at.number_input[0].set_value(3).run()
-    assert at.get("html")[0].proto.body.count('class="fm-excerpt"') == 25
+    assert shown_html(at, "fm-excerpt").count('class="fm-excerpt"') == 25
 
 
 def test_an_undated_paste_is_refused_and_a_future_date_too(store_path):

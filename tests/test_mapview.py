@@ -198,3 +198,39 @@ def test_rivers_and_lakes_are_kept_around_the_theatre_and_drawn_as_a_layer_one_c
     fmap = mapview.base_map()
     page = fmap.get_root().render()
     assert f"/{assets.VENDOR_URL}/{assets.RIVERS}" in page and "OpenStreetMap contributors" in page
+
+
+TICK = r'class="fm-tick"[^>]*>([^<]+)<'  # a date under the control history's strip
+
+
+def test_the_control_history_is_a_static_strip_with_years_every_change_and_escaped_labels():
+    from geo.panel import control_history, control_history_html
+
+    changes = pd.DataFrame({
+        "id": [1, 2, 3, 4], "date": [dt.date(2022, 3, 2), dt.date(2022, 11, 11), dt.date(2024, 8, 9),
+                                     dt.date(2025, 3, 13)],
+        "event_type": "control_change", "actor": ["Russia", "Ukraine", "<b>Ukraine</b>", "Russia"],
+        "opponent": "", "status": ["", "confirmed", "", "claimed"], "claimed_by": "", "source": "x"})
+    strip = control_history_html(control_history(changes), dt.date(2025, 3, 20), RUSSIA_UKRAINE)
+    assert "<script" not in strip and "<b>" not in strip and "&lt;b&gt;Ukraine" in strip
+    assert strip.count('class="fm-bar"') == 4  # a bar per change
+    assert {"2023", "2024", "2025"} <= set(re.findall(TICK, strip))
+    assert re.findall(r'class="fm-holder".*?</span>([^<]+)</span>', strip) == [
+        "Russia", "Ukraine", "&lt;b&gt;Ukraine&lt;/b&gt;"]
+    assert 'title="Russia from 13 Mar 2025 (claimed)"' in strip  # the latest change has its own bar
+    assert f"background:{RUSSIA_UKRAINE.side_colour('Russia')}" in strip
+    # Within a year, the ticks are months that still say the year.
+    short = control_history_html(control_history(changes.iloc[3:]), dt.date(2025, 6, 1), RUSSIA_UKRAINE)
+    assert all(re.fullmatch(r"[A-Z][a-z]{2} 2025", tick) for tick in re.findall(TICK, short))
+    assert control_history_html(control_history(changes.iloc[:0]), None) == ""
+
+
+def test_a_table_shown_as_html_escapes_every_cell():
+    from geo.htmltable import table_html
+
+    frame = pd.DataFrame({"date": [dt.date(2025, 3, 1)], "excerpt": ['<script>alert("x")</script><img onerror=1>'],
+                          "confidence": [0.8500001], "admin1": [None]})
+    table = table_html(frame, ["date", "excerpt", "confidence", "admin1"], long=("excerpt",))
+    assert "<script" not in table and "<img" not in table and "&lt;script&gt;" in table
+    assert "<td>2025-03-01</td>" in table and "<td>0.85</td>" in table and "<td></td>" in table
+    assert table.count("<tr>") == 2 and '<td class="fm-long">' in table
