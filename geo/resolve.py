@@ -206,6 +206,7 @@ class PlaceResolver:
                                                colocated, unique_anchors=True)
             anchors = {key: p for key, (p, conf, _) in chosen.items()
                        if p is not None and conf >= 0.6 and p.feature not in ("PCLI", "CONT")}
+        self._into_bare_named_regions(keys, options, chosen)
         resolved = []
         named_region = self._inside_named_regions(mentions, keys, options, chosen)
         for mention, key, opts in zip(mentions, keys, options, strict=True):
@@ -246,6 +247,42 @@ class PlaceResolver:
                 out.setdefault((key, None), out[(key, within)])
         return out
 
+    def _into_bare_named_regions(self, keys: list[tuple[str, str]], options: list[list[Place]],
+                                 chosen: dict) -> None:
+        """"Paris" in a story that names Illinois and nothing French; "Waco" in a story about Kentucky's towns;
+        "VICTORIA" beside "British Columbia": a place nothing else in the text points to (no other place in its
+        country, or none in its first-level region nor within 150 km) gives way to its namesake inside a
+        first-level region the text names by its bare name. A bare region does not rule namesakes out as "in the
+        Kursk region" does (a state named beside a capital: Washington is not Washington, Utah), so only an
+        unsupported choice moves, names that stand for a government ("Washington") never, and a big city, or a
+        city whose country nothing else in the text is in, moves with confidence UNCERTAIN (listed for review)."""
+        bare = {(p.country, p.admin1_code) for key, (p, conf, _) in chosen.items() if p is not None
+                and p.feature == "ADM1" and key[1] in ("", BARE_REGION) and conf >= BARE_REGION_CONFIDENCE}
+        if not bare:
+            return
+        placed = [(key, p) for key, (p, _, _) in chosen.items() if p is not None]
+        done = set()
+        for key, opts in zip(keys, options, strict=True):
+            place, confidence, count = chosen[key]
+            if key in done or place is None or len(opts) < 2 or key[1] or key[0] in self.home_countries \
+                    or place.feature in ("PCLI", "CONT") or (place.country, place.admin1_code) in bare \
+                    or place.country in self.focus_countries:
+                continue
+            done.add(key)
+            inside = [p for p in opts if (p.country, p.admin1_code) in bare and p.feature not in NON_SETTLEMENT
+                      and name_key(p.name) == key[0]]
+            if not inside:
+                continue
+            others = [p for other, p in placed if other[0] != key[0]]
+            alone_in_country = not any(p.country == place.country for p in others)
+            if not alone_in_country and (place.population >= BIG_NAMESAKE or any(
+                    (p.country, p.admin1_code) == (place.country, place.admin1_code)
+                    or (p.feature not in NON_SETTLEMENT and _near_km(p, place) < 150) for p in others)):
+                continue
+            best = self.rank(inside)[0]
+            doubt = alone_in_country and place.population >= RIVAL_POPULATION or place.population >= BIG_NAMESAKE
+            chosen[key] = (best, UNCERTAIN if doubt else min(max(confidence, 0.7), 0.8), count)
+
     def _near_misses(self, mention: Mention, scale: str) -> list[Place]:
         """Places one edit away from a name the text calls a place but the gazetteer does not know."""
         if not mention.cue or scale:
@@ -277,7 +314,8 @@ class PlaceResolver:
             rows = _anchor_rows(anchors)
             scored = sorted(((self._score(p, countries, document_countries, anchors, regions, rows)
                               + (CURRENT_NAME_BONUS if key and (name_key(p.name) == key or not p.name.isascii()
-                                                                and _own_name(p, key)) else 0.0)
+                                                                and _own_name(p, key) or _shortened_name(p, key))
+                                 else 0.0)
                               - (ALTERNATE_CAPITAL if key and p.feature == "PPLC" and not _own_name(p, key) else 0.0)
                               + (MAIN_COUNTRY_BONUS if p.country == main_country else 0.0)
                               + (COLOCATED_BONUS if colocated and p.country in (main_country or p.country)
@@ -517,6 +555,15 @@ def _own_name(place: Place, key: str) -> bool:
     not an alternate)."""
     own = name_key(place.name)
     return own == key or (not own.isascii() and _without_accents(own) == _without_accents(key))
+
+
+def _shortened_name(place: Place, key: str) -> bool:
+    """Whether the name is the place's own name without the lower-case words that close it: "Newcastle" for
+    Newcastle upon Tyne, "Frankfurt" for Frankfurt am Main, "Stoke" for Stoke-on-Trent. Reporters shorten these
+    names, so the shortened one is the place's own name too, not an alternate (the town called Newcastle in
+    Australia does not win for it)."""
+    own, n = place.name, len(key)
+    return len(own) > n + 1 and own[n] in " -" and own[n + 1].islower() and name_key(own[:n]) == key
 
 
 def _without_accents(text: str) -> str:

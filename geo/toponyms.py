@@ -283,7 +283,8 @@ class ToponymRecognizer:
         if surface.replace(".", "").isupper() and len(surface) <= 4:
             # "US", "UK": a country after a preposition, an adjective before a noun ("US envoys").
             return i > 0 and tokens[i - 1].text.lower() in _PREPOSITIONS and (
-                not following or following in _FUNCTION_WORDS or text[tokens[i + n - 1].end] in ",.;:)") \
+                not following or following in _FUNCTION_WORDS or text[tokens[i + n - 1].end] in ",.;:)"
+                or text.startswith(("'s ", "’s "), tokens[i + n - 1].end)) \
                 and not self._acronym(surface)
         if i > 0 and tokens[i - 1].text.lower().rstrip(".") in _TITLES:
             return False

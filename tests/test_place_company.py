@@ -142,3 +142,31 @@ def test_a_place_a_comma_and_a_state_that_a_country_shares_is_in_the_state(parse
     rows = rows_by_place(parse, "She moved to Atlanta, Georgia, in 2001, after years in Louisville and Indiana.")
     assert (rows["Atlanta"]["admin1"], rows["Georgia"]["feature"]) == ("Georgia", "ADM1")
     assert rows_by_place(parse, "Talks in Tbilisi, Georgia, failed.")["Georgia"]["country"] == "GE"
+
+
+def test_a_namesake_in_a_state_the_text_names_beats_a_famous_city_nothing_else_points_to(parse):
+    """Nothing French in the text: the Paris of the state it names, listed for review (a famous city gave way)."""
+    rows = rows_by_place(parse, "The library in Paris will hold a workshop on job applications for residents "
+                                "of Illinois.")
+    assert (rows["Paris"]["country"], rows["Paris"]["admin1"]) == ("US", "Illinois")
+    assert rows["Paris"]["place_confidence"] < 0.7
+
+
+def test_a_capital_named_beside_a_province_of_another_country_is_the_provinces_city(parse):
+    rows = rows_by_place(parse, "VICTORIA - Power was restored on Tuesday after the storm crossed British Columbia.")
+    assert (rows["VICTORIA"]["country"], rows["VICTORIA"]["admin1"]) == ("CA", "British Columbia")
+
+
+def test_a_place_the_text_supports_stays_where_it_is_beside_a_state_named_bare(parse):
+    """Lyon puts Paris in France; Washington stands for the government and is not Washington, Utah."""
+    rows = rows_by_place(parse, "Officials from Texas met their counterparts in Paris and Lyon last week.")
+    assert rows["Paris"]["country"] == "FR"
+    rows = rows_by_place(parse, "Washington has refused to fund the dam that Utah asked for.")
+    assert rows["Washington"]["feature"] == "PPLC"
+
+
+def test_a_city_called_by_its_name_without_the_closing_lower_case_words_is_that_city(parse):
+    """"Newcastle" is Newcastle upon Tyne's name too, not only the Australian city's or a small Irish town's."""
+    rows = rows_by_place(parse, "The UK's health regulator approved a treatment first tried by doctors in Newcastle.")
+    assert rows["Newcastle"]["name"] == "Newcastle upon Tyne"
+    assert rows["UK"]["country"] == "GB"
