@@ -72,6 +72,8 @@ LONE_ENTRY_POPULATION = 20_000
 # Edmonton to England).
 COLOCATED_KM = 20.0
 COLOCATED_BONUS = 1.5
+# A county's point stands for an area: a county and a place (or two counties) this close are together.
+COUNTY_COLOCATED_KM = 40.0
 # A first-level region named bare and read as the region with this confidence is where the story is.
 BARE_REGION_CONFIDENCE = 0.7
 SCALE_FEATURES = {"district": ("ADM2",), "community": ("ADM3",), "river": ("STM",), "reservoir": ("RSV",)}
@@ -504,9 +506,23 @@ def _colocated(keys: list[tuple[str, str]], options: list[list[Place]]) -> froze
     for (y, x), members in cells.items():
         near = [m for dy in (-1, 0, 1) for dx in (-1, 0, 1) for m in cells.get((y + dy, x + dx), ())]
         for name, p in members:
-            if any(other != name and _near_km(p, q) <= COLOCATED_KM for other, q in near):
+            # another place: one place that bears both names (an old name of Atlanta, Illinois is Xenia) is no pair
+            if any(other != name and _near_km(p, q) <= COLOCATED_KM and not _same(p, q) for other, q in near):
                 found.add(_identity(p))
+            if p.feature == "ADM2":
+                found |= _near_a_county(name, p, cells, y, x)
     return frozenset(found)
+
+
+def _near_a_county(name: str, county: Place, cells: dict, y: int, x: int) -> set[tuple]:
+    """A county's point is the middle of an area tens of kilometres wide: the candidates of other names within
+    COUNTY_COLOCATED_KM of it ("Columbus" and "Harris County", Georgia; "Henry County" and "Washington County",
+    Iowa) are together with it (both identities, so the place's side need not look this far)."""
+    reach = math.ceil(COUNTY_COLOCATED_KM / COLOCATED_KM)
+    together = {_identity(q) for dy in range(-reach, reach + 1) for dx in range(-reach, reach + 1)
+                for other, q in cells.get((y + dy, x + dx), ())
+                if other != name and not _same(county, q) and _near_km(county, q) <= COUNTY_COLOCATED_KM}
+    return together | {_identity(county)} if together else together
 
 
 def _unique_anchors(anchors: list[Place]) -> list[Place]:

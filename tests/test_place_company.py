@@ -170,3 +170,26 @@ def test_a_city_called_by_its_name_without_the_closing_lower_case_words_is_that_
     rows = rows_by_place(parse, "The UK's health regulator approved a treatment first tried by doctors in Newcastle.")
     assert rows["Newcastle"]["name"] == "Newcastle upon Tyne"
     assert rows["UK"]["country"] == "GB"
+
+
+def _town(name, lat, lon, feature="PPL"):
+    return Place(name, lat, lon, "US", "Somewhere", feature, 5_000)
+
+
+def test_one_place_that_bears_two_of_the_texts_names_is_no_pair_of_namesakes_together():
+    """An old name of a town ("Xenia" for Atlanta, Illinois) does not make the town its own company."""
+    from geo.resolve import _colocated
+
+    atlanta = _town("Atlanta", 40.26, -89.23)
+    options = [[_town("Xenia", 39.68, -83.93), atlanta], [_town("Atlanta", 33.75, -84.39), atlanta]]
+    assert _colocated([("xenia", ""), ("atlanta", "")], options) == frozenset()
+
+
+def test_a_county_and_a_town_30_km_from_its_point_are_together():
+    """A county's point is the middle of an area; a town 30 km away may well be in it (20 km is the towns' reach)."""
+    from geo.resolve import _colocated, _identity
+
+    county = _town("Marion County", 40.0, -86.0, feature="ADM2")
+    town = _town("Lebanon", 40.27, -86.0)  # 30 km north
+    options = [[county, _town("Marion County", 35.0, -90.0, feature="ADM2")], [town, _town("Lebanon", 33.0, -95.0)]]
+    assert _colocated([("marion county", ""), ("lebanon", "")], options) == {_identity(county), _identity(town)}
