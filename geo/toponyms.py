@@ -59,6 +59,8 @@ def _place_slot(text: str, start: int, end: int) -> re.Match | None:
 
 _TITLES = {"president", "gen", "general", "minister", "mr", "mrs", "ms", "dr", "sen", "senator", "col",
            "colonel", "commander", "chancellor", "secretary", "prime", "spokesman", "spokeswoman", "envoy"}
+# An article capitalised at a sentence's start begins no name when a lower-case word follows it.
+_ARTICLES = frozenset({"The", "A", "An", "THE"})
 _PREPOSITIONS = {"in", "to", "from", "into", "with", "by", "against", "across", "for", "of", "at", "the"}
 _FUNCTION_WORDS = {"and", "or", "but", "is", "was", "has", "had", "will", "would", "said", "says", "in",
                    "on", "at", "to", "for", "from", "with", "as", "after", "before", "since", "over"}
@@ -271,6 +273,8 @@ class ToponymRecognizer:
                 continue
             if n > 1 and not tokens[i + n - 1].capitalised and tokens[i + n - 1].text.lower() in SCALE_WORDS:
                 continue
+            if n > 1 and not tokens[i + 1].capitalised and tokens[i].text in _ARTICLES:
+                continue  # "The city council met": an article and a common noun, not "The City" (Oakville)
             if self.gazetteer.knows(text[tokens[i].start:tokens[i + n - 1].end]):
                 return n
         return 0

@@ -193,3 +193,10 @@ def test_a_county_and_a_town_30_km_from_its_point_are_together():
     town = _town("Lebanon", 40.27, -86.0)  # 30 km north
     options = [[county, _town("Marion County", 35.0, -90.0, feature="ADM2")], [town, _town("Lebanon", 33.0, -95.0)]]
     assert _colocated([("marion county", ""), ("lebanon", "")], options) == {_identity(county), _identity(town)}
+
+
+def test_an_article_and_a_common_noun_at_a_sentences_start_are_no_place(parse):
+    """"The City" is another name of a Connecticut town; "The city council met" names no place."""
+    rows = rows_by_place(parse, "The city council met on Monday. The center will open in Dayton next year.")
+    assert set(rows) == {"Dayton"}
+    assert rows_by_place(parse, "The Hague hosted the talks.")["The Hague"]["country"] == "NL"
