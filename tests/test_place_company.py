@@ -200,3 +200,10 @@ def test_an_article_and_a_common_noun_at_a_sentences_start_are_no_place(parse):
     rows = rows_by_place(parse, "The city council met on Monday. The center will open in Dayton next year.")
     assert set(rows) == {"Dayton"}
     assert rows_by_place(parse, "The Hague hosted the talks.")["The Hague"]["country"] == "NL"
+
+
+def test_a_county_after_the_is_still_the_county(parse):
+    """"the X" is often not a town ("the Dnipro" is the river), but "the Tarrant County sheriff" names the county."""
+    rows = rows_by_place(parse, "Deputies from the Tarrant County sheriff's office closed the road.")
+    assert (rows["Tarrant County"]["country"], rows["Tarrant County"]["admin1"]) == ("US", "Texas")
+    assert "Peace River" not in rows_by_place(parse, "Ice jams formed on the Peace River overnight.")
