@@ -292,11 +292,14 @@ class ToponymRecognizer:
                 and not self._acronym(surface)
         if i > 0 and tokens[i - 1].text.lower().rstrip(".") in _TITLES:
             return False
-        if self._name_word(text, tokens, i - 1, i) or self._name_word(text, tokens, i + n, i + n - 1):
+        # "Douglas County", "Kursk Oblast": no person's name; before an office's name it is the place still
+        administrative = n > 1 and SCALE_WORDS.get(tokens[i + n - 1].text.lower()) in ("region", "district")
+        if self._name_word(text, tokens, i - 1, i) or (
+                not administrative and self._name_word(text, tokens, i + n, i + n - 1)):
             return False  # part of a person's or an organisation's name: "Vladimir Putin"
         if text[max(0, tokens[i].start - 4):tokens[i].start].lower() == "the " and following not in SCALE_WORDS \
                 and following not in PLACE_SUFFIXES and not self._major_before_a_proper_name(text, tokens, i, n) \
-                and not (n > 1 and SCALE_WORDS.get(tokens[i + n - 1].text.lower()) in ("region", "district")) \
+                and not administrative \
                 and not self._major(surface, ("PCLI", *WATER_AND_AREAS), 0):
             return False  # "the left bank of the Dnipro": a river, not the city
         if self._part_of_longer_name(text, tokens, i, n):

@@ -207,3 +207,8 @@ def test_a_county_after_the_is_still_the_county(parse):
     rows = rows_by_place(parse, "Deputies from the Tarrant County sheriff's office closed the road.")
     assert (rows["Tarrant County"]["country"], rows["Tarrant County"]["admin1"]) == ("US", "Texas")
     assert "Peace River" not in rows_by_place(parse, "Ice jams formed on the Peace River overnight.")
+
+
+def test_a_county_before_an_offices_name_is_the_county_not_part_of_a_persons_name(parse):
+    rows = rows_by_place(parse, "The road was closed, according to the Levy County Sheriff's Office.")
+    assert (rows["Levy County"]["country"], rows["Levy County"]["admin1"]) == ("US", "Florida")
