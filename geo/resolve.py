@@ -34,6 +34,9 @@ DISTANT_VILLAGE_KM = 250.0
 SMALL_PLACE = 50_000
 # A city this big is the better guess when the best-scored namesake is a small place far from the rest of the text.
 BIG_NAMESAKE = 500_000
+# A name this similar to a place's own name (rapidfuzz's Indel similarity) is another spelling of it (Kiltamagh,
+# Kiltimagh), not another name (Molotov for Perm).
+OTHER_SPELLING_SIMILARITY = 0.75
 # Confidence given to a choice the text does not support (below 0.7: listed for review).
 UNCERTAIN = 0.6
 # A namesake this big elsewhere makes a choice the text does not support uncertain.
@@ -222,6 +225,8 @@ class PlaceResolver:
                 place, confidence = (self.rank(inside)[0], min(confidence, 0.95)) if inside else (None, 0.0)
             if key[0] in fuzzy:  # found under another spelling: listed for review
                 confidence = min(confidence, UNCERTAIN)
+            elif place is not None and confidence <= UNCERTAIN and self._only_by_another_name(place, key[0]):
+                place, confidence = None, 0.0
             resolved.append(ResolvedMention(mention, place, confidence, count))
         return resolved
 
@@ -284,6 +289,24 @@ class PlaceResolver:
             best = self.rank(inside)[0]
             doubt = alone_in_country and place.population >= RIVAL_POPULATION or place.population >= BIG_NAMESAKE
             chosen[key] = (best, UNCERTAIN if doubt else min(max(confidence, 0.7), 0.8), count)
+
+    def _only_by_another_name(self, place: Place, key: str) -> bool:
+        """A settlement outside the theatre's countries that bears the text's name only as one of its other names,
+        an old or a foreign one unlike its own (Perm, once Molotov; Holbrook, once Ten Mile), chosen with nothing in
+        the text to back it (confidence UNCERTAIN or less): the place meant is more likely one the gazetteer lacks,
+        or no place at all (Molotov the minister), so no marker. Other spellings of the own name (Kiltamagh for
+        Kiltimagh) and shortened names (Enugu) are the place's own. In the theatre's countries the other names are
+        the spellings reporters use (Russian and Ukrainian romanisations) and count as the place's own."""
+        if place.feature in NON_SETTLEMENT or place.country in self.focus_countries or _own_name(place, key) \
+                or _shortened_name(place, key):
+            return False
+        own = _without_accents(name_key(place.name))
+        written = _without_accents(key)
+        if own.startswith(written) or written.startswith(own):
+            return False
+        from rapidfuzz.distance import Indel
+
+        return Indel.normalized_similarity(own, written) < OTHER_SPELLING_SIMILARITY
 
     def _near_misses(self, mention: Mention, scale: str) -> list[Place]:
         """Places one edit away from a name the text calls a place but the gazetteer does not know."""

@@ -212,3 +212,12 @@ def test_a_county_after_the_is_still_the_county(parse):
 def test_a_county_before_an_offices_name_is_the_county_not_part_of_a_persons_name(parse):
     rows = rows_by_place(parse, "The road was closed, according to the Levy County Sheriff's Office.")
     assert (rows["Levy County"]["country"], rows["Levy County"]["admin1"]) == ("US", "Florida")
+
+
+def test_a_place_known_by_the_texts_name_only_as_an_old_name_unlike_its_own_gets_no_marker(parse):
+    """Holbrook, New South Wales, was once Ten Mile; a Ten Mile nothing else in the text points to is more likely a
+    place the gazetteer lacks. Another spelling of a place's own name (Kiltimagh, Kiltamagh) keeps its marker."""
+    rows = rows_by_place(parse, "Jeremy Watson, 30, of Ten Mile, said he was riding along County Road 225.")
+    assert rows["Ten Mile"]["lat"] is None
+    rows = rows_by_place(parse, "A rally was held in Kiltimagh on Sunday.")
+    assert rows["Kiltimagh"]["country"] == "IE"
