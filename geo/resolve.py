@@ -120,6 +120,9 @@ class PlaceResolver:
         places = self.gazetteer.lookup(mention.lookup)
         if scale in ("river", "reservoir", "district"):  # "Kurakhove reservoir", "Cedar County": names of their own
             places = list({_identity(p): p for p in places + self.gazetteer.lookup(mention.surface)}.values())
+        if scale == "district" and not mention.surface.lower().endswith("county"):
+            # "Harvey, Harper and Kingman counties": each a county, found under its whole name
+            places += [p for p in self.gazetteer.lookup(f"{mention.lookup} County") if p.feature == "ADM2"]
         if scale in ("region", BARE_REGION):
             regions = [p for p in places if p.feature == "ADM1"]
             if regions:

@@ -35,6 +35,7 @@ SCALE_WORDS = {
 # Words after a place's name that keep it the place: "the Toretsk direction", "the Kupiansk area".
 PLACE_SUFFIXES = {"area", "direction", "axis", "sector", "front", "checkpoint", "crossing", "outskirts", "salient",
                   "bridgehead", "border"}
+_COUNTIES_AFTER = re.compile(r"\s+counties\b")
 _PLURAL_SCALE_WORDS = {"regions", "oblasts", "provinces", "territories", "districts"}
 _CUE = re.compile(
     r"\b((?i:village|town|city|settlement|hamlet|locality)s?\s+(?:of|such\s+as))\s+"
@@ -250,6 +251,7 @@ class ToponymRecognizer:
             i += n if n > 1 else 1
         found = self._unknown_list_items(text, found, (start, end), sentence)
         found = self._abbreviated_regions(text, found, sentence)
+        found = self._counties_listed(text, found)
         found = self._put_after_comma(text, self._put_in_regions(text, self._spread_plural_scale(text, found)))
         return self._regions_by_company(text, found)
 
@@ -590,6 +592,23 @@ class ToponymRecognizer:
         key = name_key(name)
         return [(p.country, p.admin1_code) for p in self.gazetteer.lookup(name)
                 if p.feature == "ADM1" and p.country in regions and name_key(p.name) == key]
+
+    def _counties_listed(self, text: str, found: list[Mention]) -> list[Mention]:
+        """"in Harvey, Harper and Kingman counties": each name of a list closed by "counties" is a county (its span
+        stays the name). The counties of a state ("Ohio and Indiana counties") are not counties of its name."""
+        out = list(found)
+        for k in range(len(out) - 1, 0, -1):
+            last = out[k]
+            if not _COUNTIES_AFTER.match(text, last.end) or last.scale:
+                continue
+            first = k
+            while first > 0 and not out[first - 1].scale \
+                    and text[out[first - 1].end:out[first].start] in _LIST_SEPARATORS:
+                first -= 1
+            names = out[first:k + 1]
+            if len(names) > 1 and not any(self._major(m.surface, ("ADM1", "PCLI"), 0) for m in names):
+                out[first:k + 1] = [replace(m, scale="district") for m in names]
+        return out
 
     @staticmethod
     def _spread_plural_scale(text: str, found: list[Mention]) -> list[Mention]:

@@ -221,3 +221,11 @@ def test_a_place_known_by_the_texts_name_only_as_an_old_name_unlike_its_own_gets
     assert rows["Ten Mile"]["lat"] is None
     rows = rows_by_place(parse, "A rally was held in Kiltimagh on Sunday.")
     assert rows["Kiltimagh"]["country"] == "IE"
+
+
+def test_each_name_of_a_list_closed_by_counties_is_a_county(parse):
+    rows = rows_by_place(parse, "Roofs collapsed in Harvey, Harper and Kingman counties overnight.")
+    assert {(r["name"], r["admin1"]) for r in rows.values()} == {
+        ("Harvey County", "Kansas"), ("Harper County", "Kansas"), ("Kingman County", "Kansas")}
+    rows = rows_by_place(parse, "Storms hit twelve Ohio and Indiana counties.")
+    assert rows["Ohio"]["feature"] == rows["Indiana"]["feature"] == "ADM1"
