@@ -216,6 +216,10 @@ class PlaceResolver:
                        if p is not None and conf >= 0.6 and p.feature not in ("PCLI", "CONT")}
         self._into_bare_named_regions(keys, options, chosen)
         resolved = []
+        # Near-miss spellings are the theatre's romanisations: in a text whose other places all lie outside the
+        # theatre's countries ("Dvani" in a story about Georgia), one edit from a Ukrainian village is a guess.
+        others = [p.country for key, (p, _, _) in chosen.items() if p is not None and key[0] not in fuzzy]
+        in_theatre = not fuzzy or not others or any(country in self.focus_countries for country in others)
         named_region = self._inside_named_regions(mentions, keys, options, chosen)
         for mention, key, opts in zip(mentions, keys, options, strict=True):
             place, confidence, count = named_region.get((key, name_key(mention.within))) \
@@ -227,7 +231,7 @@ class PlaceResolver:
                 inside = [p for p in opts if (p.country, p.admin1_code) == (region.country, region.admin1_code)]
                 place, confidence = (self.rank(inside)[0], min(confidence, 0.95)) if inside else (None, 0.0)
             if key[0] in fuzzy:  # found under another spelling: listed for review
-                confidence = min(confidence, UNCERTAIN)
+                place, confidence = (place, min(confidence, UNCERTAIN)) if in_theatre else (None, 0.0)
             elif place is not None and confidence <= UNCERTAIN and self._only_by_another_name(place, key[0]):
                 place, confidence = None, 0.0
             resolved.append(ResolvedMention(mention, place, confidence, count))

@@ -229,3 +229,12 @@ def test_each_name_of_a_list_closed_by_counties_is_a_county(parse):
         ("Harvey County", "Kansas"), ("Harper County", "Kansas"), ("Kingman County", "Kansas")}
     rows = rows_by_place(parse, "Storms hit twelve Ohio and Indiana counties.")
     assert rows["Ohio"]["feature"] == rows["Indiana"]["feature"] == "ADM1"
+
+
+def test_a_near_miss_of_a_theatre_village_in_a_story_set_elsewhere_gets_no_marker(parse):
+    """One edit from a Ukrainian village is the theatre's romanisation only in a text about the theatre."""
+    rows = rows_by_place(parse, "Floods cut off the village of Novoprokipivka, officials in Tbilisi said, and "
+                                "Georgia asked for help.")
+    assert rows["Novoprokipivka"]["lat"] is None
+    rows = rows_by_place(parse, "Ukrainian troops advanced towards the village of Novoprokipivka.")
+    assert rows["Novoprokipivka"]["country"] == "UA"
