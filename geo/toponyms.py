@@ -35,6 +35,8 @@ SCALE_WORDS = {
 # Words after a place's name that keep it the place: "the Toretsk direction", "the Kupiansk area".
 PLACE_SUFFIXES = {"area", "direction", "axis", "sector", "front", "checkpoint", "crossing", "outskirts", "salient",
                   "bridgehead", "border"}
+# Words that close a street's name: the name before them is the street's, not a place's.
+_STREET_WORDS = frozenset({"street", "avenue", "road", "drive", "boulevard", "lane"})
 _COUNTIES_AFTER = re.compile(r"\s+counties\b")
 _PLURAL_SCALE_WORDS = {"regions", "oblasts", "provinces", "territories", "districts"}
 _CUE = re.compile(
@@ -241,7 +243,8 @@ class ToponymRecognizer:
                 # "the village of Malaya Loknya": the whole name, known or not
                 n = max(n, run)
                 cue = cue or "name"
-            if n and (cue or self._is_place(text, tokens, i, n, sentence_start=(i == 0))):
+            street = n > 1 and tokens[i + n - 1].capitalised and tokens[i + n - 1].text.lower() in _STREET_WORDS
+            if n and not street and (cue or self._is_place(text, tokens, i, n, sentence_start=(i == 0))):
                 found.append(self._mention(text, tokens, i, n, sentence, cue))
                 i += n + (1 if found[-1].scale else 0)
                 continue
@@ -299,6 +302,8 @@ class ToponymRecognizer:
         if self._name_word(text, tokens, i - 1, i) or (
                 not administrative and self._name_word(text, tokens, i + n, i + n - 1)):
             return False  # part of a person's or an organisation's name: "Vladimir Putin"
+        if following in _STREET_WORDS and tokens[i + n].capitalised and _gap(text, tokens, i + n - 1, i + n) == " ":
+            return False  # a street's name: "Briarwood Drive", "Highland Avenue" (and "Silver Street" whole, above)
         if text[max(0, tokens[i].start - 4):tokens[i].start].lower() == "the " and following not in SCALE_WORDS \
                 and following not in PLACE_SUFFIXES and not self._major_before_a_proper_name(text, tokens, i, n) \
                 and not administrative \

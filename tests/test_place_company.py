@@ -238,3 +238,9 @@ def test_a_near_miss_of_a_theatre_village_in_a_story_set_elsewhere_gets_no_marke
     assert rows["Novoprokipivka"]["lat"] is None
     rows = rows_by_place(parse, "Ukrainian troops advanced towards the village of Novoprokipivka.")
     assert rows["Novoprokipivka"]["country"] == "UA"
+
+
+def test_a_name_before_a_street_word_is_the_streets_not_a_place(parse):
+    rows = rows_by_place(parse, "She lived on Briarwood Drive and worked on Highland Avenue in Augusta.")
+    assert set(rows) == {"Augusta"}
+    assert "Church Street" not in rows_by_place(parse, "The shop on Church Street in Edmonton closed.")
