@@ -215,6 +215,7 @@ class PlaceResolver:
             anchors = {key: p for key, (p, conf, _) in chosen.items()
                        if p is not None and conf >= 0.6 and p.feature not in ("PCLI", "CONT")}
         self._into_bare_named_regions(keys, options, chosen)
+        self._capitals_of_named_countries(keys, options, chosen, named_countries)
         resolved = []
         # Near-miss spellings are the theatre's romanisations: in a text whose other places all lie outside the
         # theatre's countries ("Dvani" in a story about Georgia), one edit from a Ukrainian village is a guess.
@@ -314,6 +315,24 @@ class PlaceResolver:
         from rapidfuzz.distance import Indel
 
         return Indel.normalized_similarity(own, written) < OTHER_SPELLING_SIMILARITY
+
+    def _capitals_of_named_countries(self, keys: list[tuple[str, str]], options: list[list[Place]], chosen: dict,
+                                     named_countries: set[str]) -> None:
+        """"Paris" in a story datelined in Kentucky that names France: the capital of a country the text names
+        outright beats a namesake in a country it does not name, even one in a region it names (a region's weight
+        outscores the named country's), with confidence UNCERTAIN (the evidence pulls both ways: listed for
+        review). "Paris, Ky." keeps its town (a place put in its region by a comma is decided later)."""
+        if not named_countries:
+            return
+        for key, opts in zip(keys, options, strict=True):
+            place, _, count = chosen[key]
+            if place is None or key[1] or place.feature in NON_SETTLEMENT or place.feature == "PPLC" \
+                    or place.country in named_countries or place.country in self.focus_countries:
+                continue
+            capitals = [p for p in opts
+                        if p.feature == "PPLC" and p.country in named_countries and _own_name(p, key[0])]
+            if capitals:
+                chosen[key] = (capitals[0], UNCERTAIN, count)
 
     def _near_misses(self, mention: Mention, scale: str) -> list[Place]:
         """Places one edit away from a name the text calls a place but the gazetteer does not know."""

@@ -244,3 +244,13 @@ def test_a_name_before_a_street_word_is_the_streets_not_a_place(parse):
     rows = rows_by_place(parse, "She lived on Briarwood Drive and worked on Highland Avenue in Augusta.")
     assert set(rows) == {"Augusta"}
     assert "Church Street" not in rows_by_place(parse, "The shop on Church Street in Edmonton closed.")
+
+
+def test_the_capital_of_a_country_the_text_names_beats_a_namesake_in_a_state_it_names(parse):
+    """Nothing in the text puts Paris in Kentucky but the state's weight; France named outright says the capital."""
+    rows = rows_by_place(parse, "GEORGETOWN, Ky. - A Kentucky student who spent a semester in Paris said France "
+                                "felt like home.")
+    assert (rows["Paris"]["country"], rows["Paris"]["feature"]) == ("FR", "PPLC")
+    assert rows["Paris"]["place_confidence"] < 0.7
+    rows = rows_by_place(parse, "The fair in Paris, Ky., drew visitors from France.")
+    assert rows["Paris"]["admin1"] == "Kentucky"
