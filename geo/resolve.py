@@ -264,13 +264,13 @@ class PlaceResolver:
 
     def _into_bare_named_regions(self, keys: list[tuple[str, str]], options: list[list[Place]],
                                  chosen: dict) -> None:
-        """"Paris" in a story that names Illinois and nothing French; "Waco" in a story about Kentucky's towns;
-        "VICTORIA" beside "British Columbia": a place nothing else in the text points to (no other place in its
-        country, or none in its first-level region nor within 150 km) gives way to its namesake inside a
-        first-level region the text names by its bare name. A bare region does not rule namesakes out as "in the
-        Kursk region" does (a state named beside a capital: Washington is not Washington, Utah), so only an
-        unsupported choice moves, names that stand for a government ("Washington") never, and a big city, or a
-        city whose country nothing else in the text is in, moves with confidence UNCERTAIN (listed for review)."""
+        """"Paris" in a story that names Illinois and nothing French; "VICTORIA" beside "British Columbia": a place
+        nothing else in the text points to (no other place in its country, or none in its first-level region nor
+        within 150 km) gives way to its namesake inside a first-level region the text names by its bare name. A bare
+        region does not rule namesakes out as "in the Kursk region" does (a state named beside a capital: Washington
+        is not Washington, Utah), so only an unsupported choice moves, names that stand for a government
+        ("Washington") never, and a big city, or a city whose country nothing else in the text is in, moves with
+        confidence UNCERTAIN (listed for review)."""
         bare = {(p.country, p.admin1_code) for key, (p, conf, _) in chosen.items() if p is not None
                 and p.feature == "ADM1" and key[1] in ("", BARE_REGION) and conf >= BARE_REGION_CONFIDENCE}
         if not bare:
