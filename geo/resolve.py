@@ -18,6 +18,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 
+from rapidfuzz.distance import Indel
+
 from geo.gazetteer import NON_SETTLEMENT, WATER_AND_AREAS, Gazetteer
 from geo.names import name_key
 from geo.records import BARE_REGION, Mention, Place, ResolvedMention
@@ -34,6 +36,9 @@ DISTANT_VILLAGE_KM = 250.0
 SMALL_PLACE = 50_000
 # A city this big is the better guess when the best-scored namesake is a small place far from the rest of the text.
 BIG_NAMESAKE = 500_000
+# A name this similar to a place's own name (rapidfuzz's Indel similarity) is another spelling of it (Kiltamagh,
+# Kiltimagh), not another name (Molotov for Perm).
+OTHER_SPELLING_SIMILARITY = 0.75
 # Confidence given to a choice the text does not support (below 0.7: listed for review).
 UNCERTAIN = 0.6
 # A namesake this big elsewhere makes a choice the text does not support uncertain.
@@ -72,6 +77,8 @@ LONE_ENTRY_POPULATION = 20_000
 # Edmonton to England).
 COLOCATED_KM = 20.0
 COLOCATED_BONUS = 1.5
+# A county's point stands for an area: a county and a place (or two counties) this close are together.
+COUNTY_COLOCATED_KM = 40.0
 # A first-level region named bare and read as the region with this confidence is where the story is.
 BARE_REGION_CONFIDENCE = 0.7
 SCALE_FEATURES = {"district": ("ADM2",), "community": ("ADM3",), "river": ("STM",), "reservoir": ("RSV",)}
@@ -115,6 +122,9 @@ class PlaceResolver:
         places = self.gazetteer.lookup(mention.lookup)
         if scale in ("river", "reservoir", "district"):  # "Kurakhove reservoir", "Cedar County": names of their own
             places = list({_identity(p): p for p in places + self.gazetteer.lookup(mention.surface)}.values())
+        if scale == "district" and not mention.surface.lower().endswith("county"):
+            # "Harvey, Harper and Kingman counties": each a county, found under its whole name
+            places += [p for p in self.gazetteer.lookup(f"{mention.lookup} County") if p.feature == "ADM2"]
         if scale in ("region", BARE_REGION):
             regions = [p for p in places if p.feature == "ADM1"]
             if regions:
@@ -206,7 +216,13 @@ class PlaceResolver:
                                                colocated, unique_anchors=True)
             anchors = {key: p for key, (p, conf, _) in chosen.items()
                        if p is not None and conf >= 0.6 and p.feature not in ("PCLI", "CONT")}
+        self._into_bare_named_regions(keys, options, chosen)
+        self._capitals_of_named_countries(keys, options, chosen, named_countries)
         resolved = []
+        # Near-miss spellings are the theatre's romanisations: in a text whose other places all lie outside the
+        # theatre's countries ("Dvani" in a story about Georgia), one edit from a Ukrainian village is a guess.
+        others = [p.country for key, (p, _, _) in chosen.items() if p is not None and key[0] not in fuzzy]
+        in_theatre = not fuzzy or not others or any(country in self.focus_countries for country in others)
         named_region = self._inside_named_regions(mentions, keys, options, chosen)
         for mention, key, opts in zip(mentions, keys, options, strict=True):
             place, confidence, count = named_region.get((key, name_key(mention.within))) \
@@ -218,7 +234,9 @@ class PlaceResolver:
                 inside = [p for p in opts if (p.country, p.admin1_code) == (region.country, region.admin1_code)]
                 place, confidence = (self.rank(inside)[0], min(confidence, 0.95)) if inside else (None, 0.0)
             if key[0] in fuzzy:  # found under another spelling: listed for review
-                confidence = min(confidence, UNCERTAIN)
+                place, confidence = (place, min(confidence, UNCERTAIN)) if in_theatre else (None, 0.0)
+            elif place is not None and confidence <= UNCERTAIN and self._only_by_another_name(place, key[0]):
+                place, confidence = None, 0.0
             resolved.append(ResolvedMention(mention, place, confidence, count))
         return resolved
 
@@ -245,6 +263,76 @@ class PlaceResolver:
                 out[(key, within)] = (best, max(confidence, NAMED_REGION_CONFIDENCE), count)
                 out.setdefault((key, None), out[(key, within)])
         return out
+
+    def _into_bare_named_regions(self, keys: list[tuple[str, str]], options: list[list[Place]],
+                                 chosen: dict) -> None:
+        """"Paris" in a story that names Illinois and nothing French; "VICTORIA" beside "British Columbia": a place
+        nothing else in the text points to (no other place in its country, or none in its first-level region nor
+        within 150 km) gives way to its namesake inside a first-level region the text names by its bare name. A bare
+        region does not rule namesakes out as "in the Kursk region" does (a state named beside a capital: Washington
+        is not Washington, Utah), so only an unsupported choice moves, names that stand for a government
+        ("Washington") never, and a big city, or a city whose country nothing else in the text is in, moves with
+        confidence UNCERTAIN (listed for review)."""
+        bare = {(p.country, p.admin1_code) for key, (p, conf, _) in chosen.items() if p is not None
+                and p.feature == "ADM1" and key[1] in ("", BARE_REGION) and conf >= BARE_REGION_CONFIDENCE}
+        if not bare:
+            return
+        placed = [(key, p) for key, (p, _, _) in chosen.items() if p is not None]
+        done = set()
+        for key, opts in zip(keys, options, strict=True):
+            place, confidence, count = chosen[key]
+            if key in done or place is None or len(opts) < 2 or key[1] or key[0] in self.home_countries \
+                    or place.feature in ("PCLI", "CONT") or (place.country, place.admin1_code) in bare \
+                    or place.country in self.focus_countries:
+                continue
+            done.add(key)
+            inside = [p for p in opts if (p.country, p.admin1_code) in bare and p.feature not in NON_SETTLEMENT
+                      and name_key(p.name) == key[0]]
+            if not inside:
+                continue
+            others = [p for other, p in placed if other[0] != key[0]]
+            alone_in_country = not any(p.country == place.country for p in others)
+            if not alone_in_country and (place.population >= BIG_NAMESAKE or any(
+                    (p.country, p.admin1_code) == (place.country, place.admin1_code)
+                    or (p.feature not in NON_SETTLEMENT and _near_km(p, place) < 150) for p in others)):
+                continue
+            best = self.rank(inside)[0]
+            doubt = alone_in_country and place.population >= RIVAL_POPULATION or place.population >= BIG_NAMESAKE
+            chosen[key] = (best, UNCERTAIN if doubt else min(max(confidence, 0.7), 0.8), count)
+
+    def _only_by_another_name(self, place: Place, key: str) -> bool:
+        """A settlement outside the theatre's countries that bears the text's name only as one of its other names,
+        an old or a foreign one unlike its own (Perm, once Molotov; Holbrook, once Ten Mile), chosen with nothing in
+        the text to back it (confidence UNCERTAIN or less): the place meant is more likely one the gazetteer lacks,
+        or no place at all (Molotov the minister), so no marker. Other spellings of the own name (Kiltamagh for
+        Kiltimagh) and shortened names (Enugu) are the place's own. In the theatre's countries the other names are
+        the spellings reporters use (Russian and Ukrainian romanisations) and count as the place's own."""
+        if place.feature in NON_SETTLEMENT or place.country in self.focus_countries or _own_name(place, key) \
+                or _shortened_name(place, key):
+            return False
+        own = _without_accents(name_key(place.name))
+        written = _without_accents(key)
+        if own.startswith(written) or written.startswith(own):
+            return False
+        return Indel.normalized_similarity(own, written) < OTHER_SPELLING_SIMILARITY
+
+    def _capitals_of_named_countries(self, keys: list[tuple[str, str]], options: list[list[Place]], chosen: dict,
+                                     named_countries: set[str]) -> None:
+        """"Paris" in a story datelined in Kentucky that names France: the capital of a country the text names
+        outright beats a namesake in a country it does not name, even one in a region it names (a region's weight
+        outscores the named country's), with confidence UNCERTAIN (the evidence pulls both ways: listed for
+        review). "Paris, Ky." keeps its town (a place put in its region by a comma is decided later)."""
+        if not named_countries:
+            return
+        for key, opts in zip(keys, options, strict=True):
+            place, _, count = chosen[key]
+            if place is None or key[1] or place.feature in NON_SETTLEMENT or place.feature == "PPLC" \
+                    or place.country in named_countries or place.country in self.focus_countries:
+                continue
+            capitals = [p for p in opts
+                        if p.feature == "PPLC" and p.country in named_countries and _own_name(p, key[0])]
+            if capitals:
+                chosen[key] = (capitals[0], UNCERTAIN, count)
 
     def _near_misses(self, mention: Mention, scale: str) -> list[Place]:
         """Places one edit away from a name the text calls a place but the gazetteer does not know."""
@@ -277,7 +365,8 @@ class PlaceResolver:
             rows = _anchor_rows(anchors)
             scored = sorted(((self._score(p, countries, document_countries, anchors, regions, rows)
                               + (CURRENT_NAME_BONUS if key and (name_key(p.name) == key or not p.name.isascii()
-                                                                and _own_name(p, key)) else 0.0)
+                                                                and _own_name(p, key) or _shortened_name(p, key))
+                                 else 0.0)
                               - (ALTERNATE_CAPITAL if key and p.feature == "PPLC" and not _own_name(p, key) else 0.0)
                               + (MAIN_COUNTRY_BONUS if p.country == main_country else 0.0)
                               + (COLOCATED_BONUS if colocated and p.country in (main_country or p.country)
@@ -466,9 +555,23 @@ def _colocated(keys: list[tuple[str, str]], options: list[list[Place]]) -> froze
     for (y, x), members in cells.items():
         near = [m for dy in (-1, 0, 1) for dx in (-1, 0, 1) for m in cells.get((y + dy, x + dx), ())]
         for name, p in members:
-            if any(other != name and _near_km(p, q) <= COLOCATED_KM for other, q in near):
+            # another place: one place that bears both names (an old name of Atlanta, Illinois is Xenia) is no pair
+            if any(other != name and _near_km(p, q) <= COLOCATED_KM and not _same(p, q) for other, q in near):
                 found.add(_identity(p))
+            if p.feature == "ADM2":
+                found |= _near_a_county(name, p, cells, y, x)
     return frozenset(found)
+
+
+def _near_a_county(name: str, county: Place, cells: dict, y: int, x: int) -> set[tuple]:
+    """A county's point is the middle of an area tens of kilometres wide: the candidates of other names within
+    COUNTY_COLOCATED_KM of it ("Columbus" and "Harris County", Georgia; "Henry County" and "Washington County",
+    Iowa) are together with it (both identities, so the place's side need not look this far)."""
+    reach = math.ceil(COUNTY_COLOCATED_KM / COLOCATED_KM)
+    together = {_identity(q) for dy in range(-reach, reach + 1) for dx in range(-reach, reach + 1)
+                for other, q in cells.get((y + dy, x + dx), ())
+                if other != name and not _same(county, q) and _near_km(county, q) <= COUNTY_COLOCATED_KM}
+    return together | {_identity(county)} if together else together
 
 
 def _unique_anchors(anchors: list[Place]) -> list[Place]:
@@ -517,6 +620,15 @@ def _own_name(place: Place, key: str) -> bool:
     not an alternate)."""
     own = name_key(place.name)
     return own == key or (not own.isascii() and _without_accents(own) == _without_accents(key))
+
+
+def _shortened_name(place: Place, key: str) -> bool:
+    """Whether the name is the place's own name without the lower-case words that close it: "Newcastle" for
+    Newcastle upon Tyne, "Frankfurt" for Frankfurt am Main, "Stoke" for Stoke-on-Trent. Reporters shorten these
+    names, so the shortened one is the place's own name too, not an alternate (the town called Newcastle in
+    Australia does not win for it)."""
+    own, n = place.name, len(key)
+    return len(own) > n + 1 and own[n] in " -" and own[n + 1].islower() and name_key(own[:n]) == key
 
 
 def _without_accents(text: str) -> str:

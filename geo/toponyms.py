@@ -35,6 +35,9 @@ SCALE_WORDS = {
 # Words after a place's name that keep it the place: "the Toretsk direction", "the Kupiansk area".
 PLACE_SUFFIXES = {"area", "direction", "axis", "sector", "front", "checkpoint", "crossing", "outskirts", "salient",
                   "bridgehead", "border"}
+# Words that close a street's name: the name before them is the street's, not a place's.
+_STREET_WORDS = frozenset({"street", "avenue", "road", "drive", "boulevard", "lane"})
+_COUNTIES_AFTER = re.compile(r"\s+counties\b")
 _PLURAL_SCALE_WORDS = {"regions", "oblasts", "provinces", "territories", "districts"}
 _CUE = re.compile(
     r"\b((?i:village|town|city|settlement|hamlet|locality)s?\s+(?:of|such\s+as))\s+"
@@ -59,6 +62,8 @@ def _place_slot(text: str, start: int, end: int) -> re.Match | None:
 
 _TITLES = {"president", "gen", "general", "minister", "mr", "mrs", "ms", "dr", "sen", "senator", "col",
            "colonel", "commander", "chancellor", "secretary", "prime", "spokesman", "spokeswoman", "envoy"}
+# An article capitalised at a sentence's start begins no name when a lower-case word follows it.
+_ARTICLES = frozenset({"The", "A", "An", "THE"})
 _PREPOSITIONS = {"in", "to", "from", "into", "with", "by", "against", "across", "for", "of", "at", "the"}
 _FUNCTION_WORDS = {"and", "or", "but", "is", "was", "has", "had", "will", "would", "said", "says", "in",
                    "on", "at", "to", "for", "from", "with", "as", "after", "before", "since", "over"}
@@ -238,7 +243,8 @@ class ToponymRecognizer:
                 # "the village of Malaya Loknya": the whole name, known or not
                 n = max(n, run)
                 cue = cue or "name"
-            if n and (cue or self._is_place(text, tokens, i, n, sentence_start=(i == 0))):
+            street = n > 1 and tokens[i + n - 1].capitalised and tokens[i + n - 1].text.lower() in _STREET_WORDS
+            if n and not street and (cue or self._is_place(text, tokens, i, n, sentence_start=(i == 0))):
                 found.append(self._mention(text, tokens, i, n, sentence, cue))
                 i += n + (1 if found[-1].scale else 0)
                 continue
@@ -248,6 +254,7 @@ class ToponymRecognizer:
             i += n if n > 1 else 1
         found = self._unknown_list_items(text, found, (start, end), sentence)
         found = self._abbreviated_regions(text, found, sentence)
+        found = self._counties_listed(text, found)
         found = self._put_after_comma(text, self._put_in_regions(text, self._spread_plural_scale(text, found)))
         return self._regions_by_company(text, found)
 
@@ -271,6 +278,8 @@ class ToponymRecognizer:
                 continue
             if n > 1 and not tokens[i + n - 1].capitalised and tokens[i + n - 1].text.lower() in SCALE_WORDS:
                 continue
+            if n > 1 and not tokens[i + 1].capitalised and tokens[i].text in _ARTICLES:
+                continue  # "The city council met": an article and a common noun, not "The City" (Oakville)
             if self.gazetteer.knows(text[tokens[i].start:tokens[i + n - 1].end]):
                 return n
         return 0
@@ -283,14 +292,21 @@ class ToponymRecognizer:
         if surface.replace(".", "").isupper() and len(surface) <= 4:
             # "US", "UK": a country after a preposition, an adjective before a noun ("US envoys").
             return i > 0 and tokens[i - 1].text.lower() in _PREPOSITIONS and (
-                not following or following in _FUNCTION_WORDS or text[tokens[i + n - 1].end] in ",.;:)") \
+                not following or following in _FUNCTION_WORDS or text[tokens[i + n - 1].end] in ",.;:)"
+                or text.startswith(("'s ", "’s "), tokens[i + n - 1].end)) \
                 and not self._acronym(surface)
         if i > 0 and tokens[i - 1].text.lower().rstrip(".") in _TITLES:
             return False
-        if self._name_word(text, tokens, i - 1, i) or self._name_word(text, tokens, i + n, i + n - 1):
+        # "Douglas County", "Kursk Oblast": no person's name; before an office's name it is the place still
+        administrative = n > 1 and SCALE_WORDS.get(tokens[i + n - 1].text.lower()) in ("region", "district")
+        if self._name_word(text, tokens, i - 1, i) or (
+                not administrative and self._name_word(text, tokens, i + n, i + n - 1)):
             return False  # part of a person's or an organisation's name: "Vladimir Putin"
+        if following in _STREET_WORDS and tokens[i + n].capitalised and _gap(text, tokens, i + n - 1, i + n) == " ":
+            return False  # a street's name: "Briarwood Drive", "Highland Avenue" (and "Silver Street" whole, above)
         if text[max(0, tokens[i].start - 4):tokens[i].start].lower() == "the " and following not in SCALE_WORDS \
                 and following not in PLACE_SUFFIXES and not self._major_before_a_proper_name(text, tokens, i, n) \
+                and not administrative \
                 and not self._major(surface, ("PCLI", *WATER_AND_AREAS), 0):
             return False  # "the left bank of the Dnipro": a river, not the city
         if self._part_of_longer_name(text, tokens, i, n):
@@ -581,6 +597,23 @@ class ToponymRecognizer:
         key = name_key(name)
         return [(p.country, p.admin1_code) for p in self.gazetteer.lookup(name)
                 if p.feature == "ADM1" and p.country in regions and name_key(p.name) == key]
+
+    def _counties_listed(self, text: str, found: list[Mention]) -> list[Mention]:
+        """"in Harvey, Harper and Kingman counties": each name of a list closed by "counties" is a county (its span
+        stays the name). The counties of a state ("Ohio and Indiana counties") are not counties of its name."""
+        out = list(found)
+        for k in range(len(out) - 1, 0, -1):
+            last = out[k]
+            if not _COUNTIES_AFTER.match(text, last.end) or last.scale:
+                continue
+            first = k
+            while first > 0 and not out[first - 1].scale \
+                    and text[out[first - 1].end:out[first].start] in _LIST_SEPARATORS:
+                first -= 1
+            names = out[first:k + 1]
+            if len(names) > 1 and not any(self._major(m.surface, ("ADM1", "PCLI"), 0) for m in names):
+                out[first:k + 1] = [replace(m, scale="district") for m in names]
+        return out
 
     @staticmethod
     def _spread_plural_scale(text: str, found: list[Mention]) -> list[Mention]:

@@ -142,3 +142,115 @@ def test_a_place_a_comma_and_a_state_that_a_country_shares_is_in_the_state(parse
     rows = rows_by_place(parse, "She moved to Atlanta, Georgia, in 2001, after years in Louisville and Indiana.")
     assert (rows["Atlanta"]["admin1"], rows["Georgia"]["feature"]) == ("Georgia", "ADM1")
     assert rows_by_place(parse, "Talks in Tbilisi, Georgia, failed.")["Georgia"]["country"] == "GE"
+
+
+def test_a_namesake_in_a_state_the_text_names_beats_a_famous_city_nothing_else_points_to(parse):
+    """Nothing French in the text: the Paris of the state it names, listed for review (a famous city gave way)."""
+    rows = rows_by_place(parse, "The library in Paris will hold a workshop on job applications for residents "
+                                "of Illinois.")
+    assert (rows["Paris"]["country"], rows["Paris"]["admin1"]) == ("US", "Illinois")
+    assert rows["Paris"]["place_confidence"] < 0.7
+
+
+def test_a_capital_named_beside_a_province_of_another_country_is_the_provinces_city(parse):
+    rows = rows_by_place(parse, "VICTORIA - Power was restored on Tuesday after the storm crossed British Columbia.")
+    assert (rows["VICTORIA"]["country"], rows["VICTORIA"]["admin1"]) == ("CA", "British Columbia")
+
+
+def test_a_place_the_text_supports_stays_where_it_is_beside_a_state_named_bare(parse):
+    """Lyon puts Paris in France; Washington stands for the government and is not Washington, Utah."""
+    rows = rows_by_place(parse, "Officials from Texas met their counterparts in Paris and Lyon last week.")
+    assert rows["Paris"]["country"] == "FR"
+    rows = rows_by_place(parse, "Washington has refused to fund the dam that Utah asked for.")
+    assert rows["Washington"]["feature"] == "PPLC"
+
+
+def test_a_city_called_by_its_name_without_the_closing_lower_case_words_is_that_city(parse):
+    """"Newcastle" is Newcastle upon Tyne's name too, not only the Australian city's or a small Irish town's."""
+    rows = rows_by_place(parse, "The UK's health regulator approved a treatment first tried by doctors in Newcastle.")
+    assert rows["Newcastle"]["name"] == "Newcastle upon Tyne"
+    assert rows["UK"]["country"] == "GB"
+
+
+def _town(name, lat, lon, feature="PPL"):
+    return Place(name, lat, lon, "US", "Somewhere", feature, 5_000)
+
+
+def test_one_place_that_bears_two_of_the_texts_names_is_no_pair_of_namesakes_together():
+    """An old name of a town ("Xenia" for Atlanta, Illinois) does not make the town its own company."""
+    from geo.resolve import _colocated
+
+    atlanta = _town("Atlanta", 40.26, -89.23)
+    options = [[_town("Xenia", 39.68, -83.93), atlanta], [_town("Atlanta", 33.75, -84.39), atlanta]]
+    assert _colocated([("xenia", ""), ("atlanta", "")], options) == frozenset()
+
+
+def test_a_county_and_a_town_30_km_from_its_point_are_together():
+    """A county's point is the middle of an area; a town 30 km away may well be in it (20 km is the towns' reach)."""
+    from geo.resolve import _colocated, _identity
+
+    county = _town("Marion County", 40.0, -86.0, feature="ADM2")
+    town = _town("Lebanon", 40.27, -86.0)  # 30 km north
+    options = [[county, _town("Marion County", 35.0, -90.0, feature="ADM2")], [town, _town("Lebanon", 33.0, -95.0)]]
+    assert _colocated([("marion county", ""), ("lebanon", "")], options) == {_identity(county), _identity(town)}
+
+
+def test_an_article_and_a_common_noun_at_a_sentences_start_are_no_place(parse):
+    """"The City" is another name of a Connecticut town; "The city council met" names no place."""
+    rows = rows_by_place(parse, "The city council met on Monday. The center will open in Dayton next year.")
+    assert set(rows) == {"Dayton"}
+    assert rows_by_place(parse, "The Hague hosted the talks.")["The Hague"]["country"] == "NL"
+
+
+def test_a_county_after_the_is_still_the_county(parse):
+    """"the X" is often not a town ("the Dnipro" is the river), but "the Tarrant County sheriff" names the county."""
+    rows = rows_by_place(parse, "Deputies from the Tarrant County sheriff's office closed the road.")
+    assert (rows["Tarrant County"]["country"], rows["Tarrant County"]["admin1"]) == ("US", "Texas")
+    assert "Peace River" not in rows_by_place(parse, "Ice jams formed on the Peace River overnight.")
+
+
+def test_a_county_before_an_offices_name_is_the_county_not_part_of_a_persons_name(parse):
+    rows = rows_by_place(parse, "The road was closed, according to the Levy County Sheriff's Office.")
+    assert (rows["Levy County"]["country"], rows["Levy County"]["admin1"]) == ("US", "Florida")
+
+
+def test_a_place_known_by_the_texts_name_only_as_an_old_name_unlike_its_own_gets_no_marker(parse):
+    """Holbrook, New South Wales, was once Ten Mile; a Ten Mile nothing else in the text points to is more likely a
+    place the gazetteer lacks. Another spelling of a place's own name (Kiltimagh, Kiltamagh) keeps its marker."""
+    rows = rows_by_place(parse, "Jeremy Watson, 30, of Ten Mile, said he was riding along County Road 225.")
+    assert rows["Ten Mile"]["lat"] is None
+    rows = rows_by_place(parse, "A rally was held in Kiltimagh on Sunday.")
+    assert rows["Kiltimagh"]["country"] == "IE"
+
+
+def test_each_name_of_a_list_closed_by_counties_is_a_county(parse):
+    rows = rows_by_place(parse, "Roofs collapsed in Harvey, Harper and Kingman counties overnight.")
+    assert {(r["name"], r["admin1"]) for r in rows.values()} == {
+        ("Harvey County", "Kansas"), ("Harper County", "Kansas"), ("Kingman County", "Kansas")}
+    rows = rows_by_place(parse, "Storms hit twelve Ohio and Indiana counties.")
+    assert rows["Ohio"]["feature"] == rows["Indiana"]["feature"] == "ADM1"
+
+
+def test_a_near_miss_of_a_theatre_village_in_a_story_set_elsewhere_gets_no_marker(parse):
+    """One edit from a Ukrainian village is the theatre's romanisation only in a text about the theatre."""
+    rows = rows_by_place(parse, "Floods cut off the village of Novoprokipivka, officials in Tbilisi said, and "
+                                "Georgia asked for help.")
+    assert rows["Novoprokipivka"]["lat"] is None
+    rows = rows_by_place(parse, "Ukrainian troops advanced towards the village of Novoprokipivka.")
+    assert rows["Novoprokipivka"]["country"] == "UA"
+
+
+def test_a_name_before_a_street_word_is_the_streets_not_a_place(parse):
+    rows = rows_by_place(parse, "She lived on Briarwood Drive and worked on Highland Avenue in Augusta.")
+    assert set(rows) == {"Augusta"}
+    assert "Church Street" not in rows_by_place(parse, "The shop on Church Street in Edmonton closed.")
+
+
+def test_the_capital_of_a_country_the_text_names_beats_a_namesake_in_a_state_it_names(parse):
+    """Nothing in the text puts Paris in Kentucky but the state's weight; France named outright says the capital."""
+    rows = rows_by_place(parse, "GEORGETOWN, Ky. - A Kentucky student who spent a semester in Paris said France "
+                                "felt like home.")
+    assert (rows["Paris"]["country"], rows["Paris"]["feature"]) == ("FR", "PPLC")
+    assert rows["Paris"]["place_confidence"] < 0.7
+    rows = rows_by_place(parse, "The fair in Paris, Ky., drew visitors from France.")
+    assert rows["Paris"]["admin1"] == "Kentucky"
