@@ -18,8 +18,6 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 
-from rapidfuzz.distance import Indel
-
 from geo.gazetteer import NON_SETTLEMENT, WATER_AND_AREAS, Gazetteer
 from geo.names import name_key
 from geo.records import BARE_REGION, Mention, Place, ResolvedMention
@@ -314,6 +312,8 @@ class PlaceResolver:
         written = _without_accents(key)
         if own.startswith(written) or written.startswith(own):
             return False
+        from rapidfuzz.distance import Indel  # imported when first needed: it costs start-up ~60 ms
+
         return Indel.normalized_similarity(own, written) < OTHER_SPELLING_SIMILARITY
 
     def _capitals_of_named_countries(self, keys: list[tuple[str, str]], options: list[list[Place]], chosen: dict,
