@@ -17,7 +17,7 @@ import logging
 import os
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
@@ -44,9 +44,9 @@ FUZZY_MIN_LENGTH = 5
 INDEX_VERSION = 8
 # Countries whose Cyrillic names get romanisation variants in the index.
 CYRILLIC_COUNTRIES = {"UA", "RU", "BY", "MD", "KZ"}
-# GeoNames feature codes taken from country dumps: populated places and the two admin levels.
+# GeoNames feature codes taken from country dumps: populated places, the two admin levels and the country itself.
 IMPORTED_FEATURE_CLASSES = {"P"}
-IMPORTED_ADMIN_CODES = {"ADM1", "ADM2"}
+IMPORTED_ADMIN_CODES = {"PCLI", "ADM1", "ADM2"}
 # Written abbreviations that the country list does not carry.
 COUNTRY_ALIASES = {
     "US": ["US", "United States of America", "USA", "U.S.", "U.S.A.", "America"],
@@ -425,6 +425,17 @@ def import_geonames_dump(path: Path) -> int:
     return kept
 
 
+def _with_imported_points(countries: Iterable[_Row], imported: dict[str, _Row]) -> Iterator[_Row]:
+    """The countries, each at the point of its own row in an imported GeoNames dump where there is one (GeoNames'
+    point, as its ADM1 rows give the regions theirs). Only the point: a dump's alternate names of a country include
+    codes ("CA") that must not become names of it."""
+    for row in countries:
+        own = imported.get(row.country) if row.feature == "PCLI" else None
+        if own is not None:
+            row.latitude, row.longitude = own.latitude, own.longitude
+        yield row
+
+
 def _imported_rows() -> Iterator[_Row]:
     """The rows of the imported dumps; a row that does not read (a file damaged after its import) is skipped
     with a warning naming it, rather than breaking every command."""
@@ -464,10 +475,12 @@ def build_index(path: Path | None = None) -> Path:
 
     path = path or index_path()
     cities = {row.geonameid: row for row in _cities()}
-    imported_admin = {}
+    imported_admin, imported_countries = {}, {}
     for row in _imported_rows():
         if row.feature == "ADM1":
             imported_admin[(row.country, row.admin1_code)] = row
+        elif row.feature == "PCLI":
+            imported_countries[row.country] = row
         elif row.geonameid in cities:
             cities[row.geonameid].names |= row.names
         else:
@@ -490,7 +503,8 @@ def build_index(path: Path | None = None) -> Path:
             region.name = unit.name
     features = list(_feature_rows(cities))
     counties = list(_county_rows(rows, admin1))
-    rows += ua_rows + list(admin1.values()) + list(_countries()) + features + counties
+    countries = list(_with_imported_points(_countries(), imported_countries))
+    rows += ua_rows + list(admin1.values()) + countries + features + counties
 
     columns: dict[str, list] = {k: [] for k in
                                 ("geonameid", "name", "lat", "lon", "country", "admin1_code", "feature", "pop")}

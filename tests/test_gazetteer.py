@@ -40,7 +40,8 @@ def test_regions_countries_and_continents_are_in_the_gazetteer(gazetteer):
 
 def test_geonames_country_dump_adds_villages_to_the_index(tmp_path, monkeypatch):
     """A small file in GeoNames' documented XX.txt format; the villages it adds are found by name
-    and by alternate name, the admin area gets its real GeoNames id, other feature classes are skipped."""
+    and by alternate name, the admin area gets its real GeoNames id, the country takes the dump's point (not its
+    alternate names), other feature classes are skipped."""
     monkeypatch.setenv("FRONTMAP_DATA", str(tmp_path))
     rows = [
         ["9900001", "Sverdlikovo", "Sverdlikovo", "Sverdlikovo,Свердликово", "51.2550", "35.1770", "P", "PPL",
@@ -51,11 +52,17 @@ def test_geonames_country_dump_adds_villages_to_the_index(tmp_path, monkeypatch)
          "ADM1", "RU", "", "41", "", "", "", "1000000", "", "200", "Europe/Moscow", "2024-01-01"],
         ["9900004", "Seym River", "Seym River", "", "51.3", "35.3", "H", "STM", "RU", "", "41", "", "", "",
          "0", "", "150", "Europe/Moscow", "2024-01-01"],
+        ["2017370", "Russia", "Russia", "Rossiyskaya Federatsiya,RU,KU", "61.5", "98.5", "A", "PCLI", "RU", "",
+         "00", "", "", "", "140000000", "", "300", "", "2024-01-01"],
     ]
     dump = tmp_path / "RU.txt"
     dump.write_text("".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")
-    assert import_geonames_dump(dump) == 3
+    assert import_geonames_dump(dump) == 4
     gazetteer = Gazetteer.load(build_index())
+    [russia] = [p for p in gazetteer.lookup("Russia") if p.feature == "PCLI"]
+    assert (russia.latitude, russia.longitude) == (61.5, 98.5)
+    assert not gazetteer.lookup("Rossiyskaya Federatsiya")
+    assert not gazetteer.lookup("KU")  # a country's short forms are indexed: the dump's codes are not among them
     [village] = gazetteer.lookup("Malaya Loknya")
     assert (village.geonameid, village.admin1) == (9900002, "Kursk Oblast")
     # Свердликове in Kirovohrad oblast is spelled the same in Russian: the Kursk village is told apart by country.
