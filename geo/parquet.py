@@ -109,4 +109,3 @@ def read_rows(file, origin: str, row_group: int, start: int, stop: int, publishe
             yield read_record(row, f"{origin}:row {first + n}", published)
         except DocumentError as exc:
             yield exc
-

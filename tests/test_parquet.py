@@ -54,3 +54,16 @@ def test_writing_a_partition_again_replaces_its_files(tmp_path, geoparser):
     assert len(pd.read_parquet(tmp_path)) == len(rows)
     assert write_events([], None, str(tmp_path / "empty"), "part-a") == 0
     assert not (tmp_path / "empty").exists()
+
+
+def test_a_dataset_on_another_filesystem_gets_the_same_files(tmp_path, geoparser):
+    rows = rows_of(geoparser, generate_corpus(10, seed=4))
+    write_events(rows, None, str(tmp_path), "part-a")
+    memory = fsspec.filesystem("memory")
+    write_events(rows, memory, "/frontmap-test-events", "part-a")
+    try:
+        stored = {path.split("/frontmap-test-events/", 1)[1]: memory.cat_file(path)
+                  for path in memory.find("/frontmap-test-events")}
+    finally:
+        memory.rm("/frontmap-test-events", recursive=True)
+    assert stored == {str(path): data for path, data in files_of(tmp_path).items()}
