@@ -329,13 +329,16 @@ def scale_main(articles: int = 2000, repeats: int = 3) -> int:
             write_events(rows, None, output, "part")
             return len(rows)
 
-        def on_cluster(client):
+        steps: dict[str, list[dict[str, float]]] = {}  # the tasks' CPU seconds per step, per round
+
+        def on_cluster(client, label):
             def run(output: str) -> int:
                 summary = RunSummary()
                 for _ in extract(client, [feed], output=output, rows=False, summary=summary, block=block):
                     pass
                 if summary.failed:
                     raise RuntimeError(summary.failed[0])
+                steps.setdefault(label, []).append(summary.cpu)
                 return summary.events
             return run
 
@@ -348,10 +351,12 @@ def scale_main(articles: int = 2000, repeats: int = 3) -> int:
             prepare(client)
             client.run(lambda: None)
             print(f"{label}: start-up {time.perf_counter() - started:.1f} s (cluster, one Geoparser per worker)")
-            runs[label] = (on_cluster(client), lambda client=client: sum(client.run(_cpu_seconds).values()), client)
+            runs[label] = (on_cluster(client, label),
+                           lambda client=client: sum(client.run(_cpu_seconds).values()), client)
         rates: dict[str, list[float]] = {label: [] for label in runs}
         cpu: dict[str, list[tuple[float, float]]] = {label: [] for label in runs}
         busy: dict[str, list[float]] = {label: [] for label in runs}
+        tasks: dict[str, list[float]] = {label: [] for label in runs}  # the tasks' summed wall time
         events = 0
         for round_ in range(1, repeats + 1):
             for label, (run, worker_cpu, client) in runs.items():
@@ -367,6 +372,7 @@ def scale_main(articles: int = 2000, repeats: int = 3) -> int:
                     computing = sum(s["stop"] - s["start"] for task in stream.data for s in task["startstops"]
                                     if s["action"] == "compute")
                     busy[label].append(computing / wall / len(client.scheduler_info()["workers"]))
+                    tasks[label].append(computing)
             print(f"round {round_}: " + ", ".join(f"{label} {rates[label][-1]:.0f}" for label in runs)
                   + f" articles/s; {_load()}")
         medians = {label: statistics.median(values) for label, values in rates.items()}
@@ -376,6 +382,12 @@ def scale_main(articles: int = 2000, repeats: int = 3) -> int:
                 f", {workers:.2f} ms/article on the workers, busy {statistics.median(busy[label]):.0%} "
                 "of the time" if workers else "")
             print(f"{label}: {medians[label]:.0f} articles/s (median of {repeats}); {spent}; {events} events")
+            if label in steps:  # steadier than the wall clock on a busy machine: the tasks' own times
+                each = {step: statistics.median(r.get(step, 0.0) for r in steps[label]) * 1000 / articles
+                        for step in steps[label][0]}
+                print(f"  tasks: {statistics.median(tasks[label]) * 1000 / articles:.2f} ms/article summed wall "
+                      "time; CPU of the task's thread per article: "
+                      + ", ".join(f"{step} {ms:.2f} ms" for step, ms in each.items()))
         for label, client in clients.items():
             peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
             print(f"{label}: peak memory per worker {', '.join(f'{mb:.0f} MB' for mb in peaks.values())}")

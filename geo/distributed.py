@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -234,6 +235,8 @@ class PartitionResult:
     errors: list[str] = field(default_factory=list)
     rows: list[dict] = field(default_factory=list)
     documents: list[tuple[Document, list[dict]]] = field(default_factory=list)
+    # CPU seconds of the task's thread per step ("read", "parse", "write", "load"): where a worker's time goes.
+    cpu: dict[str, float] = field(default_factory=dict)
 
 
 def read_piece(piece: Piece, published: dt.date | None) -> Iterator[Document | DocumentError]:
@@ -261,6 +264,19 @@ def read_piece(piece: Piece, published: dt.date | None) -> Iterator[Document | D
     yield from read_bytes(data, piece.url, published)
 
 
+class _StepClock:
+    """The calling thread's CPU seconds since the last lap, added to a step's total."""
+
+    def __init__(self, totals: dict[str, float]):
+        self.totals = totals
+        self.last = time.thread_time()
+
+    def lap(self, step: str) -> None:
+        now = time.thread_time()
+        self.totals[step] = self.totals.get(step, 0.0) + now - self.last
+        self.last = now
+
+
 def _plugin() -> GeoparserPlugin:
     worker = get_worker()
     plugin = worker.plugins.get(PLUGIN)
@@ -273,6 +289,7 @@ def run_partition(partition: Partition, job: Job) -> PartitionResult:
     """One partition, on a worker. Unreadable input (OSError) fails the task so that it is tried again."""
     plugin = _plugin()
     result = PartitionResult(partition.number)
+    clock = _StepClock(result.cpu)
     documents: list[Document] = []
     for piece in partition.pieces:
         try:
@@ -294,6 +311,7 @@ def run_partition(partition: Partition, job: Job) -> PartitionResult:
                 seen.add(document.id)
                 fresh.append(document)
         documents = fresh
+    clock.lap("read")
     parsed: list[tuple[Document, list[dict]]] = []
     for document in documents:
         try:
@@ -306,13 +324,16 @@ def run_partition(partition: Partition, job: Job) -> PartitionResult:
     result.parsed = len(parsed)
     all_rows = [row for _, rows in parsed for row in rows]
     result.events = len(all_rows)
+    clock.lap("parse")
     if job.output:
         fs, root = fsspec.core.url_to_fs(job.output)
         write_events(all_rows, fs, root, f"part-{partition.name}")
+        clock.lap("write")
     if job.load_into:
         new = plugin.store(job.load_into).add_many(parsed, job.pins)
         result.new = len(new)
         result.duplicates += len(parsed) - len(new)
+        clock.lap("load")
     if job.output and job.mark_done:  # last: the marker says the partition is written
         fs, root = fsspec.core.url_to_fs(job.output)
         fs.makedirs(f"{root}/{DONE_FOLDER}", exist_ok=True)
@@ -452,6 +473,7 @@ class RunSummary(IngestSummary):
     partitions: int = 0
     skipped_partitions: int = 0
     events: int = 0
+    cpu: dict[str, float] = field(default_factory=dict)  # the tasks' CPU seconds per step, summed
 
     def add(self, result: PartitionResult) -> None:
         self.read += result.read
@@ -459,6 +481,8 @@ class RunSummary(IngestSummary):
         self.duplicates += result.duplicates
         self.new += result.new
         self.failed.extend(result.errors)
+        for step, seconds in result.cpu.items():
+            self.cpu[step] = self.cpu.get(step, 0.0) + seconds
 
     def line(self, ingest: bool = True) -> str:
         counts = f"new {self.new}, duplicates {self.duplicates}" if ingest else f"events {self.events}"

@@ -209,6 +209,8 @@ def test_parquet_output_is_partitioned_by_date_readable_by_pandas_and_a_rerun_sk
         expected[key].astype(str).itertuples(index=False))
     assert {p.name for p in output.iterdir() if p.name.startswith("date=")} == {
         f"date={d}" for d in expected["date"]}
+    # Where the workers' time went, per step of the tasks: reading, parsing and writing all took some.
+    assert set(first.cpu) == {"read", "parse", "write"} and all(seconds > 0 for seconds in first.cpu.values())
     again = RunSummary()
     list(extract(client, inputs, output=str(output), rows=False, summary=again, block=BLOCK))
     assert again.skipped_partitions == again.partitions == first.partitions and again.read == 0
