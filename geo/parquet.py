@@ -19,12 +19,14 @@ from geo.records import EVENT_FIELDS, Document
 
 # The event record's fields (records.EVENT_FIELDS) with their Parquet types; a column added to the record
 # later is written with the type pyarrow infers. Dates are ISO text: `date` is the partition column, and pandas
-# reads it back as a category of ISO dates; events with no date are under date=__HIVE_DEFAULT_PARTITION__.
+# reads it back as a category of ISO dates; events with no date are under date=undated (pyarrow's own folder for a
+# missing value, __HIVE_DEFAULT_PARTITION__, makes pandas.read_parquet fail on a dataset that also has dates:
+# "Cannot yet unify dictionaries with nulls").
 _ARROW_TYPES = {str: pa.string(), int: pa.int64(), float: pa.float64(), dt.date: pa.string()}
 EVENT_COLUMNS: dict[str, pa.DataType] = {name: _ARROW_TYPES[kind] for name, kind in EVENT_FIELDS.items()}
 PARQUET_SUFFIXES = {".parquet", ".parq", ".pq"}
 RECORD_COLUMNS = ("text", "title", "source", "url", "date")
-HIVE_DEFAULT_PARTITION = "__HIVE_DEFAULT_PARTITION__"  # the folder of events without a date
+UNDATED_PARTITION = "undated"  # the folder of events without a date
 
 
 def events_table(rows: list[dict]) -> pa.Table:
@@ -49,11 +51,11 @@ def write_events(rows: list[dict], filesystem, root: str, basename: str) -> int:
     """Write rows under root, one folder per date; files are named after basename, so writing the same
     partition again (a retry, a rerun) replaces its files instead of adding copies.
 
-    The files are the ones pyarrow's write_to_dataset wrote (the same folders, names, rows in the same order and
-    the same table read back), made in this thread: each date's rows are a slice of one table sorted by date, and
-    each file is encoded in memory and written in one call. write_to_dataset handed each file to pyarrow's thread
-    pool and wrote it in small pieces: a Dask worker, which should use one core, used up to a second one, and
-    with a file per date of each partition the writing cost about a quarter of a worker's CPU."""
+    The files are the ones pyarrow's write_to_dataset wrote (the same folders but the undated one, names, rows in
+    the same order and the same table read back), made in this thread: each date's rows are a slice of one table
+    sorted by date, and each file is encoded in memory and written in one call. write_to_dataset handed each file
+    to pyarrow's thread pool and wrote it in small pieces: a Dask worker, which should use one core, used up to a
+    second one, and with a file per date of each partition the writing cost about a quarter of a worker's CPU."""
     if not rows:
         return 0
     dates = [_partition_value(row.get("date")) for row in rows]
@@ -81,9 +83,9 @@ def write_events(rows: list[dict], filesystem, root: str, basename: str) -> int:
 
 
 def _partition_value(day) -> str:
-    """A date's folder name, as pyarrow's hive partitioning writes it (no date: its default partition)."""
+    """A date's folder name, as pyarrow's hive partitioning writes it; no date: UNDATED_PARTITION."""
     if not day:
-        return HIVE_DEFAULT_PARTITION
+        return UNDATED_PARTITION
     return day.isoformat() if isinstance(day, dt.date) else str(day)
 
 
