@@ -237,84 +237,27 @@ class PlaceLayer(JSCSSMixin, FeatureLayer):
 
     _template = Template("""
         {% macro script(this, kwargs) %}""" + FeatureLayer.OPEN_SCRIPT + """
-          var clustered = {{ "true" if this.clustered else "false" }};
-          function makeMarker(feature) {
+          function draw(data) {
+          var layer = {{ "true" if this.clustered else "false" }} ? L.markerClusterGroup({
+              disableClusteringAtZoom: 10, showCoverageOnHover: false, maxClusterRadius: 45,
+              spiderfyOnMaxZoom: false, chunkedLoading: true, iconCreateFunction: {{ this.icon }}})
+            : L.featureGroup();
+          var markers = data.features.map(function (feature) {
             var p = feature.properties, xy = feature.geometry.coordinates;
-            var marker = L.circleMarker([xy[1], xy[0]], markerStyle(p));
-            marker.feature = feature;
-            marker.bindTooltip(p.tooltip);
-            return marker;
-          }
-          function markerStyle(p) {
             // An uncertain place is hollow, with a dotted border, dark when nobody is known to hold it (contested
             // keeps its dashes).
             var border = p.uncertain && p.holder === "#ffffff" ? "#333333" : p.holder;
-            return {radius: p.radius, color: border, weight: 2.5, dashArray: p.dash || (p.uncertain ? "2 3" : null),
-                    fill: true, fillColor: p.colour, fillOpacity: p.uncertain ? 0.3 : 0.9,
-                    className: p.uncertain ? "fm-uncertain" : ""};
-          }
-          function draw(data) {
-            var last = window.fmPlaces, index = {}, layer;
-            if (clustered && last && last.clustered && last.layer.refreshClusters) {
-              layer = update(last, data, index);
-            } else {
-              layer = clustered ? L.markerClusterGroup({
-                  disableClusteringAtZoom: 10, showCoverageOnHover: false, maxClusterRadius: 45,
-                  spiderfyOnMaxZoom: false, chunkedLoading: true, iconCreateFunction: {{ this.icon }}})
-                : L.featureGroup();
-              var markers = data.features.map(function (feature) {
-                var marker = makeMarker(feature);
-                index[placeKey(feature)] = {marker: marker, properties: JSON.stringify(feature.properties)};
-                return marker;
-              });
-              if (layer.addLayers) layer.addLayers(markers);
-              else markers.forEach(function (m) { layer.addLayer(m); });
-              layer.on("click", sendClickNow);
-            }
-            group.addLayer(layer);
-            window.fmPlaces = {layer: layer, holder: group, url: {{ this.url|tojson }}, markers: index,
-                               clustered: clustered};
-          }
-          function placeKey(feature) {
-            return feature.properties.place_key + "@" + feature.geometry.coordinates.join(",");
-          }
-          // A filter change keeps the clustered layer already built: a place still in view keeps its marker
-          // (restyled when its colours, size or tooltip changed), so only the places that came or went are
-          // clustered again, not all of them.
-          function update(last, data, index) {
-            var layer = last.layer, add = [], changed = [], remove = [];
-            last.holder.removeLayer(layer);
-            var kept = window.fmDrawnLayers;  // the previous holder no longer has these markers: not to be reused
-            if (kept && last.url && kept.layers[last.url] === last.holder) {
-              delete kept.layers[last.url];
-              kept.order = kept.order.filter(function (u) { return u !== last.url; });
-            }
-            data.features.forEach(function (feature) {
-              var key = placeKey(feature), old = last.markers[key], properties = JSON.stringify(feature.properties);
-              if (old && old.properties === properties) {
-                index[key] = old;
-              } else if (old && old.marker.feature.properties.uncertain === feature.properties.uncertain) {
-                var marker = old.marker, style = markerStyle(feature.properties);
-                delete style.className;  // the same (uncertain is unchanged)
-                marker.setStyle(style);
-                marker.setRadius(style.radius);
-                marker.setTooltipContent(feature.properties.tooltip);
-                marker.feature = feature;
-                changed.push(marker);
-                index[key] = {marker: marker, properties: properties};
-              } else {
-                var made = makeMarker(feature);
-                add.push(made);
-                index[key] = {marker: made, properties: properties};
-                if (old) remove.push(old.marker);
-              }
-            });
-            Object.keys(last.markers).forEach(function (key) {
-              if (!index[key]) remove.push(last.markers[key].marker); });
-            if (remove.length) layer.removeLayers(remove);
-            if (add.length) layer.addLayers(add);
-            if (changed.length) layer.refreshClusters(changed);
-            return layer;
+            var marker = L.circleMarker([xy[1], xy[0]], {radius: p.radius, color: border, weight: 2.5,
+              dashArray: p.dash || (p.uncertain ? "2 3" : null), fill: true, fillColor: p.colour,
+              fillOpacity: p.uncertain ? 0.3 : 0.9, className: p.uncertain ? "fm-uncertain" : ""});
+            marker.feature = feature;
+            marker.bindTooltip(p.tooltip);
+            return marker;
+          });
+          if (layer.addLayers) layer.addLayers(markers);
+          else markers.forEach(function (m) { layer.addLayer(m); });
+          layer.on("click", sendClickNow);
+          group.addLayer(layer);
           }
           // streamlit-folium counts a click and reads its tooltip in its own handler, then sends them to the
           // dashboard 250 ms later (debounced). Once its handler has run, the same state is sent here at once, and
