@@ -161,9 +161,12 @@ def main() -> None:
     shown = view.place
     if shown:
         place_panel(view, theatre, ui.facets()["last"], summary)
+    fmap = control_ui.prepare_map(mapview.base_map(theatre, online_tiles=view.online_tiles))  # sets the offline assets
+    layers = map_layers(view, summary, theatre)
+    mapview.fetch_first(fmap, mapview.places_url(layers))  # the places' file is fetched while the frame loads Leaflet
     result = st_folium(
-        control_ui.prepare_map(mapview.base_map(theatre, online_tiles=view.online_tiles)), key="map", height=700,
-        use_container_width=True, center=center, zoom=zoom, feature_group_to_add=map_layers(view, summary, theatre),
+        fmap, key="map", height=700,
+        use_container_width=True, center=center, zoom=zoom, feature_group_to_add=layers,
         layer_control=folium.LayerControl(collapsed=True),
         returned_objects=["last_object_clicked_tooltip", "last_object_clicked_count"],
     )

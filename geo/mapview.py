@@ -16,6 +16,7 @@ import json
 import math
 import os
 import time
+import urllib.parse
 from pathlib import Path
 
 import folium
@@ -202,7 +203,11 @@ class FeatureLayer(MacroElement):
     """
     DRAW_FEATURES = """
           {% if this.url %}
-          return fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(draw);
+          var early = (window.fmFetched || {})[{{ this.url|tojson }}];  // started by FETCH_FIRST, if it was
+          if (early) delete window.fmFetched[{{ this.url|tojson }}];
+          var fetchNow = function () {
+            return fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }); };
+          return (early ? early.catch(fetchNow) : fetchNow()).then(draw);
           {% else %}
           draw({{ this.json }});
           return Promise.resolve();
@@ -312,6 +317,48 @@ def publish_features(features: list[dict], folder: Path = assets.LAYERS, base_ur
         with contextlib.suppress(OSError):
             os.utime(target)
     return f"{base_url}/{name}"
+
+
+# The map's frame loads its scripts one after another (Leaflet, then the marker clusters) before it runs the map's
+# own code. This script, loaded first, starts fetching the file named in its query (`?fetch=`, same origin only) at
+# once, so the places arrive while Leaflet loads; FeatureLayer takes the response from window.fmFetched.
+FETCH_FIRST = """(function () {
+  var script = document.currentScript, url = script && new URL(script.src).searchParams.get("fetch");
+  if (!url || new URL(url, location.href).origin !== location.origin) return;
+  (window.fmFetched = window.fmFetched || {})[url] = fetch(url).then(function (r) {
+    if (!r.ok) throw new Error(r.status); return r.json(); });
+})();
+"""
+
+
+def places_url(layers: list[folium.FeatureGroup]) -> str:
+    """The published file the places' layer among layers draws from ("" when embedded or absent)."""
+    for group in layers:
+        for child in group._children.values():
+            if isinstance(child, PlaceLayer):
+                return child.url
+    return ""
+
+
+def fetch_first(fmap: folium.Map, url: str, folder: Path = assets.LAYERS,
+                base_url: str = "/" + assets.LAYERS_URL) -> None:
+    """Have the map's frame start fetching url (a published layer) before it loads Leaflet (see FETCH_FIRST); the
+    script is written next to the published layers, named by its content's hash. Nothing when url is empty or the
+    folder cannot be written."""
+    if not url:
+        return
+    name = f"fetch-first-{hashlib.sha256(FETCH_FIRST.encode('utf-8')).hexdigest()[:12]}.js"
+    target = folder / name
+    if not target.exists():
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            partial = folder / f".{name}.{os.getpid()}.tmp"
+            partial.write_text(FETCH_FIRST, encoding="utf-8")
+            os.replace(partial, target)
+        except OSError:
+            return
+    query = urllib.parse.urlencode({"fetch": url})
+    fmap.default_js = [("fetch_first", f"{base_url}/{name}?{query}"), *type(fmap).default_js]
 
 
 def event_layers(summary: pd.DataFrame, clustered: bool = True, theatre: Theatre = DEFAULT_THEATRE,

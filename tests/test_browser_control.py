@@ -108,6 +108,10 @@ def test_the_places_come_before_the_base_map_and_a_filter_change_keeps_the_terri
     first_places = min(i for i, name in enumerate(fetched) if name.startswith("places-"))
     base = [fetched.index(name) for name in ("countries-50m.geojson", "labels.json")]
     assert first_places < min(base)  # the markers are asked for first, the base map once they are drawn
+    # The places' file is asked for before Leaflet has loaded, and once only (the map takes that response).
+    fetch_first = min(i for i, name in enumerate(fetched) if name.startswith("fetch-first-"))
+    assert fetch_first < first_places < fetched.index("leaflet.markercluster.js")
+    assert sum(name.startswith("places-") for name in fetched) == 1
     territory = [name for name in fetched if name.startswith("control-")]
     before = drawn(tab)
     assert territory and before["territory_paths"] >= 2

@@ -1,6 +1,8 @@
 import datetime as dt
 import re
+import urllib.parse
 
+import folium
 import pandas as pd
 import pytest
 
@@ -124,6 +126,22 @@ def test_settlement_labels_show_the_largest_places_first_and_more_as_one_zooms_i
     zooms = [zoom for *_, zoom in labels]
     assert zooms == sorted(zooms)  # most populous (lowest zoom) first
     assert max(zoom for *_, zoom in first) < assets.CLOSE_LABEL_ZOOM == min(zoom for *_, zoom in close)
+
+
+def test_the_map_frame_starts_fetching_the_places_file_before_it_loads_leaflet(tmp_path):
+    features = mapview.place_features(summary())["control_change"]
+    url = mapview.publish_features(features, folder=tmp_path, base_url="/app/static/layers")
+    fmap = mapview.base_map()
+    layers = mapview.event_layers(summary(), features=features, url=url)
+    assert mapview.places_url(layers) == url
+    mapview.fetch_first(fmap, url, folder=tmp_path, base_url="/app/static/layers")
+    (name, first), (leaflet, _) = fmap.default_js[:2]
+    [script] = tmp_path.glob("fetch-first-*.js")
+    assert first.startswith(f"/app/static/layers/{script.name}?fetch=") and urllib.parse.unquote(first).endswith(url)
+    assert leaflet == "leaflet" and "location.origin" in script.read_text(encoding="utf-8")  # same origin only
+    assert folium.Map.default_js[0][0] == "leaflet"  # other maps are not changed
+    mapview.fetch_first(fmap, "", folder=tmp_path)  # an embedded layer: nothing to fetch first
+    assert fmap.default_js[0][0] == "fetch_first"
 
 
 def test_a_layer_published_as_a_file_is_fetched_by_url_and_named_by_its_content(tmp_path):
