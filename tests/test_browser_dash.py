@@ -236,7 +236,6 @@ def test_the_rarely_changed_filters_wait_behind_more_filters_and_a_link_setting_
     assert tab.offsite == []
 
 
-
 def test_the_control_dates_wait_behind_their_expander_and_a_link_setting_one_opens_it(tab):
     tab.open("/")
     tab.map()
