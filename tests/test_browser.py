@@ -337,6 +337,7 @@ def test_an_undated_article_is_refused_then_dated_redated_and_deleted(tab):
     tab.page.get_by_text("no publication date", exact=False).scroll_into_view_if_needed()
     tab.page.screenshot(path=str(SCREENSHOTS / "ingest-undated-refused.png"))
     _fill_date(tab, "Publication date", "2025-06-10")
+    _idle(tab)
     tab.page.get_by_role("button", name="Ingest").click()
     tab.page.get_by_text("new 1", exact=False).wait_for(timeout=60_000)
     # The same text again, with another title and date: recognised, not stored twice.
@@ -344,6 +345,7 @@ def test_an_undated_article_is_refused_then_dated_redated_and_deleted(tab):
     tab.page.get_by_label("Article text").fill(text)
     tab.page.get_by_label("Title").first.fill("Another title")
     _fill_date(tab, "Publication date", "2025-06-12")
+    _idle(tab)  # the fields' own reruns done: the click then sends them all
     tab.page.get_by_role("button", name="Ingest").click()
     tab.page.get_by_text("the same text is stored already", exact=False).wait_for(timeout=60_000)
     tab.page.get_by_label("Find by title, source or id").fill("Piatykhatky")
