@@ -303,11 +303,8 @@ def publish_features(features: list[dict], folder: Path = assets.LAYERS, base_ur
         return ""
     target = folder / name
     if not target.exists():
-        if not os.access(folder, os.W_OK):
+        if not _write_whole(target, body):
             return ""
-        partial = folder / f".{name}.{os.getpid()}.tmp"
-        partial.write_text(body, encoding="utf-8")
-        os.replace(partial, target)  # whole or absent, whoever writes it
         cutoff = time.time() - keep_hours * 3600
         for old in folder.glob(f"{prefix}-*.json"):
             with contextlib.suppress(OSError):
@@ -317,6 +314,21 @@ def publish_features(features: list[dict], folder: Path = assets.LAYERS, base_ur
         with contextlib.suppress(OSError):
             os.utime(target)
     return f"{base_url}/{name}"
+
+
+def _write_whole(target: Path, body: str) -> bool:
+    """Write a file named by its content's hash: whole or absent, whoever writes it (a partial file, then a rename).
+    False when its folder cannot be written."""
+    if not os.access(target.parent, os.W_OK):
+        return False
+    partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        partial.write_text(body, encoding="utf-8")
+        os.replace(partial, target)
+    except OSError:
+        partial.unlink(missing_ok=True)
+        return False
+    return True
 
 
 # The map's frame loads its scripts one after another (Leaflet, then the marker clusters) before it runs the map's
@@ -348,15 +360,12 @@ def fetch_first(fmap: folium.Map, url: str, folder: Path = assets.LAYERS,
     if not url:
         return
     name = f"fetch-first-{hashlib.sha256(FETCH_FIRST.encode('utf-8')).hexdigest()[:12]}.js"
-    target = folder / name
-    if not target.exists():
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            partial = folder / f".{name}.{os.getpid()}.tmp"
-            partial.write_text(FETCH_FIRST, encoding="utf-8")
-            os.replace(partial, target)
-        except OSError:
-            return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return
+    if not (folder / name).exists() and not _write_whole(folder / name, FETCH_FIRST):
+        return
     query = urllib.parse.urlencode({"fetch": url})
     fmap.default_js = [("fetch_first", f"{base_url}/{name}?{query}"), *type(fmap).default_js]
 

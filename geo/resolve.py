@@ -219,8 +219,7 @@ class PlaceResolver:
         resolved = []
         # Near-miss spellings are the theatre's romanisations: in a text whose other places all lie outside the
         # theatre's countries ("Dvani" in a story about Georgia), one edit from a Ukrainian village is a guess.
-        others = [p.country for key, (p, _, _) in chosen.items() if p is not None and key[0] not in fuzzy]
-        in_theatre = not fuzzy or not others or any(country in self.focus_countries for country in others)
+        in_theatre = not fuzzy or self._others_in_theatre(chosen, fuzzy)
         named_region = self._inside_named_regions(mentions, keys, options, chosen)
         for mention, key, opts in zip(mentions, keys, options, strict=True):
             place, confidence, count = named_region.get((key, name_key(mention.within))) \
@@ -261,6 +260,11 @@ class PlaceResolver:
                 out[(key, within)] = (best, max(confidence, NAMED_REGION_CONFIDENCE), count)
                 out.setdefault((key, None), out[(key, within)])
         return out
+
+    def _others_in_theatre(self, chosen: dict, fuzzy: set) -> bool:
+        """Whether the places found under their own names lie in the theatre's countries (or there are none)."""
+        others = [p.country for key, (p, _, _) in chosen.items() if p is not None and key[0] not in fuzzy]
+        return not others or any(country in self.focus_countries for country in others)
 
     def _into_bare_named_regions(self, keys: list[tuple[str, str]], options: list[list[Place]],
                                  chosen: dict) -> None:
