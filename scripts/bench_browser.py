@@ -30,8 +30,8 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--
 IDLE = "document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') === 'notRunning'"
 # Run in the page and in the map's frame before their own scripts: the page records, by its own clock, when the
 # places' markers were last drawn (each new places' layer leaves its promise in window.fmPlacesDrawn), when each of
-# its runs started and ended, and when the Events table was put in the page. Playwright's own polling of a frame
-# that is busy drawing the base map adds up to half a second to what it sees.
+# its runs started and ended, when the Events table was put in the page, and when the mouse was last pressed.
+# Playwright's own polling of a frame that is busy drawing the base map adds up to half a second to what it sees.
 PAGE_MARKS = """(() => {
   if (window !== window.top) {
     let seen = null;
@@ -45,6 +45,7 @@ PAGE_MARKS = """(() => {
     return;
   }
   const marks = window.fmMarks = {runs: []};
+  document.addEventListener("pointerdown", () => { marks.input = Date.now(); }, true);
   let state = null;
   new MutationObserver(() => {
     const now = document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state');
@@ -131,13 +132,16 @@ def _idle(page, timeout: float = 120) -> None:
     page.wait_for_function(IDLE, timeout=timeout * 1000, polling=25)
 
 
-def in_page(page, started: float, *marks: str) -> float:
-    """Seconds from started (time.time()) until the last of the page's own marks (see PAGE_MARKS): "placesDrawn",
-    "table", or "idle" (the end of the first run that started after started)."""
+def in_page(page, started: float, *marks: str, from_press: bool = False) -> float:
+    """Seconds until the last of the page's own marks (see PAGE_MARKS): "placesDrawn", "table", or "idle" (the end
+    of the first run that started after the step did), from started (time.time()) or, with from_press, from the
+    mouse press the page saw after started (Playwright's own locating of what it clicks is left out)."""
     seen = page.evaluate("""(started) => { const marks = window.fmMarks;
         const run = marks.runs.find(r => r[0] >= started);
-        return {placesDrawn: marks.placesDrawn || 0, table: marks.table || 0, idle: run ? run[1] : 0}; }""",
-                         started * 1000)
+        return {placesDrawn: marks.placesDrawn || 0, table: marks.table || 0, idle: run ? run[1] : 0,
+                input: marks.input || 0}; }""", started * 1000)
+    if from_press and seen["input"] / 1000 >= started:
+        started = seen["input"] / 1000
     return max(seen[mark] for mark in marks) / 1000 - started
 
 
@@ -282,7 +286,7 @@ def main() -> int:
                 _drawn(_map_frame(page))
                 if run:
                     note("filter change", started)
-                    noted("filter change in the page", in_page(page, clock, "placesDrawn", "idle"))
+                    noted("filter change in the page", in_page(page, clock, "placesDrawn", "idle", from_press=True))
                 target = click_target(page, url, place)
                 if target is None:
                     print("no other place in view to click", file=sys.stderr)
