@@ -38,7 +38,8 @@ def page_number(total: int, view_params: dict, where) -> int:
 
 def main() -> None:
     store = ui.store()
-    view = ui.sidebar_view(store, page="events")
+    filters_box = st.sidebar.container()  # filled after the table (see dashboard.py: the page's own content first)
+    view = ui.current_view("events")
     f = view.filter
     st.title("Events")
     total = ui.cached("event_count", f)
@@ -51,6 +52,7 @@ def main() -> None:
     # A plain table, every cell escaped (article text is never markup): lighter for the browser than st.dataframe,
     # whose scripts it would fetch and run first.
     st.html(htmltable.table_html(frame, COLUMNS, long=("title", "excerpt"), test_id="events"))
+    ui.sidebar_view(store, page="events", where=filters_box)
     # The files are written when a button is pressed, from the store, not on every run of the page.
     left, right = st.columns(2)
     left.download_button("Download CSV (ACLED-like columns)", lambda: rendered(acled_rows(store.records(f)), "csv"),

@@ -28,6 +28,36 @@ sys.path.insert(0, str(ROOT))
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
          "--disable-sync"]
 IDLE = "document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') === 'notRunning'"
+# Run in the page and in the map's frame before their own scripts: the page records, by its own clock, when the
+# places' markers were last drawn (each new places' layer leaves its promise in window.fmPlacesDrawn), when each of
+# its runs started and ended, when the Events table was put in the page, and when the mouse was last pressed.
+# Playwright's own polling of a frame that is busy drawing the base map adds up to half a second to what it sees.
+PAGE_MARKS = """(() => {
+  if (window !== window.top) {
+    let seen = null;
+    setInterval(() => {
+      const drawn = window.fmPlacesDrawn;
+      if (drawn && drawn !== seen) {
+        seen = drawn;
+        drawn.then(() => { window.top.fmMarks.placesDrawn = Date.now(); });
+      }
+    }, 10);
+    return;
+  }
+  const marks = window.fmMarks = {runs: []};
+  document.addEventListener("pointerdown", () => { marks.input = Date.now(); }, true);
+  let state = null;
+  new MutationObserver(() => {
+    const now = document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state');
+    const last = marks.runs[marks.runs.length - 1];
+    if (now !== state && now === 'running') marks.runs.push([Date.now(), 0]);
+    if (now !== state && now === 'notRunning') {
+      if (last && !last[1]) last[1] = Date.now(); else marks.runs.push([Date.now(), Date.now()]);
+    }
+    state = now;
+    if (!marks.table && document.querySelector('[data-fm-table=events]')) marks.table = Date.now();
+  }).observe(document, {attributes: true, childList: true, subtree: true});
+})();"""
 
 
 def _free_port() -> int:
@@ -100,6 +130,19 @@ def _drawn(frame, timeout: float = 120) -> None:
 
 def _idle(page, timeout: float = 120) -> None:
     page.wait_for_function(IDLE, timeout=timeout * 1000, polling=25)
+
+
+def in_page(page, started: float, *marks: str, from_press: bool = False) -> float:
+    """Seconds until the last of the page's own marks (see PAGE_MARKS): "placesDrawn", "table", or "idle" (the end
+    of the first run that started after the step did), from started (time.time()) or, with from_press, from the
+    mouse press the page saw after started (Playwright's own locating of what it clicks is left out)."""
+    seen = page.evaluate("""(started) => { const marks = window.fmMarks;
+        const run = marks.runs.find(r => r[0] >= started);
+        return {placesDrawn: marks.placesDrawn || 0, table: marks.table || 0, idle: run ? run[1] : 0,
+                input: marks.input || 0}; }""", started * 1000)
+    if from_press and seen["input"] / 1000 >= started:
+        started = seen["input"] / 1000
+    return max(seen[mark] for mark in marks) / 1000 - started
 
 
 def click_target(page, url: str, place: str):
@@ -217,19 +260,25 @@ def main() -> int:
             cpu.setdefault(name, []).append((_cpu_seconds([server.pid]) - server_before,
                                              browser_cpu() - browser_before))
 
+        def noted(name: str, seconds: float) -> None:  # the same step as the page timed it (its CPU as noted)
+            results.setdefault(name, []).append(seconds)
+            cpu.setdefault(name, []).append(cpu[name.removesuffix(" in the page")][-1])
+
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=os.environ.get("FRONTMAP_CHROMIUM",
                                                                                "/usr/bin/chromium"), args=FLAGS)
             for run in range(args.runs + 1):  # the first run warms the server (gazetteer, caches): not counted
                 page = browser.new_page(viewport={"width": 1500, "height": 1000})
                 page.route(re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/]).*"), lambda route: route.abort())
-                started = start()
+                page.add_init_script(PAGE_MARKS)
+                started, clock = start(), time.time()
                 page.goto(url)
                 _drawn(_map_frame(page))
                 _idle(page)
                 if run:
                     note("first draw", started)
-                started = start()
+                    noted("first draw in the page", in_page(page, clock, "placesDrawn", "idle"))
+                started, clock = start(), time.time()
                 page.get_by_text("Last 30 days", exact=True).click()
                 # Done when the run that took the new period has ended (it writes the period into the URL).
                 page.wait_for_function("location.search.includes('start=')", timeout=120_000, polling=10)
@@ -237,22 +286,23 @@ def main() -> int:
                 _drawn(_map_frame(page))
                 if run:
                     note("filter change", started)
+                    noted("filter change in the page", in_page(page, clock, "placesDrawn", "idle", from_press=True))
                 target = click_target(page, url, place)
                 if target is None:
                     print("no other place in view to click", file=sys.stderr)
                 if target:
                     started = start()
-                    in_page = click_and_wait(page, target)
+                    clicked_in_page = click_and_wait(page, target)
                     if run:
                         note("click → panel", started)
-                        results.setdefault("click → panel in the page", []).append(in_page)
-                        cpu.setdefault("click → panel in the page", []).append(cpu["click → panel"][-1])
-                started = start()
+                        noted("click → panel in the page", clicked_in_page)
+                started, clock = start(), time.time()
                 page.goto(f"{url}/Events")
                 page.wait_for_selector("[data-testid=stDataFrame], [data-fm-table=events]", timeout=120_000)
                 _idle(page)
                 if run:
                     note("Events page", started)
+                    noted("Events page in the page", in_page(page, clock, "table", "idle"))
                 page.close()
             browser.close()
         def median(values) -> float:

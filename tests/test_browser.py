@@ -155,6 +155,7 @@ def test_a_pasted_article_appears_on_the_map(tab):
     tab.page.get_by_label("Article text").fill(
         "Russian forces captured Huliaipole on Monday, the Russian Defence Ministry said.")
     _fill_date(tab, "Publication date", "2025-11-24")
+    _idle(tab)  # the fields' own reruns done: the click then sends them all
     tab.page.get_by_role("button", name="Ingest").click()
     tab.page.get_by_text("new 1", exact=False).wait_for(timeout=60_000)
     tab.screenshot("ingest")
@@ -172,6 +173,7 @@ def test_an_article_with_script_and_img_onerror_runs_nothing(tab):
         '<img src=x onerror="alert(\'img\')"> Shelling hit Kostiantynivka again.')
     tab.page.get_by_label("Title").first.fill('<img src=y onerror="alert(\'title\')">Hostile title')
     _fill_date(tab, "Publication date", "2025-11-25")
+    _idle(tab)  # the fields' own reruns done: the click then sends them all
     tab.page.get_by_role("button", name="Ingest").click()
     tab.page.get_by_text("new 1", exact=False).wait_for(timeout=60_000)
     tab.open("/?q=Kostiantynivka")
@@ -332,6 +334,7 @@ def test_an_undated_article_is_refused_then_dated_redated_and_deleted(tab):
     tab.open("/Ingest")
     tab.page.get_by_label("Article text").fill(text)
     tab.page.get_by_label("Title").first.fill("Piatykhatky report")
+    _idle(tab)
     tab.page.get_by_role("button", name="Ingest").click()
     tab.page.get_by_text("no publication date", exact=False).wait_for(timeout=60_000)
     tab.page.get_by_text("no publication date", exact=False).scroll_into_view_if_needed()

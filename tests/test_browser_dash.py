@@ -221,7 +221,7 @@ def test_the_rarely_changed_filters_wait_behind_more_filters_and_a_link_setting_
     assert sidebar.get_by_text("Minimum confidence").count() == 0
     sidebar.get_by_text("More filters").click()  # opening it runs the page again, with its widgets
     sidebar.get_by_text("Minimum confidence").wait_for(timeout=30_000)
-    assert sidebar.get_by_text("Online base maps (needs network)").count() == 1
+    sidebar.get_by_text("Online base maps (needs network)").wait_for(timeout=30_000)
 
     tab.open("/?min_conf=0.6")  # a shared link: the filter it sets is shown, open
     tab.map()
