@@ -245,6 +245,7 @@ def test_the_control_dates_wait_behind_their_expander_and_a_link_setting_one_ope
     assert sidebar.get_by_text("Control as of the latest reports").count() == 1
     sidebar.get_by_text("Control dates").click()  # opening it runs the page again, with its widgets
     sidebar.get_by_text("Changes since").wait_for(timeout=30_000)
+    _idle(tab)
     assert sidebar.locator("[data-testid=stDateInput]").count() == 2
 
     tab.open("/?asof=2025-01-15")  # a shared link: the date it sets is shown, open
