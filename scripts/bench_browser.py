@@ -1,7 +1,7 @@
 """Time the dashboard as an analyst meets it, in Chromium: first draw of the map, a filter change, a click on a
 place until its panel shows, the Events page, and the server's memory.
 
-    python scripts/bench_browser.py --db STORE.sqlite [--make] [--app-dir DIR] [--place NAME]
+    python scripts/bench_browser.py --db STORE.sqlite [--make] [--app-dir DIR] [--place NAME] [--warm-cache]
 
 Starts Streamlit (from --app-dir, this checkout by default) on a free port with FRONTMAP_DB=STORE, drives it
 with Playwright and Debian's Chromium (FRONTMAP_CHROMIUM), refuses every request off this machine, and prints
@@ -224,6 +224,9 @@ def main() -> int:
     parser.add_argument("--place", default="", help="a place to click (default: the most reported one)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--make", action="store_true", help="make the store first if STORE does not exist")
+    parser.add_argument("--warm-cache", action="store_true",
+                        help="open every run in one browser context, its cache kept (an analyst coming back), "
+                             "instead of a new context each run (a first visit: nothing cached)")
     args = parser.parse_args()
     if args.make and not Path(args.db).exists():
         make_store(args.db)
@@ -267,8 +270,10 @@ def main() -> int:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=os.environ.get("FRONTMAP_CHROMIUM",
                                                                                "/usr/bin/chromium"), args=FLAGS)
+            size = {"width": 1500, "height": 1000}
+            context = browser.new_context(viewport=size) if args.warm_cache else None
             for run in range(args.runs + 1):  # the first run warms the server (gazetteer, caches): not counted
-                page = browser.new_page(viewport={"width": 1500, "height": 1000})
+                page = context.new_page() if context else browser.new_page(viewport=size)
                 page.route(re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/]).*"), lambda route: route.abort())
                 page.add_init_script(PAGE_MARKS)
                 started, clock = start(), time.time()
