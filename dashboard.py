@@ -142,10 +142,13 @@ def clicked(view: ViewState, map_state: dict | None, summary: pd.DataFrame) -> V
 
 def main() -> None:
     store = ui.store()
-    # The map is sent before the sidebar's widgets (drawn into this box after it), so the browser loads the map's
-    # frame first and the widgets' scripts after: the view is read from the session, as the widgets will hold it.
-    filters_box = st.sidebar.container()
-    view = ui.current_view("map")
+    ui.filters_last(store, "map", lambda view: map_page(store, view),
+                    also=lambda view, box: control_ui.sidebar(store, view, where=box))
+    ui.follow_store()
+
+
+def map_page(store, view: ViewState) -> None:
+    """The map, the selected place's panel and the control views below the map, for a view."""
     theatre = ui.theatre()
     # The summary with who holds each place as of the view's date, computed once per (store state, view).
     summary = ui.cached_value(("summary", ui.generation(), view.filter, control_ui.as_of(view)),
@@ -178,14 +181,12 @@ def main() -> None:
         # so the clicks handled on an earlier map must not hide them.
         st.session_state["_clicked"] = None
         st.session_state["map"] = None
-    control_ui.sidebar(store, ui.sidebar_view(store, where=filters_box), where=filters_box)
     view = clicked(view, result, summary)
     if view.place and view.place != shown:
         if shown:
             st.rerun()  # one panel a run
         place_panel(view, theatre, ui.facets()["last"], summary)
     control_ui.views(store, view)
-    ui.follow_store()
 
 
 ui.guarded(main)

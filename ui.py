@@ -185,6 +185,22 @@ def sidebar_view(opened: Store, page: str = "map", where=None) -> ViewState:
     return current_view(page)
 
 
+def filters_last(opened: Store, page: str, content: Callable[[ViewState], None],
+                 also: Callable[[ViewState, object], None] | None = None) -> None:
+    """A page's content for the view its filters hold (read from the session, see current_view), then the filters
+    themselves, drawn into a sidebar box made first so that they sit where they always do (also: more of the
+    sidebar, given the view and the box). The content reaches the browser first: the widgets' scripts (about 40
+    files) load after it instead of holding up its own. The filters are drawn even when the content fails or runs
+    the page again, so the view can always be changed."""
+    box = st.sidebar.container()
+    try:
+        content(current_view(page))
+    finally:
+        view = sidebar_view(opened, page, where=box)
+        if also:
+            also(view, box)
+
+
 def current_view(page: str = "map") -> ViewState:
     """The view the sidebar's filters hold (their values in the session; the URL's when a page opens), read
     without drawing them: the map page reads it first and draws the widgets after the map, so that the map's frame

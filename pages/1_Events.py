@@ -38,8 +38,11 @@ def page_number(total: int, view_params: dict, where) -> int:
 
 def main() -> None:
     store = ui.store()
-    filters_box = st.sidebar.container()  # filled after the table (see dashboard.py: the page's own content first)
-    view = ui.current_view("events")
+    ui.filters_last(store, "events", lambda view: events_page(store, view))
+    ui.follow_store()
+
+
+def events_page(store, view) -> None:
     f = view.filter
     st.title("Events")
     total = ui.cached("event_count", f)
@@ -52,7 +55,6 @@ def main() -> None:
     # A plain table, every cell escaped (article text is never markup): lighter for the browser than st.dataframe,
     # whose scripts it would fetch and run first.
     st.html(htmltable.table_html(frame, COLUMNS, long=("title", "excerpt"), test_id="events"))
-    ui.sidebar_view(store, page="events", where=filters_box)
     # The files are written when a button is pressed, from the store, not on every run of the page.
     left, right = st.columns(2)
     left.download_button("Download CSV (ACLED-like columns)", lambda: rendered(acled_rows(store.records(f)), "csv"),
@@ -60,7 +62,6 @@ def main() -> None:
     right.download_button("Download GeoJSON",
                           lambda: rendered((r for r in store.records(f) if r["lat"] is not None), "geojson"),
                           file_name="frontmap-events.geojson", mime="application/geo+json", on_click="ignore")
-    ui.follow_store()
 
 
 ui.guarded(main)

@@ -121,6 +121,16 @@ def test_the_map_is_sent_before_the_filter_widgets_which_then_hold_the_view_it_s
     assert sorted(types if isinstance(types, list) else [types]) == ["control_change", "strike"]
 
 
+def test_the_filters_stay_usable_when_the_map_fails(store_path, monkeypatch):
+    def failing_map(*args, **kwargs):
+        raise RuntimeError("the map could not be built")
+
+    monkeypatch.setattr(streamlit_folium, "st_folium", failing_map)
+    at = app()
+    assert "the map could not be built" in at.error[0].value
+    assert at.sidebar.radio(key="preset").value == "all" and at.sidebar.multiselect(key="types")
+
+
 def test_url_parameters_restore_a_view(store_path, fake_map):
     at = app(type="control_change", actor="Ukraine", start="2022-01-01", end="2022-12-31")
     assert at.sidebar.multiselect(key="types").value == ["control_change"]
