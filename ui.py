@@ -203,8 +203,7 @@ def filters_last(opened: Store, page: str, content: Callable[[ViewState], None],
 
 def current_view(page: str = "map") -> ViewState:
     """The view the sidebar's filters hold (their values in the session; the URL's when a page opens), read
-    without drawing them: the map page reads it first and draws the widgets after the map, so that the map's frame
-    is on its way before the widgets' scripts. The URL is kept in step so the view can be shared, and the session
+    without drawing them (see filters_last). The URL is kept in step so the view can be shared, and the session
     keeps it for the other pages."""
     _init_from_url(page)
     state = st.session_state
