@@ -27,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
          "--disable-sync"]
+# With the cache kept, requests off this machine are refused by name resolution instead of Playwright's routing.
+OFFLINE_BY_RESOLVER = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"]
 IDLE = "document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') === 'notRunning'"
 # Run in the page and in the map's frame before their own scripts: the page records, by its own clock, when the
 # places' markers were last drawn (each new places' layer leaves its promise in window.fmPlacesDrawn), when each of
@@ -92,9 +94,14 @@ def _rss_mb(pid: int) -> float:
 
 def _cpu_seconds(pids) -> float:
     """User and system CPU seconds of processes and all their descendants (those still running)."""
+    return sum(_cpu_by_process(pids).values())
+
+
+def _cpu_by_process(pids) -> dict[int, float]:
+    """User and system CPU seconds of each of the processes and all their descendants (those still running)."""
     import psutil
 
-    total, seen = 0.0, set()
+    seconds: dict[int, float] = {}
     for pid in pids:
         try:
             root = psutil.Process(pid)
@@ -102,15 +109,20 @@ def _cpu_seconds(pids) -> float:
         except psutil.Error:
             continue
         for process in family:
-            if process.pid in seen:
+            if process.pid in seconds:
                 continue
-            seen.add(process.pid)
             try:
                 times = process.cpu_times()
             except psutil.Error:
                 continue
-            total += times.user + times.system
-    return total
+            seconds[process.pid] = times.user + times.system
+    return seconds
+
+
+def _cpu_since(before: dict[int, float], now: dict[int, float]) -> float:
+    """CPU seconds spent between two readings of _cpu_by_process by the processes still running (a process that
+    ended in between, such as the renderer of a page closed before, takes nothing away)."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in now.items())
 
 
 def _map_frame(page):
@@ -248,10 +260,10 @@ def main() -> int:
     try:
         results: dict[str, list[float]] = {}
         cpu: dict[str, list[tuple[float, float]]] = {}
-        marks: dict[str, tuple[float, float]] = {}
+        marks: dict[str, tuple[float, dict[int, float]]] = {}
 
-        def browser_cpu() -> float:  # Chromium and Playwright's driver: this process's children but the server
-            return _cpu_seconds([c.pid for c in __import__("psutil").Process().children() if c.pid != server.pid])
+        def browser_cpu() -> dict[int, float]:  # Chromium and Playwright's driver: our children but the server
+            return _cpu_by_process([c.pid for c in __import__("psutil").Process().children() if c.pid != server.pid])
 
         def start() -> float:
             marks["cpu"] = (_cpu_seconds([server.pid]), browser_cpu())
@@ -261,7 +273,7 @@ def main() -> int:
             results.setdefault(name, []).append(time.perf_counter() - started)
             server_before, browser_before = marks["cpu"]
             cpu.setdefault(name, []).append((_cpu_seconds([server.pid]) - server_before,
-                                             browser_cpu() - browser_before))
+                                             _cpu_since(browser_before, browser_cpu())))
 
         def noted(name: str, seconds: float) -> None:  # the same step as the page timed it (its CPU as noted)
             results.setdefault(name, []).append(seconds)
@@ -269,12 +281,14 @@ def main() -> int:
 
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=os.environ.get("FRONTMAP_CHROMIUM",
-                                                                               "/usr/bin/chromium"), args=FLAGS)
+                                                                               "/usr/bin/chromium"),
+                                                 args=FLAGS + (OFFLINE_BY_RESOLVER if args.warm_cache else []))
             size = {"width": 1500, "height": 1000}
             context = browser.new_context(viewport=size) if args.warm_cache else None
             for run in range(args.runs + 1):  # the first run warms the server (gazetteer, caches): not counted
                 page = context.new_page() if context else browser.new_page(viewport=size)
-                page.route(re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/]).*"), lambda route: route.abort())
+                if not args.warm_cache:  # (Playwright's routing turns the browser's cache off)
+                    page.route(re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/]).*"), lambda route: route.abort())
                 page.add_init_script(PAGE_MARKS)
                 started, clock = start(), time.time()
                 page.goto(url)
