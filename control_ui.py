@@ -18,14 +18,14 @@ from geo.store import Store
 from geo.viewstate import ViewState
 
 
-def sidebar(store: Store, view: ViewState, where=None) -> ViewState:
+def sidebar(store: Store, view: ViewState) -> ViewState:
     """The as-of date and the changes' start date (ui keeps them in the URL, as asof and changes_from), behind
     "Control dates": its date widgets are sent only while it is open (the browser then loads the date widget's
     scripts only when asked; a link setting a date opens it). Closed, the dates set stay in force and are named."""
     state = st.session_state
     for key in ("as_of", "changes_from"):
         state[key] = state.get(key)  # a widget's value is dropped when it is not drawn; a value set here is kept
-    with where or st.sidebar:
+    with st.sidebar:
         st.header("Control")
         dates = st.expander("Control dates", key="control-dates", on_change="rerun",
                             expanded=bool(state["as_of"] or state["changes_from"]))

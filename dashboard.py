@@ -142,13 +142,7 @@ def clicked(view: ViewState, map_state: dict | None, summary: pd.DataFrame) -> V
 
 def main() -> None:
     store = ui.store()
-    ui.filters_last(store, "map", lambda view: map_page(store, view),
-                    also=lambda view, box: control_ui.sidebar(store, view, where=box))
-    ui.follow_store()
-
-
-def map_page(store, view: ViewState) -> None:
-    """The map, the selected place's panel and the control views below the map, for a view."""
+    view = control_ui.sidebar(store, ui.sidebar_view(store))
     theatre = ui.theatre()
     # The summary with who holds each place as of the view's date, computed once per (store state, view).
     summary = ui.cached_value(("summary", ui.generation(), view.filter, control_ui.as_of(view)),
@@ -187,6 +181,7 @@ def map_page(store, view: ViewState) -> None:
             st.rerun()  # one panel a run
         place_panel(view, theatre, ui.facets()["last"], summary)
     control_ui.views(store, view)
+    ui.follow_store()
 
 
 ui.guarded(main)

@@ -158,93 +158,57 @@ def _init_from_url(page: str) -> None:
     st.session_state["changes_from"] = view.changes_from
 
 
-def sidebar_view(opened: Store, page: str = "map", where=None) -> ViewState:
-    """The sidebar's filters, drawn (in where, a container of the sidebar, when given), and the view they hold."""
+def sidebar_view(opened: Store, page: str = "map") -> ViewState:
+    """The sidebar's filters as a view; the URL is kept in step so the view can be shared, and the session keeps
+    it for the other pages."""
     _init_from_url(page)
     found = facets()
-    with where or st.sidebar:
+    with st.sidebar:
         st.header("Filters")
         preset = st.radio("Period", list(PRESET_LABELS), format_func=PRESET_LABELS.get, key="preset",
                           horizontal=True)
+        start, end = preset_range(preset, found["last"])
         if preset == "custom":
             # Bounds wide enough for any link: a shared link may name dates outside what this store holds.
-            _default_range(found)
-            st.date_input("Date range", key="range", min_value=EARLIEST, max_value=LATEST)
+            if st.session_state.get("range") == ():
+                st.session_state["range"] = (found["first"] or EARLIEST, found["last"] or LATEST)
+            chosen = st.date_input("Date range", key="range", min_value=EARLIEST, max_value=LATEST)
+            if isinstance(chosen, tuple) and len(chosen) == 2:
+                start, end = chosen
         elif found["last"]:
             st.caption(f"Reports up to {found['last']:%d %b %Y}")
         actors = st.multiselect("Actors", sorted(set(found["actors"]) | set(st.session_state["actors"])),
                                 key="actors")
-        st.radio("Events", ACTOR_ROLES, format_func=ROLE_LABELS.get, key="role", horizontal=True,
-                 help="gained by: the actor took the place (or struck); lost by: the place was taken from "
-                      "it; involving: either", disabled=not actors)
-        st.multiselect("Event types", [str(kind) for kind in EVENT_TYPES], key="types",
-                       format_func=lambda t: event_type(t).label)
-        st.multiselect("Sources", sorted(set(found["sources"]) | set(st.session_state["sources"])), key="sources")
-        _place_search(page)
-        _more_filters()
-    return current_view(page)
-
-
-def filters_last(opened: Store, page: str, content: Callable[[ViewState], None],
-                 also: Callable[[ViewState, object], None] | None = None) -> None:
-    """A page's content for the view its filters hold (read from the session, see current_view), then the filters
-    themselves, drawn into a sidebar box made first so that they sit where they always do (also: more of the
-    sidebar, given the view and the box). The content reaches the browser first: the widgets' scripts (about 40
-    files) load after it instead of holding up its own. The filters are drawn even when the content fails or runs
-    the page again, so the view can always be changed."""
-    box = st.sidebar.container()
-    try:
-        content(current_view(page))
-    finally:
-        view = sidebar_view(opened, page, where=box)
-        if also:
-            also(view, box)
-
-
-def current_view(page: str = "map") -> ViewState:
-    """The view the sidebar's filters hold (their values in the session; the URL's when a page opens), read
-    without drawing them (see filters_last). The URL is kept in step so the view can be shared, and the session
-    keeps it for the other pages."""
-    _init_from_url(page)
-    state = st.session_state
-    found = facets()
-    preset = state.get("preset", "all")
-    start, end = preset_range(preset, found["last"])
-    if preset == "custom":
-        _default_range(found)
-        chosen = state["range"]
-        if isinstance(chosen, tuple) and len(chosen) == 2:  # (one date while the second is being picked)
-            start, end = chosen
-    actors = tuple(state.get("actors") or ())
-    filters = EventFilter(start=start, end=end, actors=actors, event_types=tuple(state.get("types") or ()),
-                          sources=tuple(state.get("sources") or ()),
-                          min_confidence=float(state.get("min_conf", _MORE_FILTERS["min_conf"])),
-                          actor_role=state.get("role", "involving") if actors else "involving")
+        role = st.radio("Events", ACTOR_ROLES, format_func=ROLE_LABELS.get, key="role", horizontal=True,
+                        help="gained by: the actor took the place (or struck); lost by: the place was taken from "
+                             "it; involving: either", disabled=not actors)
+        types = st.multiselect("Event types", [str(kind) for kind in EVENT_TYPES], key="types",
+                               format_func=lambda t: event_type(t).label)
+        sources = st.multiselect("Sources", sorted(set(found["sources"]) | set(st.session_state["sources"])),
+                                 key="sources")
+        search = _place_search(page)
+        min_conf, online = _more_filters()
+    filters = EventFilter(start=start, end=end, actors=tuple(actors), event_types=tuple(types),
+                          sources=tuple(sources), min_confidence=min_conf,
+                          actor_role=role if actors else "involving")
     # The control picture's dates have their widgets on the map page (control_ui.sidebar); the URL keeps them.
-    view = ViewState(filters, place=state.get("place", ""), search=(state.get("search") or "").strip(),
-                     online_tiles=bool(state.get("online", _MORE_FILTERS["online"])),
-                     as_of=state.get("as_of") or None, changes_from=state.get("changes_from") or None)
-    state["_view"] = {key: state.get(key) for key in _VIEW_KEYS}
+    view = ViewState(filters, place=st.session_state.get("place", ""), search=search.strip(), online_tiles=online,
+                     as_of=st.session_state.get("as_of"), changes_from=st.session_state.get("changes_from"))
+    st.session_state["_view"] = {key: st.session_state.get(key) for key in _VIEW_KEYS}
     params = view.to_params()
     if params != _current_params():
         st.query_params.from_dict(params)
     return view
 
 
-def _default_range(found: dict) -> None:
-    """A custom period starts as the whole span the store holds."""
-    if st.session_state.get("range") in (None, ()):
-        st.session_state["range"] = (found["first"] or EARLIEST, found["last"] or LATEST)
-
-
-def _place_search(page: str) -> None:
+def _place_search(page: str) -> str:
     """"Find a place" centres the map on a place and opens its panel: a widget of the map page only (on the other
     pages it would filter nothing, and each kind of widget costs the browser one more script to load first). The
     value stays in the session and the URL for the map."""
     if page == "map":
-        st.text_input("Find a place", key="search", placeholder="e.g. Sudzha", max_chars=200)
-    else:
-        st.session_state["search"] = st.session_state.get("search") or ""  # kept: set by the page, not a widget
+        return st.text_input("Find a place", key="search", placeholder="e.g. Sudzha", max_chars=200)
+    st.session_state["search"] = st.session_state.get("search") or ""  # kept: a value set by the page, not a widget
+    return st.session_state["search"]
 
 
 # Filters few views change. Their widgets are sent only while their expander is open: each kind of widget costs the
@@ -252,7 +216,7 @@ def _place_search(page: str) -> None:
 _MORE_FILTERS = {"min_conf": 0.0, "online": False}
 
 
-def _more_filters() -> None:
+def _more_filters() -> tuple[float, bool]:
     """The minimum confidence and the online base maps, behind "More filters" (open when one of them is set, e.g.
     by a link); while it is closed, the values set stay in force and are named under it."""
     for key, default in _MORE_FILTERS.items():
@@ -268,6 +232,7 @@ def _more_filters() -> None:
         st.caption(" · ".join(part for part in (
             f"Minimum confidence {st.session_state['min_conf']:.2f}" if "min_conf" in changed else "",
             "Online base maps" if "online" in changed else "") if part))
+    return float(st.session_state["min_conf"]), bool(st.session_state["online"])
 
 
 def _current_params() -> dict:

@@ -38,11 +38,7 @@ def page_number(total: int, view_params: dict, where) -> int:
 
 def main() -> None:
     store = ui.store()
-    ui.filters_last(store, "events", lambda view: events_page(store, view))
-    ui.follow_store()
-
-
-def events_page(store, view) -> None:
+    view = ui.sidebar_view(store, page="events")
     f = view.filter
     st.title("Events")
     total = ui.cached("event_count", f)
@@ -62,6 +58,7 @@ def events_page(store, view) -> None:
     right.download_button("Download GeoJSON",
                           lambda: rendered((r for r in store.records(f) if r["lat"] is not None), "geojson"),
                           file_name="frontmap-events.geojson", mime="application/geo+json", on_click="ignore")
+    ui.follow_store()
 
 
 ui.guarded(main)

@@ -36,10 +36,8 @@ def chart(frame: pd.DataFrame, field: str, domain: list[str], colours: list[str]
 
 
 def main() -> None:
-    ui.filters_last(ui.store(), "timeline", charts)
-
-
-def charts(view) -> None:
+    store = ui.store()
+    view = ui.sidebar_view(store, page="timeline")
     theatre = ui.theatre()
     st.title("Timeline")
     counts = ui.cached("daily_counts", view.filter)

@@ -9,7 +9,6 @@ import pytest
 import streamlit_folium
 from streamlit.testing.v1 import AppTest
 
-import ui
 from geo.documents import make_document
 from geo.ingest import ingest_documents, load_samples_if_empty
 from geo.store import Store
@@ -27,7 +26,6 @@ class FakeMap:
         self.features = []
         self.groups = []
         self.kwargs = {}
-        self.calls = []  # "map" each time the page builds the map (a test may add its own calls)
 
     @property
     def click(self):
@@ -39,7 +37,6 @@ class FakeMap:
         self.clicks += 1
 
     def __call__(self, fig, key=None, feature_group_to_add=None, **kwargs):
-        self.calls.append("map")
         self.groups = feature_group_to_add or []
         self.kwargs = kwargs
         self.features = [feature["properties"]["tooltip"] for group in feature_group_to_add or []
@@ -103,22 +100,6 @@ def test_sidebar_filters_change_the_places_shown(store_path, fake_map):
     at.sidebar.radio(key="preset").set_value("30d").run()
     assert 0 < len(fake_map.features) < len(strikes) or fake_map.features == []
     assert at.query_params["type"] in ("strike", ["strike"]) and "start" in at.query_params
-
-
-def test_the_map_is_sent_before_the_filter_widgets_which_then_hold_the_view_it_shows(store_path, fake_map,
-                                                                                     monkeypatch):
-    draw_filters = ui.sidebar_view
-    monkeypatch.setattr(ui, "sidebar_view", lambda *args, **kwargs: (fake_map.calls.append("filters"),
-                                                                      draw_filters(*args, **kwargs))[1])
-    at = app(type="strike")
-    assert fake_map.calls == ["map", "filters"]
-    assert fake_map.features and all("strike" in tooltip for tooltip in fake_map.features)
-    assert at.sidebar.multiselect(key="types").value == ["strike"]
-    at.sidebar.multiselect(key="types").select("control_change").run()  # a widget changed: the map follows it
-    assert fake_map.calls[2:] == ["map", "filters"]
-    assert any("control change" in tooltip for tooltip in fake_map.features)
-    types = at.query_params["type"]
-    assert sorted(types if isinstance(types, list) else [types]) == ["control_change", "strike"]
 
 
 def test_the_filters_stay_usable_when_the_map_fails(store_path, monkeypatch):
