@@ -422,11 +422,15 @@ def tooltip_index(summary: pd.DataFrame) -> dict[str, str]:
 
 # The base map's files (a few MB: countries, regions, names, rivers) are fetched once the places' markers are drawn,
 # so that what the analyst came for shows first; without markers to wait for, at once, and never more than
-# 3 s later. (The layers' scripts all run in one go, so by the next task the places' promise is known.)
+# 3 s later. (The layers' scripts all run in one go, so by the next task the places' promise is known.) Even then they
+# wait for an idle moment (0.5 s at most): the markers are painted, and a pan or click is answered, before the frame
+# spends a few tenths of a second building the base map.
 AFTER_PLACES = """(function (start) {
+    var later = function () {
+      if (window.requestIdleCallback) requestIdleCallback(start, {timeout: 500}); else setTimeout(start, 0); };
     setTimeout(function () {
       var timeout = new Promise(function (done) { setTimeout(done, 3000); });
-      Promise.race([Promise.resolve(window[PLACES]), timeout]).then(start, start);
+      Promise.race([Promise.resolve(window[PLACES]), timeout]).then(later, later);
     }, 0); })""".replace("PLACES", json.dumps(PLACES_DRAWN))
 
 
