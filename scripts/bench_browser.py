@@ -140,6 +140,11 @@ def _drawn(frame, timeout: float = 120) -> None:
                             timeout=timeout * 1000, polling=25)
 
 
+def _settled(frame) -> None:
+    """Until the map's frame has had two idle moments in a row: what it was drawing (the base map) is done."""
+    frame.evaluate("() => new Promise(done => requestIdleCallback(() => requestIdleCallback(done)))")
+
+
 def _idle(page, timeout: float = 120) -> None:
     page.wait_for_function(IDLE, timeout=timeout * 1000, polling=25)
 
@@ -170,7 +175,7 @@ def click_target(page, url: str, place: str):
     time.sleep(1.5)
     # The click lands on a settled map: the names fetched at zoom 10 drawn, the frame's thread idle (on a loaded
     # machine 1.5 s is not always enough, and the click then waits behind the drawing).
-    frame.evaluate("() => new Promise(done => requestIdleCallback(() => requestIdleCallback(done)))")
+    _settled(frame)
     _idle(page)
     box = page.locator("iframe[title*='streamlit_folium']").bounding_box()
     target = frame.evaluate("""(name) => { let found = null;
@@ -297,6 +302,8 @@ def main() -> int:
                 if run:
                     note("first draw", started)
                     noted("first draw in the page", in_page(page, clock, "placesDrawn", "idle"))
+                time.sleep(1)  # as an analyst would, the filter is changed on a map done drawing (the base map too)
+                _settled(_map_frame(page))
                 started, clock = start(), time.time()
                 page.get_by_text("Last 30 days", exact=True).click()
                 # Done when the run that took the new period has ended (it writes the period into the URL).
