@@ -23,12 +23,9 @@ def sidebar(store: Store, view: ViewState) -> ViewState:
     "Control dates": its date widgets are sent only while it is open (the browser then loads the date widget's
     scripts only when asked; a link setting a date opens it). Closed, the dates set stay in force and are named."""
     state = st.session_state
-    for key in ("as_of", "changes_from"):
-        state[key] = state.get(key)  # a widget's value is dropped when it is not drawn; a value set here is kept
     with st.sidebar:
         st.header("Control")
-        dates = st.expander("Control dates", key="control-dates", on_change="rerun",
-                            expanded=bool(state["as_of"] or state["changes_from"]))
+        dates, _ = ui.folded("Control dates", "control-dates", {"as_of": None, "changes_from": None})
         with dates:
             if dates.open:
                 st.date_input("Control as of", key="as_of", min_value=dt.date(1900, 1, 1),

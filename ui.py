@@ -216,14 +216,22 @@ def _place_search(page: str) -> str:
 _MORE_FILTERS = {"min_conf": 0.0, "online": False}
 
 
+def folded(label: str, key: str, defaults: dict) -> tuple:
+    """An expander whose widgets (their keys and defaults given) are sent only while it is open: (the expander, the
+    keys set to other than their defaults). It opens by itself when one of them is set (by a link); closed, the
+    values set stay in force (a widget's value is dropped when the widget is not drawn in a run; a value set by the
+    page is kept)."""
+    state = st.session_state
+    for name, default in defaults.items():
+        state[name] = state.get(name, default)
+    changed = {name for name, default in defaults.items() if state[name] != default}
+    return st.expander(label, key=key, expanded=bool(changed), on_change="rerun"), changed
+
+
 def _more_filters() -> tuple[float, bool]:
     """The minimum confidence and the online base maps, behind "More filters" (open when one of them is set, e.g.
     by a link); while it is closed, the values set stay in force and are named under it."""
-    for key, default in _MORE_FILTERS.items():
-        # A widget's value is dropped when the widget is not drawn in a run; a value set by the page is kept.
-        st.session_state[key] = st.session_state.get(key, default)
-    changed = {key for key, default in _MORE_FILTERS.items() if st.session_state[key] != default}
-    more = st.expander("More filters", key="more-filters", expanded=bool(changed), on_change="rerun")
+    more, changed = folded("More filters", "more-filters", _MORE_FILTERS)
     with more:
         if more.open:
             st.slider("Minimum confidence", 0.0, 1.0, step=0.05, key="min_conf")
