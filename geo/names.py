@@ -26,6 +26,7 @@ _CYRILLIC_TO_LATIN = {
     "я": "ya",
 }
 _UKRAINIAN_ONLY = set("ієїґ")
+_VOWELS_AND_SIGNS = set("аеёиоуыэюяьъ")
 _UKRAINIAN_OVERRIDES = {"г": "h", "и": "y"}
 # Each rewrite is one habit: dzh→j (Suja), dzh→dj (Sudja), kh→h (Harkiv), ...
 _VARIANT_REWRITES = (
@@ -46,9 +47,13 @@ def romanise(cyrillic: str) -> str:
     lower = cyrillic.lower()
     ukrainian = any(ch in _UKRAINIAN_ONLY for ch in lower)
     out = []
+    previous = " "
     for ch in lower:
         latin = (_UKRAINIAN_OVERRIDES.get(ch) if ukrainian else None) or _CYRILLIC_TO_LATIN.get(ch, ch)
+        if ch == "е" and not ukrainian and (not previous.isalpha() or previous in _VOWELS_AND_SIGNS):
+            latin = "ye"  # Russian е at a word's start or after a vowel (BGN/PCGN): Дачное → Dachnoye (and Dachnoe)
         out.append(latin)
+        previous = ch
     return "".join(out)
 
 

@@ -62,6 +62,15 @@ BARE_REGION = "bare region"
 
 
 @dataclass(frozen=True, slots=True)
+class NearPlace:
+    """Where a text puts a place from another one: "near Kupiansk", "8 km south-east of Toretsk"."""
+
+    name: str
+    km: float = 0.0  # the distance the text gives; 0.0 for "near", "outside"
+    bearing: float | None = None  # the direction the text gives, in degrees from north ("south-east of": 135.0)
+
+
+@dataclass(frozen=True, slots=True)
 class Mention:
     """A place named in a document, as written, with character offsets into the document's text."""
 
@@ -76,8 +85,11 @@ class Mention:
     scale: str = ""
     # The phrase that tells us this is a place ("village of"), when the gazetteer alone would not.
     cue: str = ""
-    # The name of the region the text puts this place in ("A and B in the Kursk region": "Kursk"), if any.
+    # The name of the region the text puts this place in ("A and B in the Kursk region": "Kursk"), or of the place
+    # it puts a district in ("the Dniprovskyi district of Kherson": "Kherson"), if any.
     within: str = ""
+    # The place the text puts this one near ("Kamianka near Kupiansk", "8 km south-east of Toretsk"), if any.
+    near: NearPlace | None = None
 
 
 @dataclass(frozen=True, slots=True)

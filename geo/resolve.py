@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 from geo.gazetteer import NON_SETTLEMENT, WATER_AND_AREAS, Gazetteer
 from geo.names import name_key
-from geo.records import BARE_REGION, Mention, Place, ResolvedMention
+from geo.records import BARE_REGION, Mention, NearPlace, Place, ResolvedMention
 from geo.theatre import DEFAULT_THEATRE
 
 _FEATURE_PRIOR = {"PCLI": 4.0, "CONT": 4.0, "PPLC": 2.5, "ADM1": 2.0, "STM": 1.0, "RSV": 1.0, "AREA": 3.0,
@@ -47,6 +47,14 @@ CURRENT_NAME_BONUS = 1.0
 ALTERNATE_CAPITAL = 2.0
 # A place the text puts in a named region or country ("London, Ontario") and found there.
 NAMED_REGION_CONFIDENCE = 0.9
+# A place this close to another place of the text is supported by it (see _Support).
+SUPPORT_KM = 150.0
+# "Kamianka near Kupiansk": how far a place the text puts near another may lie from it, and the slack added to a
+# distance the text gives ("8 km south of").
+NEAR_KM = 60.0
+NEAR_SLACK_KM = 25.0
+# "north of Kupiansk": a place within this many degrees of that direction from the town.
+NEAR_BEARING_SLACK = 67.5
 # In the country where most of the document's places are.
 MAIN_COUNTRY_BONUS = 1.0
 # Countries whose counties go by their bare name ("Kent", "Hampshire"): a bare name may be the county.
@@ -186,6 +194,8 @@ class PlaceResolver:
         abbreviated = _abbreviated_only(mentions, keys)
         chosen: dict[tuple[str, str], tuple[Place | None, float, int]] = {}
         for _ in range(2):  # the second pass uses the first pass's choices as context
+            # and as the regions and places the text puts names in and near ("Kamianka near Kupiansk").
+            choosing = self._narrowed(mentions, options, chosen) if chosen else options
             # The regions the text names ("in the Kursk region") rule their namesakes elsewhere out.
             regions = {(p.country, p.admin1_code) for key, p in anchors.items() if p.feature == "ADM1"
                        and key[1] == "region"}
@@ -202,7 +212,7 @@ class PlaceResolver:
             # is every anchor of another name, one per identity (see _unique_anchors), made once per name.
             prepared = [(other[0], (p.latitude, p.longitude, p.name, p.feature), p) for other, p in anchors.items()]
             contexts: dict[str, list[Place]] = {}
-            for key, opts in zip(keys, options, strict=True):
+            for key, opts in zip(keys, choosing, strict=True):
                 if key not in chosen:
                     home = self.home_countries.get(key[0])
                     named = named_countries | {home} if home else named_countries
@@ -214,6 +224,7 @@ class PlaceResolver:
                                                colocated, unique_anchors=True)
             anchors = {key: p for key, (p, conf, _) in chosen.items()
                        if p is not None and conf >= 0.6 and p.feature not in ("PCLI", "CONT")}
+        fuzzy |= self._other_spellings_in_named_regions(mentions, keys, chosen, regions)
         self._into_bare_named_regions(keys, options, chosen)
         self._capitals_of_named_countries(keys, options, chosen, named_countries)
         resolved = []
@@ -230,12 +241,47 @@ class PlaceResolver:
                 # "A and B in the Kursk region": a namesake elsewhere is not A.
                 inside = [p for p in opts if (p.country, p.admin1_code) == (region.country, region.admin1_code)]
                 place, confidence = (self.rank(inside)[0], min(confidence, 0.95)) if inside else (None, 0.0)
+            if mention.scale == "district" and place is not None and not _in_the_named_places_region(
+                    place, mention, chosen):
+                place, confidence = None, 0.0  # a city's district ("the Dniprovskyi district of Kherson"): unplaced
             if key[0] in fuzzy:  # found under another spelling: listed for review
                 place, confidence = (place, min(confidence, UNCERTAIN)) if in_theatre else (None, 0.0)
             elif place is not None and confidence <= UNCERTAIN and self._only_by_another_name(place, key[0]):
                 place, confidence = None, 0.0
             resolved.append(ResolvedMention(mention, place, confidence, count))
         return resolved
+
+    def _narrowed(self, mentions: list[Mention], options: list[list[Place]], chosen: dict) -> list[list[Place]]:
+        """Each mention's namesakes cut down to those inside the region the text puts it in ("A and B in the Kursk
+        region") and near the settlement it puts it near ("Kamianka near Kupiansk"), as chosen so far, where any
+        namesake is there: "near" is written loosely too (Sudzha "near Kursk", 80 km away)."""
+        out = []
+        for mention, opts in zip(mentions, options, strict=True):
+            region = self._region_named(mention.within, chosen) if mention.within else None
+            if region is not None:
+                opts = [p for p in opts if _inside(p, region)] or opts
+            if mention.near is not None:
+                opts = self._close_to_named_place(mention.near, opts, chosen) or opts
+            out.append(opts)
+        return out
+
+    @staticmethod
+    def _close_to_named_place(near: NearPlace, options: list[Place], chosen: dict) -> list[Place]:
+        """The namesakes within NEAR_KM of the settlement the text puts a place near (or within the distance the
+        text gives, and some) and, when it gives a direction, on that side of it (NEAR_BEARING_SLACK either way),
+        nearest first; none when that settlement is not placed. With no distance given, the nearest alone when the
+        next is at least twice as far: "Mykolaivka, east of Izium" is the village 13 km away, not the one at 50 km."""
+        anchor = chosen.get((name_key(near.name), ""), (None,))[0]
+        if anchor is None or anchor.feature in NON_SETTLEMENT:
+            return []
+        reach = near.km + NEAR_SLACK_KM if near.km else NEAR_KM
+        close = sorted((_near_km(p, anchor), i) for i, p in enumerate(options)
+                       if p.feature not in NON_SETTLEMENT and not _same(p, anchor) and _near_km(p, anchor) <= reach
+                       and (near.bearing is None or _angle_between(_bearing(anchor, p), near.bearing)
+                            <= NEAR_BEARING_SLACK))
+        if len(close) > 1 and not near.km and 2 * close[0][0] <= close[1][0]:
+            close = close[:1]
+        return [options[i] for _, i in close]
 
     def _inside_named_regions(self, mentions: list[Mention], keys: list[tuple[str, str]], options: list[list[Place]],
                               chosen: dict) -> dict:
@@ -247,19 +293,31 @@ class PlaceResolver:
         for mention, key, opts in zip(mentions, keys, options, strict=True):
             if not mention.within or (key, name_key(mention.within)) in out or chosen[key][0] is None:
                 continue
-            within = name_key(mention.within)
-            region, region_confidence, _ = chosen.get((within, "region")) or chosen.get((within, "")) \
-                or chosen.get((within, BARE_REGION)) or (None, 0, 0)
-            if region is None or region.feature not in ("ADM1", "PCLI") or region_confidence < UNCERTAIN:
-                continue
-            inside = [p for p in opts if p.country == region.country and (
-                region.feature == "PCLI" or p.admin1_code == region.admin1_code) and p.feature not in ("ADM1", "PCLI")]
+            region = self._region_named(mention.within, chosen)
+            inside = [p for p in opts if _inside(p, region)] if region is not None else []
             place, confidence, count = chosen[key]
             if inside:
                 best = place if any(_same(place, p) for p in inside) else self.rank(inside)[0]
-                out[(key, within)] = (best, max(confidence, NAMED_REGION_CONFIDENCE), count)
-                out.setdefault((key, None), out[(key, within)])
+                # The region settles the name when its namesakes there are all in one spot (three Novotroitskes in
+                # the Donetsk oblast: the text's other places choose, as they did).
+                if all(_near_km(p, best) <= SAME_SPOT_KM for p in inside):
+                    confidence = max(confidence, NAMED_REGION_CONFIDENCE)
+                elif best is not place:
+                    confidence = min(confidence, UNCERTAIN)
+                out[(key, name_key(mention.within))] = (best, confidence, count)
+                out.setdefault((key, None), out[(key, name_key(mention.within))])
         return out
+
+    @staticmethod
+    def _region_named(name: str, chosen: dict) -> Place | None:
+        """The first-level region or country a name stands for, as chosen, when it was chosen as one with at least
+        UNCERTAIN confidence ("Ontario" in "London, Ontario"; "Kursk" in "in the Kursk region")."""
+        key = name_key(name)
+        region, confidence, _ = chosen.get((key, "region")) or chosen.get((key, "")) or chosen.get(
+            (key, BARE_REGION)) or (None, 0, 0)
+        if region is None or region.feature not in ("ADM1", "PCLI") or confidence < UNCERTAIN:
+            return None
+        return region
 
     def _others_in_theatre(self, chosen: dict, fuzzy: set) -> bool:
         """Whether the places found under their own names lie in the theatre's countries (or there are none)."""
@@ -296,7 +354,7 @@ class PlaceResolver:
             alone_in_country = not any(p.country == place.country for p in others)
             if not alone_in_country and (place.population >= BIG_NAMESAKE or any(
                     (p.country, p.admin1_code) == (place.country, place.admin1_code)
-                    or (p.feature not in NON_SETTLEMENT and _near_km(p, place) < 150) for p in others)):
+                    or (p.feature not in NON_SETTLEMENT and _near_km(p, place) < SUPPORT_KM) for p in others)):
                 continue
             best = self.rank(inside)[0]
             doubt = alone_in_country and place.population >= RIVAL_POPULATION or place.population >= BIG_NAMESAKE
@@ -346,6 +404,36 @@ class PlaceResolver:
         for key in self.gazetteer.near_misses(mention.lookup):
             places += [p for p in self.gazetteer.lookup(key) if p.feature not in NON_SETTLEMENT]
         return places
+
+    def _other_spellings_in_named_regions(self, mentions: list[Mention], keys: list[tuple[str, str]], chosen: dict,
+                                          regions: set[tuple[str, str]]) -> set[str]:
+        """"Novoyelizavetivka" in a story about the Donetsk oblast: the gazetteer knows the name only as an
+        alternate of an Odesa oblast village, far from everything else the text names, while one edit away
+        (Novoyelyzavetivka) a village lies in the region the text names and near its other places. The village
+        there is the likelier reading, listed for review. Returns the names so moved."""
+        if not regions:
+            return set()
+        placed = [(key, p) for key, (p, _, _) in chosen.items() if p is not None and p.feature not in NON_SETTLEMENT]
+        moved, seen = set(), set()
+        for mention, key in zip(mentions, keys, strict=True):
+            if key in seen:
+                continue
+            seen.add(key)
+            place, confidence, count = chosen[key]
+            if key[1] or place is None or confidence <= UNCERTAIN or name_key(place.name) == key[0] \
+                    or place.feature in NON_SETTLEMENT or place.population >= SMALL_PLACE \
+                    or place.country not in self.focus_countries or (place.country, place.admin1_code) in regions:
+                continue
+            others = [p for other, p in placed if other[0] != key[0]]
+            if not others or any(_near_km(place, p) <= SUPPORT_KM for p in others):
+                continue
+            there = [p for other in self.gazetteer.near_misses(mention.lookup) if other != key[0]
+                     for p in self.gazetteer.lookup(other) if p.feature not in NON_SETTLEMENT
+                     and (p.country, p.admin1_code) in regions and any(_near_km(p, q) <= SUPPORT_KM for q in others)]
+            if there:
+                chosen[key] = (self.rank(there)[0], UNCERTAIN, count)
+                moved.add(key[0])
+        return moved
 
     def rank(self, places: list[Place]) -> list[Place]:
         """Places best first without document context: feature class, population, theatre."""
@@ -593,7 +681,7 @@ def _identity(p: Place) -> tuple:
 
 
 class _Support:
-    """Whether the text supports a place: it lies in a region the text names, or within 150 km of another of
+    """Whether the text supports a place: it lies in a region the text names, or within SUPPORT_KM of another of
     its places. Truthy or not, measured on first use (most choices never ask)."""
 
     __slots__ = ("place", "regions", "others", "answer")
@@ -608,13 +696,13 @@ class _Support:
         return self.answer
 
     def _near_another(self) -> bool:
-        # _near_km(place, a) < 150 for the others that are not regions, inlined (the same arithmetic).
+        # _near_km(place, a) < SUPPORT_KM for the others that are not regions, inlined (the same arithmetic).
         lat, lon = self.place.latitude, self.place.longitude
         for a in self.others:
             if a.feature != "ADM1":
                 x = math.radians(a.longitude - lon) * math.cos(math.radians((lat + a.latitude) / 2))
                 y = math.radians(a.latitude - lat)
-                if 6371.0 * math.sqrt(x * x + y * y) < 150:
+                if 6371.0 * math.sqrt(x * x + y * y) < SUPPORT_KM:
                     return True
         return False
 
@@ -637,6 +725,32 @@ def _shortened_name(place: Place, key: str) -> bool:
 
 def _without_accents(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
+def _in_the_named_places_region(district: Place, mention: Mention, chosen: dict) -> bool:
+    """Whether a district the text puts in a settlement ("the Sudzha district of Kursk") lies in that settlement's
+    first-level region; true when the text puts it in none, or in a region."""
+    if not mention.within:
+        return True
+    town = chosen.get((name_key(mention.within), ""), (None,))[0]
+    return town is None or town.feature in NON_SETTLEMENT or (district.country, district.admin1_code) == (
+        town.country, town.admin1_code)
+
+
+def _bearing(origin: Place, place: Place) -> float:
+    """The direction from origin to place, in degrees clockwise from north (on a local flat map: places near)."""
+    east = (place.longitude - origin.longitude) * math.cos(math.radians((place.latitude + origin.latitude) / 2))
+    return math.degrees(math.atan2(east, place.latitude - origin.latitude)) % 360.0
+
+
+def _angle_between(a: float, b: float) -> float:
+    return abs((a - b + 180.0) % 360.0 - 180.0)
+
+
+def _inside(place: Place, region: Place) -> bool:
+    """Whether a place (not itself a region or country) lies in a first-level region or a country."""
+    return place.country == region.country and (region.feature == "PCLI" or place.admin1_code == region.admin1_code) \
+        and place.feature not in ("ADM1", "PCLI")
 
 
 def _same(a: Place, b: Place) -> bool:

@@ -18,7 +18,7 @@ from geo.actors import Lexicon
 from geo.gazetteer import NON_SETTLEMENT, WATER_AND_AREAS, Gazetteer
 from geo.names import name_key
 from geo.people import PeopleFinder
-from geo.records import BARE_REGION, Mention
+from geo.records import BARE_REGION, Mention, NearPlace
 from geo.theatre import DEFAULT_THEATRE
 
 MAX_NAME_TOKENS = 4
@@ -255,7 +255,8 @@ class ToponymRecognizer:
         found = self._unknown_list_items(text, found, (start, end), sentence)
         found = self._abbreviated_regions(text, found, sentence)
         found = self._counties_listed(text, found)
-        found = self._put_after_comma(text, self._put_in_regions(text, self._spread_plural_scale(text, found)))
+        found = self._put_in_regions(text, self._spread_plural_scale(text, found))
+        found = self._put_after_comma(text, self._put_near_places(text, _put_districts_in_places(text, found)))
         return self._regions_by_company(text, found)
 
     def _not_place_span(self, text: str, tokens: list[_Token], i: int, joined: int | None = None) -> int:
@@ -463,7 +464,7 @@ class ToponymRecognizer:
             for start, end in _list_items(text, m, sentence):
                 name = text[start:end]
                 if any(a < end and start < b for a, b in taken) or self.lexicon.kind_of(name) \
-                        or self.gazetteer.is_common_word(name):
+                        or name in self.not_places or self.gazetteer.is_common_word(name):
                     continue
                 taken.append((start, end))
                 extra.append(Mention(surface=name, start=start, end=end, sentence=index, lookup=name,
@@ -509,14 +510,27 @@ class ToponymRecognizer:
         out = list(found)
         for k in range(len(out) - 1, 0, -1):
             region = out[k]
-            if region.scale != "region" or not _IN_REGION.fullmatch(text, out[k - 1].end, region.start):
+            if region.scale == "region" and _IN_REGION.fullmatch(text, out[k - 1].end, region.start):
+                _give_to_list_before(text, out, k, within=region.lookup)
+        return out
+
+    @staticmethod
+    def _put_near_places(text: str, found: list[Mention]) -> list[Mention]:
+        """"Kamianka near Kupiansk", "A and B, south of Orikhiv", "a village 8 km east of Pokrovsk": the places
+        the text puts near another place, with the distance it gives."""
+        out = list(found)
+        for k in range(len(out) - 1, 0, -1):
+            anchor = out[k]
+            near = None if anchor.scale else _NEAR_PLACE.fullmatch(text, out[k - 1].end, anchor.start)
+            if not near:
                 continue
-            j = k - 1
-            while j >= 0 and not out[j].scale:
-                out[j] = replace(out[j], within=region.lookup)
-                if j == 0 or text[out[j - 1].end:out[j].start] not in _LIST_SEPARATORS:
-                    break
-                j -= 1
+            kilometres = float(near.group("distance") or 0) * (1.609 if near.group("unit") == "miles" else 1.0)
+            direction = (near.group("direction") or "").replace("-", "")
+            # "Novoselivka in the Kharkiv region, north of Kupiansk": past the region, to the places in it.
+            last = k - 1 if out[k - 1].scale != "region" or k < 2 or not _IN_REGION.fullmatch(
+                text, out[k - 2].end, out[k - 1].start) else k - 2
+            near_place = NearPlace(anchor.lookup, kilometres, _BEARINGS.get(direction))
+            _give_to_list_before(text, out, last + 1, near=near_place)
         return out
 
     # -- names of first-level regions that are also cities (New York, Washington, Quebec) -----------------------
@@ -651,6 +665,15 @@ _ABBREVIATION_AFTER_COMMA = re.compile(r", ([A-Z][A-Za-z]{0,4}\.(?:[A-Z][a-z]{0,
 # "LOUISVILLE, KY--", "HORRY COUNTY, SC (WMBF) -": a code of two or three letters closing a dateline.
 _CODE_IN_DATELINE = re.compile(r", ([A-Z][A-Za-z]{1,2})(?=\s?\(|\s?--|\s[-–—]\s)")
 _IN_REGION = re.compile(r",? in (?:the )?")
+_DISTRICT_OF = re.compile(r" (?:of|in) (?:the (?:city|town) of )?")
+# What stands between a place and the place the text puts it near: "near", "outside", "(about) 8 km south-east of".
+_NEAR_PLACE = re.compile(
+    r",? (?:near|outside|close to|not far from|on the outskirts of|(?:(?:about|around|some|just) )?"
+    r"(?:(?P<distance>\d{1,3}) ?(?P<unit>km|kilometres|kilometers|miles) )?"
+    r"(?P<direction>north|south|east|west|north-?east|north-?west|south-?east|south-?west) of) "
+    r"(?:the (?:city|town|village) of )?")
+_BEARINGS = {"north": 0.0, "northeast": 45.0, "east": 90.0, "southeast": 135.0, "south": 180.0, "southwest": 225.0,
+             "west": 270.0, "northwest": 315.0}
 # Two capitalised words in a row, joined by one space: a person's name, or a two-word place.
 # (\b before the capital written as a look behind it, (?<!\w.): the pattern then begins with a set of capitals,
 # which the regex engine skips to directly.)
@@ -716,6 +739,28 @@ def _joined_length(text: str, tokens: list[_Token], i: int) -> int:
     while n < last and text[tokens[i + n - 1].end:tokens[i + n].start] == " ":
         n += 1
     return n if last > 0 else 0
+
+
+def _put_districts_in_places(text: str, found: list[Mention]) -> list[Mention]:
+    """"the Dniprovskyi district of Kherson", "the Kyivskyi district in Kharkiv": a district in the place named after
+    it (a city's district, or a region's: the resolver tells them apart)."""
+    out = list(found)
+    for k in range(len(out) - 1):
+        if out[k].scale == "district" and not out[k + 1].scale and _DISTRICT_OF.fullmatch(
+                text, out[k].end, out[k + 1].start):
+            out[k] = replace(out[k], within=out[k + 1].lookup)
+    return out
+
+
+def _give_to_list_before(text: str, mentions: list[Mention], k: int, **fields) -> None:
+    """Set fields on the place just before mentions[k] and on the list it ends ("A, B and C in the Kursk region"),
+    back to the first name of that list; a region in the list stops it."""
+    j = k - 1
+    while j >= 0 and not mentions[j].scale:
+        mentions[j] = replace(mentions[j], **fields)
+        if j == 0 or text[mentions[j - 1].end:mentions[j].start] not in _LIST_SEPARATORS:
+            break
+        j -= 1
 
 
 def _joined_by_spaces(text: str, tokens: list[_Token], i: int, n: int) -> bool:

@@ -242,3 +242,9 @@ def test_only_namesakes_of_different_names_close_together_count_as_a_pair():
     # a name that is also a state is not outvoted by a village pair
     state = Place("Ash", 45.0, -95.0, "US", "Ash", "ADM1", population=5_000_000)
     assert _colocated(keys, [[a_here, a_far, state], [b_here, b_far]]) == frozenset()
+
+
+def test_weapon_systems_that_gazetteers_list_as_places_are_not_places(gazetteer, lexicon):
+    text = ("A Russian Iskander missile struck Dnipro. A Buk system was destroyed near Belgorod, and Lancet drones hit "
+            "a Ukrainian Bradley near Avdiivka.")
+    assert surfaces(gazetteer, lexicon, text) == ["Dnipro", "Belgorod", "Avdiivka"]

@@ -1,0 +1,87 @@
+"""Namesakes told apart by what the text says around them: "near Kupiansk", "10 km east of Siversk", a region
+with several namesakes in it, and a name the gazetteer knows only far away while another spelling of it lies in
+the region the text names."""
+
+from geo.records import NearPlace
+from geo.resolve import haversine_km
+from geo.sentences import sentence_spans
+from geo.toponyms import ToponymRecognizer
+
+
+def placed(rows, name):
+    [row] = [r for r in rows if r["place"] == name][:1]
+    return row
+
+
+def km(row, place):
+    return haversine_km(type("P", (), {"latitude": row["lat"], "longitude": row["lon"]}), place)
+
+
+def town(gazetteer, name):
+    return max((p for p in gazetteer.lookup(name) if p.country == "UA"), key=lambda p: p.population)
+
+
+def test_a_list_of_places_before_near_a_town_is_put_near_it_with_the_distance_given(gazetteer, lexicon):
+    text = "Russian troops entered Zelene and Stepove, 8 km south-east of Toretsk, on Monday."
+    found = ToponymRecognizer(gazetteer, lexicon).find(text, sentence_spans(text))
+    near = {m.surface: m.near for m in found}
+    assert near["Zelene"] == near["Stepove"] == NearPlace("Toretsk", 8.0, 135.0)
+    assert near["Toretsk"] is None
+
+
+def test_a_village_near_a_named_town_is_its_namesake_near_that_town(parse, gazetteer):
+    rows = parse("Ukrainian forces retook the village of Kamianka near Kupiansk in the Kharkiv region.")
+    kamianka = placed(rows, "Kamianka")
+    assert km(kamianka, town(gazetteer, "Kupiansk")) < 60
+    assert kamianka["place_confidence"] >= 0.9  # the only Kamianka there
+
+
+def test_a_distance_and_bearing_from_a_town_put_the_place_within_that_distance(parse, gazetteer):
+    rows = parse("Russian forces struck the village of Novoselivka, 10 km east of Siversk, on Tuesday.")
+    assert km(placed(rows, "Novoselivka"), town(gazetteer, "Siversk")) < 35
+
+
+def test_a_direction_from_a_town_rules_out_the_namesakes_on_its_other_side(parse, gazetteer):
+    rows = parse("Ukrainian forces liberated the village of Novoselivka in the Kharkiv region, north of Kupiansk.")
+    novoselivka, kupiansk = placed(rows, "Novoselivka"), town(gazetteer, "Kupiansk")
+    assert km(novoselivka, kupiansk) < 60 and novoselivka["lat"] > kupiansk.latitude
+
+
+def test_near_written_loosely_leaves_a_place_with_no_namesake_there_where_it_was(parse):
+    loose = placed(parse("Ukrainian troops still hold Sudzha near Kursk, officials said."), "Sudzha")
+    plain = placed(parse("Ukrainian troops still hold Sudzha, officials said."), "Sudzha")
+    assert (loose["lat"], loose["lon"], loose["country"]) == (plain["lat"], plain["lon"], "RU")
+
+
+def test_a_region_with_several_namesakes_leaves_the_choice_to_the_texts_other_places(parse, gazetteer):
+    rows = parse("Russia's Defence Ministry said its forces had captured the villages of Zhovte and Novotroitske in "
+                 "the Donetsk region, pressing towards Pokrovsk. Further north, Ukrainian forces retook the village "
+                 "of Kamianka near Kupiansk in the Kharkiv region.")
+    novotroitske = placed(rows, "Novotroitske")
+    assert novotroitske["admin1"] == "Donetsk"
+    assert km(novotroitske, town(gazetteer, "Pokrovsk")) < 20  # three in the oblast: the one beside Zhovte
+
+
+def test_a_name_known_only_far_away_is_read_as_its_other_spelling_in_the_named_region_and_listed(parse, gazetteer):
+    rows = parse("Russian forces captured Zhovte in the Donetsk region, pressing towards Pokrovsk. Ukraine's "
+                 "General Staff said its units were repelling assaults near Shevchenko and Novoyelizavetivka.")
+    village = placed(rows, "Novoyelizavetivka")
+    assert village["admin1"] == "Donetsk" and km(village, town(gazetteer, "Pokrovsk")) < 30
+    assert village["place_confidence"] < 0.7  # another spelling: listed for review
+
+
+def test_a_name_far_from_a_named_region_stays_put_when_no_other_spelling_lies_there(parse):
+    rows = parse("Russian forces captured Zhovte in the Donetsk region. Drones struck Izmail overnight, the "
+                 "Odesa governor said.")
+    assert placed(rows, "Izmail")["admin1"] == "Odesa"
+
+
+def test_a_citys_district_is_unplaced_and_the_city_carries_what_happened(parse):
+    rows = parse("Across the river, Russian drones attacked the Dniprovskyi district of Kherson, wounding two men.")
+    assert placed(rows, "Dniprovskyi district")["lat"] is None  # not the Dnipro raion 300 km away
+    assert (placed(rows, "Kherson")["event_type"], placed(rows, "Kherson")["actor"]) == ("strike", "Russia")
+
+
+def test_a_regions_district_named_after_the_region_stays_the_district(parse):
+    rows = parse("Ukrainian troops entered the Sudzha district of Kursk.")
+    assert (placed(rows, "Sudzha district")["country"], placed(rows, "Sudzha district")["admin1"]) == ("RU", "Kursk")
