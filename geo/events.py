@@ -121,7 +121,7 @@ _VENUE_GATE = _KeywordGate(_VENUE, (
 _LAUNCH_GATE = _KeywordGate(_LAUNCH, ("from", "out of"))
 _RESIDENTS_GATE = _KeywordGate(_RESIDENTS, ("residents", "people", "civilians", "citizens", "families", "children"))
 _SUBJECT_REACH, _ANAPHORA_REACH, _OBJECT_REACH, _LOOK_BACK = 200, 300, 400, 300
-_OBJECT_OF_PREPOSITION = re.compile(r"\b(?:from|of|against|with|to)\s+(?:the\s+)?$", re.I)
+_OBJECT_OF_PREPOSITION = re.compile(r"\b(?:from|of|against|with|to|at|on|into|over)\s+(?:the\s+)?$", re.I)
 _SAID_AFTER = re.compile(r"\s*(?:'s\s+\w+\s+)?(?:said|says)\b")
 _BOUNDARY = re.compile(r";|,\s+(?:and|but|while|whereas)\b|\band that\b|\bwhile\b|\bbut\b", re.I)
 
@@ -199,7 +199,7 @@ class Cue:
     actor: str = ""
     opponent: str = ""
     modal: bool = False  # "would take", "will soon be freed": not yet a change of hands
-    aim: bool = False  # "trying to push the fighting into", "delay the capture of": not where it happens
+    aim: bool = False  # "trying to push into", "delay the capture of", "have not captured": not where it happens
     relative: bool = False  # in a relative clause ("the village that Ukrainian forces recaptured last year")
     claimant: str | None = None  # who says this clause, when a claim verb stands before it ("Moscow said its ...")
     voice_side: str | None = None  # the side of that voice
@@ -385,7 +385,8 @@ class EventClassifier:
             cues.append(Cue(kind, match.start, match.end, match.text, event_type, actor, opponent,
                             modal=self._governed_by(sentence, found.get("modal", ()), match.start),
                             aim=self._governed_by(sentence, found.get("aim", ()), match.start, reach=45)
-                            or bool(_PURPOSE_GATE.search(sentence, max(0, match.start - 200), match.start)),
+                            or bool(_PURPOSE_GATE.search(sentence, max(0, match.start - 200), match.start))
+                            or kind != "hold" and self._governed_by(sentence, found.get("negated", ()), match.start),
                             relative=_in_relative_clause(sentence, match.start),
                             claimant=voice[0] if voice else None, voice_side=voice[1] if voice else None))
         return cues

@@ -71,6 +71,15 @@ def test_a_capture_under_would_could_or_an_aim_is_not_a_capture(parse):
         == "mention"
 
 
+def test_a_capture_the_text_says_did_not_happen_changes_no_hands(parse):
+    for sentence in ("Russian forces have not captured Pokrovsk, the General Staff said.",
+                     "Moscow failed to take Pokrovsk.", "Russia has yet to capture Pokrovsk.",
+                     "Russian troops didn't take Pokrovsk.", "The Russian army never captured Pokrovsk."):
+        assert at(parse(sentence), "Pokrovsk")["event_type"] != "control_change", sentence
+    # A loss said outright ("no longer controls") stays a loss.
+    assert reading(at(parse("Kyiv no longer controls Sudzha."), "Sudzha")) == ("control_change", "Russia", "Ukraine")
+
+
 def test_the_oblast_that_contains_the_villages_is_not_itself_taken(parse):
     rows = parse("Russian forces captured Berdychi and Semenivka in the Donetsk region.")
     assert at(rows, "Berdychi")["event_type"] == "control_change"
@@ -88,6 +97,12 @@ def test_an_attack_on_a_city_with_missiles_or_drones_is_a_strike(parse):
     assert reading(at(parse("Russia attacked Odesa with drones overnight."), "Odesa")) == (
         "strike", "Russia", "Ukraine")
     assert at(parse("Russian glide bombs hit Kharkiv."), "Kharkiv")["event_type"] == "strike"
+
+
+def test_the_side_a_barrage_is_launched_at_is_its_target_not_the_striker(parse):
+    rows = parse("Russia launched 120 drones at Ukraine overnight, hitting energy facilities in Odesa and Kryvyi Rih, "
+                 "Ukraine's air force said.")
+    assert reading(at(rows, "Odesa")) == reading(at(rows, "Kryvyi Rih")) == ("strike", "Russia", "Ukraine")
 
 
 def test_weapon_nouns_alone_are_not_a_strike(parse):
