@@ -31,6 +31,7 @@ import pandas as pd
 
 from geo.errors import FrontmapError
 from geo.eventtypes import CONTROL_CHANGE, FRONTLINE
+from geo.records import is_uncertain
 from geo.store import Store
 
 CLAIMED, CONTESTED, CONFIRMED, DENIED = "claimed", "contested", "confirmed", "denied"
@@ -214,6 +215,8 @@ class ControlModel:
             reports["date"] = pd.Series(dtype="datetime64[ns]")
         for column in ("actor", "opponent", "status", "claimed_by", "excerpt", "place", "precision"):
             reports[column] = reports[column].fillna("") if column in reports else ""
+        if "place_confidence" not in reports:
+            reports["place_confidence"] = 1.0  # reports from elsewhere, placed as given
         points = ~reports["precision"].isin(AREA_PRECISIONS)
         self.reports = reports[points].reset_index(drop=True)
         self.area_reports = reports[~points].reset_index(drop=True)
@@ -226,10 +229,12 @@ class ControlModel:
 
     @staticmethod
     def _places(reports: pd.DataFrame, settlements: pd.DataFrame | None) -> pd.DataFrame:
+        """The places, each with uncertain_place: no report places it with a confidence of CONFIDENT or more."""
         columns = ["place_key", "name", "lat", "lon", "country", "admin1"]
-        frames = [reports[columns]]
+        surest = reports.groupby("place_key")["place_confidence"].max()
+        frames = [reports[columns].assign(uncertain_place=reports["place_key"].map(surest).map(is_uncertain))]
         if settlements is not None and len(settlements):
-            frames.append(settlements[columns])
+            frames.append(settlements[columns].assign(uncertain_place=False))
         return pd.concat(frames).drop_duplicates("place_key").set_index("place_key")
 
     def _reference_items(self) -> list[tuple]:
@@ -309,7 +314,7 @@ class ControlModel:
 
     def as_of(self, day: dt.date | None = None) -> pd.DataFrame:
         """Every settlement with a known state as of the day (the latest state without one): the CSV columns,
-        place_key, report_ids and reference_id. Cached per day."""
+        place_key, report_ids, reference_id and uncertain_place. Cached per day."""
         cache_key = self.picture_day(day)
         with self._cache_lock:
             if cache_key in self._cache:
@@ -326,7 +331,7 @@ class ControlModel:
             latest.loc[expired, "since"] = latest.loc[expired, "settled_since"]
         frame = latest.join(self.places, on="place_key")
         frame = frame.assign(since=_dates(frame["since"]), last_report=_dates(frame["last_report"]))
-        frame = frame[["place_key", *CSV_COLUMNS, "report_ids", "reference_id"]].sort_values(
+        frame = frame[["place_key", *CSV_COLUMNS, "report_ids", "reference_id", "uncertain_place"]].sort_values(
             ["name", "place_key"]).reset_index(drop=True)
         with self._cache_lock:
             self._cache[cache_key] = frame

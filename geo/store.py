@@ -748,7 +748,8 @@ class Store:
         # a row-by-row Date conversion and read_sql cost seconds at 40k rows.
         columns = [events.c.id, events.c.doc_id.label("doc"), events.c.place_key, events.c.surface.label("place")]
         columns += [events.c[c] for c in ("event_type", "actor", "opponent", "status", "claimed_by")]
-        columns += [sa.type_coerce(events.c.date, sa.String).label("date"), events.c.excerpt, events.c.confidence]
+        columns += [sa.type_coerce(events.c.date, sa.String).label("date"), events.c.excerpt, events.c.confidence,
+                    _place_confidence().label("place_confidence")]
         query = sa.select(*columns).where(events.c.event_type.in_(event_types), events.c.date.is_not(None),
                                           events.c.place_key.is_not(None))
         if end:

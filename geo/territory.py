@@ -3,8 +3,9 @@
 Each settlement with a known holder gets the area nearest to it (its Voronoi cell), limited to a radius of a
 few km (beyond that the reports say nothing) and clipped to the outline of the country it lies in (so to land);
 the cells are merged per side, contested ones marked, and the front line drawn where one side's area meets
-another's. All geometry is done in a Lambert azimuthal equal-area plane (WGS84 authalic sphere, computed here,
-no network and no projection library), so areas in km² are exact up to the polygons' own approximation.
+another's. A settlement whose place no report is sure of (uncertain, listed for review) gets no area. All
+geometry is done in a Lambert azimuthal equal-area plane (WGS84 authalic sphere, computed here, no network and
+no projection library), so areas in km² are exact up to the polygons' own approximation.
 """
 
 from __future__ import annotations
@@ -174,6 +175,8 @@ def territory(states: pd.DataFrame, radius_km: float = DEFAULT_RADIUS_KM, land: 
     land: lon/lat outlines to clip to, each settlement to the one it lies in (the map's countries by default;
     [] for none). centre: the equal-area plane's centre (the settlements' middle by default)."""
     known = states[(states["holder"] != "") | (states["status"] == "contested")]
+    if "uncertain_place" in known:  # a place no report is sure of paints no territory (it is listed for review)
+        known = known[~known["uncertain_place"].astype(bool)]
     known = known[known["lat"].notna() & known["lon"].notna()]
     result = Territory(radius_km=radius_km)
     if not len(known):

@@ -226,3 +226,14 @@ def test_a_report_agreeing_with_the_reference_backs_the_holding_from_then_on(sto
     assert (backed["holder"], backed["status"], backed["since"], backed["claimed_by"]) == (
         "Ukraine", "confirmed", D(2025, 1, 1), "Deep State")
     assert state(store, "Borivka", D(2025, 1, 21))["status"] == "reference"
+
+
+def test_a_place_no_report_is_sure_of_keeps_its_holder_but_paints_no_territory(store):
+    from geo.territory import territory
+
+    add(store, report("Avenko", actor="Russia", opponent="Ukraine"),
+        report("Borivka", actor="Russia", opponent="Ukraine") | {"place_confidence": 0.5})
+    states = control.control_as_of(store).set_index("name")
+    assert states["holder"].to_dict() == {"Avenko": "Russia", "Borivka": "Russia"}
+    assert states["uncertain_place"].to_dict() == {"Avenko": False, "Borivka": True}
+    assert list(territory(states.reset_index(), land=[]).cells["place_key"]) == [states.loc["Avenko", "place_key"]]
