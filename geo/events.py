@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from bisect import bisect_left
 from collections import Counter
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -71,7 +71,7 @@ _PREPOSITION_BEFORE = re.compile(r"\b(?:in|into|to|from|near|around|outside|towa
                                  r"through|over|inside|within|for)\s+(?:the\s+)?$", re.IGNORECASE)
 _DIRECTION = re.compile(r"\b(?:(?:north|south)(?:-?(?:east|west))?|east|west)(?:ern)?\s+(?:of|from)\s+"
                         r"(?:the\s+)?$", re.IGNORECASE)
-_CONTAINER = re.compile(r"\b(?:in|inside|within|across)\s+(?:the\s+)?$", re.I)
+_CONTAINER = re.compile(r"\b(?:in|inside|within|across)\s+(?:the\s+|\w+['’]s\s+)?$", re.I)  # "in Ukraine's"
 # What may stand between a place and the cue it is the subject of ("Pokrovsk and Myrnohrad were nearly encircled").
 _SUBJECT_GAP = re.compile(r"^(?:[\s,]|\b(?:and|or|the|village|town|city|settlement|of|is|was|were|are|has|have|"
                           r"had|been|being|be|will|would|could|may|might|soon|remains?|remained|now|nearly|almost|still|"
@@ -308,6 +308,8 @@ class EventClassifier:
         actors, sides, claimed_by = reading.actors, reading.sides, reading.claimed_by
         speaker_side, persons, found = reading.speaker_side, reading.persons, reading.found
         cues = self._cues(sentence, found, actors, speaker_side, context_side)
+        if found.get("denied"):
+            cues = self._denied_falls(cues, speaker_side)
         contested = bool(found.get("contested") or found.get("gray_zone"))
         changes = [c for c in cues if c.event_type == CONTROL_CHANGE and not c.modal and not c.aim]
         independent = bool(claimed_by) and self.lexicon.kind_of(claimed_by) in ("source", None) \
@@ -326,6 +328,18 @@ class EventClassifier:
             speaker=claimed_by or (persons[-1] if persons else last_speaker), independent=independent,
             contested=contested, denied=denied, confirmed=confirmed, headline=headline,
             contests_previous=contested and not changes, **lead_fields)
+
+    def _denied_falls(self, cues: list[Cue], speaker_side: str) -> list[Cue]:
+        """"Kyiv denied that Kotlyne had fallen": a side denies its own loss, so the fall it denies is its adversary's
+        gain (not its own, nor nobody's). The denier: the voice before the cue, else the sentence's speaker."""
+        out = []
+        for cue in cues:
+            denier = cue.voice_side or speaker_side
+            gainer = self.lexicon.adversary(denier) if denier else ""
+            if cue.kind == "fall" and gainer and cue.actor in ("", denier):
+                cue = replace(cue, actor=gainer, opponent=denier)
+            out.append(cue)
+        return out
 
     def read(self, sentence: str, last_speaker: str = "", headline: bool = False) -> SentenceReading:
         """What frame() reads of a sentence before its cues are given sides: its actors, claimant and cue words."""
@@ -587,6 +601,8 @@ class EventClassifier:
         if contested:
             return CONTESTED
         side = speaker_side if cue.voice_side is None else cue.voice_side
+        if cue.text.lower().startswith("claim"):
+            side = cue.actor  # "Russia claims Toretsk": the cue is its subject's own claim, whoever speaks after
         independent = independent if cue.claimant is None else (
             cue.claimant in self.lexicon.source_names and not self.lexicon.source_sides.get(cue.claimant))
         if confirmed or independent or (side and side == cue.opponent):

@@ -67,8 +67,9 @@ class Geoparser:
     def _parse_text(self, document: Document, text: str, shift: int, context: str = "") -> list[Event]:
         spans = sentence_spans(text)
         mentions = self._mentions(document, text, spans)
-        # Sentences after the last one read are not needed (a capped huge document).
-        spans = spans[:mentions[-1].sentence + 1] if mentions else []
+        # Sentences after the one that follows the last place's are not needed (a capped huge document); that one
+        # may contest the last place's change ("Fighting was still going on in the town.").
+        spans = spans[:mentions[-1].sentence + 2] if mentions else []
         sentences = [text[start:end] for start, end in spans]
         frames, last_speaker, last_actor, sideless, readings = [], "", context, [], {}
         for i, sentence in enumerate(sentences):

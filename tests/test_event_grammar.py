@@ -84,6 +84,9 @@ def test_the_oblast_that_contains_the_villages_is_not_itself_taken(parse):
     rows = parse("Russian forces captured Berdychi and Semenivka in the Donetsk region.")
     assert at(rows, "Berdychi")["event_type"] == "control_change"
     assert at(rows, "Donetsk region")["event_type"] == "mention"
+    rows = parse("Russian forces captured Novenke and Basivka in Ukraine's Sumy region.")
+    assert at(rows, "Basivka")["event_type"] == "control_change"
+    assert at(rows, "Sumy region")["event_type"] == "mention"
 
 
 def test_a_count_of_settlements_in_a_region_is_the_regions_change(parse):
@@ -204,6 +207,12 @@ def test_a_denied_claim_is_denied(parse):
     assert (row["event_type"], row["status"]) == ("control_change", "denied")
 
 
+def test_a_side_denying_that_a_place_fell_denies_its_adversarys_gain(parse):
+    for sentence in ("Ukraine's General Staff denied that Kotlyne had fallen.", "Kyiv denied that Kotlyne had fallen."):
+        row = at(parse(sentence), "Kotlyne")
+        assert (*reading(row), row["status"]) == ("control_change", "Russia", "Ukraine", "denied"), sentence
+
+
 def test_a_capture_one_side_claims_while_the_other_reports_fighting_there_is_contested(parse):
     rows = parse("Russian troops have broken into Siversk, the General Staff of Ukraine said. "
                  "Russia's defence ministry claimed its forces had captured Siversk.")
@@ -279,6 +288,21 @@ def test_a_headline_is_read_too(geoparser):
     assert (row["place"], row["event_type"], row["actor"], row["cue"]) == (
         "Sudzha", "control_change", "Russia", "regains control over")
     assert row["start"] < 0  # the title stands before the text
+
+
+def test_a_headline_claim_is_its_subjects_claim_and_fighting_going_on_contests_it(geoparser):
+    from geo.documents import make_document
+
+    document = make_document("The ministry gave no details.", published=dt.date(2025, 3, 12),
+                             title="Russia claims Toretsk as Kyiv says fighting goes on")
+    [row] = [e.as_row() for e in geoparser.parse(document) if e.resolved.mention.surface == "Toretsk"]
+    assert (*reading(row), row["status"]) == ("control_change", "Russia", "Ukraine", "contested")
+
+
+def test_the_sentence_after_the_last_place_still_contests_its_capture(parse):
+    rows = parse("Russia's Defence Ministry said its forces had taken Toretsk. Ukrainian officers said fighting was "
+                 "continuing in the town's northern districts.")
+    assert at(rows, "Toretsk")["status"] == "contested"
 
 
 def test_every_row_says_which_words_decided_its_event(parse):
