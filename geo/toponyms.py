@@ -38,6 +38,9 @@ PLACE_SUFFIXES = {"area", "direction", "axis", "sector", "front", "checkpoint", 
 # Words that close a street's name: the name before them is the street's, not a place's.
 _STREET_WORDS = frozenset({"street", "avenue", "road", "drive", "boulevard", "lane"})
 _COUNTIES_AFTER = re.compile(r"\s+counties\b")
+# After a place's name, words that make it the region's ("Donetsk governor Vadym Filashkin"); not "Paris Regional
+# Medical Center".
+_REGION_OFFICE = {"governor", "Governor", "regional"}
 _PLURAL_SCALE_WORDS = {"regions", "oblasts", "provinces", "territories", "districts"}
 _CUE = re.compile(
     r"\b((?i:village|town|city|settlement|hamlet|locality)s?\s+(?:of|such\s+as))\s+"
@@ -451,6 +454,8 @@ class ToponymRecognizer:
             end = following.end
         elif following and following.text.lower() == "area" and text[end:following.start] == " ":
             end = following.end  # "the Kupiansk area": the place itself
+        elif following and following.text in _REGION_OFFICE and text[end:following.start] == " ":
+            scale = "region"  # "the Donetsk governor", "the Kharkiv regional administration": the region's
         return Mention(surface=text[start:end], start=start, end=end, sentence=sentence, lookup=lookup,
                        scale=scale, cue=cue)
 

@@ -108,6 +108,13 @@ def test_the_side_a_barrage_is_launched_at_is_its_target_not_the_striker(parse):
     assert reading(at(rows, "Odesa")) == reading(at(rows, "Kryvyi Rih")) == ("strike", "Russia", "Ukraine")
 
 
+def test_missiles_or_drones_fired_or_launched_at_a_place_are_a_strike_on_it(parse):
+    rows = parse("Russia fired Kalibr missiles at Lviv overnight.")
+    assert reading(at(rows, "Lviv")) == ("strike", "Russia", "Ukraine")
+    assert reading(at(parse("Ukraine launched drones at Belgorod on Sunday."), "Belgorod")) == (
+        "strike", "Ukraine", "Russia")
+
+
 def test_weapon_nouns_alone_are_not_a_strike(parse):
     rows = parse("Brigades near Kramatorsk need more rocket systems and artillery support.")
     assert at(rows, "Kramatorsk")["event_type"] == "mention"

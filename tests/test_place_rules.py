@@ -248,3 +248,8 @@ def test_weapon_systems_that_gazetteers_list_as_places_are_not_places(gazetteer,
     text = ("A Russian Iskander missile struck Dnipro. A Buk system was destroyed near Belgorod, and Lancet drones hit "
             "a Ukrainian Bradley near Avdiivka.")
     assert surfaces(gazetteer, lexicon, text) == ["Dnipro", "Belgorod", "Avdiivka"]
+
+
+def test_a_place_named_before_governor_is_its_region(parse):
+    rows = by_place(parse("Two people were killed in Dobropillia, Donetsk governor Vadym Filashkin said."))
+    assert (rows["Donetsk"]["precision"], rows["Donetsk"]["feature"]) == ("region", "ADM1")
