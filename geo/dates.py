@@ -29,7 +29,8 @@ _DATE_PHRASE = re.compile(
     rf"(?:\s+(?P<m_rel>last|this) year)?"
     rf"|(?P<wd_rel>last|this|next|on|earlier on|late on|early on|by)?\s*\b(?P<weekday>{_WEEKDAY})"
     rf"|(?P<rel>yesterday|today|tonight|overnight|last night|tomorrow|earlier this (?:week|month|year)|"
-    rf"later this (?:week|month)|this week|last week|last month|last year|this year|(?P<ago>\d+) days ago)"
+    rf"later this (?:week|month)|this week|last week|last month|last year|this year|"
+    rf"(?P<ago>\d+|two|three|four|five|six|seven|eight|nine|ten) days ago)"
     rf")\b", re.IGNORECASE)
 # _DATE_PHRASE for ASCII text in lower case: the same pattern, case-sensitive and in lower case (its escapes are
 # \b, \d and \s only, its group names in lower case), which finds the same spans there; a case-blind pattern
@@ -100,6 +101,7 @@ _FUTURE = re.compile(r"\b(?:will|would|might|may|could|next|tomorrow|as early as
 _NOT_EVENT_DATE = re.compile(r"\b(?:since|until|before|after)\s+(?:the\s+\w+\s+(?:of|in)\s+)?$", re.IGNORECASE)
 NOT_EVENT_DATE = re.compile(r"\b(?:since|until|before|after)\b[^.]{0,160}$", re.IGNORECASE)
 # Relative phrases as days before the publication date.
+_DAYS_IN_WORDS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")  # "two days ago"
 _RELATIVE_DAYS = {"overnight": 0, "last night": 1, "tonight": 0, "today": 0, "yesterday": 1, "tomorrow": -1,
                   "this week": 0, "earlier this week": 0, "later this week": 0, "earlier this month": 0,
                   "later this month": 0, "earlier this year": 0, "this year": 0, "last week": 7}
@@ -161,7 +163,8 @@ def _resolve(match: re.Match, published: dt.date, future: bool) -> dt.date | Non
         return published - dt.timedelta(days=delta)
     relative = g["rel"].lower()
     if g["ago"]:
-        return published - dt.timedelta(days=int(g["ago"]))
+        ago = g["ago"].lower()
+        return published - dt.timedelta(days=int(ago) if ago.isdigit() else _DAYS_IN_WORDS.index(ago) + 2)
     if relative == "last month":
         first = published.replace(day=1) - dt.timedelta(days=1)
         return first.replace(day=1)

@@ -16,6 +16,8 @@ WEDNESDAY = dt.date(2025, 3, 12)
     ("Russian forces captured it on 3 March.", dt.date(2025, 3, 3)),
     ("On March 8, 2025 the village fell.", dt.date(2025, 3, 8)),
     ("Fighting went on last week.", dt.date(2025, 3, 5)),
+    ("The village was taken two days ago.", dt.date(2025, 3, 10)),
+    ("It fell 3 days ago.", dt.date(2025, 3, 9)),
     ("Fighting went on earlier this week.", dt.date(2025, 3, 12)),
     ("A ceasefire may come as early as Thursday.", dt.date(2025, 3, 13)),
     ("No date is given here.", dt.date(2025, 3, 12)),
