@@ -85,3 +85,8 @@ def test_a_citys_district_is_unplaced_and_the_city_carries_what_happened(parse):
 def test_a_regions_district_named_after_the_region_stays_the_district(parse):
     rows = parse("Ukrainian troops entered the Sudzha district of Kursk.")
     assert (placed(rows, "Sudzha district")["country"], placed(rows, "Sudzha district")["admin1"]) == ("RU", "Kursk")
+
+
+def test_a_village_that_once_bore_a_capitals_name_does_not_take_the_capitals_place(parse):
+    rows = parse("Drones hit energy facilities in Odesa overnight. European leaders will meet in Paris on Saturday.")
+    assert placed(rows, "Paris")["country"] == "FR"  # not Veselyi Kut, once called Paris, in Odesa oblast
