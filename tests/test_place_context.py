@@ -88,5 +88,6 @@ def test_a_regions_district_named_after_the_region_stays_the_district(parse):
 
 
 def test_a_village_that_once_bore_a_capitals_name_does_not_take_the_capitals_place(parse):
-    rows = parse("Drones hit energy facilities in Odesa overnight. European leaders will meet in Paris on Saturday.")
+    rows = parse("Drones hit energy facilities in Odesa and Izmail overnight. European leaders will meet in Paris on "
+                 "Saturday.")
     assert placed(rows, "Paris")["country"] == "FR"  # not Veselyi Kut, once called Paris, in Odesa oblast
