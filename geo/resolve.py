@@ -451,7 +451,7 @@ class PlaceResolver:
             return region, NAMED_REGION_CONFIDENCE, len(options)
         if not unique_anchors:
             anchors = _unique_anchors(anchors)
-        options = _without_alternates_of_a_great_city(options, key)
+        options = _without_alternates_of_a_great_city(options, key, self.focus_countries)
         if len(options) == 1:  # nothing to weigh: the scores only rank the options
             place, confidence, scored = options[0], 0.95, [(0.0, 0)]
         else:
@@ -708,14 +708,15 @@ class _Support:
         return False
 
 
-def _without_alternates_of_a_great_city(options: list[Place], key: str) -> list[Place]:
-    """"Paris" in a story set in Ukraine: a village that bore the name once (Veselyi Kut, in Odesa oblast) does not
-    compete with a capital or a city of BIG_NAMESAKE people whose own name it is; other places of that own name
-    still do (Paris, Ontario)."""
+def _without_alternates_of_a_great_city(options: list[Place], key: str, theatre: frozenset[str]) -> list[Place]:
+    """"Paris" in a story set in Ukraine: a village of the theatre's countries that bore the name once (Veselyi Kut,
+    in Odesa oblast), and whom the theatre's weight would raise, does not compete with a capital or a city of
+    BIG_NAMESAKE people whose own name it is; places of that own name still do (Paris, Ontario)."""
     if not key or len(options) < 2 or not any(
             (p.feature == "PPLC" or p.population >= BIG_NAMESAKE) and _own_name(p, key) for p in options):
         return options
-    return [p for p in options if _own_name(p, key) or _shortened_name(p, key) or p.feature in NON_SETTLEMENT]
+    return [p for p in options if p.country not in theatre or _own_name(p, key) or _shortened_name(p, key)
+            or p.feature in NON_SETTLEMENT]
 
 
 def _own_name(place: Place, key: str) -> bool:
