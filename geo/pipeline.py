@@ -38,7 +38,8 @@ class Geoparser:
         self.theatre = theatre
         self.recognizer = recognizer or ToponymRecognizer(self.gazetteer, self.lexicon)
         self.resolver = resolver or PlaceResolver(self.gazetteer, focus_countries=theatre.focus_countries,
-                                                  home_countries=self._home_countries())
+                                                  home_countries=self._home_countries(),
+                                                  front_regions=theatre.front_regions)
         self.classifier = classifier or EventClassifier(self.lexicon)
         # geo.geocoders.OnlineFallback, when the user allows the network (--online); None: offline.
         self.online = online

@@ -47,6 +47,8 @@ CURRENT_NAME_BONUS = 1.0
 ALTERNATE_CAPITAL = 2.0
 # A place the text puts in a named region or country ("London, Ontario") and found there.
 NAMED_REGION_CONFIDENCE = 0.9
+# A place taken or fought over in the text, in one of the theatre's front regions (Theatre.front_regions).
+FRONT_BONUS = 2.0
 # A place this close to another place of the text is supported by it (see _Support).
 SUPPORT_KM = 150.0
 # "Kamianka near Kupiansk": how far a place the text puts near another may lie from it, and the slack added to a
@@ -106,9 +108,11 @@ def haversine_km(a: Place, b: Place) -> float:
 
 class PlaceResolver:
     def __init__(self, gazetteer: Gazetteer, focus_countries: Iterable[str] = DEFAULT_THEATRE.focus_countries,
-                 home_countries: dict[str, str] | None = None):
+                 home_countries: dict[str, str] | None = None,
+                 front_regions: Iterable[tuple[str, str]] = DEFAULT_THEATRE.front_regions):
         self.gazetteer = gazetteer
         self.focus_countries = frozenset(focus_countries)
+        self.front_regions = frozenset(front_regions)
         # Names that stand for a country's government ("Washington") are in that country.
         self.home_countries = home_countries or {}
         self._candidates_seen: dict[tuple[str, str, str], tuple[Place, ...]] = {}
@@ -187,6 +191,9 @@ class PlaceResolver:
         named_countries |= _countries_named_outright(mentions, options)
         home_countries = {opts[0].country for opts in options if len(opts) == 1}
         keys = [(name_key(m.lookup), s) for m, s in zip(mentions, scales, strict=True)]
+        # Names taken or fought over; the front regions weigh for them in a text whose places all lie in the theatre's
+        # countries (its unambiguous places and named countries, then its first choices).
+        fought_over = {keys[i] for i in territorial}
         # Context places, by the name that brought them: a name is never its own context.
         anchors = {key: opts[0] for key, opts in zip(keys, options, strict=True)
                    if len(opts) == 1 and opts[0].feature not in ("PCLI", "CONT")}
@@ -207,6 +214,9 @@ class PlaceResolver:
                             if p is not None and p.feature not in ("PCLI", "CONT"))
             ranked = homes.most_common(2) + [("", 0), ("", 0)]
             main_country = ranked[0][0] if ranked[0][1] >= 2 and ranked[0][1] > ranked[1][1] else ""
+            known = [p for p, _, _ in chosen.values() if p] if chosen else list(anchors.values())
+            in_theatre = named_countries <= self.focus_countries and all(p.country in self.focus_countries
+                                                                         for p in known)
             chosen = {}
             # Each anchor with the name that brought it and its identity, read once per pass: the context of a name
             # is every anchor of another name, one per identity (see _unique_anchors), made once per name.
@@ -221,7 +231,8 @@ class PlaceResolver:
                         context = contexts[key[0]] = list(
                             {identity: p for name, identity, p in prepared if name != key[0]}.values())
                     chosen[key] = self._choose(opts, named, home_countries, context, regions, key[0], main_country,
-                                               colocated, unique_anchors=True)
+                                               colocated, unique_anchors=True,
+                                               fought_over=in_theatre and key in fought_over)
             anchors = {key: p for key, (p, conf, _) in chosen.items()
                        if p is not None and conf >= 0.6 and p.feature not in ("PCLI", "CONT")}
         fuzzy |= self._other_spellings_in_named_regions(mentions, keys, chosen, regions)
@@ -441,9 +452,10 @@ class PlaceResolver:
 
     def _choose(self, options: list[Place], countries: set[str], document_countries: set[str],
                 anchors: list[Place], regions: set[tuple[str, str]] = frozenset(), key: str = "",
-                main_country: str = "", colocated: frozenset = frozenset(), unique_anchors: bool = False
-                ) -> tuple[Place | None, float, int]:
-        """unique_anchors: the anchors are _unique_anchors already."""
+                main_country: str = "", colocated: frozenset = frozenset(), unique_anchors: bool = False,
+                fought_over: bool = False) -> tuple[Place | None, float, int]:
+        """unique_anchors: the anchors are _unique_anchors already. fought_over: the name is taken or fought over in
+        the text (the theatre's front regions weigh then)."""
         if not options:
             return None, 0.0, 0
         region = _region_of_named_country(options, countries, key)
@@ -457,6 +469,8 @@ class PlaceResolver:
         else:
             rows = _anchor_rows(anchors)
             scored = sorted(((self._score(p, countries, document_countries, anchors, regions, rows)
+                              + (FRONT_BONUS if fought_over and (p.country, p.admin1_code) in self.front_regions
+                                 else 0.0)
                               + (CURRENT_NAME_BONUS if key and (name_key(p.name) == key or not p.name.isascii()
                                                                 and _own_name(p, key) or _shortened_name(p, key))
                                  else 0.0)

@@ -20,6 +20,9 @@ class Theatre:
     outlined_countries: dict[str, str] = field(default_factory=dict)
     center: tuple[float, float] = (0.0, 0.0)
     zoom: int = 3
+    # (country, first-level region code) of the regions the fighting is in: a place taken or fought over is more
+    # likely there than in a namesake far behind the lines ("Seversk" is Siversk, not the Tomsk city).
+    front_regions: tuple[tuple[str, str], ...] = ()
 
     def side_colour(self, side: str) -> str:
         if not side:
@@ -34,5 +37,9 @@ RUSSIA_UKRAINE = Theatre(
     outlined_countries={"UA": "Ukraine", "RU": "Russia", "BY": "Belarus", "MD": "Moldova"},
     center=(48.6, 35.5),
     zoom=6,
+    # Ukraine's Chernihiv, Sumy, Kharkiv, Luhansk, Donetsk, Dnipropetrovsk, Zaporizhzhia, Kherson, Mykolaiv oblasts and
+    # Crimea; Russia's Bryansk, Kursk and Belgorod oblasts (GeoNames' first-level codes).
+    front_regions=(("UA", "02"), ("UA", "21"), ("UA", "07"), ("UA", "14"), ("UA", "05"), ("UA", "04"), ("UA", "26"),
+                   ("UA", "08"), ("UA", "16"), ("UA", "11"), ("RU", "10"), ("RU", "41"), ("RU", "09")),
 )
 DEFAULT_THEATRE = RUSSIA_UKRAINE

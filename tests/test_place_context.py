@@ -91,3 +91,16 @@ def test_a_village_that_once_bore_a_capitals_name_does_not_take_the_capitals_pla
     rows = parse("Drones hit energy facilities in Odesa and Izmail overnight. European leaders will meet in Paris on "
                  "Saturday.")
     assert placed(rows, "Paris")["country"] == "FR"  # not Veselyi Kut, once called Paris, in Odesa oblast
+
+
+def test_places_taken_or_fought_over_lie_along_the_front_rather_than_far_behind_it(parse):
+    rows = parse("The Russian Defence Ministry said its forces liberated Krasnoarmeysk and were fighting near Seversk "
+                 "and Artemovsk.")
+    assert [placed(rows, name)["name"] for name in ("Krasnoarmeysk", "Seversk", "Artemovsk")] == [
+        "Pokrovsk", "Siversk", "Bakhmut"]  # their Soviet or Russian names, not the Russian towns that bear them
+    assert placed(parse("Officials in Seversk said the plant would reopen."), "Seversk")["country"] == "RU"
+
+
+def test_the_front_does_not_pull_a_story_set_elsewhere(parse):
+    rows = parse("Fighting broke out in New York after the game in Boston, police said.")
+    assert placed(rows, "New York")["country"] == "US"
