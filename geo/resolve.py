@@ -215,8 +215,8 @@ class PlaceResolver:
             ranked = homes.most_common(2) + [("", 0), ("", 0)]
             main_country = ranked[0][0] if ranked[0][1] >= 2 and ranked[0][1] > ranked[1][1] else ""
             known = [p for p, _, _ in chosen.values() if p] if chosen else list(anchors.values())
-            in_theatre = named_countries <= self.focus_countries and all(p.country in self.focus_countries
-                                                                         for p in known)
+            set_in_theatre = named_countries <= self.focus_countries and all(p.country in self.focus_countries
+                                                                             for p in known)
             chosen = {}
             # Each anchor with the name that brought it and its identity, read once per pass: the context of a name
             # is every anchor of another name, one per identity (see _unique_anchors), made once per name.
@@ -232,7 +232,7 @@ class PlaceResolver:
                             {identity: p for name, identity, p in prepared if name != key[0]}.values())
                     chosen[key] = self._choose(opts, named, home_countries, context, regions, key[0], main_country,
                                                colocated, unique_anchors=True,
-                                               fought_over=in_theatre and key in fought_over)
+                                               fought_over=set_in_theatre and key in fought_over)
             anchors = {key: p for key, (p, conf, _) in chosen.items()
                        if p is not None and conf >= 0.6 and p.feature not in ("PCLI", "CONT")}
         fuzzy |= self._other_spellings_in_named_regions(mentions, keys, chosen, regions)
