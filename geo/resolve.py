@@ -17,6 +17,7 @@ import math
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 
 from geo.gazetteer import NON_SETTLEMENT, WATER_AND_AREAS, Gazetteer
 from geo.names import name_key
@@ -47,6 +48,8 @@ CURRENT_NAME_BONUS = 1.0
 ALTERNATE_CAPITAL = 2.0
 # A place the text puts in a named region or country ("London, Ontario") and found there.
 NAMED_REGION_CONFIDENCE = 0.9
+# A place in a region the text names sentences away from the name (beside it: 4.0).
+DISTANT_REGION_BONUS = 1.5
 # A place taken or fought over in the text, in one of the theatre's front regions (Theatre.front_regions).
 FRONT_BONUS = 2.0
 # A place this close to another place of the text is supported by it (see _Support).
@@ -199,6 +202,10 @@ class PlaceResolver:
                    if len(opts) == 1 and opts[0].feature not in ("PCLI", "CONT")}
         colocated = _colocated(keys, options)
         abbreviated = _abbreviated_only(mentions, keys)
+        # The sentences each name stands in: a region weighs most for the names beside it (_beside_regions).
+        sentences: dict[tuple[str, str], set[int]] = {}
+        for mention, key in zip(mentions, keys, strict=True):
+            sentences.setdefault(key, set()).add(mention.sentence)
         chosen: dict[tuple[str, str], tuple[Place | None, float, int]] = {}
         for _ in range(2):  # the second pass uses the first pass's choices as context
             # and as the regions and places the text puts names in and near ("Kamianka near Kupiansk").
@@ -209,6 +216,7 @@ class PlaceResolver:
             regions |= {(p.country, p.admin1_code) for key, (p, conf, _) in chosen.items()
                         if p is not None and p.feature == "ADM1" and key[1] == "region"}
             regions -= _dateline_regions(abbreviated, anchors, chosen)
+            region_sentences = _region_sentences(anchors, chosen, sentences, regions)
             # The country most of the document's places are in (from the first pass's choices).
             homes = Counter(p.country for p, _, _ in chosen.values()
                             if p is not None and p.feature not in ("PCLI", "CONT"))
@@ -232,7 +240,8 @@ class PlaceResolver:
                             {identity: p for name, identity, p in prepared if name != key[0]}.values())
                     chosen[key] = self._choose(opts, named, home_countries, context, regions, key[0], main_country,
                                                colocated, unique_anchors=True,
-                                               fought_over=set_in_theatre and key in fought_over)
+                                               fought_over=set_in_theatre and key in fought_over,
+                                               beside=_beside_regions(sentences[key], region_sentences))
             anchors = {key: p for key, (p, conf, _) in chosen.items()
                        if p is not None and conf >= 0.6 and p.feature not in ("PCLI", "CONT")}
         fuzzy |= self._other_spellings_in_named_regions(mentions, keys, chosen, regions)
@@ -453,9 +462,11 @@ class PlaceResolver:
     def _choose(self, options: list[Place], countries: set[str], document_countries: set[str],
                 anchors: list[Place], regions: set[tuple[str, str]] = frozenset(), key: str = "",
                 main_country: str = "", colocated: frozenset = frozenset(), unique_anchors: bool = False,
-                fought_over: bool = False) -> tuple[Place | None, float, int]:
+                fought_over: bool = False, beside: AbstractSet[tuple[str, str]] | None = None
+                ) -> tuple[Place | None, float, int]:
         """unique_anchors: the anchors are _unique_anchors already. fought_over: the name is taken or fought over in
-        the text (the theatre's front regions weigh then)."""
+        the text (the theatre's front regions weigh then). beside: the named regions in the name's sentences or next
+        to them (all of them when None), which weigh more than regions named further away."""
         if not options:
             return None, 0.0, 0
         region = _region_of_named_country(options, countries, key)
@@ -468,7 +479,7 @@ class PlaceResolver:
             place, confidence, scored = options[0], 0.95, [(0.0, 0)]
         else:
             rows = _anchor_rows(anchors)
-            scored = sorted(((self._score(p, countries, document_countries, anchors, regions, rows)
+            scored = sorted(((self._score(p, countries, document_countries, anchors, regions, rows, beside)
                               + (FRONT_BONUS if fought_over and (p.country, p.admin1_code) in self.front_regions
                                  else 0.0)
                               + (CURRENT_NAME_BONUS if key and (name_key(p.name) == key or not p.name.isascii()
@@ -550,9 +561,10 @@ class PlaceResolver:
         return confidence
 
     def _score(self, place: Place, countries: set[str], document_countries: set[str],
-               anchors: list[Place], regions: set[tuple[str, str]] = frozenset(), rows: list[tuple] | None = None
-               ) -> float:
-        """rows: _anchor_rows(anchors), when the caller scores several options against the same anchors."""
+               anchors: list[Place], regions: set[tuple[str, str]] = frozenset(), rows: list[tuple] | None = None,
+               beside: AbstractSet[tuple[str, str]] | None = None) -> float:
+        """rows: _anchor_rows(anchors), when the caller scores several options against the same anchors. beside: the
+        named regions near the name in the text (all of them when None)."""
         score = _FEATURE_PRIOR.get(place.feature, 0.0) + 0.6 * math.log10(place.population + 10)
         if place.country in countries:  # named in the text ("France")
             score += 2.5
@@ -561,7 +573,9 @@ class PlaceResolver:
         if place.country in self.focus_countries:
             score += 1.0
         if place.feature != "ADM1" and (place.country, place.admin1_code) in regions:
-            score += 4.0  # in a region the text names
+            # in a region the text names: beside the name, or sentences away ("Synkivka in Kharkiv Oblast" does not
+            # carry Lyman, two sentences on, into that oblast)
+            score += 4.0 if beside is None or (place.country, place.admin1_code) in beside else DISTANT_REGION_BONUS
         if anchors:
             # Inlined _near_km: this loop runs for every candidate against every anchor.
             # The nearest is found by squared distance and its root taken once (the same number: the root and
@@ -761,6 +775,23 @@ def _in_the_named_places_region(district: Place, mention: Mention, chosen: dict)
     town = chosen.get((name_key(mention.within), ""), (None,))[0]
     return town is None or town.feature in NON_SETTLEMENT or (district.country, district.admin1_code) == (
         town.country, town.admin1_code)
+
+
+def _region_sentences(anchors: dict, chosen: dict, sentences: dict, regions: set[tuple[str, str]]) -> dict:
+    """(country, region code) → the sentences that name it, for the regions the text names."""
+    found: dict[tuple[str, str], set[int]] = {}
+    places = dict(anchors) | {key: p for key, (p, _, _) in chosen.items() if p is not None}
+    for key, p in places.items():
+        code = (p.country, p.admin1_code)
+        if key[1] == "region" and p.feature == "ADM1" and code in regions:
+            found.setdefault(code, set()).update(sentences.get(key, ()))
+    return found
+
+
+def _beside_regions(name_sentences: set[int], region_sentences: dict) -> set[tuple[str, str]]:
+    """The named regions in the name's sentences."""
+    return {code for code, named_in in region_sentences.items()
+            if named_in & name_sentences}
 
 
 def _bearing(origin: Place, place: Place) -> float:

@@ -104,3 +104,10 @@ def test_places_taken_or_fought_over_lie_along_the_front_rather_than_far_behind_
 def test_the_front_does_not_pull_a_story_set_elsewhere(parse):
     rows = parse("Fighting broke out in New York after the game in Boston, police said.")
     assert placed(rows, "New York")["country"] == "US"
+
+
+def test_a_region_named_in_one_sentence_weighs_less_for_names_in_other_sentences(parse):
+    rows = parse("In the Kupiansk direction, the defence forces repelled attacks near Synkivka and Petropavlivka in "
+                 "Kharkiv Oblast. In the Lyman direction, the occupiers tried to advance near Terny and Nevske.")
+    assert placed(rows, "Synkivka")["admin1"] == "Kharkiv"
+    assert placed(rows, "Terny")["admin1"] == "Donetsk"  # beside Lyman and Nevske, not the Terny of Kharkiv Oblast
