@@ -185,6 +185,7 @@ _NEAR_GAP = re.compile(r"[\s,]*(?:(?:an?|the)\s+[\w\s'-]{0,40}?)?\s*(?:near|outs
                        r"next to|beside)\s+(?:the\s+)?", re.I)
 _LAST_WORD = re.compile(r"(\w+)\W*$")
 _STOP_OR_SAID = re.compile(r"[.;,]|\bsaid\b")
+_BANK_AFTER = re.compile(r"\s+bank\b", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,6 +350,8 @@ class EventClassifier:
             last_speaker if last_speaker and _CLAIM.search(sentence)
             and _PRONOUN.search(sentence) else "")
         speaker_side = self.lexicon.side_of(claimed_by) or self._voice_side(sentence, actors)
+        if not speaker_side and last_speaker and any(a.kind == "enemy" for a in actors):
+            speaker_side = self.lexicon.side_of(last_speaker)  # "the enemy attacked", in the General Staff's report
         persons = [self._canonical(a) for a in actors if a.kind == "person"]
         found = self.cue_lexicon.scan(sentence)
         if headline:
@@ -365,8 +368,8 @@ class EventClassifier:
         cues: list[Cue] = []
         absorbed_until = -1
         for match in kept:
-            if match.start < absorbed_until:
-                continue
+            if match.start < absorbed_until or match.text.lower() == "left" and _BANK_AFTER.match(sentence, match.end):
+                continue  # "the left bank of the Dnipro" is a river's bank, not troops leaving
             kind, event_type = match.kind, _KIND_TYPE[match.kind]
             clause = None  # where the cue's clause begins, measured once for the rules below and its sides
             if kind == "suffered":

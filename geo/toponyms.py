@@ -454,6 +454,8 @@ class ToponymRecognizer:
             end = following.end
         elif following and following.text.lower() == "area" and text[end:following.start] == " ":
             end = following.end  # "the Kupiansk area": the place itself
+        elif text.startswith((" People's Republic", " People’s Republic"), end):
+            scale, end = "region", end + len(" People's Republic")  # "the Donetsk People's Republic": the oblast
         elif following and following.text in _REGION_OFFICE and text[end:following.start] == " ":
             scale = "region"  # "the Donetsk governor", "the Kharkiv regional administration": the region's
         return Mention(surface=text[start:end], start=start, end=end, sentence=sentence, lookup=lookup,

@@ -115,6 +115,18 @@ def test_missiles_or_drones_fired_or_launched_at_a_place_are_a_strike_on_it(pars
         "strike", "Ukraine", "Russia")
 
 
+def test_the_left_bank_of_a_river_is_a_bank_not_a_withdrawal(parse):
+    rows = parse("Ukrainian marines have established a foothold on the left bank of the Dnipro River near the village "
+                 "of Krynky.")
+    assert reading(at(rows, "Krynky")) == ("frontline", "Ukraine", "Russia")
+
+
+def test_the_enemy_in_a_general_staff_report_is_the_reports_adversary(parse):
+    rows = parse("The General Staff of the Armed Forces of Ukraine reported 142 combat clashes. In the Kramatorsk "
+                 "direction, the enemy attacked near Klishchiivka.")
+    assert reading(at(rows, "Klishchiivka")) == ("frontline", "Russia", "Ukraine")
+
+
 def test_weapon_nouns_alone_are_not_a_strike(parse):
     rows = parse("Brigades near Kramatorsk need more rocket systems and artillery support.")
     assert at(rows, "Kramatorsk")["event_type"] == "mention"

@@ -253,3 +253,10 @@ def test_weapon_systems_that_gazetteers_list_as_places_are_not_places(gazetteer,
 def test_a_place_named_before_governor_is_its_region(parse):
     rows = by_place(parse("Two people were killed in Dobropillia, Donetsk governor Vadym Filashkin said."))
     assert (rows["Donetsk"]["precision"], rows["Donetsk"]["feature"]) == ("region", "ADM1")
+
+
+def test_a_peoples_republic_is_the_region_and_not_taken_with_its_villages(parse):
+    rows = by_place(parse("Russian forces liberated Berdychi in the Donetsk People's Republic, the ministry said."))
+    assert rows["Donetsk People's Republic"]["precision"] == "region"
+    assert rows["Donetsk People's Republic"]["event_type"] == "mention"
+    assert rows["Berdychi"]["event_type"] == "control_change"
