@@ -186,6 +186,11 @@ _NEAR_GAP = re.compile(r"[\s,]*(?:(?:an?|the)\s+[\w\s'-]{0,40}?)?\s*(?:near|outs
 _LAST_WORD = re.compile(r"(\w+)\W*$")
 _STOP_OR_SAID = re.compile(r"[.;,]|\bsaid\b")
 _BANK_AFTER = re.compile(r"\s+bank\b", re.I)
+# "occupied" as an adjective: after a preposition or an article ("in occupied Crimea", "the occupied city of").
+_ADJECTIVE_PLACE = re.compile(r"\b(?:in|of|from|to|at|near|the|across|into|over|on|around|within)\s+$", re.I)
+# A confirmation the sentence says is missing: "ISW has not observed confirmation", "has not been verified".
+_UNCONFIRMED = re.compile(r"\b(?:not|no|without|yet to)\s+(?:[\w'’-]+\s+){0,3}?(?:confirm|verif|observed|geolocat)",
+                          re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +233,7 @@ class SentenceFrame:
     contested: bool = False  # fighting inside, partial control, the gray zone
     denied: bool = False
     confirmed: bool = False  # a second voice ("conceded", "confirmed")
+    unconfirmed: bool = False  # the sentence says the confirmation is missing ("ISW has not confirmed the claim")
     contests_previous: bool = False  # "fighting was still going on in the town": the last change is contested
     headline: bool = False
 
@@ -316,18 +322,19 @@ class EventClassifier:
         independent = bool(claimed_by) and self.lexicon.kind_of(claimed_by) in ("source", None) \
             and claimed_by in self.lexicon.source_names and not self.lexicon.source_sides.get(claimed_by)
         denied, confirmed = bool(found.get("denied")), bool(found.get("confirmed"))
+        unconfirmed = bool(_UNCONFIRMED.search(sentence))  # "ISW has not confirmed the claim": a claim still
         lead = next((c for c in cues if c.event_type == CONTROL_CHANGE and not c.modal and not c.aim), None) or \
             next((c for c in cues if not c.aim), None)
         # The frame is made once, with its lead cue's fields (a sentence's frame is the hottest record made).
         lead_fields = {} if lead is None else {
             "event_type": lead.event_type, "actor": lead.actor, "opponent": lead.opponent, "cue": lead.text,
-            "status": self._status_of(denied, contested, speaker_side, independent, confirmed, lead)
+            "status": self._status_of(denied, contested, speaker_side, independent, confirmed, lead, unconfirmed)
             if lead.event_type == CONTROL_CHANGE else "",
             "settlements_count": _count(sentence) if lead.event_type == CONTROL_CHANGE else None}
         return SentenceFrame(
             claimed_by=claimed_by, actors=sides, cues=tuple(cues), speaker_side=speaker_side,
             speaker=claimed_by or (persons[-1] if persons else last_speaker), independent=independent,
-            contested=contested, denied=denied, confirmed=confirmed, headline=headline,
+            contested=contested, denied=denied, confirmed=confirmed, unconfirmed=unconfirmed, headline=headline,
             contests_previous=contested and not changes, **lead_fields)
 
     def _denied_falls(self, cues: list[Cue], speaker_side: str) -> list[Cue]:
@@ -370,7 +377,13 @@ class EventClassifier:
         for match in kept:
             if match.start < absorbed_until or match.text.lower() == "left" and _BANK_AFTER.match(sentence, match.end):
                 continue  # "the left bank of the Dnipro" is a river's bank, not troops leaving
+            if match.text.lower() == "occupied" and _ADJECTIVE_PLACE.search(sentence, max(0, match.start - 12),
+                                                                               match.start):
+                continue  # "in occupied Melitopol": who holds it, long since, not a capture
             kind, event_type = match.kind, _KIND_TYPE[match.kind]
+            if kind == "fall" and match.text.lower().startswith("fell") and any(
+                    self._clause_start(sentence, match.start) <= w.start < match.start for w in weapons):
+                kind, event_type = "strike", STRIKE  # "a drone fell on an industrial site": no town fell
             clause = None  # where the cue's clause begins, measured once for the rules below and its sides
             if kind == "suffered":
                 # "came under heavy drone attack": what it came under is part of the cue
@@ -595,14 +608,16 @@ class EventClassifier:
 
     def _status(self, frame: SentenceFrame, cue: Cue) -> str:
         return self._status_of(frame.denied, frame.contested, frame.speaker_side, frame.independent, frame.confirmed,
-                               cue)
+                               cue, frame.unconfirmed)
 
     def _status_of(self, denied: bool, contested: bool, speaker_side: str, independent: bool, confirmed: bool,
-                   cue: Cue) -> str:
+                   cue: Cue, unconfirmed: bool = False) -> str:
         if denied:
             return DENIED
         if contested:
             return CONTESTED
+        if unconfirmed:
+            return CLAIMED
         side = speaker_side if cue.voice_side is None else cue.voice_side
         if cue.text.lower().startswith("claim"):
             side = cue.actor  # "Russia claims Toretsk": the cue is its subject's own claim, whoever speaks after

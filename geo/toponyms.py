@@ -675,7 +675,8 @@ _IN_REGION = re.compile(r",? in (?:the )?")
 _DISTRICT_OF = re.compile(r" (?:of|in) (?:the (?:city|town) of )?")
 # What stands between a place and the place the text puts it near: "near", "outside", "(about) 8 km south-east of".
 _NEAR_PLACE = re.compile(
-    r",? (?:near|outside|close to|not far from|on the outskirts of|(?:(?:about|around|some|just) )?"
+    r",? (?:an? (?:village|town|city|settlement) )?(?:near|outside|close to|not far from|on the outskirts of|"
+    r"(?:(?:about|around|some|just) )?"
     r"(?:(?P<distance>\d{1,3}) ?(?P<unit>km|kilometres|kilometers|miles) )?"
     r"(?P<direction>north|south|east|west|north-?east|north-?west|south-?east|south-?west) of) "
     r"(?:the (?:city|town|village) of )?")

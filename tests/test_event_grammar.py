@@ -115,6 +115,31 @@ def test_missiles_or_drones_fired_or_launched_at_a_place_are_a_strike_on_it(pars
         "strike", "Ukraine", "Russia")
 
 
+def test_occupied_before_a_place_says_who_holds_it_not_that_it_was_taken(parse):
+    assert at(parse("Russian-installed authorities in occupied Melitopol said the school would reopen."),
+              "Melitopol")["event_type"] == "mention"
+    assert reading(at(parse("Russian forces occupied Melitopol in March 2022."), "Melitopol")) == (
+        "control_change", "Russia", "Ukraine")
+
+
+def test_a_rejected_rumour_of_a_capture_is_denied(parse):
+    rows = parse("Ukraine's army rejected rumours that Russian units had entered Velyka Pysarivka.")
+    assert at(rows, "Velyka Pysarivka")["status"] == "denied"
+
+
+def test_a_drone_that_fell_on_a_town_is_a_strike_not_a_fall(parse):
+    assert at(parse("The governor said a drone fell on an industrial site in Klintsy."), "Klintsy")["event_type"] \
+        == "strike"
+    assert at(parse("Avdiivka fell on Saturday, the ministry said."), "Avdiivka")["event_type"] == "control_change"
+
+
+def test_a_claim_the_text_says_is_not_confirmed_stays_a_claim(parse):
+    row = at(parse("ISW has not observed confirmation of Russian claims that they seized Pivdenne."), "Pivdenne")
+    assert (row["event_type"], row["status"]) == ("control_change", "claimed")
+    row = at(parse("The Russian MoD claimed its forces captured Sokil, but ISW has not confirmed the claim."), "Sokil")
+    assert row["status"] == "claimed"
+
+
 def test_the_left_bank_of_a_river_is_a_bank_not_a_withdrawal(parse):
     rows = parse("Ukrainian marines have established a foothold on the left bank of the Dnipro River near the village "
                  "of Krynky.")

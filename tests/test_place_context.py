@@ -111,3 +111,14 @@ def test_a_region_named_in_one_sentence_weighs_less_for_names_in_other_sentences
                  "Kharkiv Oblast. In the Lyman direction, the occupiers tried to advance near Terny and Nevske.")
     assert placed(rows, "Synkivka")["admin1"] == "Kharkiv"
     assert placed(rows, "Terny")["admin1"] == "Donetsk"  # beside Lyman and Nevske, not the Terny of Kharkiv Oblast
+
+
+def test_a_village_near_a_town_in_apposition_is_its_namesake_there(parse, gazetteer):
+    rows = parse("Russian troops attacked Ivanivka, a village near Kupiansk.")
+    assert km(placed(rows, "Ivanivka"), town(gazetteer, "Kupiansk")) < 60
+
+
+def test_a_name_the_text_also_calls_a_river_is_the_river(parse):
+    rows = parse("Russian forces crossed the Oskil river near Kupiansk. They are now pushing towards the Oskil from "
+                 "Svatove.")
+    assert [r["feature"] for r in rows if r["place"] == "Oskil"] == ["STM"]
