@@ -27,7 +27,8 @@ _DATE_PHRASE = re.compile(
     rf"|(?:(?:early|mid|late)[- ])?(?P<my_month>{_MONTH})\s+(?P<my_year>\d{{4}})"
     rf"|(?:in|since|by|during|until|from|early|mid-|late|until|through)\s+(?P<m_month>{_MONTH})\b(?!\s+\d)"
     rf"(?:\s+(?P<m_rel>last|this) year)?"
-    rf"|(?P<wd_rel>last|this|next|on|earlier on|late on|early on|by)?\s*\b(?P<weekday>{_WEEKDAY})"
+    rf"|(?P<wd_rel>last|this|next|overnight on|overnight into|on|earlier on|late on|early on|by)?\s*\b"
+    rf"(?P<weekday>{_WEEKDAY})"
     rf"|(?P<rel>yesterday|today|tonight|overnight|last night|tomorrow|earlier this (?:week|month|year)|"
     rf"later this (?:week|month)|this week|last week|last month|last year|this year|"
     rf"(?P<ago>\d+|two|three|four|five|six|seven|eight|nine|ten) days ago)"
@@ -124,8 +125,8 @@ def _month_date(month: int, year: int | None, relative: str | None, published: d
             candidate = _safe_date(year, month, day)
             if candidate is not None and not future and candidate > published:
                 year -= 1
-            elif candidate is not None and future and candidate < published:
-                year += 1
+            elif candidate is not None and future and candidate < published.replace(day=1):
+                year += 1  # "from September" in a September report is this September
     return _safe_date(year, month, day)
 
 
