@@ -32,9 +32,10 @@ SCALE_WORDS = {
     # "Cedar County": a second-level region, as a raion is.
     "county": "district",
 }
-# Words after a place's name that keep it the place: "the Toretsk direction", "the Kupiansk area".
+# Words after a place's name that keep it the place: "the Toretsk direction", "the Kupiansk area", "the Engels air
+# base", "the Saky airfield", "the Tuapse refinery".
 PLACE_SUFFIXES = {"area", "direction", "axis", "sector", "front", "checkpoint", "crossing", "outskirts", "salient",
-                  "bridgehead", "border"}
+                  "bridgehead", "border", "air", "airbase", "airfield", "airport", "port", "refinery", "depot"}
 # Words that close a street's name: the name before them is the street's, not a place's.
 _STREET_WORDS = frozenset({"street", "avenue", "road", "drive", "boulevard", "lane"})
 _COUNTIES_AFTER = re.compile(r"\s+counties\b")

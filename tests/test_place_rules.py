@@ -260,3 +260,8 @@ def test_a_peoples_republic_is_the_region_and_not_taken_with_its_villages(parse)
     assert rows["Donetsk People's Republic"]["precision"] == "region"
     assert rows["Donetsk People's Republic"]["event_type"] == "mention"
     assert rows["Berdychi"]["event_type"] == "control_change"
+
+
+def test_an_air_base_airfield_or_refinery_keeps_its_towns_name_a_place(gazetteer, lexicon):
+    text = "Drones attacked the Engels air base, the Saky airfield and the Tuapse refinery."
+    assert surfaces(gazetteer, lexicon, text) == ["Engels", "Saky", "Tuapse"]
