@@ -81,7 +81,7 @@ _APPOSITIVE = re.compile(r",[^,;.]{1,50},")
 _PASSIVE_BEFORE = re.compile(r"\b(?:is|was|were|are|been|being|be)\s+(?:\w+ly\s+)?$", re.I)
 _PRONOUN_OBJECT = re.compile(r"\s*(?:of\s+|over\s+|in\s+)?(?:it|there|the\s+(?:town|city|village|settlement))\b"
                              r"(?!\s+of\b)", re.I)
-_WITH_WEAPON = re.compile(r"^[^.;]{0,40}?\bwith\b", re.I)
+_WITH_WEAPON = re.compile(r"^[^.;]{0,40}?\b(?:with|by)\b", re.I)  # "attacked with drones", "hit by a drone"
 
 
 class _KeywordGate:

@@ -152,6 +152,13 @@ def test_the_enemy_in_a_general_staff_report_is_the_reports_adversary(parse):
     assert reading(at(rows, "Klishchiivka")) == ("frontline", "Russia", "Ukraine")
 
 
+def test_a_town_hit_by_a_drone_or_its_debris_or_mortars_is_struck(parse):
+    assert at(parse("Marhanets was hit by a kamikaze drone on Tuesday."), "Marhanets")["event_type"] == "strike"
+    assert at(parse("Debris damaged a roof in Voronezh, the governor said."), "Voronezh")["event_type"] == "strike"
+    rows = parse("Russian forces fired mortars at the Krasnopillia and Bilopillia communities.")
+    assert reading(at(rows, "Bilopillia")) == ("strike", "Russia", "Ukraine")
+
+
 def test_weapon_nouns_alone_are_not_a_strike(parse):
     rows = parse("Brigades near Kramatorsk need more rocket systems and artillery support.")
     assert at(rows, "Kramatorsk")["event_type"] == "mention"
