@@ -275,12 +275,14 @@ class PlaceResolver:
         """Each mention's namesakes cut down to those inside the region the text puts it in ("A and B in the Kursk
         region") and near the settlement it puts it near ("Kamianka near Kupiansk"), as chosen so far, where any
         namesake is there: "near" is written loosely too (Sudzha "near Kursk", 80 km away). A bare name the text
-        also calls a river is the river (one name, one sense in a text)."""
+        also calls a river is the river (one name, one sense in a text); an occupied place lies along the front."""
         out = []
         rivers = {name_key(m.lookup) for m in mentions if m.scale == "river"}
         for mention, opts in zip(mentions, options, strict=True):
             if not mention.scale and name_key(mention.lookup) in rivers:  # "the Oskil river", then "the Oskil"
                 opts = [p for p in opts if p.feature in WATER_AND_AREAS] or opts
+            if mention.cue == "occupied":  # "in occupied Donetsk": along the front, not Rostov oblast's Donetsk
+                opts = [p for p in opts if (p.country, p.admin1_code) in self.front_regions] or opts
             region = self._region_named(mention.within, chosen) if mention.within else None
             if region is not None:
                 opts = [p for p in opts if _inside(p, region)] or opts

@@ -310,7 +310,8 @@ class ToponymRecognizer:
         if following in _STREET_WORDS and tokens[i + n].capitalised and _gap(text, tokens, i + n - 1, i + n) == " ":
             return False  # a street's name: "Briarwood Drive", "Highland Avenue" (and "Silver Street" whole, above)
         if text[max(0, tokens[i].start - 4):tokens[i].start].lower() == "the " and following not in SCALE_WORDS \
-                and following not in PLACE_SUFFIXES and not self._major_before_a_proper_name(text, tokens, i, n) \
+                and following not in PLACE_SUFFIXES and following not in _REGION_OFFICE \
+                and not self._major_before_a_proper_name(text, tokens, i, n) \
                 and not administrative \
                 and not self._major(surface, ("PCLI", *WATER_AND_AREAS), 0):
             return False  # "the left bank of the Dnipro": a river, not the city
@@ -459,6 +460,8 @@ class ToponymRecognizer:
             scale, end = "region", end + len(" People's Republic")  # "the Donetsk People's Republic": the oblast
         elif following and following.text in _REGION_OFFICE and text[end:following.start] == " ":
             scale = "region"  # "the Donetsk governor", "the Kharkiv regional administration": the region's
+        if not cue and text[max(0, start - 9):start].lower() == "occupied ":
+            cue = "occupied"  # "in occupied Donetsk": a place along the front (the resolver prefers its regions)
         return Mention(surface=text[start:end], start=start, end=end, sentence=sentence, lookup=lookup,
                        scale=scale, cue=cue)
 
@@ -752,12 +755,16 @@ def _joined_length(text: str, tokens: list[_Token], i: int) -> int:
 
 def _put_districts_in_places(text: str, found: list[Mention]) -> list[Mention]:
     """"the Dniprovskyi district of Kherson", "the Kyivskyi district in Kharkiv": a district in the place named after
-    it (a city's district, or a region's: the resolver tells them apart)."""
+    it (a city's district, or a region's: the resolver tells them apart); "the city's Levoberezhny district": in
+    the place named before it."""
     out = list(found)
-    for k in range(len(out) - 1):
-        if out[k].scale == "district" and not out[k + 1].scale and _DISTRICT_OF.fullmatch(
-                text, out[k].end, out[k + 1].start):
-            out[k] = replace(out[k], within=out[k + 1].lookup)
+    for k, mention in enumerate(out):
+        if mention.scale != "district":
+            continue
+        if k + 1 < len(out) and not out[k + 1].scale and _DISTRICT_OF.fullmatch(text, mention.end, out[k + 1].start):
+            out[k] = replace(mention, within=out[k + 1].lookup)
+        elif k and not out[k - 1].scale and text[max(0, mention.start - 7):mention.start] in ("city's ", "city’s "):
+            out[k] = replace(mention, within=out[k - 1].lookup)
     return out
 
 

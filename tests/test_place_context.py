@@ -122,3 +122,14 @@ def test_a_name_the_text_also_calls_a_river_is_the_river(parse):
     rows = parse("Russian forces crossed the Oskil river near Kupiansk. They are now pushing towards the Oskil from "
                  "Svatove.")
     assert [r["feature"] for r in rows if r["place"] == "Oskil"] == ["STM"]
+
+
+def test_an_occupied_place_lies_along_the_front(parse):
+    rows = parse("Many prisoners had been held in Taganrog. The Red Cross said it had no access to prisoners held in "
+                 "occupied Donetsk.")
+    assert (placed(rows, "Donetsk")["country"], placed(rows, "Donetsk")["admin1"]) == ("UA", "Donetsk")
+
+
+def test_the_citys_district_is_a_district_of_the_city_named_before(parse):
+    rows = parse("In Voronezh, debris damaged a roof in the city's Levoberezhny district.")
+    assert placed(rows, "Levoberezhny district")["lat"] is None  # not Moscow's district of that name
