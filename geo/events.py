@@ -51,7 +51,7 @@ _COUNT_OBJECT = re.compile(r"\s+(?:\w+\s+){0,2}?(?:\d+|two|three|four|five|six|s
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
             "ten": 10, "eleven": 11, "twelve": 12, "a dozen": 12}
 # Context just before a place that makes it a venue, not a battlefield: "a press conference in Paris".
-_VENUE = re.compile(r"\b(?:press conference|news conference|conference|meeting|summit|talks|visit|visited|"
+_VENUE = re.compile(r"\b(?:press conference|news conference|conference|meeting|summit|talks|visit|visited|ministry|"
                     r"trip|en route|headquarters|embassy|speech|speaking|interview|forum|residence|hosted|"
                     r"reporters|journalists|travell?ed|flew|flying|returned|met)"
                     r"(?: \w+){0,2}\s*(?:in|to|at|from)?\s*(?:the\s+)?$", re.IGNORECASE)
@@ -117,7 +117,7 @@ class _KeywordGate:
 _VENUE_GATE = _KeywordGate(_VENUE, (
     "conference", "meeting", "summit", "talks", "visit", "trip", "en route", "headquarters", "embassy", "speech",
     "speaking", "interview", "forum", "residence", "hosted", "reporters", "journalists", "travel", "flew", "flying",
-    "returned", "met"))
+    "returned", "met", "ministry"))
 _LAUNCH_GATE = _KeywordGate(_LAUNCH, ("from", "out of"))
 _RESIDENTS_GATE = _KeywordGate(_RESIDENTS, ("residents", "people", "civilians", "citizens", "families", "children"))
 _SUBJECT_REACH, _ANAPHORA_REACH, _OBJECT_REACH, _LOOK_BACK = 200, 300, 400, 300
@@ -235,6 +235,8 @@ class SentenceFrame:
     confirmed: bool = False  # a second voice ("conceded", "confirmed")
     unconfirmed: bool = False  # the sentence says the confirmation is missing ("ISW has not confirmed the claim")
     contests_previous: bool = False  # "fighting was still going on in the town": the last change is contested
+    denies_previous: bool = False  # "Kyiv denied this.": the last change is denied
+    confirms_previous: bool = False  # "Ukrainian officials acknowledged the loss.": confirmed, by its speaker
     headline: bool = False
 
     @property
@@ -335,7 +337,8 @@ class EventClassifier:
             claimed_by=claimed_by, actors=sides, cues=tuple(cues), speaker_side=speaker_side,
             speaker=claimed_by or (persons[-1] if persons else last_speaker), independent=independent,
             contested=contested, denied=denied, confirmed=confirmed, unconfirmed=unconfirmed, headline=headline,
-            contests_previous=contested and not changes, **lead_fields)
+            contests_previous=contested and not changes, denies_previous=denied and not changes,
+            confirms_previous=confirmed and not denied and not changes, **lead_fields)
 
     def _denied_falls(self, cues: list[Cue], speaker_side: str) -> list[Cue]:
         """"Kyiv denied that Kotlyne had fallen": a side denies its own loss, so the fall it denies is its adversary's
@@ -479,7 +482,10 @@ class EventClassifier:
                 previous.actor if previous else "") or context_side
             return gainer, self.lexicon.adversary(gainer)
         if kind == "loss":
-            loser = subject or (self.lexicon.adversary(previous.actor) if previous and previous.actor else "")
+            # A side that says troops withdrew speaks of its own ("Ukraine's group said it had ordered troops to
+            # withdraw from Vuhledar"), when the clause names no side.
+            loser = subject or (self.lexicon.adversary(previous.actor) if previous and previous.actor else "") \
+                or speaker_side
             if not loser:
                 gainer = context_side
                 return gainer, self.lexicon.adversary(gainer)
@@ -635,7 +641,8 @@ class EventClassifier:
         place = resolved.place
         start, end = resolved.mention.start - offset, resolved.mention.end - offset
         precision = place.precision if place is not None else ""
-        region = precision in ("region", "district") or resolved.mention.scale in ("region", "district")
+        region = precision in ("region", "district", "community") or resolved.mention.scale in (
+            "region", "district", "community")
         if precision in ("country", "continent") or not frame.cues:
             return _as_mention(frame, sentence, dates, published)
         if named is None:

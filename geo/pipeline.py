@@ -9,7 +9,18 @@ from dataclasses import replace
 
 from geo.actors import Lexicon, default_lexicon
 from geo.dates import date_phrases
-from geo.events import CLAIMED, CONTESTED, CONTROL_CHANGE, FRONTLINE, MENTION, EventClassifier, Neighbour
+from geo.events import (
+    CLAIMED,
+    CONFIRMED,
+    CONTESTED,
+    CONTROL_CHANGE,
+    DENIED,
+    FRONTLINE,
+    MENTION,
+    EventClassifier,
+    Neighbour,
+    SentenceFrame,
+)
 from geo.gazetteer import WATER_AND_AREAS, Gazetteer, default_gazetteer
 from geo.names import name_key
 from geo.records import Document, Event, Mention, ResolvedMention
@@ -113,8 +124,8 @@ class Geoparser:
             frame = self.classifier.for_mention(frames[index], resolved, sentences[index], spans[index][0],
                                                 by_sentence.get(index, ()), dates[index], published,
                                                 named.get((resolved.mention.start, resolved.mention.end)))
-            if frame.event_type == CONTROL_CHANGE and index + 1 < len(frames) and frames[index + 1].contests_previous:
-                frame = replace(frame, status=CONTESTED)  # "Fighting was still going on in the town."
+            if frame.event_type == CONTROL_CHANGE and index + 1 < len(frames):
+                frame = _answered_by_the_next_sentence(frame, frames[index + 1])
             if resolved.place and resolved.place.feature in WATER_AND_AREAS and frame.event_type == CONTROL_CHANGE:
                 frame = replace(frame, event_type=FRONTLINE)  # a river or an area is fought along, never taken
             trust = resolved.confidence if resolved.place else UNRESOLVED_CONFIDENCE
@@ -156,6 +167,19 @@ class Geoparser:
                     r = ResolvedMention(r.mention, place, self.online.CONFIDENCE, r.candidates)
             out.append(r)
         return out
+
+
+def _answered_by_the_next_sentence(change: SentenceFrame, following: SentenceFrame) -> SentenceFrame:
+    """A change of hands the next sentence contests ("Fighting was still going on in the town."), denies ("Kyiv
+    denied this.") or confirms in the voice of another side than the gainer's ("Ukrainian officials acknowledged
+    the loss.")."""
+    if following.contests_previous:
+        return replace(change, status=CONTESTED)
+    if following.denies_previous:
+        return replace(change, status=DENIED)
+    if following.confirms_previous and change.status == CLAIMED and following.speaker_side not in ("", change.actor):
+        return replace(change, status=CONFIRMED)
+    return change
 
 
 def _contest_disputed(events: list[Event], voices: list[str], sentence_of: list[int]) -> list[Event]:

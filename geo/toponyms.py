@@ -39,6 +39,9 @@ PLACE_SUFFIXES = {"area", "direction", "axis", "sector", "front", "checkpoint", 
 # Words that close a street's name: the name before them is the street's, not a place's.
 _STREET_WORDS = frozenset({"street", "avenue", "road", "drive", "boulevard", "lane"})
 _COUNTIES_AFTER = re.compile(r"\s+counties\b")
+# After a place's name, words that make it a military unit's name ("the Khortytsia group", "the Luhansk
+# operational-tactical group").
+_UNIT_WORDS = frozenset({"group", "grouping", "operational-tactical", "brigade", "battalion", "regiment", "corps"})
 # After a place's name, words that make it the region's ("Donetsk governor Vadym Filashkin"); not "Paris Regional
 # Medical Center".
 _REGION_OFFICE = {"governor", "Governor", "regional"}
@@ -302,6 +305,8 @@ class ToponymRecognizer:
                 and not self._acronym(surface)
         if i > 0 and tokens[i - 1].text.lower().rstrip(".") in _TITLES:
             return False
+        if following in _UNIT_WORDS:
+            return False  # a unit's name: "the Luhansk operational-tactical group", "the Khortytsia group"
         # "Douglas County", "Kursk Oblast": no person's name; before an office's name it is the place still
         administrative = n > 1 and SCALE_WORDS.get(tokens[i + n - 1].text.lower()) in ("region", "district")
         if self._name_word(text, tokens, i - 1, i) or (

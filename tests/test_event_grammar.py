@@ -140,6 +140,33 @@ def test_a_claim_the_text_says_is_not_confirmed_stays_a_claim(parse):
     assert row["status"] == "claimed"
 
 
+def test_the_next_sentence_can_deny_or_confirm_a_change_of_hands(parse):
+    rows = parse("Russian troops raised the flag over Krasnohorivka, the ministry said. Kyiv denied this.")
+    assert at(rows, "Krasnohorivka")["status"] == "denied"
+    rows = parse("Russian forces captured Toretsk, the Russian Defence Ministry said. Ukrainian officials acknowledged "
+                 "the loss.")
+    assert at(rows, "Toretsk")["status"] == "confirmed"
+    rows = parse("Russian forces captured Toretsk, the ministry said. Fighting is still under way there.")
+    assert at(rows, "Toretsk")["status"] == "contested"
+
+
+def test_more_ways_of_taking_and_losing_a_place(parse):
+    assert reading(at(parse("Ukrainian forces pushed Russian troops out of Kupiansk-Vuzlovyi."), "Kupiansk-Vuzlovyi")) \
+        == ("control_change", "Ukraine", "Russia")
+    assert reading(at(parse("Russian troops had lost a foothold in Nevelske, Ukrainian officers said."), "Nevelske")) \
+        == ("control_change", "Ukraine", "Russia")
+    rows = parse("Ukraine's Khortytsia group said it had ordered troops to withdraw from Vuhledar.")
+    assert reading(at(rows, "Vuhledar")) == ("control_change", "Russia", "Ukraine")
+
+
+def test_a_pro_russian_channels_word_is_a_claim_and_the_ministrys_city_is_no_place_taken(parse):
+    assert at(parse("Russian forces captured Hrodivka, Rybar said."), "Hrodivka")["status"] == "claimed"
+    rows = parse("Russian forces captured Synkivka, the Defence Ministry in Moscow claimed on Saturday.")
+    assert at(rows, "Moscow")["event_type"] == "mention"
+    rows = parse("Russian troops established control over Ulakly and Dachne in the Kurakhove hromada.")
+    assert at(rows, "Kurakhove hromada")["event_type"] == "mention"
+
+
 def test_the_left_bank_of_a_river_is_a_bank_not_a_withdrawal(parse):
     rows = parse("Ukrainian marines have established a foothold on the left bank of the Dnipro River near the village "
                  "of Krynky.")

@@ -265,3 +265,8 @@ def test_a_peoples_republic_is_the_region_and_not_taken_with_its_villages(parse)
 def test_an_air_base_airfield_or_refinery_keeps_its_towns_name_a_place(gazetteer, lexicon):
     text = "Drones attacked the Engels air base, the Saky airfield and the Tuapse refinery."
     assert surfaces(gazetteer, lexicon, text) == ["Engels", "Saky", "Tuapse"]
+
+
+def test_a_units_name_is_not_a_place(gazetteer, lexicon):
+    text = "Ukraine's Luhansk operational-tactical group and the Khortytsia group said attacks near Sudzha failed."
+    assert surfaces(gazetteer, lexicon, text) == ["Ukraine", "Sudzha"]
