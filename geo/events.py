@@ -338,7 +338,7 @@ class EventClassifier:
             speaker=claimed_by or (persons[-1] if persons else last_speaker), independent=independent,
             contested=contested, denied=denied, confirmed=confirmed, unconfirmed=unconfirmed, headline=headline,
             contests_previous=contested and not changes, denies_previous=denied and not changes,
-            confirms_previous=confirmed and not denied and not changes, **lead_fields)
+            confirms_previous=confirmed and not denied and not unconfirmed and not changes, **lead_fields)
 
     def _denied_falls(self, cues: list[Cue], speaker_side: str) -> list[Cue]:
         """"Kyiv denied that Kotlyne had fallen": a side denies its own loss, so the fall it denies is its adversary's

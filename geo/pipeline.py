@@ -118,6 +118,10 @@ class Geoparser:
             neighbours.setdefault(m.sentence, []).append(Neighbour(
                 m.start - offset, m.end - offset, precision, named.get((m.start, m.end), False)))
         by_sentence = {i: tuple(sorted(found, key=lambda n: n.start)) for i, found in neighbours.items()}
+        # The sentences that name a place of their own (not a country, nor a capital standing for its government).
+        placing = {r.mention.sentence for r in resolved_all if r.place is not None
+                   and r.place.precision not in ("country", "continent") and self.lexicon.kind_of(r.mention.surface)
+                   != "name" and not named.get((r.mention.start, r.mention.end))}
         events = []
         for resolved in resolved_all:
             index = resolved.mention.sentence
@@ -125,7 +129,7 @@ class Geoparser:
                                                 by_sentence.get(index, ()), dates[index], published,
                                                 named.get((resolved.mention.start, resolved.mention.end)))
             if frame.event_type == CONTROL_CHANGE and index + 1 < len(frames):
-                frame = _answered_by_the_next_sentence(frame, frames[index + 1])
+                frame = _answered_by_the_next_sentence(frame, frames[index + 1], index + 1 in placing)
             if resolved.place and resolved.place.feature in WATER_AND_AREAS and frame.event_type == CONTROL_CHANGE:
                 frame = replace(frame, event_type=FRONTLINE)  # a river or an area is fought along, never taken
             trust = resolved.confidence if resolved.place else UNRESOLVED_CONFIDENCE
@@ -169,12 +173,15 @@ class Geoparser:
         return out
 
 
-def _answered_by_the_next_sentence(change: SentenceFrame, following: SentenceFrame) -> SentenceFrame:
-    """A change of hands the next sentence contests ("Fighting was still going on in the town."), denies ("Kyiv
-    denied this.") or confirms in the voice of another side than the gainer's ("Ukrainian officials acknowledged
-    the loss.")."""
+def _answered_by_the_next_sentence(change: SentenceFrame, following: SentenceFrame,
+                                   names_places: bool) -> SentenceFrame:
+    """A change of hands the next sentence contests ("Fighting was still going on in the town."), or, naming no place
+    of its own, denies ("Kyiv denied this.") or confirms in the voice of another side than the gainer's ("Ukrainian
+    officials acknowledged the loss.")."""
     if following.contests_previous:
         return replace(change, status=CONTESTED)
+    if names_places:
+        return change
     if following.denies_previous:
         return replace(change, status=DENIED)
     if following.confirms_previous and change.status == CLAIMED and following.speaker_side not in ("", change.actor):

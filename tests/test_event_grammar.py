@@ -148,6 +148,12 @@ def test_the_next_sentence_can_deny_or_confirm_a_change_of_hands(parse):
     assert at(rows, "Toretsk")["status"] == "confirmed"
     rows = parse("Russian forces captured Toretsk, the ministry said. Fighting is still under way there.")
     assert at(rows, "Toretsk")["status"] == "contested"
+    # Not when the next sentence does not confirm, or confirms something about another place.
+    rows = parse("Russia said it had established control over Ulakly. Ukraine's General Staff did not confirm it.")
+    assert at(rows, "Ulakly")["status"] == "claimed"
+    rows = parse("Bloggers claimed that Russian forces had recaptured Shcherbynivka. Ukrainian officials acknowledged "
+                 "that Russian troops had made gains near Druzhba.")
+    assert at(rows, "Shcherbynivka")["status"] == "claimed"
 
 
 def test_more_ways_of_taking_and_losing_a_place(parse):
