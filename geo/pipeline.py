@@ -119,9 +119,10 @@ class Geoparser:
                 m.start - offset, m.end - offset, precision, named.get((m.start, m.end), False)))
         by_sentence = {i: tuple(sorted(found, key=lambda n: n.start)) for i, found in neighbours.items()}
         # The sentences that name a place of their own (not a country, nor a capital standing for its government).
-        placing = {r.mention.sentence for r in resolved_all if r.place is not None
-                   and r.place.precision not in ("country", "continent") and self.lexicon.kind_of(r.mention.surface)
-                   != "name" and not named.get((r.mention.start, r.mention.end))}
+        placing = {r.mention.sentence for r in resolved_all
+                   if r.place is not None and r.place.precision not in ("country", "continent")
+                   and self.lexicon.kind_of(r.mention.surface) != "name"
+                   and not named.get((r.mention.start, r.mention.end))}
         events = []
         for resolved in resolved_all:
             index = resolved.mention.sentence
