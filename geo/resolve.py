@@ -241,7 +241,8 @@ class PlaceResolver:
                     chosen[key] = self._choose(opts, named, home_countries, context, regions, key[0], main_country,
                                                colocated, unique_anchors=True,
                                                fought_over=set_in_theatre and key in fought_over,
-                                               beside=_beside_regions(sentences[key], region_sentences))
+                                               beside=_beside_regions(sentences[key], region_sentences)
+                                               if region_sentences else None)
             anchors = {key: p for key, (p, conf, _) in chosen.items()
                        if p is not None and conf >= 0.6 and p.feature not in ("PCLI", "CONT")}
         fuzzy |= self._other_spellings_in_named_regions(mentions, keys, chosen, regions)
