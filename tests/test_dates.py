@@ -20,6 +20,7 @@ WEDNESDAY = dt.date(2025, 3, 12)
     ("It fell 3 days ago.", dt.date(2025, 3, 9)),
     ("Drones hit Odesa overnight on Monday.", dt.date(2025, 3, 10)),
     ("The curfew will apply from March.", dt.date(2025, 3, 1)),
+    ("Soledar fell in mid-January.", dt.date(2025, 1, 1)),
     ("Fighting went on earlier this week.", dt.date(2025, 3, 12)),
     ("A ceasefire may come as early as Thursday.", dt.date(2025, 3, 13)),
     ("No date is given here.", dt.date(2025, 3, 12)),
