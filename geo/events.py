@@ -186,6 +186,7 @@ _NEAR_GAP = re.compile(r"[\s,]*(?:(?:an?|the)\s+[\w\s'-]{0,40}?)?\s*(?:near|outs
 _LAST_WORD = re.compile(r"(\w+)\W*$")
 _STOP_OR_SAID = re.compile(r"[.;,]|\bsaid\b")
 _BANK_AFTER = re.compile(r"\s+bank\b", re.I)
+_AND_BEFORE = re.compile(r"\band\s+(?:then\s+|later\s+)?$", re.I)
 # "occupied" as an adjective: after a preposition or an article ("in occupied Crimea", "the occupied city of").
 _ADJECTIVE_PLACE = re.compile(r"\b(?:in|of|from|to|at|near|the|across|into|over|on|around|within)\s+$", re.I)
 # A confirmation the sentence says is missing: "ISW has not observed confirmation", "has not been verified".
@@ -656,7 +657,7 @@ class EventClassifier:
             cue_count = _count(sentence[counted.end:counted.end + 60])
             return _frame_with(frame, event_type=CONTROL_CHANGE, actor=counted.actor, opponent=counted.opponent,
                            status=self._status(frame, counted), settlements_count=cue_count, cue=counted.text,
-                           date=self._segment_dates(frame, counted, dates, start, published, len(sentence)),
+                           date=self._segment_dates(frame, counted, dates, start, published, sentence),
                            strength=0.9)
         if cue is None or cue.aim:
             return _as_mention(frame, sentence, dates, published)
@@ -676,7 +677,7 @@ class EventClassifier:
                 mention = _as_mention(frame, sentence, dates, published)
                 return mention if region else _frame_with(mention, event_type=FRONTLINE, actor=cue.actor,
                                                       opponent=cue.opponent, cue=cue.text)
-        cue_dates = self._segment_dates(frame, cue, dates, start, published, len(sentence))
+        cue_dates = self._segment_dates(frame, cue, dates, start, published, sentence)
         status = ""
         if event_type == CONTROL_CHANGE:
             status = self._status(frame, cue)
@@ -761,17 +762,20 @@ class EventClassifier:
         return False
 
     def _segment_dates(self, frame: SentenceFrame, cue: Cue, dates: tuple[DatePhrase, ...], place: int,
-                       published: dt.date | None, length: int) -> dt.date | None:
-        """The date of the cue's own stretch of the sentence (up to the next cue), else a date in the lead before
-        every cue ("said on Tuesday that ..."), else the publication date: an old recapture mentioned in the same
-        sentence does not date a new advance."""
+                       published: dt.date | None, sentence: str) -> dt.date | None:
+        """The date of the cue's own stretch of the sentence (up to the next cue), else, for a verb joined by "and"
+        to the one before ("crossed into the Kursk region in early August and took control of Sudzha"), that one's
+        date, else a date in the lead before every cue ("said on Tuesday that ..."), else the publication date: an
+        old recapture mentioned in the same sentence does not date a new advance."""
         cues = frame.cues
         index = cues.index(cue)
         seg_start = 0 if index == 0 else cue.start
-        seg_end = cues[index + 1].start if index + 1 < len(cues) else length
+        seg_end = cues[index + 1].start if index + 1 < len(cues) else len(sentence)
         if cue.start > place:  # the place is the cue's subject: its stretch starts at the place
             seg_start = min(seg_start, place)
         chosen = _pick_date(dates, seg_start, seg_end, place, None)
+        if chosen is None and index and _AND_BEFORE.search(sentence, max(0, cue.start - 8), cue.start):
+            chosen = _pick_date(dates, cues[index - 1].start, cue.start, cue.start, None)
         if chosen is None:
             chosen = _pick_date(dates, 0, cues[0].start, place, None)
         return chosen or published

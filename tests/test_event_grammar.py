@@ -362,6 +362,12 @@ def test_two_changes_in_one_sentence_keep_their_own_dates(parse):
     assert at(rows, "Novohrodivka")["date"] == dt.date(2024, 9, 1)
 
 
+def test_a_verb_joined_by_and_shares_the_date_of_the_verb_before(parse):
+    rows = parse("Ukrainian forces crossed into Russia's Kursk region in early August and took control of the town of "
+                 "Sudzha.", NOVEMBER)
+    assert (at(rows, "Sudzha")["event_type"], at(rows, "Sudzha")["date"]) == ("control_change", dt.date(2024, 8, 1))
+
+
 # ---- headlines and the cue --------------------------------------------------------------------------------------
 def test_a_headline_is_read_too(geoparser):
     from geo.documents import make_document
