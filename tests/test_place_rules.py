@@ -275,3 +275,10 @@ def test_a_units_name_is_not_a_place(gazetteer, lexicon):
 def test_football_clubs_named_after_towns_are_not_places(gazetteer, lexicon):
     text = "Shakhtar Donetsk, the football club, played its home match in Lviv against Dynamo Kyiv."
     assert surfaces(gazetteer, lexicon, text) == ["Lviv"]
+
+
+def test_snake_island_the_kakhovka_dam_and_the_antonivskyi_bridge_are_named_areas_never_taken(parse):
+    rows = by_place(parse("Russian forces captured Snake Island on the first day. The Kakhovka dam was destroyed in "
+                          "June 2023, and missiles struck the Antonivskyi Bridge."))
+    assert rows["Snake Island"]["feature"] == "AREA" and rows["Snake Island"]["event_type"] != "control_change"
+    assert rows["Kakhovka dam"]["feature"] == "PLANT" and rows["Antonivskyi Bridge"]["feature"] == "AREA"
