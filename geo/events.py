@@ -187,6 +187,8 @@ _LAST_WORD = re.compile(r"(\w+)\W*$")
 _STOP_OR_SAID = re.compile(r"[.;,]|\bsaid\b")
 _BANK_AFTER = re.compile(r"\s+bank\b", re.I)
 _AND_BEFORE = re.compile(r"\band\s+(?:then\s+|later\s+)?$", re.I)
+# A region that opens its sentence sets the scene: "In Luhansk region, Russian troops captured ...".
+_SCENE_SETTING = re.compile(r"\s*(?:in|across)\s+(?:the\s+)?", re.I)
 # "occupied" as an adjective: after a preposition or an article ("in occupied Crimea", "the occupied city of").
 _ADJECTIVE_PLACE = re.compile(r"\b(?:in|of|from|to|at|near|the|across|into|over|on|around|within)\s+$", re.I)
 # A confirmation the sentence says is missing: "ISW has not observed confirmation", "has not been verified".
@@ -659,8 +661,8 @@ class EventClassifier:
                            status=self._status(frame, counted), settlements_count=cue_count, cue=counted.text,
                            date=self._segment_dates(frame, counted, dates, start, published, sentence),
                            strength=0.9)
-        if cue is None or cue.aim:
-            return _as_mention(frame, sentence, dates, published)
+        if cue is None or cue.aim or region and counted is None and _SCENE_SETTING.fullmatch(sentence, 0, start):
+            return _as_mention(frame, sentence, dates, published)  # "In Luhansk region, ...": where, not what fell
         before = sentence[max(0, start - 40):start]
         event_type, count = cue.event_type, None
         if event_type == CONTROL_CHANGE:

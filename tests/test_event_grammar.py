@@ -495,3 +495,10 @@ def test_villages_a_ministry_says_it_retook_go_to_the_ministrys_side(parse):
 def test_a_town_destroyed_and_abandoned_by_civilians_has_not_changed_hands(parse):
     row = at(parse("Deep State said that Pokrovsk was largely destroyed and abandoned by civilians."), "Pokrovsk")
     assert row["event_type"] != "control_change"
+
+
+def test_a_region_that_opens_its_sentence_sets_the_scene_and_is_not_taken(parse):
+    rows = parse("In Luhansk region, Russian troops captured Sievierodonetsk in late June, and Lysychansk fell a week "
+                 "later.")
+    assert at(rows, "Luhansk region")["event_type"] == "mention"
+    assert reading(at(rows, "Lysychansk")) == ("control_change", "Russia", "Ukraine")
