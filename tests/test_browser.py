@@ -203,8 +203,12 @@ def _sized(browser, server, width: int, height: int) -> Page:
 
 
 def _idle(tab) -> None:
-    tab.page.wait_for_function("document.querySelector('[data-testid=stApp]')"
-                               "?.getAttribute('data-test-script-state') === 'notRunning'", timeout=60_000)
+    """Until the page's run has ended, and has still ended half a second later: a field's change starts its rerun a
+    moment after the key press, and a click sent before that rerun starts can be lost in it."""
+    for _ in range(2):
+        tab.page.wait_for_function("document.querySelector('[data-testid=stApp]')"
+                                   "?.getAttribute('data-test-script-state') === 'notRunning'", timeout=60_000)
+        tab.page.wait_for_timeout(500)
 
 
 @pytest.mark.parametrize("width,height", [(1500, 1000), (1280, 720)])
