@@ -186,6 +186,8 @@ _NEAR_GAP = re.compile(r"[\s,]*(?:(?:an?|the)\s+[\w\s'-]{0,40}?)?\s*(?:near|outs
 _LAST_WORD = re.compile(r"(\w+)\W*$")
 _STOP_OR_SAID = re.compile(r"[.;,]|\bsaid\b")
 _BANK_AFTER = re.compile(r"\s+bank\b", re.I)
+# A place's precision or scale that makes it an area containing places, not a place taken itself.
+_AREA_SCALES = ("region", "district", "community")
 _AND_BEFORE = re.compile(r"\band\s+(?:then\s+|later\s+)?$", re.I)
 # A region that opens its sentence sets the scene: "In Luhansk region, Russian troops captured ...".
 _SCENE_SETTING = re.compile(r"\s*(?:in|across)\s+(?:the\s+)?", re.I)
@@ -644,8 +646,7 @@ class EventClassifier:
         place = resolved.place
         start, end = resolved.mention.start - offset, resolved.mention.end - offset
         precision = place.precision if place is not None else ""
-        region = precision in ("region", "district", "community") or resolved.mention.scale in (
-            "region", "district", "community")
+        region = precision in _AREA_SCALES or resolved.mention.scale in _AREA_SCALES
         if precision in ("country", "continent") or not frame.cues:
             return _as_mention(frame, sentence, dates, published)
         if named is None:

@@ -298,12 +298,13 @@ class PlaceResolver:
         text gives, and some) and, when it gives a direction, on that side of it (NEAR_BEARING_SLACK either way),
         nearest first; none when that settlement is not placed. With no distance given, the nearest alone when the
         next is at least twice as far: "Mykolaivka, east of Izium" is the village 13 km away, not the one at 50 km."""
-        anchor = chosen.get((name_key(near.name), ""), (None,))[0]
-        if anchor is None or anchor.feature in NON_SETTLEMENT:
+        anchor = _settlement_chosen(near.name, chosen)
+        if anchor is None:
             return []
         reach = near.km + NEAR_SLACK_KM if near.km else NEAR_KM
-        close = sorted((_near_km(p, anchor), i) for i, p in enumerate(options)
-                       if p.feature not in NON_SETTLEMENT and not _same(p, anchor) and _near_km(p, anchor) <= reach
+        close = sorted((km, i) for i, p in enumerate(options)
+                       if p.feature not in NON_SETTLEMENT and not _same(p, anchor)
+                       and (km := _near_km(p, anchor)) <= reach
                        and (near.bearing is None or _angle_between(_bearing(anchor, p), near.bearing)
                             <= NEAR_BEARING_SLACK))
         if len(close) > 1 and not near.km and 2 * close[0][0] <= close[1][0]:
@@ -777,11 +778,14 @@ def _without_accents(text: str) -> str:
 def _in_the_named_places_region(district: Place, mention: Mention, chosen: dict) -> bool:
     """Whether a district the text puts in a settlement ("the Sudzha district of Kursk") lies in that settlement's
     first-level region; true when the text puts it in none, or in a region."""
-    if not mention.within:
-        return True
-    town = chosen.get((name_key(mention.within), ""), (None,))[0]
-    return town is None or town.feature in NON_SETTLEMENT or (district.country, district.admin1_code) == (
-        town.country, town.admin1_code)
+    town = _settlement_chosen(mention.within, chosen) if mention.within else None
+    return town is None or (district.country, district.admin1_code) == (town.country, town.admin1_code)
+
+
+def _settlement_chosen(name: str, chosen: dict) -> Place | None:
+    """The settlement chosen for a name the text uses bare ("near Kupiansk", "the district of Kherson"), if any."""
+    place = chosen.get((name_key(name), ""), (None,))[0]
+    return None if place is None or place.feature in NON_SETTLEMENT else place
 
 
 def _region_sentences(anchors: dict, chosen: dict, sentences: dict, regions: set[tuple[str, str]]) -> dict:
