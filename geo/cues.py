@@ -15,7 +15,7 @@ from geo.actors import LexiconError
 from geo.config import data_dir
 
 KINDS = ("gain", "loss", "fall", "hold", "frontline", "suffered", "gray_zone", "strike", "hit", "weapons",
-         "contested", "confirmed", "denied", "aim", "negated", "modal", "approach")
+         "contested", "confirmed", "denied", "aim", "negated", "modal", "attempt", "approach")
 
 
 class CueError(LexiconError):

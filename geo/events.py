@@ -209,7 +209,8 @@ class Cue:
     event_type: str
     actor: str = ""
     opponent: str = ""
-    modal: bool = False  # "would take", "will soon be freed": not yet a change of hands
+    modal: bool = False  # "would take", "will soon be freed", "tried to take": not yet a change of hands
+    attempted: bool = False  # "tried to storm": fought for at a settlement, only aimed at in a region
     aim: bool = False  # "trying to push into", "delay the capture of", "have not captured": not where it happens
     relative: bool = False  # in a relative clause ("the village that Ukrainian forces recaptured last year")
     claimant: str | None = None  # who says this clause, when a claim verb stands before it ("Moscow said its ...")
@@ -420,8 +421,10 @@ class EventClassifier:
             voice = self._voice_before(sentence, actors, match.start)
             actor, opponent = self._sides(sentence, actors, match, kind, voice[1] if voice else speaker_side, cues,
                                           context_side, clause)
+            attempted = self._governed_by(sentence, found.get("attempt", ()), match.start)
             cues.append(Cue(kind, match.start, match.end, match.text, event_type, actor, opponent,
-                            modal=self._governed_by(sentence, found.get("modal", ()), match.start),
+                            modal=attempted or self._governed_by(sentence, found.get("modal", ()), match.start),
+                            attempted=attempted,
                             aim=self._governed_by(sentence, found.get("aim", ()), match.start, reach=45)
                             or bool(_PURPOSE_GATE.search(sentence, max(0, match.start - 200), match.start))
                             or kind != "hold" and self._governed_by(sentence, found.get("negated", ()), match.start),
@@ -662,8 +665,10 @@ class EventClassifier:
                            status=self._status(frame, counted), settlements_count=cue_count, cue=counted.text,
                            date=self._segment_dates(frame, counted, dates, start, published, sentence),
                            strength=0.9)
-        if cue is None or cue.aim or region and counted is None and _SCENE_SETTING.fullmatch(sentence, 0, start):
-            return _as_mention(frame, sentence, dates, published)  # "In Luhansk region, ...": where, not what fell
+        if cue is None or cue.aim or region and (cue.attempted or counted is None
+                                                 and _SCENE_SETTING.fullmatch(sentence, 0, start)):
+            # "In Luhansk region, ...": where, not what fell; "trying to push the fighting into the Sumy region"
+            return _as_mention(frame, sentence, dates, published)
         before = sentence[max(0, start - 40):start]
         event_type, count = cue.event_type, None
         if event_type == CONTROL_CHANGE:

@@ -71,6 +71,20 @@ def test_a_capture_under_would_could_or_an_aim_is_not_a_capture(parse):
         == "mention"
 
 
+def test_an_attempt_on_a_settlement_is_fighting_there_not_a_capture(parse):
+    for sentence, place in (("Russian forces attempted to capture Kupiansk last week.", "Kupiansk"),
+                            ("Russian forces were attempting to seize Vovchansk.", "Vovchansk"),
+                            ("The Russian army has been trying for months to capture Chasiv Yar.", "Chasiv Yar"),
+                            ("Russian units tried to storm Chasiv Yar on Monday.", "Chasiv Yar"),
+                            ("Russian troops made an attempt to take Toretsk.", "Toretsk"),
+                            ("Russian troops are trying to push into Kurakhove.", "Kurakhove")):
+        assert reading(at(parse(sentence), place)) == ("frontline", "Russia", "Ukraine"), sentence
+    assert at(parse("Russian troops tried to advance near Lyman."), "Lyman")["event_type"] == "frontline"
+    # a region is only aimed at: the fighting is not there yet
+    assert at(parse("Syrski said the enemy was trying to push the fighting into the Sumy region."),
+              "Sumy region")["event_type"] == "mention"
+
+
 def test_a_capture_the_text_says_did_not_happen_changes_no_hands(parse):
     for sentence in ("Russian forces have not captured Pokrovsk, the General Staff said.",
                      "Moscow failed to take Pokrovsk.", "Russia has yet to capture Pokrovsk.",
