@@ -31,8 +31,14 @@ _DATE_PHRASE = re.compile(
     rf"|(?P<wd_rel>last|this|next|overnight on|overnight into|on|earlier on|late on|early on|by)?\s*\b"
     rf"(?P<weekday>{_WEEKDAY})"
     rf"|(?P<rel>yesterday|today|tonight|overnight|last night|tomorrow|earlier this (?:week|month|year)|"
-    rf"later this (?:week|month)|this week|last week|last month|last year|this year|"
+    rf"later this (?:week|month)|this week|last week|last month|last year|this year|the day before yesterday|"
     rf"(?P<ago>\d+|two|three|four|five|six|seven|eight|nine|ten) days ago)"
+    # Counted from the last date stated before them (see sentence_dates); "the day before the attack", "the day before
+    # Pietrewicz vanished" are not: "before" ends its clause there, or a conjunction or a preposition follows.
+    rf"|(?P<anchored>the (?P<before>day|week) before"
+    rf"(?=\s*(?:[,.;:!?)\u2014\u2013-]|$)|\s+(?:and|but|in|on|at|near|from|with|by|when|while|according)\b)|"
+    rf"the previous (?P<previous>day|week)|the (?:next|following) day|a (?P<unit>day|week) (?P<way>earlier|later)|"
+    rf"(?P<count>\d+|two|three|four|five|six|seven|eight|nine|ten) days (?P<count_way>earlier|later))"
     rf")\b", re.IGNORECASE)
 # _DATE_PHRASE for ASCII text in lower case: the same pattern, case-sensitive and in lower case (its escapes are
 # \b, \d and \s only, its group names in lower case), which finds the same spans there; a case-blind pattern
@@ -105,6 +111,7 @@ NOT_EVENT_DATE = re.compile(r"\b(?:since|until|before|after)\b[^.]{0,160}$", re.
 # Relative phrases as days before the publication date.
 _DAYS_IN_WORDS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")  # "two days ago"
 _RELATIVE_DAYS = {"overnight": 0, "last night": 1, "tonight": 0, "today": 0, "yesterday": 1, "tomorrow": -1,
+                  "the day before yesterday": 2,
                   "this week": 0, "earlier this week": 0, "later this week": 0, "earlier this month": 0,
                   "later this month": 0, "earlier this year": 0, "this year": 0, "last week": 7}
 
@@ -115,6 +122,7 @@ class DatePhrase:
     end: int
     text: str
     date: dt.date
+    anchored: bool = False  # counted from the last date stated before it ("the day before", "a week earlier")
 
 
 def _month_date(month: int, year: int | None, relative: str | None, published: dt.date, future: bool,
@@ -138,8 +146,20 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def _resolve(match: re.Match, published: dt.date, future: bool) -> dt.date | None:
+def _days_after_anchor(g: dict) -> int:
+    """How many days an anchored phrase ("the day before", "three days later") lies after its anchor."""
+    if g["count"]:
+        days = int(g["count"]) if g["count"].isdigit() else _DAYS_IN_WORDS.index(g["count"].lower()) + 2
+        return days if g["count_way"].lower() == "later" else -days
+    unit = g["before"] or g["previous"] or g["unit"] or "day"
+    days = 7 if unit.lower() == "week" else 1
+    return days if (g["way"] or "").lower() == "later" or not (g["before"] or g["previous"] or g["way"]) else -days
+
+
+def _resolve(match: re.Match, published: dt.date, future: bool, anchor: dt.date | None = None) -> dt.date | None:
     g = match.groupdict()
+    if g["anchored"]:
+        return (anchor or published) + dt.timedelta(days=_days_after_anchor(g))
     if g["iso"]:
         try:
             return dt.date.fromisoformat(g["iso"])
@@ -175,10 +195,11 @@ def _resolve(match: re.Match, published: dt.date, future: bool) -> dt.date | Non
     return published - dt.timedelta(days=_RELATIVE_DAYS[relative])
 
 
-def date_phrases(sentence: str, published: dt.date) -> list[DatePhrase]:
+def date_phrases(sentence: str, published: dt.date, anchor: dt.date | None = None) -> list[DatePhrase]:
     """Every date phrase of a sentence that could date its events, resolved; dates after "since", "until",
-    "before" or "after" are left out (they date something else)."""
-    found = []
+    "before" or "after" are left out (they date something else). A phrase counted from another date ("the day
+    before") counts from the phrase before it in the sentence, else from anchor, else from the publication date."""
+    found: list[DatePhrase] = []
     start = _first_possible_start(sentence)
     if start < 0:  # not _may_have_date(sentence)
         return found
@@ -189,13 +210,32 @@ def date_phrases(sentence: str, published: dt.date) -> list[DatePhrase]:
             continue
         future = bool(_FUTURE.search(sentence, max(0, match.start() - 60), match.start()) or
                       text.lower().startswith("next"))
-        date = _resolve(match, published, future)
+        date = _resolve(match, published, future, found[-1].date if found else anchor)
         if date is None:
             continue
         if date > published and not future:
             date = published  # a past event is never dated after its report
-        found.append(DatePhrase(match.start(), match.end(), text, date))
+        found.append(DatePhrase(match.start(), match.end(), text, date, bool(match.group("anchored"))))
     return found
+
+
+def sentence_dates(sentences: list[str], indices, published: dt.date | None) -> dict[int, tuple[DatePhrase, ...]]:
+    """The date phrases of the sentences at these indices. A phrase counted from another date ("Russia claimed the
+    village on Tuesday. Ukrainian troops had left it the day before.") counts from the last date the text states
+    before it (its sentence's, else the sentences' before it), else from the publication date."""
+    if published is None:
+        return {i: () for i in indices}
+    out = {}
+    for i in indices:
+        phrases = date_phrases(sentences[i], published)
+        if any(p.anchored for p in phrases):  # rare: the sentences before are read only then
+            anchor = None
+            for earlier in sentences[:i]:
+                stated = date_phrases(earlier, published, anchor)
+                anchor = stated[-1].date if stated else anchor
+            phrases = date_phrases(sentences[i], published, anchor)
+        out[i] = tuple(phrases)
+    return out
 
 
 def resolve_phrase(phrase: str, published: dt.date, future: bool = False) -> dt.date | None:

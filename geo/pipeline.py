@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import replace
 
 from geo.actors import Lexicon, default_lexicon
-from geo.dates import date_phrases
+from geo.dates import sentence_dates
 from geo.events import (
     CLAIMED,
     CONFIRMED,
@@ -102,8 +102,7 @@ class Geoparser:
                                                   reading=readings[i])
         published = document.published
         # Only the sentences that name a place are dated (by index).
-        dates = {i: tuple(date_phrases(sentences[i], published)) if published else ()
-                 for i in sorted({m.sentence for m in mentions})}
+        dates = sentence_dates(sentences, sorted({m.sentence for m in mentions}), published)
         named = {(m.start, m.end): frames[m.sentence].cues != () and self.classifier.only_named(
             m, sentences[m.sentence], spans[m.sentence][0]) for m in mentions}
         territorial = frozenset(i for i, m in enumerate(mentions)

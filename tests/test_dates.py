@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from geo.dates import parse_date, sentence_date
+from geo.dates import parse_date, sentence_date, sentence_dates
 
 WEDNESDAY = dt.date(2025, 3, 12)
 
@@ -22,12 +22,32 @@ WEDNESDAY = dt.date(2025, 3, 12)
     ("The curfew will apply from March.", dt.date(2025, 3, 1)),
     ("Soledar fell in mid-January.", dt.date(2025, 1, 1)),
     ("Fighting went on earlier this week.", dt.date(2025, 3, 12)),
+    ("Ukrainian troops left the town the day before.", dt.date(2025, 3, 11)),
+    ("The strike came the day before yesterday.", dt.date(2025, 3, 10)),
     ("A ceasefire may come as early as Thursday.", dt.date(2025, 3, 13)),
     ("No date is given here.", dt.date(2025, 3, 12)),
     ("His first visit since the incursion in August 2024.", dt.date(2025, 3, 12)),
 ])
 def test_dates_are_resolved_against_the_publication_date(sentence, expected):
     assert sentence_date(sentence, WEDNESDAY) == expected
+
+
+def test_a_date_counted_from_another_counts_from_the_last_date_stated_before_it():
+    sentences = ["Russia claimed Urozhaine on Monday.", "Drones hit Sumy.",
+                 "Ukrainian troops had left it the day before.",
+                 "A week earlier the Defence Ministry had claimed Staromaiorske.", "Fighting resumed a day later."]
+    dates = sentence_dates(sentences, [2, 3, 4], WEDNESDAY)
+    assert [[p.date for p in dates[i]] for i in (2, 3, 4)] == [
+        [dt.date(2025, 3, 9)], [dt.date(2025, 3, 2)], [dt.date(2025, 3, 3)]]
+    [said, fallen] = sentence_dates(["Kyiv said on Monday that the village had fallen two days earlier."], [0],
+                                    WEDNESDAY)[0]
+    assert (said.date, fallen.date) == (dt.date(2025, 3, 10), dt.date(2025, 3, 8))
+
+
+def test_a_day_before_another_event_is_not_counted_from_the_text_s_dates():
+    assert sentence_date("Russia struck Sumy on Monday, the day before the talks.", WEDNESDAY) == dt.date(2025, 3, 10)
+    assert sentence_dates(["It happened on Monday.", "Troops left a day before the talks began."], [1],
+                          WEDNESDAY)[1] == ()
 
 
 def test_without_a_publication_date_there_is_no_date():
