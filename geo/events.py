@@ -666,8 +666,10 @@ class EventClassifier:
                            date=self._segment_dates(frame, counted, dates, start, published, sentence),
                            strength=0.9)
         if cue is None or cue.aim or region and (cue.attempted or counted is None
-                                                 and _SCENE_SETTING.fullmatch(sentence, 0, start)):
-            # "In Luhansk region, ...": where, not what fell; "trying to push the fighting into the Sumy region"
+                                                 and _SCENE_SETTING.fullmatch(sentence, 0, start)) \
+                or resolved.mention.axis and cue.event_type == CONTROL_CHANGE:
+            # "In Luhansk region, ...": where, not what fell; "trying to push the fighting into the Sumy region";
+            # "liberated Hrodivka on the Pokrovsk axis": an axis is where the village lies, not what was taken
             return _as_mention(frame, sentence, dates, published)
         before = sentence[max(0, start - 40):start]
         event_type, count = cue.event_type, None

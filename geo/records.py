@@ -90,6 +90,10 @@ class Mention:
     within: str = ""
     # The place the text puts this one near ("Kamianka near Kupiansk", "8 km south-east of Toretsk"), if any.
     near: NearPlace | None = None
+    # Whether the name is a front's axis ("the Kupiansk direction"): where places lie, not where things happen.
+    axis: bool = False
+    # The region the sentence opens on ("In Russia's Kursk region, ..."), for the places after it: likely in it.
+    scene: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -265,6 +265,9 @@ class PlaceResolver:
             if mention.scale == "district" and place is not None and not _in_the_named_places_region(
                     place, mention, chosen):
                 place, confidence = None, 0.0  # a city's district ("the Dniprovskyi district of Kherson"): unplaced
+            if mention.scene and place is not None and not self._in_the_scene(place, mention.scene, chosen):
+                # "In Russia's Kursk region, ... near Lyubimovka": a village elsewhere is a guess, listed for review
+                confidence = min(confidence, UNCERTAIN)
             if key[0] in fuzzy:  # found under another spelling: listed for review
                 place, confidence = (place, min(confidence, UNCERTAIN)) if in_theatre else (None, 0.0)
             elif place is not None and confidence <= UNCERTAIN and self._only_by_another_name(place, key[0]):
@@ -288,16 +291,18 @@ class PlaceResolver:
             if region is not None:
                 opts = [p for p in opts if _inside(p, region)] or opts
             if mention.near is not None:
-                opts = self._close_to_named_place(mention.near, opts, chosen) or opts
+                opts = self._close_to_named_place(mention.near, opts, chosen, name_key(mention.lookup)) or opts
             out.append(opts)
         return out
 
     @staticmethod
-    def _close_to_named_place(near: NearPlace, options: list[Place], chosen: dict) -> list[Place]:
+    def _close_to_named_place(near: NearPlace, options: list[Place], chosen: dict, key: str) -> list[Place]:
         """The namesakes within NEAR_KM of the settlement the text puts a place near (or within the distance the
         text gives, and some) and, when it gives a direction, on that side of it (NEAR_BEARING_SLACK either way),
         nearest first; none when that settlement is not placed. With no distance given, the nearest alone when the
-        next is at least twice as far: "Mykolaivka, east of Izium" is the village 13 km away, not the one at 50 km."""
+        next is at least twice as far: "Mykolaivka, east of Izium" is the village 13 km away, not the one at 50 km;
+        a town known by another name is left out of that count ("Hrodivka near Pokrovsk" is the village, not
+        Myrnohrad nearer by, once called Hrodivka), a village is not (its other name may be its new one)."""
         anchor = _settlement_chosen(near.name, chosen)
         if anchor is None:
             return []
@@ -307,8 +312,11 @@ class PlaceResolver:
                        and (km := _near_km(p, anchor)) <= reach
                        and (near.bearing is None or _angle_between(_bearing(anchor, p), near.bearing)
                             <= NEAR_BEARING_SLACK))
-        if len(close) > 1 and not near.km and 2 * close[0][0] <= close[1][0]:
-            close = close[:1]
+        if len(close) > 1 and not near.km:
+            own = [c for c in close if _own_name(options[c[1]], key)
+                   or options[c[1]].population < RIVAL_POPULATION] or close
+            if len(own) == 1 or 2 * own[0][0] <= own[1][0]:
+                close = own[:1]
         return [options[i] for _, i in close]
 
     def _inside_named_regions(self, mentions: list[Mention], keys: list[tuple[str, str]], options: list[list[Place]],
@@ -346,6 +354,14 @@ class PlaceResolver:
         if region is None or region.feature not in ("ADM1", "PCLI") or confidence < UNCERTAIN:
             return None
         return region
+
+    def _in_the_scene(self, place: Place, scene: str, chosen: dict) -> bool:
+        """Whether a place lies in the region a sentence opens on ("In the Kursk region, ..."), or may stand outside
+        it: a big city, or an area ("In the Kursk region, ... as drones struck Kharkiv"); true when the region is not
+        placed."""
+        region = self._region_named(scene, chosen)
+        return region is None or _inside(place, region) or place.feature in NON_SETTLEMENT \
+            or place.population >= SMALL_PLACE
 
     def _others_in_theatre(self, chosen: dict, fuzzy: set) -> bool:
         """Whether the places found under their own names lie in the theatre's countries (or there are none)."""

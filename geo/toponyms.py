@@ -264,7 +264,7 @@ class ToponymRecognizer:
         found = self._counties_listed(text, found)
         found = self._put_in_regions(text, self._spread_plural_scale(text, found))
         found = self._put_after_comma(text, self._put_near_places(text, _put_districts_in_places(text, found)))
-        return self._regions_by_company(text, found)
+        return self._regions_by_company(text, _put_in_the_scene(text, _put_on_axes(text, found, start), start))
 
     def _not_place_span(self, text: str, tokens: list[_Token], i: int, joined: int | None = None) -> int:
         for n in range(_joined_length(text, tokens, i) if joined is None else joined, 0, -1):
@@ -480,8 +480,9 @@ class ToponymRecognizer:
             for start, end in _list_items(text, m, sentence):
                 name = text[start:end]
                 if any(a < end and start < b for a, b in taken) or self.lexicon.kind_of(name) \
+                        or self.lexicon.kind_of(name.split(" ", 1)[0]) in ("demonym", "group") \
                         or name in self.not_places or self.gazetteer.is_common_word(name):
-                    continue
+                    continue  # "In Kherson, Russian FPV drones ...": a side's weapons, not a place listed
                 taken.append((start, end))
                 extra.append(Mention(surface=name, start=start, end=end, sentence=index, lookup=name,
                                      cue="list"))
@@ -689,6 +690,14 @@ _NEAR_PLACE = re.compile(
     r"(?:(?P<distance>\d{1,3}) ?(?P<unit>km|kilometres|kilometers|miles) )?"
     r"(?P<direction>north|south|east|west|north-?east|north-?west|south-?east|south-?west) of) "
     r"(?:the (?:city|town|village) of )?")
+# A front's axis named for a town: "the Kupiansk direction", "the Pokrovsk axis", "the Lyman sector"; the places on
+# it lie within some 40 km of the town (any of them: not the nearest alone, as for "near").
+AXIS_KM = 40.0
+_AXIS_AFTER = re.compile(r" (?:direction|axis|sector)\b", re.IGNORECASE)
+_ON_AXIS_BEFORE = re.compile(r",? (?:in|on) the ")
+_AXIS_OPENING = re.compile(r"\s*(?:In|On) the ")
+_SCENE_OPENING = re.compile(r"\s*(?:In|Across) (?:the )?")
+_POSSESSIVE_GAP = re.compile(r"['’]s ")
 _BEARINGS = {"north": 0.0, "northeast": 45.0, "east": 90.0, "southeast": 135.0, "south": 180.0, "southwest": 225.0,
              "west": 270.0, "northwest": 315.0}
 # Two capitalised words in a row, joined by one space: a person's name, or a two-word place.
@@ -770,6 +779,48 @@ def _put_districts_in_places(text: str, found: list[Mention]) -> list[Mention]:
             out[k] = replace(mention, within=out[k + 1].lookup)
         elif k and not out[k - 1].scale and text[max(0, mention.start - 7):mention.start] in ("city's ", "city’s "):
             out[k] = replace(mention, within=out[k - 1].lookup)
+    return out
+
+
+def _put_in_the_scene(text: str, found: list[Mention], sentence_start: int) -> list[Mention]:
+    """A sentence that opens on a place sets the scene for the places after it, up to the next region or axis: "In
+    Russia's Kursk region, attacks near Lyubimovka were repelled" (a village likely in that region: Mention.scene),
+    "In Kherson, drones hit the Dniprovskyi district" (a district of that city, as "of Kherson" would say)."""
+    first = 1 if len(found) > 1 and found[1].scale == "region" and _POSSESSIVE_GAP.fullmatch(
+        text, found[0].end, found[1].start) else 0  # "In Russia's Kursk region,"
+    if not found or not _SCENE_OPENING.fullmatch(text, sentence_start, found[0].start) \
+            or not text.startswith(",", found[first].end) or found[first].scale not in ("", "region"):
+        return found
+    scene, out = found[first], list(found)
+    for j in range(first + 1, len(out)):
+        mention = out[j]
+        if mention.scale == "region" or mention.axis:
+            break
+        if scene.scale and not mention.scale and not mention.within:
+            out[j] = replace(mention, scene=scene.lookup)
+        elif not scene.scale and mention.scale == "district" and not mention.within:
+            out[j] = replace(mention, within=scene.lookup)
+    return out
+
+
+def _put_on_axes(text: str, found: list[Mention], sentence_start: int) -> list[Mention]:
+    """"Pishchane in the Kupiansk direction", and in a sentence that opens "In the Pokrovsk direction," its places up
+    to the next axis: places on a front's axis, which bears the name of the town it runs towards, lie near that town
+    (unless the text puts them near another place)."""
+    out = list(found)
+    for k, axis in enumerate(out):
+        if axis.scale or not _AXIS_AFTER.match(text, axis.end):
+            continue
+        out[k] = replace(axis, axis=True)
+        near = NearPlace(axis.lookup, AXIS_KM, None)
+        if k == 0 and _AXIS_OPENING.fullmatch(text, sentence_start, axis.start):
+            for j in range(1, len(out)):
+                if _AXIS_AFTER.match(text, out[j].end):
+                    break
+                if not out[j].near and not out[j].scale:
+                    out[j] = replace(out[j], near=near)
+        elif k and _ON_AXIS_BEFORE.fullmatch(text, out[k - 1].end, axis.start):
+            _give_to_list_before(text, out, k, near=near)
     return out
 
 

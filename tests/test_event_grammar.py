@@ -85,6 +85,15 @@ def test_an_attempt_on_a_settlement_is_fighting_there_not_a_capture(parse):
               "Sumy region")["event_type"] == "mention"
 
 
+def test_the_town_a_front_axis_is_named_for_is_not_taken_with_a_village_on_it(parse):
+    rows = parse("Russian troops have captured the village of Pishchane in the Kupiansk direction.")
+    assert at(rows, "Pishchane")["event_type"] == "control_change"
+    assert at(rows, "Kupiansk")["event_type"] == "mention"
+    assert at(parse("Units of the Centre group liberated Hrodivka on the Pokrovsk axis."), "Pokrovsk")[
+        "event_type"] == "mention"
+    assert at(parse("Fighting intensified in the Lyman sector."), "Lyman")["event_type"] == "frontline"
+
+
 def test_a_capture_the_text_says_did_not_happen_changes_no_hands(parse):
     for sentence in ("Russian forces have not captured Pokrovsk, the General Staff said.",
                      "Moscow failed to take Pokrovsk.", "Russia has yet to capture Pokrovsk.",

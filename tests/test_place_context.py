@@ -133,3 +133,40 @@ def test_an_occupied_place_lies_along_the_front(parse):
 def test_the_citys_district_is_a_district_of_the_city_named_before(parse):
     rows = parse("In Voronezh, debris damaged a roof in the city's Levoberezhny district.")
     assert placed(rows, "Levoberezhny district")["lat"] is None  # not Moscow's district of that name
+
+
+def test_a_town_known_by_another_name_is_not_the_nearest_namesake_of_that_name(parse, gazetteer):
+    # Myrnohrad, 7 km from Pokrovsk, was once called Hrodivka; the village of Hrodivka is 14 km away.
+    hrodivka = placed(parse("Russian troops attacked Hrodivka near Pokrovsk."), "Hrodivka")
+    assert hrodivka["name"] == "Hrodivka" and km(hrodivka, town(gazetteer, "Pokrovsk")) < 25
+
+
+def test_places_on_a_front_axis_lie_near_the_town_it_is_named_for(parse, gazetteer):
+    kupiansk = town(gazetteer, "Kupiansk")
+    rows = parse("In the Pokrovsk direction, Russian forces captured Novohrodivka. Russian troops have captured the "
+                 "village of Pishchane in the Kupiansk direction, the Russian Defence Ministry said.")
+    assert km(placed(rows, "Pishchane"), kupiansk) < 40
+    rows = parse("In the Pokrovsk direction, Russian units attacked near Hrodivka and Novotoretske.")
+    assert km(placed(rows, "Hrodivka"), town(gazetteer, "Pokrovsk")) < 40
+    assert placed(rows, "Hrodivka")["name"] == "Hrodivka"
+
+
+def test_a_sentence_that_opens_on_a_region_doubts_a_village_found_only_outside_it(parse):
+    rows = parse("In Russia's Kursk region, Ukrainian attempts to break through near Lyubimovka and Novoivanovka "
+                 "were repelled.")
+    lyubimovka = placed(rows, "Lyubimovka")
+    assert lyubimovka["admin1"] == "Kursk" or lyubimovka["place_confidence"] <= 0.6
+    # a big city named in such a sentence stands where it is
+    rows = parse("In the Kursk region, Ukrainian forces advanced near Sudzha as Russian drones struck Kharkiv.")
+    assert placed(rows, "Kharkiv")["place_confidence"] >= 0.8
+
+
+def test_a_district_in_a_sentence_that_opens_on_a_city_is_that_city_s_district(parse):
+    for sentence, district in (("In Kherson, Russian drones attacked a bus in the Dniprovskyi district.",
+                                "Dniprovskyi district"),
+                               ("In Kharkiv, drones hit the Kyivskyi district overnight.", "Kyivskyi district")):
+        row = placed(parse(sentence), district)
+        assert row["lat"] is None, sentence  # not a raion of that name in another oblast: unplaced
+    # a district of the city's own region keeps its place
+    row = placed(parse("In Kharkiv, officials said shelling hit the Kupiansk district."), "Kupiansk district")
+    assert row["admin1"] == "Kharkiv"

@@ -57,6 +57,8 @@ def test_names_the_text_calls_places_are_kept_even_when_unknown(gazetteer, lexic
     # "Kazachya ...": a Slavic adjective starts a two-word name of its own.
     assert [(m.surface, m.cue) for m in listed] == [("Sudzha", ""), ("Qwertyvka", "list"),
                                                     ("Kazachya Bobrovka", "name")]
+    # a side's weapons or units after a place and a comma are no place listed
+    assert surfaces(gazetteer, lexicon, "In Kherson, Russian FPV drones attacked a bus.") == ["Kherson"]
 
 
 def test_country_abbreviations_are_places_after_a_preposition_only(gazetteer, lexicon):
