@@ -28,7 +28,7 @@ _DATE_PHRASE = re.compile(
     rf"|(?:(?:in|since|by|during|until|from|early|late|until|through)\s+(?:(?:early|mid|late)[- ])?|mid[- ])"
     rf"(?P<m_month>{_MONTH})\b(?!\s+\d)"
     rf"(?:\s+(?P<m_rel>last|this) year)?"
-    rf"|(?P<wd_rel>last|this|next|overnight on|overnight into|on|earlier on|late on|early on|by)?\s*\b"
+    rf"|(?P<wd_rel>last|this|next|overnight on|overnight into|overnight to|on|earlier on|late on|early on|by)?\s*\b"
     rf"(?P<weekday>{_WEEKDAY})"
     rf"|(?P<rel>yesterday|today|tonight|overnight|last night|tomorrow|earlier this (?:week|month|year)|"
     rf"later this (?:week|month)|this week|last week|last month|last year|this year|the day before yesterday|"

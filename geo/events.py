@@ -51,10 +51,11 @@ _COUNT_OBJECT = re.compile(r"\s+(?:\w+\s+){0,2}?(?:\d+|two|three|four|five|six|s
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
             "ten": 10, "eleven": 11, "twelve": 12, "a dozen": 12}
 # Context just before a place that makes it a venue, not a battlefield: "a press conference in Paris".
-_VENUE = re.compile(r"\b(?:press conference|news conference|conference|meeting|summit|talks|visit|visited|ministry|"
+# ("ministry" only with its preposition: "the Defence Ministry in Moscow", not "the ministry denied that Sudzha ...")
+_VENUE = re.compile(r"\b(?:(?:press conference|news conference|conference|meeting|summit|talks|visit|visited|"
                     r"trip|en route|headquarters|embassy|speech|speaking|interview|forum|residence|hosted|"
                     r"reporters|journalists|travell?ed|flew|flying|returned|met)"
-                    r"(?: \w+){0,2}\s*(?:in|to|at|from)?\s*(?:the\s+)?$", re.IGNORECASE)
+                    r"(?: \w+){0,2}\s*(?:in|to|at|from)?|ministry\s+(?:in|at))\s*(?:the\s+)?$", re.IGNORECASE)
 # A launch point: "missiles launched from the Belgorod region", "artillery fired from positions near Belgorod".
 _LAUNCH = re.compile(r"\b(?:launch\w*|fired|took off|flew in|shot|came)\s+(?:from|out of)\s+"
                      r"(?:(?:positions|territory|airfields?|bases?)\s+(?:near|in|around)\s+)?(?:the\s+)?$", re.I)
@@ -71,7 +72,9 @@ _PREPOSITION_BEFORE = re.compile(r"\b(?:in|into|to|from|near|around|outside|towa
                                  r"through|over|inside|within|for)\s+(?:the\s+)?$", re.IGNORECASE)
 _DIRECTION = re.compile(r"\b(?:(?:north|south)(?:-?(?:east|west))?|east|west)(?:ern)?\s+(?:of|from)\s+"
                         r"(?:the\s+)?$", re.IGNORECASE)
-_CONTAINER = re.compile(r"\b(?:in|inside|within|across)\s+(?:the\s+|\w+['’]s\s+)?$", re.I)  # "in Ukraine's"
+# "in the", "in Ukraine's", "in eastern Ukraine's", "in the southern"
+_CONTAINER = re.compile(r"\b(?:in|inside|within|across)\s+(?:the\s+)?(?:(?:north|south|east|west|central|north-?east|"
+                        r"north-?west|south-?east|south-?west)(?:ern)?\s+)?(?:\w+['’]s\s+)?$", re.I)
 # What may stand between a place and the cue it is the subject of ("Pokrovsk and Myrnohrad were nearly encircled").
 _SUBJECT_GAP = re.compile(r"^(?:[\s,]|\b(?:and|or|the|village|town|city|settlement|of|is|was|were|are|has|have|"
                           r"had|been|being|be|will|would|could|may|might|soon|remains?|remained|now|nearly|almost|still|"
@@ -186,6 +189,17 @@ _NEAR_GAP = re.compile(r"[\s,]*(?:(?:an?|the)\s+[\w\s'-]{0,40}?)?\s*(?:near|outs
 _LAST_WORD = re.compile(r"(\w+)\W*$")
 _STOP_OR_SAID = re.compile(r"[.;,]|\bsaid\b")
 _BANK_AFTER = re.compile(r"\s+bank\b", re.I)
+# A date that dates the report of the sentence's events: "the brigade said on Sunday"
+_SAID_BEFORE = re.compile(r"\b(?:said|says|reported|announced|claimed|stated|wrote|confirmed)\s+$", re.I)
+# "attack drones", "attack helicopters": a kind of weapon, not an attack
+_WEAPON_AFTER_ATTACK = re.compile(r"\s+(?:drones?|helicopters?|aircraft|jets?|UAVs?|boats?|planes?)\b", re.I)
+# Where drones or missiles came from, not what they hit: "launched from Bryansk", "from the occupied plant at Enerhodar"
+_LAUNCHED_FROM = re.compile(r"\bfrom\s+(?:(?:the|an?)\s+)?(?:occupied\s+)?(?:(?:[\w'’-]+\s+){0,3}?(?:at|in|near)\s+"
+                            r"(?:the\s+)?)?$", re.I)
+_ORIGIN_JOIN = re.compile(r"(?:,\s+(?:and\s+)?|\s+and\s+|\s+(?:at|in|near)\s+(?:the\s+)?)")
+# A change of hands' object that is no place ("would take the offer to Moscow"): a noun, then "to" or "for"
+_OTHER_OBJECT = re.compile(r"\s+(?:the|an?|his|her|its|their|this|that)\s+[\w'’-]+(?:\s+[\w'’-]+)?\s+(?:to|for)\s+"
+                           r"(?:the\s+)?", re.I)
 # A place's precision or scale that makes it an area containing places, not a place taken itself.
 _AREA_SCALES = ("region", "district", "community")
 _AND_BEFORE = re.compile(r"\band\s+(?:then\s+|later\s+)?$", re.I)
@@ -386,6 +400,8 @@ class EventClassifier:
         for match in kept:
             if match.start < absorbed_until or match.text.lower() == "left" and _BANK_AFTER.match(sentence, match.end):
                 continue  # "the left bank of the Dnipro" is a river's bank, not troops leaving
+            if match.text.lower() == "attack" and _WEAPON_AFTER_ATTACK.match(sentence, match.end):
+                continue  # "Shahed-type attack drones": the weapon, not an attack
             if match.text.lower() == "occupied" and _ADJECTIVE_PLACE.search(sentence, max(0, match.start - 12),
                                                                                match.start):
                 continue  # "in occupied Melitopol": who holds it, long since, not a capture
@@ -421,7 +437,7 @@ class EventClassifier:
             voice = self._voice_before(sentence, actors, match.start)
             actor, opponent = self._sides(sentence, actors, match, kind, voice[1] if voice else speaker_side, cues,
                                           context_side, clause)
-            attempted = self._governed_by(sentence, found.get("attempt", ()), match.start)
+            attempted = kind != "hold" and self._governed_by(sentence, found.get("attempt", ()), match.start)
             cues.append(Cue(kind, match.start, match.end, match.text, event_type, actor, opponent,
                             modal=attempted or self._governed_by(sentence, found.get("modal", ()), match.start),
                             attempted=attempted,
@@ -480,7 +496,9 @@ class EventClassifier:
         subject = self._subject(sentence, actors, clause, cue.start, speaker_side, earlier)
         after = self._side_after(sentence, actors, cue.end, speaker_side)
         in_cue = self._side_within(actors, cue.start, cue.end)
-        previous = earlier[-1] if earlier else None
+        # the cue before, not one in a relative clause ("near Robotyne, which Ukraine recaptured in August, and
+        # attacked near Verbove": Russia attacked)
+        previous = next((c for c in reversed(earlier) if not c.relative), None)
         if kind == "gray_zone":
             return "", ""
         if kind == "hold" and _OWN_WORD.search(cue.text):
@@ -500,8 +518,10 @@ class EventClassifier:
             return self.lexicon.adversary(loser), loser
         if previous and previous.text.lower().startswith(_DEFENDING) and 0 <= cue.start - previous.end <= 16:
             return previous.actor, previous.opponent  # "repelled several assaults": the assaults are the attacker's
-        if kind == "suffered" or cue.text.lower().startswith(_DEFENDING) or (
-                kind in ("hit", "strike") and _PASSIVE_BEFORE.search(sentence, max(0, cue.start - 20), cue.start)):
+        passive = _PASSIVE_BEFORE.search(sentence, max(0, cue.start - 20), cue.start) is not None
+        if cue.text.lower().startswith(_DEFENDING[1:]) and passive and subject:
+            return subject, self.lexicon.adversary(subject)  # "Ukrainian attempts to break through were repelled"
+        if kind == "suffered" or cue.text.lower().startswith(_DEFENDING) or (kind in ("hit", "strike") and passive):
             # The subject is the target: "Ukrainian troops were under heavy pressure near Sudzha".
             target = subject
             attacker = self.lexicon.adversary(target) if target else (after or context_side)
@@ -542,7 +562,10 @@ class EventClassifier:
             pronoun = (_SPEAKER_PRONOUN_LOWER if forces is _POSSESSIVE_FORCES_LOWER else _SPEAKER_PRONOUN).search(
                 text, clause, position)
             if pronoun and len(sentence[pronoun.end():position].split()) <= 2:
-                candidates.append((pronoun.start(), speaker_side))  # "the ministry said it retook a dozen villages"
+                # "the ministry said it retook a dozen villages"; but "handing Russia its biggest gain since it
+                # captured Bakhmut", said in Kyiv: the side named just before
+                named = [c for c in candidates if c[0] < pronoun.start()]
+                candidates.append((pronoun.start(), max(named)[1] if named else speaker_side))
         return max(candidates)[1] if candidates else ""
 
     def _side_after(self, sentence: str, actors: list[ActorMention], position: int, speaker_side: str) -> str:
@@ -600,6 +623,8 @@ class EventClassifier:
         speakers = [a for a in actors if a.kind in ("person", "source")]
         if not speakers:  # no one to attribute the sentence to: the verbs need not be looked for
             return ""
+        if not sentence[:speakers[0].start].strip() and sentence.startswith(":", speakers[0].end):
+            return self._canonical(speakers[0])  # a heading: "General Staff of the Armed Forces of Ukraine: update"
         text, claim = _lowered(sentence, _CLAIM, _CLAIM_LOWER)
         for verb in claim.finditer(text):
             if verb.group().lower() == "according to":
@@ -667,9 +692,11 @@ class EventClassifier:
                            strength=0.9)
         if cue is None or cue.aim or region and (cue.attempted or counted is None
                                                  and _SCENE_SETTING.fullmatch(sentence, 0, start)) \
-                or resolved.mention.axis and cue.event_type == CONTROL_CHANGE:
+                or resolved.mention.axis and (cue.event_type == CONTROL_CHANGE or any(
+                    n.start != start and n.precision == "settlement" for n in neighbours)):
             # "In Luhansk region, ...": where, not what fell; "trying to push the fighting into the Sumy region";
-            # "liberated Hrodivka on the Pokrovsk axis": an axis is where the village lies, not what was taken
+            # "liberated Hrodivka on the Pokrovsk axis", "In the Kramatorsk direction, ... near Chasiv Yar": an axis
+            # is where the places it names lie, not what was taken or where the fighting was
             return _as_mention(frame, sentence, dates, published)
         before = sentence[max(0, start - 40):start]
         event_type, count = cue.event_type, None
@@ -687,6 +714,8 @@ class EventClassifier:
                 mention = _as_mention(frame, sentence, dates, published)
                 return mention if region else _frame_with(mention, event_type=FRONTLINE, actor=cue.actor,
                                                       opponent=cue.opponent, cue=cue.text)
+        if event_type == STRIKE and _launched_from(sentence, start, neighbours):
+            return _as_mention(frame, sentence, dates, published)  # where the drones came from, not what they hit
         cue_dates = self._segment_dates(frame, cue, dates, start, published, sentence)
         status = ""
         if event_type == CONTROL_CHANGE:
@@ -726,7 +755,8 @@ class EventClassifier:
         # A cue governs the places after it in its own clause ("..., while soldiers asked for support near Izium").
         last = next((c for c in reversed(cues[:first_after]) if c.end <= start), None)
         before = [last] if last is not None and start - last.end <= _OBJECT_REACH and not _BOUNDARY.search(
-            sentence, last.end, start) else []
+            sentence, last.end, start) and not (last.event_type == CONTROL_CHANGE
+                                                and _OTHER_OBJECT.fullmatch(sentence, last.end, start)) else []
         if subject is not None:
             return subject, "subject"
         if before:
@@ -785,9 +815,13 @@ class EventClassifier:
             seg_start = min(seg_start, place)
         chosen = _pick_date(dates, seg_start, seg_end, place, None)
         if chosen is None and index and _AND_BEFORE.search(sentence, max(0, cue.start - 8), cue.start):
-            chosen = _pick_date(dates, cues[index - 1].start, cue.start, cue.start, None)
+            joined = next((i for i in range(index - 1, -1, -1) if not cues[i].relative), None)  # as in _sides
+            if joined is not None:
+                chosen = _pick_date(dates, cues[joined].start, cues[joined + 1].start, cue.start, None)
         if chosen is None:
             chosen = _pick_date(dates, 0, cues[0].start, place, None)
+        if chosen is None:  # "retook Kotlyne after two days of fighting, the brigade said on Sunday": by Sunday
+            chosen = next((d.date for d in dates if _SAID_BEFORE.search(sentence, max(0, d.start - 20), d.start)), None)
         return chosen or published
 
     def only_named(self, mention: Mention, sentence: str, offset: int) -> bool:
@@ -853,6 +887,19 @@ def _near(neighbours: tuple[Neighbour, ...], start: int, end: int) -> tuple[Neig
     """The places of a sentence (in order) that begin between two offsets."""
     return neighbours[bisect_left(neighbours, start, key=lambda n: n.start):
                       bisect_left(neighbours, end + 1, key=lambda n: n.start)]
+
+
+def _launched_from(sentence: str, start: int, neighbours: tuple[Neighbour, ...]) -> bool:
+    """Whether "from" stands before the place, or before the places it is listed or placed with ("drones launched
+    from Bryansk, Kursk and Millerovo", "from the occupied nuclear plant at Enerhodar")."""
+    position = start
+    for neighbour in reversed([n for n in neighbours if n.end <= start]):
+        if _LAUNCHED_FROM.search(sentence, max(0, position - 60), position):
+            return True
+        if not _ORIGIN_JOIN.fullmatch(sentence, neighbour.end, position):
+            return False
+        position = neighbour.start
+    return _LAUNCHED_FROM.search(sentence, max(0, position - 60), position) is not None
 
 
 def _container_after(before: str, distance: int) -> bool:

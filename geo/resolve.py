@@ -245,6 +245,7 @@ class PlaceResolver:
                                                if region_sentences else None)
             anchors = {key: p for key, (p, conf, _) in chosen.items()
                        if p is not None and conf >= 0.6 and p.feature not in ("PCLI", "CONT")}
+            anchors |= _supported_now(keys, options, chosen, anchors)
         fuzzy |= self._other_spellings_in_named_regions(mentions, keys, chosen, regions)
         self._into_bare_named_regions(keys, options, chosen)
         self._capitals_of_named_countries(keys, options, chosen, named_countries)
@@ -503,7 +504,16 @@ class PlaceResolver:
             place, confidence, scored = options[0], 0.95, [(0.0, 0)]
         else:
             rows = _anchor_rows(anchors)
+            # In the theatre, a region named sentences away may choose between villages (thousands bear the same
+            # few names), not carry one past a city of the name ("a bomb hit a hotel in Zaporizhzhia", two
+            # paragraphs after "the Dnipropetrovsk region").
+            city = beside is not None and any(p.population >= SMALL_PLACE and p.feature not in NON_SETTLEMENT
+                                              and p.country in self.focus_countries and _own_name(p, key)
+                                              for p in options)
             scored = sorted(((self._score(p, countries, document_countries, anchors, regions, rows, beside)
+                              - (DISTANT_REGION_BONUS if city and p.population < SMALL_PLACE
+                                 and p.country in self.focus_countries
+                                 and _in_a_distant_region(p, regions, beside) else 0.0)
                               + (FRONT_BONUS if fought_over and (p.country, p.admin1_code) in self.front_regions
                                  else 0.0)
                               + (CURRENT_NAME_BONUS if key and (name_key(p.name) == key or not p.name.isascii()
@@ -758,6 +768,23 @@ class _Support:
                 if 6371.0 * math.sqrt(x * x + y * y) < SUPPORT_KM:
                     return True
         return False
+
+
+def _supported_now(keys: list[tuple[str, str]], options: list[list[Place]], chosen: dict, anchors: dict) -> dict:
+    """The names of one settlement that the first pass left unplaced, for want of support, where its choices now
+    support them: "Kotlyne, west of Pokrovsk" in a story that also names Moscow and Geneva. Kotlyne was unsupported
+    while Pokrovsk had three namesakes; the Pokrovsk chosen beside it now anchors it, so it anchors that choice."""
+    placed = [p for p in anchors.values() if p.feature not in NON_SETTLEMENT]
+    return {key: opts[0] for key, opts in zip(keys, options, strict=True)
+            if len(opts) == 1 and chosen[key][0] is None and opts[0].feature not in NON_SETTLEMENT
+            and _Support(opts[0], set(), placed)}
+
+
+def _in_a_distant_region(place: Place, regions: AbstractSet[tuple[str, str]],
+                         beside: AbstractSet[tuple[str, str]]) -> bool:
+    """Whether _score raised a place for a region the text names only sentences away from its name."""
+    code = (place.country, place.admin1_code)
+    return place.feature != "ADM1" and code in regions and code not in beside
 
 
 def _without_alternates_of_a_great_city(options: list[Place], key: str, theatre: frozenset[str]) -> list[Place]:

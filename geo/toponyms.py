@@ -683,9 +683,10 @@ _ABBREVIATION_AFTER_COMMA = re.compile(r", ([A-Z][A-Za-z]{0,4}\.(?:[A-Z][a-z]{0,
 _CODE_IN_DATELINE = re.compile(r", ([A-Z][A-Za-z]{1,2})(?=\s?\(|\s?--|\s[-–—]\s)")
 _IN_REGION = re.compile(r",? in (?:the )?")
 _DISTRICT_OF = re.compile(r" (?:of|in) (?:the (?:city|town) of )?")
-# What stands between a place and the place the text puts it near: "near", "outside", "(about) 8 km south-east of".
+# What stands between a place and the place the text puts it near: "near", "outside", "(about) 8 km south-east of",
+# also in brackets ("Pishchane (southeast of Kupiansk)").
 _NEAR_PLACE = re.compile(
-    r",? (?:an? (?:village|town|city|settlement) )?(?:near|outside|close to|not far from|on the outskirts of|"
+    r"(?:,? | \()(?:an? (?:village|town|city|settlement) )?(?:near|outside|close to|not far from|on the outskirts of|"
     r"(?:(?:about|around|some|just) )?"
     r"(?:(?P<distance>\d{1,3}) ?(?P<unit>km|kilometres|kilometers|miles) )?"
     r"(?P<direction>north|south|east|west|north-?east|north-?west|south-?east|south-?west) of) "
@@ -711,7 +712,8 @@ _PREVIOUS_ITEM = re.compile(f"(?<![\\w'’-])({_NAME})" + _SEPARATOR + "$")
 
 
 def _list_items(text: str, mention: Mention, sentence: tuple[int, int]):
-    """Spans of the capitalised items listed before and after a mention, up to five each way."""
+    """Spans of the capitalised items listed before and after a mention, up to five each way. Before a mention after
+    a bare comma only when a list goes on after it: "Overnight, Russia launched" is no list."""
     position = mention.end
     for _ in range(5):
         match = _NEXT_ITEM.match(text, position, sentence[1])
@@ -719,6 +721,8 @@ def _list_items(text: str, mention: Mention, sentence: tuple[int, int]):
             break
         yield match.span(1)
         position = match.end()
+    if text.endswith(", ", 0, mention.start) and position == mention.end:
+        return
     position = mention.start
     for _ in range(5):
         if not _after_separator(text, position):

@@ -19,6 +19,7 @@ WEDNESDAY = dt.date(2025, 3, 12)
     ("The village was taken two days ago.", dt.date(2025, 3, 10)),
     ("It fell 3 days ago.", dt.date(2025, 3, 9)),
     ("Drones hit Odesa overnight on Monday.", dt.date(2025, 3, 10)),
+    ("Drones attacked Moscow overnight to Tuesday.", dt.date(2025, 3, 11)),
     ("The curfew will apply from March.", dt.date(2025, 3, 1)),
     ("Soledar fell in mid-January.", dt.date(2025, 1, 1)),
     ("Fighting went on earlier this week.", dt.date(2025, 3, 12)),

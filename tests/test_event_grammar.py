@@ -77,7 +77,8 @@ def test_an_attempt_on_a_settlement_is_fighting_there_not_a_capture(parse):
                             ("The Russian army has been trying for months to capture Chasiv Yar.", "Chasiv Yar"),
                             ("Russian units tried to storm Chasiv Yar on Monday.", "Chasiv Yar"),
                             ("Russian troops made an attempt to take Toretsk.", "Toretsk"),
-                            ("Russian troops are trying to push into Kurakhove.", "Kurakhove")):
+                            ("Russian troops are trying to push into Kurakhove.", "Kurakhove"),
+                            ("Russian forces again failed to capture Toretsk.", "Toretsk")):
         assert reading(at(parse(sentence), place)) == ("frontline", "Russia", "Ukraine"), sentence
     assert at(parse("Russian troops tried to advance near Lyman."), "Lyman")["event_type"] == "frontline"
     # a region is only aimed at: the fighting is not there yet
@@ -92,6 +93,8 @@ def test_the_town_a_front_axis_is_named_for_is_not_taken_with_a_village_on_it(pa
     assert at(parse("Units of the Centre group liberated Hrodivka on the Pokrovsk axis."), "Pokrovsk")[
         "event_type"] == "mention"
     assert at(parse("Fighting intensified in the Lyman sector."), "Lyman")["event_type"] == "frontline"
+    rows = parse("In the Kramatorsk direction, Russian forces stormed positions near Chasiv Yar.")
+    assert [r["event_type"] for r in rows] == ["mention", "frontline"]
 
 
 def test_a_capture_the_text_says_did_not_happen_changes_no_hands(parse):
@@ -119,6 +122,42 @@ def test_a_count_of_settlements_in_a_region_is_the_regions_change(parse):
 
 
 # ---- strike vs frontline ----------------------------------------------------------------------------------------
+def test_where_drones_were_launched_from_is_not_what_they_hit(parse):
+    rows = parse("Overnight, Russia launched 92 Shahed-type attack drones and decoys from Bryansk, Kursk and "
+                 "Millerovo.")
+    assert [(r["place"], r["event_type"]) for r in rows] == [
+        ("Russia", "mention"), ("Bryansk", "mention"), ("Kursk", "mention"), ("Millerovo", "mention")]
+    rows = parse("Drones were launched from the occupied nuclear plant at Enerhodar, hitting Nikopol.")
+    assert at(rows, "Enerhodar")["event_type"] == "mention"
+    assert reading(at(rows, "Nikopol"))[0] == "strike"
+
+
+def test_the_general_staff_s_defence_forces_and_the_ministry_s_groups_of_forces_are_sides(parse):
+    assert reading(at(parse("Yesterday, the Defence Forces struck a Russian ammunition depot near Tokmak."),
+                      "Tokmak")) == ("strike", "Ukraine", "Russia")
+    assert reading(at(parse("Units of the Sever group struck Ukrainian positions near Lyptsi."), "Lyptsi")) == (
+        "strike", "Russia", "Ukraine")
+    assert at(parse("The Israel Defence Forces struck targets near Rafah."), "Rafah")["actor"] == "Israel"
+
+
+def test_it_after_a_side_named_in_its_clause_is_that_side_not_the_speaker(parse):
+    rows = parse("Ukraine's top commander said he had ordered troops to withdraw from Avdiivka, handing Russia its "
+                 "biggest gain since it captured Bakhmut in May last year.")
+    assert reading(at(rows, "Bakhmut")) == ("control_change", "Russia", "Ukraine")
+    rows = parse("The Russian Defence Ministry said it had captured Krasnohorivka.")
+    assert reading(at(rows, "Krasnohorivka")) == ("control_change", "Russia", "Ukraine")
+
+
+def test_a_capture_verb_with_another_object_takes_no_place(parse):
+    assert at(parse("Rubio said he would take the offer to Moscow."), "Moscow")["event_type"] == "mention"
+
+
+def test_a_region_describing_where_a_town_lies_is_not_taken_with_it(parse):
+    rows = parse("Russian forces took Selidovo, a coal-mining town in eastern Ukraine's Donetsk region.")
+    assert reading(at(rows, "Selidovo")) == ("control_change", "Russia", "Ukraine")
+    assert at(rows, "Donetsk region")["event_type"] == "mention"
+
+
 def test_an_attack_on_a_city_with_missiles_or_drones_is_a_strike(parse):
     assert reading(at(parse("Russia attacked Odesa with drones overnight."), "Odesa")) == (
         "strike", "Russia", "Ukraine")
@@ -206,6 +245,10 @@ def test_the_enemy_in_a_general_staff_report_is_the_reports_adversary(parse):
     rows = parse("The General Staff of the Armed Forces of Ukraine reported 142 combat clashes. In the Kramatorsk "
                  "direction, the enemy attacked near Klishchiivka.")
     assert reading(at(rows, "Klishchiivka")) == ("frontline", "Russia", "Ukraine")
+    # the report's heading names its voice
+    rows = parse("General Staff of the Armed Forces of Ukraine: operational update as of 08:00.\n\nIn the Pokrovsk "
+                 "direction, the enemy attacked 41 times near Myrnohrad. Ukrainian defenders repelled 37 attacks.")
+    assert reading(at(rows, "Myrnohrad")) == ("frontline", "Russia", "Ukraine")
 
 
 def test_a_town_hit_by_a_drone_or_its_debris_or_mortars_is_struck(parse):
@@ -318,6 +361,8 @@ def test_a_side_denying_that_a_place_fell_denies_its_adversarys_gain(parse):
     for sentence in ("Ukraine's General Staff denied that Kotlyne had fallen.", "Kyiv denied that Kotlyne had fallen."):
         row = at(parse(sentence), "Kotlyne")
         assert (*reading(row), row["status"]) == ("control_change", "Russia", "Ukraine", "denied"), sentence
+    row = at(parse("Russia's Defence Ministry denied that Sudzha had fallen."), "Sudzha")  # a ministry is no venue
+    assert (*reading(row), row["status"]) == ("control_change", "Ukraine", "Russia", "denied")
 
 
 def test_a_capture_one_side_claims_while_the_other_reports_fighting_there_is_contested(parse):
@@ -389,6 +434,12 @@ def test_a_verb_joined_by_and_shares_the_date_of_the_verb_before(parse):
     rows = parse("Ukrainian forces crossed into Russia's Kursk region in early August and took control of the town of "
                  "Sudzha.", NOVEMBER)
     assert (at(rows, "Sudzha")["event_type"], at(rows, "Sudzha")["date"]) == ("control_change", dt.date(2024, 8, 1))
+
+
+def test_a_change_with_no_date_of_its_own_is_dated_by_when_it_was_reported(parse):
+    rows = parse("Ukrainian forces retook Kotlyne, west of Pokrovsk, after two days of fighting, the 68th Jaeger "
+                 "Brigade said on Sunday.", NOVEMBER)
+    assert at(rows, "Kotlyne")["date"] == dt.date(2024, 11, 17)
 
 
 # ---- headlines and the cue --------------------------------------------------------------------------------------
@@ -472,6 +523,11 @@ def test_a_region_named_first_does_not_take_the_capture_of_its_village(parse):
 
 def test_the_side_that_repels_an_assault_defends_the_other_attacks(parse):
     row = at(parse("Ukrainian forces repelled assaults near Kupiansk-Vuzlovyi."), "Kupiansk-Vuzlovyi")
+    assert reading(row) == ("frontline", "Russia", "Ukraine")
+    # in the passive the subject is the side repelled: the attacker
+    row = at(parse("Ukrainian attempts to break through near Lyubimovka were repelled."), "Lyubimovka")
+    assert reading(row) == ("frontline", "Ukraine", "Russia")
+    row = at(parse("Russian assaults near Pokrovsk were repelled, the General Staff said."), "Pokrovsk")
     assert reading(row) == ("frontline", "Russia", "Ukraine")
 
 

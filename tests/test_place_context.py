@@ -45,6 +45,9 @@ def test_a_direction_from_a_town_rules_out_the_namesakes_on_its_other_side(parse
     rows = parse("Ukrainian forces liberated the village of Novoselivka in the Kharkiv region, north of Kupiansk.")
     novoselivka, kupiansk = placed(rows, "Novoselivka"), town(gazetteer, "Kupiansk")
     assert km(novoselivka, kupiansk) < 60 and novoselivka["lat"] > kupiansk.latitude
+    rows = parse("Russian troops advanced north of Pishchane (southeast of Kupyansk), ISW said. They attacked near "
+                 "Pokrovsk and Selydove.")
+    assert km(placed(rows, "Pishchane"), kupiansk) < 40
 
 
 def test_near_written_loosely_leaves_a_place_with_no_namesake_there_where_it_was(parse):
@@ -170,3 +173,10 @@ def test_a_district_in_a_sentence_that_opens_on_a_city_is_that_city_s_district(p
     # a district of the city's own region keeps its place
     row = placed(parse("In Kharkiv, officials said shelling hit the Kupiansk district."), "Kupiansk district")
     assert row["admin1"] == "Kharkiv"
+
+
+def test_a_region_named_paragraphs_away_does_not_carry_a_village_past_a_city_of_the_name(parse, gazetteer):
+    rows = parse("Drones were shot down over the Kyiv, Sumy, Poltava and Dnipropetrovsk regions, and a missile struck "
+                 "Kryvyi Rih.\n\nThe day before, a Russian guided aerial bomb hit a hotel in Zaporizhzhia.")
+    city = max((p for p in gazetteer.lookup("Zaporizhzhia") if p.feature.startswith("PPL")), key=lambda p: p.population)
+    assert km(placed(rows, "Zaporizhzhia"), city) < 10

@@ -59,6 +59,8 @@ def test_names_the_text_calls_places_are_kept_even_when_unknown(gazetteer, lexic
                                                     ("Kazachya Bobrovka", "name")]
     # a side's weapons or units after a place and a comma are no place listed
     assert surfaces(gazetteer, lexicon, "In Kherson, Russian FPV drones attacked a bus.") == ["Kherson"]
+    # a word that opens the sentence before a comma is no list's first item
+    assert surfaces(gazetteer, lexicon, "Overnight, Russia launched drones.") == ["Russia"]
 
 
 def test_country_abbreviations_are_places_after_a_preposition_only(gazetteer, lexicon):
