@@ -712,8 +712,9 @@ _PREVIOUS_ITEM = re.compile(f"(?<![\\w'’-])({_NAME})" + _SEPARATOR + "$")
 
 
 def _list_items(text: str, mention: Mention, sentence: tuple[int, int]):
-    """Spans of the capitalised items listed before and after a mention, up to five each way. Before a mention after
-    a bare comma only when a list goes on after it: "Overnight, Russia launched" is no list."""
+    """Spans of the capitalised items listed before and after a mention, up to five each way. The word that opens
+    the sentence before a bare comma is no item when no list goes on after the mention: "Overnight, Russia
+    launched" ("Oulton Park, Cheshire" and "Beyond Madinaty, Liverpool" still give their items)."""
     position = mention.end
     for _ in range(5):
         match = _NEXT_ITEM.match(text, position, sentence[1])
@@ -721,14 +722,16 @@ def _list_items(text: str, mention: Mention, sentence: tuple[int, int]):
             break
         yield match.span(1)
         position = match.end()
-    if text.endswith(", ", 0, mention.start) and position == mention.end:
-        return
+    listed_after = position > mention.end
     position = mention.start
     for _ in range(5):
         if not _after_separator(text, position):
             break
         match = _PREVIOUS_ITEM.search(text, max(sentence[0], position - 80), position)
         if not match:
+            break
+        if not listed_after and position == mention.start and " " not in match.group(1) \
+                and not text[sentence[0]:match.start(1)].strip() and text.endswith(", ", 0, position):
             break
         yield match.span(1)
         position = match.start()

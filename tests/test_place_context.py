@@ -180,3 +180,10 @@ def test_a_region_named_paragraphs_away_does_not_carry_a_village_past_a_city_of_
                  "Kryvyi Rih.\n\nThe day before, a Russian guided aerial bomb hit a hotel in Zaporizhzhia.")
     city = max((p for p in gazetteer.lookup("Zaporizhzhia") if p.feature.startswith("PPL")), key=lambda p: p.population)
     assert km(placed(rows, "Zaporizhzhia"), city) < 10
+
+
+def test_a_village_and_the_town_it_lies_beside_support_each_other_in_a_story_about_elsewhere(parse):
+    rows = parse("Rubio met Russian officials in Jeddah and Geneva. Russia's Defence Ministry said its forces had "
+                 "recaptured Sudzha in the Kursk region. Drones attacked Moscow and the Ramenskoye district overnight. "
+                 "Ukrainian forces retook Kotlyne, west of Pokrovsk, the brigade said.")
+    assert placed(rows, "Kotlyne")["admin1"] == placed(rows, "Pokrovsk")["admin1"] == "Donetsk"
