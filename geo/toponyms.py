@@ -37,7 +37,7 @@ SCALE_WORDS = {
 PLACE_SUFFIXES = {"area", "direction", "axis", "sector", "front", "checkpoint", "crossing", "outskirts", "salient",
                   "bridgehead", "border", "air", "airbase", "airfield", "airport", "port", "refinery", "depot"}
 # Words that close a street's name: the name before them is the street's, not a place's.
-_STREET_WORDS = frozenset({"street", "avenue", "road", "drive", "boulevard", "lane"})
+_STREET_WORDS = frozenset({"street", "avenue", "road", "drive", "boulevard", "lane", "close"})
 _COUNTIES_AFTER = re.compile(r"\s+counties\b")
 # After a place's name, words that make it a military unit's name ("the Khortytsia group", "the Luhansk
 # operational-tactical group").
@@ -481,8 +481,9 @@ class ToponymRecognizer:
                 name = text[start:end]
                 if any(a < end and start < b for a, b in taken) or self.lexicon.kind_of(name) \
                         or self.lexicon.kind_of(name.split(" ", 1)[0]) in ("demonym", "group") \
+                        or name.rsplit(" ", 1)[-1].lower() in _STREET_WORDS \
                         or name in self.not_places or self.gazetteer.is_common_word(name):
-                    continue  # "In Kherson, Russian FPV drones ...": a side's weapons, not a place listed
+                    continue  # "In Kherson, Russian FPV drones ...", "Gladstone Road, Headington": not places listed
                 taken.append((start, end))
                 extra.append(Mention(surface=name, start=start, end=end, sentence=index, lookup=name,
                                      cue="list"))
