@@ -18,6 +18,16 @@ class LexiconError(FrontmapError):
     pass
 
 
+# A ship's name: in quotation marks after the kind of ship ("the landing ship "Minsk"", "the submarine
+# "Rostov-on-Don""): neither a place nor a side.
+_SHIP_NAME = re.compile(r"\b(?:ship|submarine|frigate|cruiser|corvette|destroyer|warship|flagship|vessel|tanker|"
+                        r"minesweeper|patrol boat|boat)s?\s+[\"“]([^\"”]{2,40})[\"”]", re.IGNORECASE)
+
+
+def ship_name_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span(1) for m in _SHIP_NAME.finditer(text)]
+
+
 @dataclass(frozen=True, slots=True)
 class ActorMention:
     actor: str  # canonical actor ("Russia") or source ("Deep State")
@@ -69,6 +79,9 @@ class Lexicon:
             actor, kind = self.terms[match.group()]
             found.append(ActorMention(actor, match.group(), start, match.end(), kind))
             position = match.end()
+        if found and ('"' in sentence or "“" in sentence):  # the landing ship "Minsk" is no side
+            ships = ship_name_spans(sentence)
+            found = [a for a in found if not any(start <= a.start and a.end <= end for start, end in ships)]
         if self._may_name_enemy(sentence):
             found += [ActorMention("", m.group(), m.start(), m.end(), "enemy")
                       for m in self._enemy.finditer(sentence)]

@@ -32,13 +32,14 @@ _DATE_PHRASE = re.compile(
     rf"(?P<weekday>{_WEEKDAY})"
     rf"|(?P<rel>yesterday|today|tonight|overnight|last night|tomorrow|earlier this (?:week|month|year)|"
     rf"later this (?:week|month)|this week|last week|last month|last year|this year|the day before yesterday|"
-    rf"(?P<ago>\d+|two|three|four|five|six|seven|eight|nine|ten) days ago)"
+    rf"(?P<ago>\d+|two|three|four|five|six|seven|eight|nine|ten) (?P<ago_unit>days|weeks) ago)"
     # Counted from the last date stated before them (see sentence_dates); "the day before the attack", "the day before
     # Pietrewicz vanished" are not: "before" ends its clause there, or a conjunction or a preposition follows.
     rf"|(?P<anchored>the (?P<before>day|week) before"
     rf"(?=\s*(?:[,.;:!?)\u2014\u2013-]|$)|\s+(?:and|but|in|on|at|near|from|with|by|when|while|according)\b)|"
     rf"the previous (?P<previous>day|week)|the (?:next|following) day|a (?P<unit>day|week) (?P<way>earlier|later)|"
-    rf"(?P<count>\d+|two|three|four|five|six|seven|eight|nine|ten) days (?P<count_way>earlier|later))"
+    rf"(?P<count>\d+|two|three|four|five|six|seven|eight|nine|ten) (?P<count_unit>days|weeks) "
+    rf"(?P<count_way>earlier|later))"
     rf")\b", re.IGNORECASE)
 # _DATE_PHRASE for ASCII text in lower case: the same pattern, case-sensitive and in lower case (its escapes are
 # \b, \d and \s only, its group names in lower case), which finds the same spans there; a case-blind pattern
@@ -116,6 +117,12 @@ _RELATIVE_DAYS = {"overnight": 0, "last night": 1, "tonight": 0, "today": 0, "ye
                   "later this month": 0, "earlier this year": 0, "this year": 0, "last week": 7}
 
 
+# "The day before" counts from a date stated at most this many sentences before it.
+ANCHOR_SENTENCES = 3
+_NOT_TO_THE_DAY = frozenset(("this week", "last week", "last month", "last year", "this year", "earlier this week",
+                             "earlier this month", "earlier this year", "later this week", "later this month"))
+
+
 @dataclass(frozen=True, slots=True)
 class DatePhrase:
     start: int
@@ -123,6 +130,7 @@ class DatePhrase:
     text: str
     date: dt.date
     anchored: bool = False  # counted from the last date stated before it ("the day before", "a week earlier")
+    to_the_day: bool = True  # not "in May", "last week": a date another may be counted from
 
 
 def _month_date(month: int, year: int | None, relative: str | None, published: dt.date, future: bool,
@@ -146,10 +154,16 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+def _count_of_days(count: str, unit: str) -> int:
+    """"three" "days", "2" "weeks": in days."""
+    number = int(count) if count.isdigit() else _DAYS_IN_WORDS.index(count.lower()) + 2
+    return number * (7 if unit.lower() == "weeks" else 1)
+
+
 def _days_after_anchor(g: dict) -> int:
     """How many days an anchored phrase ("the day before", "three days later") lies after its anchor."""
     if g["count"]:
-        days = int(g["count"]) if g["count"].isdigit() else _DAYS_IN_WORDS.index(g["count"].lower()) + 2
+        days = _count_of_days(g["count"], g["count_unit"])
         return days if g["count_way"].lower() == "later" else -days
     unit = g["before"] or g["previous"] or g["unit"] or "day"
     days = 7 if unit.lower() == "week" else 1
@@ -185,8 +199,7 @@ def _resolve(match: re.Match, published: dt.date, future: bool, anchor: dt.date 
         return published - dt.timedelta(days=delta)
     relative = g["rel"].lower()
     if g["ago"]:
-        ago = g["ago"].lower()
-        return published - dt.timedelta(days=int(ago) if ago.isdigit() else _DAYS_IN_WORDS.index(ago) + 2)
+        return published - dt.timedelta(days=_count_of_days(g["ago"], g["ago_unit"]))
     if relative == "last month":
         first = published.replace(day=1) - dt.timedelta(days=1)
         return first.replace(day=1)
@@ -210,30 +223,33 @@ def date_phrases(sentence: str, published: dt.date, anchor: dt.date | None = Non
             continue
         future = bool(_FUTURE.search(sentence, max(0, match.start() - 60), match.start()) or
                       text.lower().startswith("next"))
-        date = _resolve(match, published, future, found[-1].date if found else anchor)
+        date = _resolve(match, published, future, next((d.date for d in reversed(found) if d.to_the_day), anchor))
         if date is None:
             continue
         if date > published and not future:
             date = published  # a past event is never dated after its report
-        found.append(DatePhrase(match.start(), match.end(), text, date, bool(match.group("anchored"))))
+        rel = (match.group("rel") or "").lower()
+        found.append(DatePhrase(match.start(), match.end(), text, date, bool(match.group("anchored")), not (
+            match.group("my_month") or match.group("m_month") or rel in _NOT_TO_THE_DAY)))
     return found
 
 
 def sentence_dates(sentences: list[str], indices, published: dt.date | None) -> dict[int, tuple[DatePhrase, ...]]:
     """The date phrases of the sentences at these indices. A phrase counted from another date ("Russia claimed the
     village on Tuesday. Ukrainian troops had left it the day before.") counts from the last date the text states
-    before it (its sentence's, else the sentences' before it), else from the publication date."""
+    before it to the day (its sentence's, else the ANCHOR_SENTENCES before it: not "in May last year" three paragraphs
+    up), else from the publication date."""
     if published is None:
         return {i: () for i in indices}
     out = {}
     for i in indices:
         phrases = date_phrases(sentences[i], published)
         if any(p.anchored for p in phrases):  # rare: the sentences before are read only then
-            anchor = None
-            for earlier in sentences[:i]:
-                stated = date_phrases(earlier, published, anchor)
-                anchor = stated[-1].date if stated else anchor
-            phrases = date_phrases(sentences[i], published, anchor)
+            stated: list[dt.date | None] = []  # each sentence's last date to the day, itself counted so
+            for j in range(i + 1):
+                anchor = next((d for d in reversed(stated[max(0, j - ANCHOR_SENTENCES):j]) if d), None)
+                phrases = date_phrases(sentences[j], published, anchor)
+                stated.append(next((d.date for d in reversed(phrases) if d.to_the_day), None))
         out[i] = tuple(phrases)
     return out
 

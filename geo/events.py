@@ -191,6 +191,12 @@ _STOP_OR_SAID = re.compile(r"[.;,]|\bsaid\b")
 _BANK_AFTER = re.compile(r"\s+bank\b", re.I)
 # A date that dates the report of the sentence's events: "the brigade said on Sunday"
 _SAID_BEFORE = re.compile(r"\b(?:said|says|reported|announced|claimed|stated|wrote|confirmed)\s+$", re.I)
+# A unit's name that holds a cue word: "the 3rd Assault Brigade", "the 5th Separate Assault "Kyiv" Brigade"
+_UNIT_NAME_AFTER = re.compile(r"\s+(?:[\"“][^\"”]{1,30}[\"”]\s+)?(?:Brigade|Battalion|Regiment|Corps|Division|Group|"
+                              r"Company|Detachment)\b")
+# "left without a ceasefire", "left for Kyiv", "left behind": no place given up
+_LEFT_OTHERWISE = re.compile(r"\s+(?:without|with|for|after|before|behind|over|early|empty|alone|open|in place)\b",
+                             re.I)
 # "attack drones", "attack helicopters": a kind of weapon, not an attack
 _WEAPON_AFTER_ATTACK = re.compile(r"\s+(?:drones?|helicopters?|aircraft|jets?|UAVs?|boats?|planes?)\b", re.I)
 # Where drones or missiles came from, not what they hit: "launched from Bryansk", "from the occupied plant at Enerhodar"
@@ -338,7 +344,7 @@ class EventClassifier:
         speaker_side, persons, found = reading.speaker_side, reading.persons, reading.found
         cues = self._cues(sentence, found, actors, speaker_side, context_side)
         if found.get("denied"):
-            cues = self._denied_falls(cues, speaker_side)
+            cues = self._denied_falls(sentence, cues, speaker_side)
         contested = bool(found.get("contested") or found.get("gray_zone"))
         changes = [c for c in cues if c.event_type == CONTROL_CHANGE and not c.modal and not c.aim]
         independent = bool(claimed_by) and self.lexicon.kind_of(claimed_by) in ("source", None) \
@@ -360,15 +366,17 @@ class EventClassifier:
             contests_previous=contested and not changes, denies_previous=denied and not changes,
             confirms_previous=confirmed and not denied and not unconfirmed and not changes, **lead_fields)
 
-    def _denied_falls(self, cues: list[Cue], speaker_side: str) -> list[Cue]:
-        """"Kyiv denied that Kotlyne had fallen": a side denies its own loss, so the fall it denies is its adversary's
-        gain (not its own, nor nobody's). The denier: the voice before the cue, else the sentence's speaker."""
+    def _denied_falls(self, sentence: str, cues: list[Cue], speaker_side: str) -> list[Cue]:
+        """"Kyiv denied that Kotlyne had fallen" (or "had been captured"): a side denies its own loss, so the fall it
+        denies is its adversary's gain (not its own, nor nobody's). The denier: the voice before the cue, else the
+        sentence's speaker."""
         out = []
         for cue in cues:
             denier = cue.voice_side or speaker_side
             gainer = self.lexicon.adversary(denier) if denier else ""
-            if cue.kind == "fall" and gainer and cue.actor in ("", denier):
-                cue = replace(cue, actor=gainer, opponent=denier)
+            passive = cue.kind == "gain" and _PASSIVE_BEFORE.search(sentence, max(0, cue.start - 20), cue.start)
+            if (cue.kind == "fall" or passive) and gainer and cue.actor in ("", denier):
+                cue = replace(cue, actor=gainer, opponent=denier)  # "Kyiv denied that Kamianske had been captured"
             out.append(cue)
         return out
 
@@ -400,8 +408,11 @@ class EventClassifier:
         for match in kept:
             if match.start < absorbed_until or match.text.lower() == "left" and _BANK_AFTER.match(sentence, match.end):
                 continue  # "the left bank of the Dnipro" is a river's bank, not troops leaving
-            if match.text.lower() == "attack" and _WEAPON_AFTER_ATTACK.match(sentence, match.end):
-                continue  # "Shahed-type attack drones": the weapon, not an attack
+            if match.text.lower() == "attack" and _WEAPON_AFTER_ATTACK.match(sentence, match.end) \
+                    or match.text.lower() == "left" and _LEFT_OTHERWISE.match(sentence, match.end) \
+                    or match.text[0].isupper() and _UNIT_NAME_AFTER.match(sentence, match.end):
+                # "Shahed-type attack drones": the weapon; "left without a deal"; "the 3rd Assault Brigade": a unit
+                continue
             if match.text.lower() == "occupied" and _ADJECTIVE_PLACE.search(sentence, max(0, match.start - 12),
                                                                                match.start):
                 continue  # "in occupied Melitopol": who holds it, long since, not a capture
@@ -702,6 +713,12 @@ class EventClassifier:
         event_type, count = cue.event_type, None
         if event_type == CONTROL_CHANGE:
             count = _count(sentence[max(0, start - 60):start]) if region else None
+            if region and role == "object" and count is None and any(
+                    n.precision == "settlement" and cue.end <= n.start and n.end <= start for n in neighbours):
+                # "liberated Illinka of the Donetsk People's Republic", "Novopil ... in the neighbouring Donetsk
+                # region": a region after the settlement taken locates it, it is not taken (fighting near a
+                # village "in the Kharkiv region" is fighting in that region, as the labelled sets have it)
+                return _as_mention(frame, sentence, dates, published)
             if cue.modal:
                 event_type = FRONTLINE
             elif role == "object" and count is None and (
@@ -831,8 +848,9 @@ class EventClassifier:
         start, end = mention.start - offset, mention.end - offset
         before = sentence[max(0, start - 60):start]
         after = sentence[end:end + 60]
-        metonym = self.lexicon.kind_of(mention.surface) == "name" and not _PREPOSITION_BEFORE.search(before) \
-            and not _EVENT_VERB_BEFORE.search(before)
+        metonym = self.lexicon.kind_of(mention.surface) == "name" and (
+            not _PREPOSITION_BEFORE.search(before) and not _EVENT_VERB_BEFORE.search(before)
+            or after.startswith(("'s ", "’s ")))  # "one of Kyiv's biggest successes": the government's
         dateline = start <= 2 and mention.surface.isupper() and len(mention.surface) > 2 and bool(
             _DATELINE.match(after))
         office = bool(_OFFICE_AFTER.match(after)) and not _PREPOSITION_BEFORE.search(before)
@@ -880,7 +898,9 @@ def _in_relative_clause(sentence: str, position: int) -> bool:
 _NOT_RELATIVE_AFTER = frozenset(("and", "but", "so", "said", "says", "reported", "claimed", "announced", "assessed",
                                  "admitted", "conceded", "acknowledged", "confirmed", "denied", "insisted", "added",
                                  "stated", "noted", "revealed", "believe", "believes", "thinks", "Monday", "Tuesday",
-                                 "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "told", "reporters"))
+                                 "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "told", "reporters",
+                                 # nouns whose "that" says what was claimed: "denied Russian claims that X fell"
+                                 "claim", "claims", "report", "reports", "rumours", "rumors", "statement", "assertion"))
 
 
 def _near(neighbours: tuple[Neighbour, ...], start: int, end: int) -> tuple[Neighbour, ...]:

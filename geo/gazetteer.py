@@ -345,6 +345,7 @@ def _join_ukraine(cities: dict[int, _Row]) -> tuple[list[_Row], dict[str, ukrain
             votes[unit.oblast_code][row.admin1_code] += 1
         matched.append((unit, row))
     admin1_of = {code: counter.most_common(1)[0][0] for code, counter in votes.items()}
+    matched = _one_settlement_per_place(matched)
     added: list[_Row] = []
     for unit, row in matched:
         if row is not None:
@@ -362,6 +363,26 @@ def _join_ukraine(cities: dict[int, _Row]) -> tuple[list[_Row], dict[str, ukrain
                               set(unit.names)))
     oblasts = {u.code: u for u in units if u.level == "oblast"}
     return added, oblasts, admin1_of
+
+
+_Matches = list[tuple[ukraine.Unit, "_Row | None"]]
+
+
+def _one_settlement_per_place(matched: _Matches) -> _Matches:
+    """A GeoNames place is one settlement: of the settlements matched to it, the one that bears its own name (else
+    the nearest) merges into it, and the others stand on their own. Malynivka, 10 km from a Novoselivka whose
+    GeoNames alternate names include Malynivka, is not that Novoselivka."""
+    by_row: dict[int, list[ukraine.Unit]] = defaultdict(list)
+    for unit, row in matched:
+        if row is not None:
+            by_row[id(row)].append(unit)
+    rows = {id(row): row for _, row in matched if row is not None}
+    merging = set()
+    for key, units in by_row.items():
+        row = rows[key]
+        own = [u for u in units if name_key(row.name) in (name_key(u.name), name_key(u.name_uk))]
+        merging.add(id(min(own or units, key=lambda u: _km(row.latitude, row.longitude, u.latitude, u.longitude))))
+    return [(unit, row if id(unit) in merging else None) for unit, row in matched]
 
 
 def _feature_rows(cities: dict[int, _Row]) -> Iterator[_Row]:

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
-from geo.actors import Lexicon
+from geo.actors import Lexicon, ship_name_spans
 from geo.gazetteer import Gazetteer
 from geo.names import name_key
 from geo.patterns import first_letter_alternation
@@ -289,8 +289,11 @@ class PeopleFinder:
 
     @staticmethod
     def named_spans(text: str) -> list[tuple[int, int]]:
-        """Organisations and events named outright (ORGANISATION_NAMES), and dates ("Apr 5")."""
+        """Organisations and events named outright (ORGANISATION_NAMES), dates ("Apr 5"), and ships' names in
+        quotation marks ("the landing ship "Minsk"", "the submarine "Rostov-on-Don"")."""
         spans = [m.span() for m in _ORGANISATIONS.finditer(text)] if _may_name_one(text) else []
+        if '"' in text or "“" in text:
+            spans += ship_name_spans(text)
         return spans + [m.span() for m in _DATE.finditer(text)]
 
     def _person_by_context(self, text: str, m: Mention) -> bool:

@@ -57,6 +57,8 @@ SUPPORT_KM = 150.0
 # "Kamianka near Kupiansk": how far a place the text puts near another may lie from it, and the slack added to a
 # distance the text gives ("8 km south of").
 NEAR_KM = 60.0
+# "Novoselivka in the Pokrovsk district": most of a raion's settlements lie within this of its point (a soft cut).
+DISTRICT_KM = 45.0
 NEAR_SLACK_KM = 25.0
 # "north of Kupiansk": a place within this many degrees of that direction from the town.
 NEAR_BEARING_SLACK = 67.5
@@ -182,7 +184,9 @@ class PlaceResolver:
         """Resolve a document's mentions together. territorial holds the indices of the mentions
         whose sentence speaks of ground taken or fought over there: in a document that also says
         "Kursk region", a bare "Kursk" taken or fought over is the region."""
-        region_keys = {name_key(m.lookup) for m in mentions if m.scale == "region"}
+        # Not a name the text also calls a settlement ("the southern city of Kherson"): one name, one sense.
+        region_keys = {name_key(m.lookup) for m in mentions if m.scale == "region"} - {
+            name_key(m.lookup) for m in mentions if m.cue.endswith(" of")}
         scales = [
             "region" if not m.scale and i in territorial and name_key(m.lookup) in region_keys else m.scale
             for i, m in enumerate(mentions)
@@ -257,10 +261,12 @@ class PlaceResolver:
         for mention, key, opts in zip(mentions, keys, options, strict=True):
             place, confidence, count = named_region.get((key, name_key(mention.within))) \
                 or named_region.get((key, None)) or chosen[key]
-            region = chosen.get((name_key(mention.within), "region"), (None,))[0] if mention.within else None
-            if region is not None and region.feature == "ADM1" and place is not None and (
+            region = (chosen.get((name_key(mention.within), "region")) or (None,))[0] if mention.within else None
+            region = region or (_district_chosen(mention.within, chosen) if mention.within else None)
+            if region is not None and region.feature in ("ADM1", "ADM2", "ADM3") and place is not None and (
                     place.country, place.admin1_code) != (region.country, region.admin1_code):
-                # "A and B in the Kursk region": a namesake elsewhere is not A.
+                # "A and B in the Kursk region", "Zhuravlevka in the Belgorod district": a namesake elsewhere (in
+                # another first-level region) is not A.
                 inside = [p for p in opts if (p.country, p.admin1_code) == (region.country, region.admin1_code)]
                 place, confidence = (self.rank(inside)[0], min(confidence, 0.95)) if inside else (None, 0.0)
             if mention.scale == "district" and place is not None and not _in_the_named_places_region(
@@ -291,6 +297,9 @@ class PlaceResolver:
             region = self._region_named(mention.within, chosen) if mention.within else None
             if region is not None:
                 opts = [p for p in opts if _inside(p, region)] or opts
+            district = _district_chosen(mention.within, chosen) if mention.within else None
+            if district is not None:  # "Novoselivka in the Pokrovsk district": of its namesakes, those there
+                opts = [p for p in opts if _near_km(p, district) <= DISTRICT_KM] or opts
             if mention.near is not None:
                 opts = self._close_to_named_place(mention.near, opts, chosen, name_key(mention.lookup)) or opts
             out.append(opts)
@@ -823,6 +832,14 @@ def _in_the_named_places_region(district: Place, mention: Mention, chosen: dict)
     first-level region; true when the text puts it in none, or in a region."""
     town = _settlement_chosen(mention.within, chosen) if mention.within else None
     return town is None or (district.country, district.admin1_code) == (town.country, town.admin1_code)
+
+
+def _district_chosen(name: str, chosen: dict) -> Place | None:
+    """The district (raion) or community (hromada) chosen for "the X district", "the X hromada" the text puts a
+    place in, if any."""
+    key = name_key(name)
+    place, confidence, _ = chosen.get((key, "district")) or chosen.get((key, "community")) or (None, 0.0, 0)
+    return place if place is not None and place.feature in ("ADM2", "ADM3") and confidence >= UNCERTAIN else None
 
 
 def _settlement_chosen(name: str, chosen: dict) -> Place | None:

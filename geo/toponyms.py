@@ -33,9 +33,11 @@ SCALE_WORDS = {
     "county": "district",
 }
 # Words after a place's name that keep it the place: "the Toretsk direction", "the Kupiansk area", "the Engels air
-# base", "the Saky airfield", "the Tuapse refinery".
+# base", "the Saky airfield", "the Tuapse (oil) refinery", "the Sevastopol shipyard", "the Kursk nuclear power plant",
+# "the Kerch bridge".
 PLACE_SUFFIXES = {"area", "direction", "axis", "sector", "front", "checkpoint", "crossing", "outskirts", "salient",
-                  "bridgehead", "border", "air", "airbase", "airfield", "airport", "port", "refinery", "depot"}
+                  "bridgehead", "border", "air", "airbase", "airfield", "airport", "port", "refinery", "depot",
+                  "shipyard", "harbour", "harbor", "oil", "nuclear", "bridge", "strait"}
 # Words that close a street's name: the name before them is the street's, not a place's.
 _STREET_WORDS = frozenset({"street", "avenue", "road", "drive", "boulevard", "lane", "close"})
 _COUNTIES_AFTER = re.compile(r"\s+counties\b")
@@ -524,11 +526,13 @@ class ToponymRecognizer:
 
     @staticmethod
     def _put_in_regions(text: str, found: list[Mention]) -> list[Mention]:
-        """"retook A, B and C in the Kursk region": A, B and C are in that region."""
+        """"retook A, B and C in the Kursk region" (or "in the Belgorod district", "in the Mezhova hromada"): A, B and
+        C are in that region."""
         out = list(found)
         for k in range(len(out) - 1, 0, -1):
             region = out[k]
-            if region.scale == "region" and _IN_REGION.fullmatch(text, out[k - 1].end, region.start):
+            if region.scale in ("region", "district", "community") and _IN_REGION.fullmatch(
+                    text, out[k - 1].end, region.start):
                 _give_to_list_before(text, out, k, within=region.lookup)
         return out
 

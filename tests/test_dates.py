@@ -25,6 +25,7 @@ WEDNESDAY = dt.date(2025, 3, 12)
     ("Fighting went on earlier this week.", dt.date(2025, 3, 12)),
     ("Ukrainian troops left the town the day before.", dt.date(2025, 3, 11)),
     ("The strike came the day before yesterday.", dt.date(2025, 3, 10)),
+    ("Russia claimed the town two weeks ago.", dt.date(2025, 2, 26)),
     ("A ceasefire may come as early as Thursday.", dt.date(2025, 3, 13)),
     ("No date is given here.", dt.date(2025, 3, 12)),
     ("His first visit since the incursion in August 2024.", dt.date(2025, 3, 12)),
@@ -43,6 +44,18 @@ def test_a_date_counted_from_another_counts_from_the_last_date_stated_before_it(
     [said, fallen] = sentence_dates(["Kyiv said on Monday that the village had fallen two days earlier."], [0],
                                     WEDNESDAY)[0]
     assert (said.date, fallen.date) == (dt.date(2025, 3, 10), dt.date(2025, 3, 8))
+
+
+def test_a_date_is_counted_only_from_a_date_to_the_day_stated_shortly_before():
+    sentences = ["Russia took Bakhmut in May last year.", "Ukrainian troops left Avdiivka on Saturday.",
+                 "Russia claimed the coke plant the day before.", "Moscow had claimed Krasnohorivka two weeks earlier."]
+    dates = sentence_dates(sentences, [2, 3], WEDNESDAY)
+    assert (dates[2][0].date, dates[3][0].date) == (dt.date(2025, 3, 7), dt.date(2025, 2, 21))
+    dates = sentence_dates(["Russia took Bakhmut in May last year.", "It captured the coke plant the day before."], [1],
+                           WEDNESDAY)
+    assert dates[1][0].date == dt.date(2025, 3, 11)  # not 30 April: "in May" is no day to count from
+    far = ["Russia claimed Urozhaine on Monday.", "A.", "B.", "C.", "Troops left Staromaiorske the day before."]
+    assert sentence_dates(far, [4], WEDNESDAY)[4][0].date == dt.date(2025, 3, 11)
 
 
 def test_a_day_before_another_event_is_not_counted_from_the_text_s_dates():
