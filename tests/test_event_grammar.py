@@ -97,6 +97,36 @@ def test_the_town_a_front_axis_is_named_for_is_not_taken_with_a_village_on_it(pa
     assert [r["event_type"] for r in rows] == ["mention", "frontline"]
 
 
+def test_a_demand_is_not_a_withdrawal_and_leaving_a_summit_is_not_a_loss(parse):
+    rows = parse("Putin has demanded that Ukraine withdraw from the remaining parts of Donetsk region it holds, "
+                 "including Kramatorsk and Sloviansk.")
+    assert {r["event_type"] for r in rows} == {"mention"}
+    rows = parse("Trump and Putin met at a military base in Anchorage but left without a ceasefire agreement.")
+    assert at(rows, "Anchorage")["event_type"] == "mention"
+
+
+def test_withdrawing_troops_from_a_town_is_its_loss_and_clearing_it_is_fighting(parse):
+    row = at(parse("Ukraine's army said it had withdrawn its troops from the eastern town of Avdiivka."), "Avdiivka")
+    assert (*reading(row), row["status"]) == ("control_change", "Russia", "Ukraine", "confirmed")
+    rows = parse("Gerasimov said Russian forces had taken full control of Pokrovsk and were clearing Myrnohrad.")
+    assert at(rows, "Pokrovsk")["event_type"] == "control_change"
+    assert reading(at(rows, "Myrnohrad")) == ("frontline", "Russia", "Ukraine")
+
+
+def test_a_unit_s_name_holds_no_attack_and_a_ship_s_name_no_place_or_side(parse):
+    assert at(parse("Elements of the Ukrainian 3rd Assault Brigade are operating near Borova."), "Borova")[
+        "event_type"] == "mention"
+    rows = parse('Sea drones damaged the landing ship "Minsk" and the submarine "Rostov-on-Don" at the Sevastopol '
+                 "shipyard.")
+    assert [r["place"] for r in rows] == ["Sevastopol"]
+    assert at(rows, "Sevastopol")["event_type"] == "strike" and at(rows, "Sevastopol")["actor"] == ""
+
+
+def test_a_capital_s_possessive_is_its_government_not_a_place_taken(parse):
+    rows = parse("Ukrainian troops entered Kherson, in one of Kyiv's biggest successes.")
+    assert at(rows, "Kyiv")["event_type"] == "mention"
+
+
 def test_a_capture_the_text_says_did_not_happen_changes_no_hands(parse):
     for sentence in ("Russian forces have not captured Pokrovsk, the General Staff said.",
                      "Moscow failed to take Pokrovsk.", "Russia has yet to capture Pokrovsk.",
@@ -113,6 +143,16 @@ def test_the_oblast_that_contains_the_villages_is_not_itself_taken(parse):
     rows = parse("Russian forces captured Novenke and Basivka in Ukraine's Sumy region.")
     assert at(rows, "Basivka")["event_type"] == "control_change"
     assert at(rows, "Sumy region")["event_type"] == "mention"
+
+
+def test_a_region_that_locates_the_settlement_taken_is_not_taken(parse):
+    for sentence, region in (("Units of the Vostok group liberated Illinka of the Donetsk People's Republic.",
+                              "Donetsk People's Republic"),
+                             ("Russian troops captured Novopil and Komar in the neighbouring Donetsk region.",
+                              "Donetsk region")):
+        rows = parse(sentence)
+        assert at(rows, region)["event_type"] == "mention", sentence
+        assert rows[0]["event_type"] == "control_change"
 
 
 def test_a_count_of_settlements_in_a_region_is_the_regions_change(parse):
@@ -363,6 +403,10 @@ def test_a_side_denying_that_a_place_fell_denies_its_adversarys_gain(parse):
         assert (*reading(row), row["status"]) == ("control_change", "Russia", "Ukraine", "denied"), sentence
     row = at(parse("Russia's Defence Ministry denied that Sudzha had fallen."), "Sudzha")  # a ministry is no venue
     assert (*reading(row), row["status"]) == ("control_change", "Ukraine", "Russia", "denied")
+    for sentence in ("Kyiv denied that Kamianske had been captured.",
+                     "Syrskyi denied Russian claims that Kamianske had been captured."):
+        row = at(parse(sentence), "Kamianske")
+        assert (*reading(row), row["status"]) == ("control_change", "Russia", "Ukraine", "denied"), sentence
 
 
 def test_a_capture_one_side_claims_while_the_other_reports_fighting_there_is_contested(parse):

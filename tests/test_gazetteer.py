@@ -94,3 +94,12 @@ def test_near_misses_are_the_same_whether_the_index_is_read_lazily_or_into_dicts
     for name in ("Sinkivka", "Dalne", "Klishchiivk", "Ocheretin"):
         assert gazetteer.near_misses(name) == plain.near_misses(name)
     assert gazetteer._fuzzy_keys == plain._fuzzy_keys
+
+
+def test_a_settlement_is_not_merged_into_a_place_that_lists_its_name_as_an_alternate(gazetteer):
+    # GeoNames lists "Malynivka" among the names of a Novoselivka 10 km away; the village of Malynivka (Polohy raion)
+    # is a settlement of its own, where the official table puts it.
+    malynivkas = [(round(p.latitude, 2), round(p.longitude, 2)) for p in gazetteer.lookup("Malynivka")
+                  if p.name == "Malynivka" and p.admin1 == "Zaporizhzhia"]
+    assert (47.68, 36.48) in malynivkas
+    assert any(p.name == "Novoselivka" and p.admin1 == "Zaporizhzhia" for p in gazetteer.lookup("Novoselivka"))

@@ -187,3 +187,19 @@ def test_a_village_and_the_town_it_lies_beside_support_each_other_in_a_story_abo
                  "recaptured Sudzha in the Kursk region. Drones attacked Moscow and the Ramenskoye district overnight. "
                  "Ukrainian forces retook Kotlyne, west of Pokrovsk, the brigade said.")
     assert placed(rows, "Kotlyne")["admin1"] == placed(rows, "Pokrovsk")["admin1"] == "Donetsk"
+
+
+def test_a_village_put_in_a_district_or_a_community_is_its_namesake_there(parse):
+    row = placed(parse("Russian forces captured Novoselivka in the Pokrovsk district."), "Novoselivka")
+    assert (round(row["lat"], 2), round(row["lon"], 2)) == (48.27, 37.85)  # the Pokrovsk raion's Novoselivka
+    row = placed(parse("Russian forces captured Ivanivka in the Mezhova hromada."), "Ivanivka")
+    assert row["admin1"] == "Dnipropetrovsk"
+    # a Russian village found only in Ukraine is no village "in the Belgorod district"
+    row = placed(parse("Ukrainian forces shelled the village of Zhuravlevka in the Belgorod district."), "Zhuravlevka")
+    assert row["lat"] is None
+
+
+def test_a_name_the_text_calls_a_city_is_not_taken_as_its_region(parse):
+    rows = parse("Ukrainian troops enter Kherson.\n\nUkrainian troops entered the southern city of Kherson on Friday. "
+                 "Ukraine said it had liberated 41 settlements in the Kherson region.")
+    assert [r["feature"] for r in rows if r["place"] == "Kherson"] == ["PPL", "PPL"]
