@@ -89,6 +89,10 @@ LONE_ENTRY_POPULATION = 20_000
 # document's main country, when it has one: a surname that is also a London borough does not pull a Canadian story's
 # Edmonton to England).
 COLOCATED_KM = 20.0
+# A namesake in the theatre within COLOCATED_KM of a place named in the same sentence ("near Pavlivka and
+# Vuhledar", where thousands of villages share a few names): as strong as the other evidence together (a named
+# region sentences away, a pair of namesakes elsewhere in the text).
+COMPANION_BONUS = 3.0
 COLOCATED_BONUS = 1.5
 # A county's point stands for an area: a county and a place (or two counties) this close are together.
 COUNTY_COLOCATED_KM = 40.0
@@ -204,7 +208,7 @@ class PlaceResolver:
         # Context places, by the name that brought them: a name is never its own context.
         anchors = {key: opts[0] for key, opts in zip(keys, options, strict=True)
                    if len(opts) == 1 and opts[0].feature not in ("PCLI", "CONT")}
-        colocated = _colocated(keys, options)
+        colocated = _colocated(keys, options, self.focus_countries)
         abbreviated = _abbreviated_only(mentions, keys)
         # The sentences each name stands in: a region weighs most for the names beside it (_beside_regions).
         sentences: dict[tuple[str, str], set[int]] = {}
@@ -246,7 +250,9 @@ class PlaceResolver:
                                                colocated, unique_anchors=True,
                                                fought_over=set_in_theatre and key in fought_over,
                                                beside=_beside_regions(sentences[key], region_sentences)
-                                               if region_sentences else None)
+                                               if region_sentences else None,
+                                               companions=_companions(key, anchors, sentences) if len(opts) > 1
+                                               else ())
             anchors = {key: p for key, (p, conf, _) in chosen.items()
                        if p is not None and conf >= 0.6 and p.feature not in ("PCLI", "CONT")}
             anchors |= _supported_now(keys, options, chosen, anchors)
@@ -496,11 +502,12 @@ class PlaceResolver:
     def _choose(self, options: list[Place], countries: set[str], document_countries: set[str],
                 anchors: list[Place], regions: set[tuple[str, str]] = frozenset(), key: str = "",
                 main_country: str = "", colocated: frozenset = frozenset(), unique_anchors: bool = False,
-                fought_over: bool = False, beside: AbstractSet[tuple[str, str]] | None = None
-                ) -> tuple[Place | None, float, int]:
+                fought_over: bool = False, beside: AbstractSet[tuple[str, str]] | None = None,
+                companions: tuple[Place, ...] = ()) -> tuple[Place | None, float, int]:
         """unique_anchors: the anchors are _unique_anchors already. fought_over: the name is taken or fought over in
         the text (the theatre's front regions weigh then). beside: the named regions in the name's sentences or next
-        to them (all of them when None), which weigh more than regions named further away."""
+        to them (all of them when None), which weigh more than regions named further away. companions: the places
+        of other names in the name's sentences (_companions)."""
         if not options:
             return None, 0.0, 0
         region = _region_of_named_country(options, countries, key)
@@ -516,11 +523,14 @@ class PlaceResolver:
             # In the theatre, a region named sentences away may choose between villages (thousands bear the same
             # few names), not carry one past a city of the name ("a bomb hit a hotel in Zaporizhzhia", two
             # paragraphs after "the Dnipropetrovsk region").
-            city = beside is not None and any(p.population >= SMALL_PLACE and p.feature not in NON_SETTLEMENT
-                                              and p.country in self.focus_countries and _own_name(p, key)
-                                              for p in options)
+            city = any(p.population >= SMALL_PLACE and p.feature not in NON_SETTLEMENT
+                       and p.country in self.focus_countries and _own_name(p, key) for p in options)
+            companions = () if city else companions  # nor do the places beside it ("in Kyiv and Kharkiv")
+            beside_companion = {i for i, p in enumerate(options) if companions and p.country in self.focus_countries
+                                and any(_near_km(p, c) <= COLOCATED_KM for c in companions)}
+            colocated = frozenset() if beside_companion else colocated  # the nearer evidence settles it
             scored = sorted(((self._score(p, countries, document_countries, anchors, regions, rows, beside)
-                              - (DISTANT_REGION_BONUS if city and p.population < SMALL_PLACE
+                              - (DISTANT_REGION_BONUS if city and beside is not None and p.population < SMALL_PLACE
                                  and p.country in self.focus_countries
                                  and _in_a_distant_region(p, regions, beside) else 0.0)
                               + (FRONT_BONUS if fought_over and (p.country, p.admin1_code) in self.front_regions
@@ -531,7 +541,8 @@ class PlaceResolver:
                               - (ALTERNATE_CAPITAL if key and p.feature == "PPLC" and not _own_name(p, key) else 0.0)
                               + (MAIN_COUNTRY_BONUS if p.country == main_country else 0.0)
                               + (COLOCATED_BONUS if colocated and p.country in (main_country or p.country)
-                                 and _identity(p) in colocated else 0.0), i)
+                                 and _identity(p) in colocated else 0.0)
+                              + (COMPANION_BONUS if i in beside_companion else 0.0), i)
                              for i, p in enumerate(options)), reverse=True)
             best, i = scored[0]
             place = options[i]
@@ -698,15 +709,19 @@ def _dateline_regions(abbreviated: set[tuple[str, str]], anchors: dict, chosen: 
     return {r for r in named if any(b[0] == r[0] and b != r for b in bare)}
 
 
-def _colocated(keys: list[tuple[str, str]], options: list[list[Place]]) -> frozenset:
+def _colocated(keys: list[tuple[str, str]], options: list[list[Place]], theatre: AbstractSet[str] = frozenset()
+               ) -> frozenset:
     """The candidates (by _identity) of an ambiguous name that lie within COLOCATED_KM of a candidate of another
     ambiguous name: two names that each have many namesakes but only one pair close together ("Richmond" and
     "Madison County"; "Avdiivka" and "Stepove") most likely mean that pair. Found through a grid of cells about
     COLOCATED_KM wide, so the cost grows with the number of candidates, not with its square."""
     names: dict[str, list[Place]] = {}
     for key, opts in zip(keys, options, strict=True):
-        # a name that is also a country or a first-level region ("California") is not outvoted by a village pair
-        if len(opts) > 1 and key[0] not in names and not any(p.feature in ("PCLI", "CONT", "ADM1") for p in opts):
+        # a name that is also a country or a first-level region ("California"), or a city of the theatre
+        # ("Zaporizhzhia", beside a village of that name near Tokmak), is not outvoted by a village pair
+        if len(opts) > 1 and key[0] not in names and not any(
+                p.feature in ("PCLI", "CONT", "ADM1") or p.country in theatre and p.population >= SMALL_PLACE
+                for p in opts):
             names[key[0]] = opts
     if len(names) < 2:
         return frozenset()
@@ -832,6 +847,14 @@ def _in_the_named_places_region(district: Place, mention: Mention, chosen: dict)
     first-level region; true when the text puts it in none, or in a region."""
     town = _settlement_chosen(mention.within, chosen) if mention.within else None
     return town is None or (district.country, district.admin1_code) == (town.country, town.admin1_code)
+
+
+def _companions(key: tuple[str, str], anchors: dict, sentences: dict) -> tuple[Place, ...]:
+    """The settlements of other names placed so far that the text names in the same sentence as this name ("repelled
+    attacks near Pavlivka and Vuhledar"): places named together usually lie together."""
+    mine = sentences[key]
+    return tuple(p for other, p in anchors.items() if other[0] != key[0] and p.feature not in NON_SETTLEMENT
+                 and not mine.isdisjoint(sentences.get(other, ())))
 
 
 def _district_chosen(name: str, chosen: dict) -> Place | None:

@@ -716,10 +716,14 @@ _NEXT_ITEM = re.compile(_SEPARATOR + f"({_NAME})")
 _PREVIOUS_ITEM = re.compile(f"(?<![\\w'’-])({_NAME})" + _SEPARATOR + "$")
 
 
+_OPENING_PREPOSITIONS = frozenset(("on", "in", "at", "by", "after", "before", "since", "during", "for", "from"))
+
+
 def _list_items(text: str, mention: Mention, sentence: tuple[int, int]):
-    """Spans of the capitalised items listed before and after a mention, up to five each way. The word that opens
-    the sentence before a bare comma is no item when no list goes on after the mention: "Overnight, Russia
-    launched" ("Oulton Park, Cheshire" and "Beyond Madinaty, Liverpool" still give their items)."""
+    """Spans of the capitalised items listed before and after a mention, up to five each way. The word (or the
+    preposition's phrase) that opens the sentence before a bare comma is no item when no list goes on after the
+    mention: "Overnight, Russia launched", "On Thursday, Ukraine's military" ("Oulton Park, Cheshire" and "Beyond
+    Madinaty, Liverpool" still give their items)."""
     position = mention.end
     for _ in range(5):
         match = _NEXT_ITEM.match(text, position, sentence[1])
@@ -735,9 +739,11 @@ def _list_items(text: str, mention: Mention, sentence: tuple[int, int]):
         match = _PREVIOUS_ITEM.search(text, max(sentence[0], position - 80), position)
         if not match:
             break
-        if not listed_after and position == mention.start and " " not in match.group(1) \
+        item = match.group(1)
+        if not listed_after and position == mention.start and (
+                " " not in item or item.split(" ", 1)[0].lower() in _OPENING_PREPOSITIONS) \
                 and not text[sentence[0]:match.start(1)].strip() and text.endswith(", ", 0, position):
-            break
+            break  # "Overnight, Russia ...", "On Thursday, Ukraine's military ..."
         yield match.span(1)
         position = match.start()
 

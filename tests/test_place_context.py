@@ -203,3 +203,17 @@ def test_a_name_the_text_calls_a_city_is_not_taken_as_its_region(parse):
     rows = parse("Ukrainian troops enter Kherson.\n\nUkrainian troops entered the southern city of Kherson on Friday. "
                  "Ukraine said it had liberated 41 settlements in the Kherson region.")
     assert [r["feature"] for r in rows if r["place"] == "Kherson"] == ["PPL", "PPL"]
+
+
+def test_a_theatre_city_is_not_outvoted_by_a_pair_of_village_namesakes(parse, gazetteer):
+    rows = parse("Russian troops attacked near Kamianske and Stepnohirsk, south of Zaporizhzhia, and shelled "
+                 "Vasylivka. Ukrainian drones struck Tokmak and Mala Tokmachka. In Zaporizhzhia, a missile hit an "
+                 "industrial facility.")
+    city = max((p for p in gazetteer.lookup("Zaporizhzhia") if p.feature.startswith("PPL")), key=lambda p: p.population)
+    assert all(km(r, city) < 10 for r in rows if r["place"] == "Zaporizhzhia")
+
+
+def test_a_village_named_beside_another_place_is_its_namesake_there(parse, gazetteer):
+    rows = parse("Ukrainian forces liberated Snihurivka in the Mykolaiv region and Bilozerka near Kherson. On "
+                 "Thursday, Ukraine's military said it had repelled attacks near Pavlivka and Vuhledar.")
+    assert km(placed(rows, "Pavlivka"), town(gazetteer, "Vuhledar")) < 20

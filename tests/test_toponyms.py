@@ -61,6 +61,7 @@ def test_names_the_text_calls_places_are_kept_even_when_unknown(gazetteer, lexic
     assert surfaces(gazetteer, lexicon, "In Kherson, Russian FPV drones attacked a bus.") == ["Kherson"]
     # a word that opens the sentence before a comma is no list's first item
     assert surfaces(gazetteer, lexicon, "Overnight, Russia launched drones.") == ["Russia"]
+    assert surfaces(gazetteer, lexicon, "On Thursday, Ukraine's military said so.") == ["Ukraine"]
 
 
 def test_country_abbreviations_are_places_after_a_preposition_only(gazetteer, lexicon):
