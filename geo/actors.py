@@ -18,14 +18,19 @@ class LexiconError(FrontmapError):
     pass
 
 
-# A ship's name: in quotation marks after the kind of ship ("the landing ship "Minsk"", "the submarine
-# "Rostov-on-Don""): neither a place nor a side.
-_SHIP_NAME = re.compile(r"\b(?:ship|submarine|frigate|cruiser|corvette|destroyer|warship|flagship|vessel|tanker|"
-                        r"minesweeper|patrol boat|boat)s?\s+[\"“]([^\"”]{2,40})[\"”]", re.IGNORECASE)
+# A ship's name after the kind of ship, in quotation marks or capitalised ("the landing ship "Minsk"", "the cruiser
+# Moskva", "the landing ship Novocherkassk"): neither a place nor a side.
+_SHIP_NAME = re.compile(r"\b(?i:ship|submarine|frigate|cruiser|corvette|destroyer|warship|flagship|vessel|tanker|"
+                        r"minesweeper|patrol boat|boat)s?\s+(?:[\"“]([^\"”]{2,40})[\"”]|"
+                        r"([A-Z][a-z][\w'’-]*(?:\s+[A-Z][a-z][\w'’-]*)?))")
+
+
+_MAY_NAME_A_SHIP = re.compile(r"(?i:ship|submarine|frigate|cruiser|corvette|destroyer|vessel|tanker|minesweeper|boat)")
+_BORDER_AFTER = re.compile(r"\s+(?:border|frontier)\b")
 
 
 def ship_name_spans(text: str) -> list[tuple[int, int]]:
-    return [m.span(1) for m in _SHIP_NAME.finditer(text)]
+    return [m.span(1) if m.group(1) else m.span(2) for m in _SHIP_NAME.finditer(text)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,14 +84,21 @@ class Lexicon:
             actor, kind = self.terms[match.group()]
             found.append(ActorMention(actor, match.group(), start, match.end(), kind))
             position = match.end()
-        if found and ('"' in sentence or "“" in sentence):  # the landing ship "Minsk" is no side
-            ships = ship_name_spans(sentence)
-            found = [a for a in found if not any(start <= a.start and a.end <= end for start, end in ships)]
+        if found:
+            found = self._without_ships_and_borders(sentence, found)
         if self._may_name_enemy(sentence):
             found += [ActorMention("", m.group(), m.start(), m.end(), "enemy")
                       for m in self._enemy.finditer(sentence)]
             return sorted(found, key=lambda a: a.start)
         return found  # in order already
+
+    @staticmethod
+    def _without_ships_and_borders(sentence: str, found: list[ActorMention]) -> list[ActorMention]:
+        """Not a side: the landing ship "Minsk", the cruiser Moskva; "near the Polish border" (a demonym that names
+        where, not who)."""
+        ships = ship_name_spans(sentence) if _MAY_NAME_A_SHIP.search(sentence) else []
+        return [a for a in found if not any(start <= a.start and a.end <= end for start, end in ships)
+                and not (a.kind == "demonym" and _BORDER_AFTER.match(sentence, a.end))]
 
     def _may_name_enemy(self, sentence: str) -> bool:
         """Whether the enemy pattern can match: on ASCII text only where an enemy word stands in lower case (much

@@ -124,7 +124,7 @@ _VENUE_GATE = _KeywordGate(_VENUE, (
 _LAUNCH_GATE = _KeywordGate(_LAUNCH, ("from", "out of"))
 _RESIDENTS_GATE = _KeywordGate(_RESIDENTS, ("residents", "people", "civilians", "citizens", "families", "children"))
 _SUBJECT_REACH, _ANAPHORA_REACH, _OBJECT_REACH, _LOOK_BACK = 200, 300, 400, 300
-_OBJECT_OF_PREPOSITION = re.compile(r"\b(?:from|of|against|with|to|at|on|into|over)\s+(?:the\s+)?$", re.I)
+_OBJECT_OF_PREPOSITION = re.compile(r"\b(?:from|of|against|with|to|at|on|in|into|over)\s+(?:the\s+)?$", re.I)
 _SAID_AFTER = re.compile(r"\s*(?:'s\s+\w+\s+)?(?:said|says)\b")
 _BOUNDARY = re.compile(r";|,\s+(?:and|but|while|whereas)\b|\band that\b|\bwhile\b|\bbut\b", re.I)
 
@@ -200,9 +200,12 @@ _LEFT_OTHERWISE = re.compile(r"\s+(?:without|with|for|after|before|behind|over|e
 # "attack drones", "attack helicopters": a kind of weapon, not an attack
 _WEAPON_AFTER_ATTACK = re.compile(r"\s+(?:drones?|helicopters?|aircraft|jets?|UAVs?|boats?|planes?)\b", re.I)
 # Where drones or missiles came from, not what they hit: "launched from Bryansk", "from the occupied plant at Enerhodar"
-_LAUNCHED_FROM = re.compile(r"\bfrom\s+(?:(?:the|an?)\s+)?(?:occupied\s+)?(?:(?:[\w'’-]+\s+){0,3}?(?:at|in|near)\s+"
+_LAUNCHED_FROM = re.compile(r"\bfrom\s+(?:(?:the|an?)\s+)?(?:occupied\s+)?(?:(?:[\w'’-]+\s+){0,6}?(?:at|in|near)\s+"
                             r"(?:the\s+)?)?$", re.I)
 _ORIGIN_JOIN = re.compile(r"(?:,\s+(?:and\s+)?|\s+and\s+|\s+(?:at|in|near)\s+(?:the\s+)?)")
+# The subject's next verb after an aside: "The fleet, which lost the cruiser Moskva in 2022, has moved its vessels
+# from Sevastopol": what was lost is behind it
+_NEXT_VERB = re.compile(r",\s+(?:has|have|had)\s+(?:\w+ly\s+)?\w+(?:ed|en|wn|t)\b", re.I)
 # A change of hands' object that is no place ("would take the offer to Moscow"): a noun, then "to" or "for"
 _OTHER_OBJECT = re.compile(r"\s+(?:the|an?|his|her|its|their|this|that)\s+[\w'’-]+(?:\s+[\w'’-]+)?\s+(?:to|for)\s+"
                            r"(?:the\s+)?", re.I)
@@ -231,6 +234,7 @@ class Cue:
     opponent: str = ""
     modal: bool = False  # "would take", "will soon be freed", "tried to take": not yet a change of hands
     attempted: bool = False  # "tried to storm": fought for at a settlement, only aimed at in a region
+    side_guessed: bool = False  # a strike whose sides come from the context, not from its sentence
     aim: bool = False  # "trying to push into", "delay the capture of", "have not captured": not where it happens
     relative: bool = False  # in a relative clause ("the village that Ukrainian forces recaptured last year")
     claimant: str | None = None  # who says this clause, when a claim verb stands before it ("Moscow said its ...")
@@ -263,6 +267,7 @@ class SentenceFrame:
     contests_previous: bool = False  # "fighting was still going on in the town": the last change is contested
     denies_previous: bool = False  # "Kyiv denied this.": the last change is denied
     confirms_previous: bool = False  # "Ukrainian officials acknowledged the loss.": confirmed, by its speaker
+    side_guessed: bool = False  # the event's sides come from the context, not from its sentence (Cue.side_guessed)
     headline: bool = False
 
     @property
@@ -446,8 +451,13 @@ class EventClassifier:
                 if any(clause <= w.start < match.start for w in weapons):
                     event_type = STRIKE
             voice = self._voice_before(sentence, actors, match.start)
-            actor, opponent = self._sides(sentence, actors, match, kind, voice[1] if voice else speaker_side, cues,
-                                          context_side, clause)
+            voiced = voice[1] if voice else speaker_side
+            actor, opponent = self._sides(sentence, actors, match, kind, voiced, cues, "", clause)
+            # a strike's sides guessed from the context, or taken from a cue before it whose sides were
+            inherited = bool(cues) and cues[-1].side_guessed and actor == cues[-1].actor
+            side_guessed = event_type == STRIKE and (not actor and bool(context_side) or inherited)
+            if not actor and context_side:  # no side in its sentence: the context's (the sentence before's, the text's)
+                actor, opponent = self._sides(sentence, actors, match, kind, voiced, cues, context_side, clause)
             attempted = kind != "hold" and self._governed_by(sentence, found.get("attempt", ()), match.start)
             cues.append(Cue(kind, match.start, match.end, match.text, event_type, actor, opponent,
                             modal=attempted or self._governed_by(sentence, found.get("modal", ()), match.start),
@@ -455,7 +465,7 @@ class EventClassifier:
                             aim=self._governed_by(sentence, found.get("aim", ()), match.start, reach=45)
                             or bool(_PURPOSE_GATE.search(sentence, max(0, match.start - 200), match.start))
                             or kind != "hold" and self._governed_by(sentence, found.get("negated", ()), match.start),
-                            relative=_in_relative_clause(sentence, match.start),
+                            relative=_in_relative_clause(sentence, match.start), side_guessed=side_guessed,
                             claimant=voice[0] if voice else None, voice_side=voice[1] if voice else None))
         return cues
 
@@ -740,7 +750,7 @@ class EventClassifier:
         strength = 1.0 if event_type == CONTROL_CHANGE else 0.6 if cue.modal else 0.85
         claimed_by = frame.claimed_by if cue.claimant is None else cue.claimant
         return _frame_with(frame, event_type=event_type, actor=cue.actor, opponent=cue.opponent, status=status,
-                       claimed_by=claimed_by,
+                       claimed_by=claimed_by, side_guessed=cue.side_guessed,
                        settlements_count=count, cue=cue.text, date=cue_dates, strength=strength)
 
     @staticmethod
@@ -772,8 +782,9 @@ class EventClassifier:
         # A cue governs the places after it in its own clause ("..., while soldiers asked for support near Izium").
         last = next((c for c in reversed(cues[:first_after]) if c.end <= start), None)
         before = [last] if last is not None and start - last.end <= _OBJECT_REACH and not _BOUNDARY.search(
-            sentence, last.end, start) and not (last.event_type == CONTROL_CHANGE
-                                                and _OTHER_OBJECT.fullmatch(sentence, last.end, start)) else []
+            sentence, last.end, start) and not (last.event_type == CONTROL_CHANGE and (
+                _OTHER_OBJECT.fullmatch(sentence, last.end, start) or _NEXT_VERB.search(sentence, last.end, start))
+        ) else []
         if subject is not None:
             return subject, "subject"
         if before:
@@ -854,13 +865,17 @@ class EventClassifier:
         dateline = start <= 2 and mention.surface.isupper() and len(mention.surface) > 2 and bool(
             _DATELINE.match(after))
         office = bool(_OFFICE_AFTER.match(after)) and not _PREPOSITION_BEFORE.search(before)
-        if metonym or dateline or office:
+        seat = _SEAT_BEFORE.search(before) is not None and _SAID_NEXT.match(after) is not None
+        if metonym or dateline or office or seat:  # seat: "..., the General Staff in Kyiv said": where it sits
             return True
         lowered = before.lower() if before.isascii() else None  # once for the three gates
         return bool(_VENUE_GATE.search_whole(before, lowered) or _LAUNCH_GATE.search_whole(before, lowered)
                     or _RESIDENTS_GATE.search_whole(before, lowered))
 
 
+# A speaker's seat after a comma: ", the General Staff in Kyiv said", ", officials in Moscow said"
+_SEAT_BEFORE = re.compile(r",\s+[^,]{1,50}?\s+in\s+$")
+_SAID_NEXT = re.compile(r"\s+(?:said|says|reported|reports|announced|stated|told|claimed)\b")
 _HEADLINE_CLAIM = re.compile(r"\b(?:claims?|says?)\s+(?=(?:the\s+)?[A-Z])")
 
 
@@ -914,12 +929,12 @@ def _launched_from(sentence: str, start: int, neighbours: tuple[Neighbour, ...])
     from Bryansk, Kursk and Millerovo", "from the occupied nuclear plant at Enerhodar")."""
     position = start
     for neighbour in reversed([n for n in neighbours if n.end <= start]):
-        if _LAUNCHED_FROM.search(sentence, max(0, position - 60), position):
+        if _LAUNCHED_FROM.search(sentence, max(0, position - 80), position):
             return True
         if not _ORIGIN_JOIN.fullmatch(sentence, neighbour.end, position):
             return False
         position = neighbour.start
-    return _LAUNCHED_FROM.search(sentence, max(0, position - 60), position) is not None
+    return _LAUNCHED_FROM.search(sentence, max(0, position - 80), position) is not None
 
 
 def _container_after(before: str, distance: int) -> bool:

@@ -289,11 +289,10 @@ class PeopleFinder:
 
     @staticmethod
     def named_spans(text: str) -> list[tuple[int, int]]:
-        """Organisations and events named outright (ORGANISATION_NAMES), dates ("Apr 5"), and ships' names in
-        quotation marks ("the landing ship "Minsk"", "the submarine "Rostov-on-Don"")."""
+        """Organisations and events named outright (ORGANISATION_NAMES), dates ("Apr 5"), and ships' names ("the
+        landing ship "Minsk"", "the cruiser Moskva")."""
         spans = [m.span() for m in _ORGANISATIONS.finditer(text)] if _may_name_one(text) else []
-        if '"' in text or "“" in text:
-            spans += ship_name_spans(text)
+        spans += ship_name_spans(text)
         return spans + [m.span() for m in _DATE.finditer(text)]
 
     def _person_by_context(self, text: str, m: Mention) -> bool:

@@ -17,13 +17,14 @@ from geo.events import (
     DENIED,
     FRONTLINE,
     MENTION,
+    STRIKE,
     EventClassifier,
     Neighbour,
     SentenceFrame,
 )
 from geo.gazetteer import WATER_AND_AREAS, Gazetteer, default_gazetteer
 from geo.names import name_key
-from geo.records import Document, Event, Mention, ResolvedMention
+from geo.records import Document, Event, Mention, Place, ResolvedMention
 from geo.resolve import PlaceResolver
 from geo.sentences import sentence_spans
 from geo.theatre import DEFAULT_THEATRE, Theatre
@@ -132,6 +133,8 @@ class Geoparser:
                 frame = _answered_by_the_next_sentence(frame, frames[index + 1], index + 1 in placing)
             if resolved.place and resolved.place.feature in WATER_AND_AREAS and frame.event_type == CONTROL_CHANGE:
                 frame = replace(frame, event_type=FRONTLINE)  # a river or an area is fought along, never taken
+            if frame.event_type == STRIKE and (not frame.actor or frame.side_guessed) and resolved.place is not None:
+                frame = self._struck_behind_the_front(frame, resolved.place)
             trust = resolved.confidence if resolved.place else UNRESOLVED_CONFIDENCE
             if shift:
                 mention = replace(resolved.mention, start=resolved.mention.start + shift,
@@ -146,6 +149,16 @@ class Geoparser:
             ))
         return _contest_disputed(events, [frames[e.resolved.mention.sentence].speaker_side for e in events],
                                  [e.resolved.mention.sentence for e in events])
+
+    def _struck_behind_the_front(self, strike: SentenceFrame, place: Place) -> SentenceFrame:
+        """A strike on a place behind the front (outside the theatre's front regions) whose sentence names no striker
+        is by the side whose ground it is not: "a ballistic missile hit a hotel in Lviv" (not the side the document
+        names most, nor a neighbour named in "near the Polish border")."""
+        own = self.theatre.country_sides.get(place.country)
+        if not own or (place.country, place.admin1_code) in self.theatre.front_regions:
+            return strike
+        attacker = self.lexicon.adversary(own)
+        return replace(strike, actor=attacker, opponent=own) if attacker else strike
 
     def _mentions(self, document: Document, text: str, spans: list[tuple[int, int]]) -> list[Mention]:
         """The document's place mentions, the first MAX_MENTIONS of them: a huge document (a whole feed

@@ -814,12 +814,14 @@ def _in_a_distant_region(place: Place, regions: AbstractSet[tuple[str, str]],
 def _without_alternates_of_a_great_city(options: list[Place], key: str, theatre: frozenset[str]) -> list[Place]:
     """"Paris" in a story set in Ukraine: a village of the theatre's countries that bore the name once (Veselyi Kut,
     in Odesa oblast), and whom the theatre's weight would raise, does not compete with a capital or a city of
-    BIG_NAMESAKE people whose own name it is; places of that own name still do (Paris, Ontario)."""
+    BIG_NAMESAKE people whose own name it is; places of that own name elsewhere still do (Paris, Ontario), but not
+    the theatre's villages of it: "In Lviv, near the Polish border" is the city, not a village named Lviv beside
+    Kryvyi Rih (a village the text puts in its region or near a place there was chosen before: _narrowed)."""
     if not key or len(options) < 2 or not any(
             (p.feature == "PPLC" or p.population >= BIG_NAMESAKE) and _own_name(p, key) for p in options):
         return options
-    return [p for p in options if p.country not in theatre or _own_name(p, key) or _shortened_name(p, key)
-            or p.feature in NON_SETTLEMENT]
+    return [p for p in options if p.country not in theatre or p.feature in NON_SETTLEMENT
+            or (_own_name(p, key) or _shortened_name(p, key)) and p.population >= RIVAL_POPULATION]
 
 
 def _own_name(place: Place, key: str) -> bool:

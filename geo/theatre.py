@@ -23,6 +23,9 @@ class Theatre:
     # (country, first-level region code) of the regions the fighting is in: a place taken or fought over is more
     # likely there than in a namesake far behind the lines ("Seversk" is Siversk, not the Tomsk city).
     front_regions: tuple[tuple[str, str], ...] = ()
+    # Country code → the side whose ground it is behind the front: a strike on a place there, away from the front
+    # regions, in a sentence that names no side, is the other side's ("a missile hit a hotel in Lviv").
+    country_sides: dict[str, str] = field(default_factory=dict)
 
     def side_colour(self, side: str) -> str:
         if not side:
@@ -37,9 +40,10 @@ RUSSIA_UKRAINE = Theatre(
     outlined_countries={"UA": "Ukraine", "RU": "Russia", "BY": "Belarus", "MD": "Moldova"},
     center=(48.6, 35.5),
     zoom=6,
-    # Ukraine's Chernihiv, Sumy, Kharkiv, Luhansk, Donetsk, Dnipropetrovsk, Zaporizhzhia, Kherson, Mykolaiv oblasts and
-    # Crimea; Russia's Bryansk, Kursk and Belgorod oblasts (GeoNames' first-level codes).
+    # Ukraine's Chernihiv, Sumy, Kharkiv, Luhansk, Donetsk, Dnipropetrovsk, Zaporizhzhia, Kherson, Mykolaiv oblasts,
+    # Crimea and Sevastopol; Russia's Bryansk, Kursk and Belgorod oblasts (GeoNames' first-level codes).
     front_regions=(("UA", "02"), ("UA", "21"), ("UA", "07"), ("UA", "14"), ("UA", "05"), ("UA", "04"), ("UA", "26"),
-                   ("UA", "08"), ("UA", "16"), ("UA", "11"), ("RU", "10"), ("RU", "41"), ("RU", "09")),
+                   ("UA", "08"), ("UA", "16"), ("UA", "11"), ("UA", "20"), ("RU", "10"), ("RU", "41"), ("RU", "09")),
+    country_sides={"UA": "Ukraine", "RU": "Russia"},
 )
 DEFAULT_THEATRE = RUSSIA_UKRAINE

@@ -692,7 +692,7 @@ _DISTRICT_OF = re.compile(r" (?:of|in) (?:the (?:city|town) of )?")
 # also in brackets ("Pishchane (southeast of Kupiansk)").
 _NEAR_PLACE = re.compile(
     r"(?:,? | \()(?:an? (?:village|town|city|settlement) )?(?:near|outside|close to|not far from|on the outskirts of|"
-    r"(?:(?:about|around|some|just) )?"
+    r"(?:(?:about|around|some|just|roughly|approximately|nearly|almost) )?"
     r"(?:(?P<distance>\d{1,3}) ?(?P<unit>km|kilometres|kilometers|miles) )?"
     r"(?P<direction>north|south|east|west|north-?east|north-?west|south-?east|south-?west) of) "
     r"(?:the (?:city|town|village) of )?")

@@ -204,6 +204,44 @@ def test_an_attack_on_a_city_with_missiles_or_drones_is_a_strike(parse):
     assert at(parse("Russian glide bombs hit Kharkiv."), "Kharkiv")["event_type"] == "strike"
 
 
+def test_a_strike_behind_the_front_that_names_no_striker_is_the_other_side_s(parse):
+    rows = parse("Ukrainian officials counted the damage on Thursday.\n\nIn Lviv, near the Polish border, an explosion "
+                 "damaged an energy facility, and in Odesa drones hit the port area.")
+    assert reading(at(rows, "Lviv")) == reading(at(rows, "Odesa")) == ("strike", "Russia", "Ukraine")
+    rows = parse("Drones hit an oil depot in Engels overnight.")
+    assert reading(at(rows, "Engels")) == ("strike", "Ukraine", "Russia")
+    # along the front the striker is not guessed from the place
+    assert at(parse("Shelling hit Horlivka overnight."), "Horlivka")["actor"] != "Russia"
+
+
+def test_where_a_speaker_sits_and_where_guns_fire_from_are_not_struck(parse):
+    rows = parse("Russia fired cruise missiles at Ukraine, the General Staff in Kyiv said.")
+    assert at(rows, "Kyiv")["event_type"] == "mention"
+    rows = parse("Russian forces shelled Kherson 37 times from positions on the occupied left bank near Oleshky.")
+    assert at(rows, "Kherson")["event_type"] == "strike" and at(rows, "Oleshky")["event_type"] == "mention"
+
+
+def test_ships_named_bare_are_no_places_and_what_a_fleet_lost_is_not_where_it_moved(parse):
+    rows = parse("The Black Sea Fleet, which lost the cruiser Moskva in 2022 and the landing ship Novocherkassk in "
+                 "December 2023, has moved most of its vessels from Sevastopol to Novorossiysk.")
+    assert [(r["place"], r["event_type"]) for r in rows] == [("Sevastopol", "mention"), ("Novorossiysk", "mention")]
+
+
+def test_the_defence_ministry_s_and_the_general_staff_s_daily_words_are_fighting(parse):
+    rows = parse("Units of the Tsentr group inflicted losses on Ukrainian formations near Kotlino and Udachnoye.")
+    assert reading(at(rows, "Kotlino")) == ("frontline", "Russia", "Ukraine")
+    rows = parse("General Staff of the Armed Forces of Ukraine: update.\n\nThe enemy made 39 attempts to push our "
+                 "units from their positions near Dachne.")
+    assert reading(at(rows, "Dachne")) == ("frontline", "Russia", "Ukraine")
+
+
+def test_milbloggers_claims_are_russian_claims(parse):
+    row = at(parse("Russian milbloggers claimed that Russian forces seized Lozova, roughly 12 km southeast of "
+                   "Kupiansk."), "Lozova")
+    assert (row["status"], row["claimed_by"], row["admin1"]) == ("claimed", "Russian milbloggers", "Kharkiv")
+    assert row["lat"] > 49.3  # the village by Kupiansk, not the city of Lozova
+
+
 def test_the_side_a_barrage_is_launched_at_is_its_target_not_the_striker(parse):
     rows = parse("Russia launched 120 drones at Ukraine overnight, hitting energy facilities in Odesa and Kryvyi Rih, "
                  "Ukraine's air force said.")

@@ -217,3 +217,9 @@ def test_a_village_named_beside_another_place_is_its_namesake_there(parse, gazet
     rows = parse("Ukrainian forces liberated Snihurivka in the Mykolaiv region and Bilozerka near Kherson. On "
                  "Thursday, Ukraine's military said it had repelled attacks near Pavlivka and Vuhledar.")
     assert km(placed(rows, "Pavlivka"), town(gazetteer, "Vuhledar")) < 20
+
+
+def test_a_great_city_is_not_beaten_by_a_village_of_its_name_beside_another_place(parse, gazetteer):
+    rows = parse("In Kryvyi Rih, a ballistic missile hit a hotel. In Lviv, near the Polish border, an explosion "
+                 "damaged an energy facility.")
+    assert placed(rows, "Lviv")["admin1"] == "Lviv"
