@@ -644,7 +644,8 @@ class EventClassifier:
         speakers = [a for a in actors if a.kind in ("person", "source")]
         if not speakers:  # no one to attribute the sentence to: the verbs need not be looked for
             return ""
-        if not sentence[:speakers[0].start].strip() and sentence.startswith(":", speakers[0].end):
+        if not sentence[:speakers[0].start].strip() and sentence.startswith((":", ",", "\n"), speakers[0].end) \
+                and speakers[0].kind == "source":
             return self._canonical(speakers[0])  # a heading: "General Staff of the Armed Forces of Ukraine: update"
         text, claim = _lowered(sentence, _CLAIM, _CLAIM_LOWER)
         for verb in claim.finditer(text):
