@@ -85,12 +85,26 @@ def _throughput(parser, corpus: list[Document], label: str) -> None:
           f"MB/s ({elapsed:.2f} s); by CPU time {len(corpus) / used:.0f} articles/s ({used:.2f} s)")
 
 
+def _places_throughput(parser, corpus: list[Document]) -> None:
+    """The place half of the analysis alone (sentences, names, resolving; no events, dates or sides), by CPU time:
+    what one core could reach if reading events cost nothing."""
+    from geo.sentences import sentence_spans
+
+    cpu = time.process_time()
+    for d in corpus:
+        parser.resolver.resolve(parser.recognizer.find(d.text, sentence_spans(d.text)))
+    used = time.process_time() - cpu
+    print(f"  places alone (sentences, names, resolving; no events): {len(corpus) / used:.0f} articles/s by CPU time")
+
+
 def main(articles: int = 1000) -> int:
     from geo.pipeline import Geoparser
 
     load = cold_load_seconds()
     parser = Geoparser()
-    _throughput(parser, generate_corpus(articles), f"corpus over {len(FRONT_TOWNS)} front-line towns")
+    corpus = generate_corpus(articles)
+    _throughput(parser, corpus, f"corpus over {len(FRONT_TOWNS)} front-line towns")
+    _places_throughput(parser, corpus)
     # The same sentences over 3,000 distinct settlements: look-ups and choices the caches have not seen.
     towns = spread_towns()
     _throughput(parser, generate_corpus(articles, seed=11, towns=towns), f"corpus over {len(towns):,} towns")

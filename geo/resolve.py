@@ -480,7 +480,7 @@ class PlaceResolver:
                 continue
             seen.add(key)
             place, confidence, count = chosen[key]
-            if key[1] or place is None or confidence <= UNCERTAIN or name_key(place.name) == key[0] \
+            if key[1] or place is None or name_key(place.name) == key[0] \
                     or place.feature in NON_SETTLEMENT or place.population >= SMALL_PLACE \
                     or place.country not in self.focus_countries or (place.country, place.admin1_code) in regions:
                 continue
@@ -570,6 +570,11 @@ class PlaceResolver:
         elif (settlement and len(options) == 1 and place.population < LONE_ENTRY_POPULATION
               and place.country not in self.focus_countries and not supported):
             confidence = min(confidence, UNCERTAIN)  # the only entry of the name, and nothing in the text near it
+        if fought_over and settlement and (place.country, place.admin1_code) not in self.front_regions \
+                and not supported:
+            # "the Sever group had taken Nikolskiy" in a story about Kursk: a place taken or fought over, far from the
+            # front and from the text's other places (a district of Moscow), is a guess
+            confidence = min(confidence, UNCERTAIN)
         theatre_city = place.country in self.focus_countries and place.population >= SMALL_PLACE
         # Namesakes measured only where they could lower the confidence (any() stops at the first).
         if not theatre_city and any(p.population >= RIVAL_POPULATION and _near_km(p, place) > 50

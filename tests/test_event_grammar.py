@@ -324,9 +324,11 @@ def test_the_enemy_in_a_general_staff_report_is_the_reports_adversary(parse):
                  "direction, the enemy attacked near Klishchiivka.")
     assert reading(at(rows, "Klishchiivka")) == ("frontline", "Russia", "Ukraine")
     # the report's heading names its voice
-    rows = parse("General Staff of the Armed Forces of Ukraine: operational update as of 08:00.\n\nIn the Pokrovsk "
-                 "direction, the enemy attacked 41 times near Myrnohrad. Ukrainian defenders repelled 37 attacks.")
-    assert reading(at(rows, "Myrnohrad")) == ("frontline", "Russia", "Ukraine")
+    for heading in ("General Staff of the Armed Forces of Ukraine: operational update as of 08:00.",
+                    "General Staff of the Armed Forces of Ukraine, operational update as of 22:00"):
+        rows = parse(heading + "\n\nIn the Toretsk direction, Russian units attacked near Toretsk. Ukrainian defenders "
+                     "repelled 37 attacks. In the Pokrovsk direction, the enemy attacked 41 times near Myrnohrad.")
+        assert reading(at(rows, "Myrnohrad")) == ("frontline", "Russia", "Ukraine"), heading
 
 
 def test_a_town_hit_by_a_drone_or_its_debris_or_mortars_is_struck(parse):

@@ -223,3 +223,10 @@ def test_a_great_city_is_not_beaten_by_a_village_of_its_name_beside_another_plac
     rows = parse("In Kryvyi Rih, a ballistic missile hit a hotel. In Lviv, near the Polish border, an explosion "
                  "damaged an energy facility.")
     assert placed(rows, "Lviv")["admin1"] == "Lviv"
+
+
+def test_a_place_taken_far_from_the_front_and_from_the_texts_other_places_is_listed_for_review(parse):
+    rows = parse("Russia's Defence Ministry said its troops had recaptured Sudzha in the Kursk region. The ministry "
+                 "also said that units of the Sever group had taken Nikolskiy and Guevo.")
+    nikolskiy = placed(rows, "Nikolskiy")
+    assert nikolskiy["admin1"] == "Kursk" or nikolskiy["place_confidence"] <= 0.6
