@@ -93,11 +93,25 @@ def split_front_matter(text: str) -> tuple[dict, str]:
         # document's error with a clear message, not a YAML exception.
         meta = yaml.load(text[3:end], Loader=yaml.BaseLoader) or {}
     except yaml.YAMLError:
-        return {}, text
+        meta = _key_value_lines(text[3:end])  # "title: ISW: claim unconfirmed", a colon YAML refuses unquoted
+        if meta is None:
+            return {}, text
     if not isinstance(meta, dict):
         return {}, text
     body = text[end + 4:].lstrip("-").lstrip("\n")
     return {k: meta.get(k) for k in _FRONT_MATTER_KEYS if meta.get(k) is not None}, body
+
+
+def _key_value_lines(block: str) -> dict | None:
+    """Front matter that YAML refuses read as "key: value" lines, split at the first colon; None when a line is not
+    one (then the block is not front matter)."""
+    meta = {}
+    for line in block.strip("\n").splitlines():
+        key, colon, value = line.partition(":")
+        if not colon or not key.strip().isidentifier():
+            return None
+        meta[key.strip()] = value.strip().strip("\"'")
+    return meta
 
 
 def html_to_text(html: str) -> tuple[str, str]:

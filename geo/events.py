@@ -146,7 +146,8 @@ def _case_blind(words: tuple[str, ...], after: str) -> tuple[re.Pattern, re.Patt
 _CLAIM, _CLAIM_LOWER = _case_blind((
     "said", "says", "stated", "states", "claimed", "claims", "reported", "reports", "revealed", "reveals", "announced",
     "noted", "remarked", "commented", "shared", "told", "wrote", "posted", "indicated", "insisted", "added",
-    "assessed", "confirmed", "conceded", "admitted", "acknowledged", "expressed", "according to", "showed", "shows"),
+    "assessed", "confirmed", "conceded", "admitted", "acknowledged", "expressed", "according to", "showed", "shows",
+    "denied", "dismissed", "rejected", "refuted"),
     r"\b")
 _SPEECH_THAT, _SPEECH_THAT_LOWER = _case_blind((
     "said", "says", "stated", "claimed", "reported", "revealed", "announced", "assessed", r"told \w+", "confirmed",
@@ -191,6 +192,14 @@ _STOP_OR_SAID = re.compile(r"[.;,]|\bsaid\b")
 _BANK_AFTER = re.compile(r"\s+bank\b", re.I)
 # A date that dates the report of the sentence's events: "the brigade said on Sunday"
 _SAID_BEFORE = re.compile(r"\b(?:said|says|reported|announced|claimed|stated|wrote|confirmed)\s+$", re.I)
+_DENIAL_BEFORE = re.compile(r"\b(?:denied|denies|dismissed|rejected|refuted)\b[^.;]*$", re.I)
+# What a denial is about: "the Russian statement about Kurakhove", "claims of the capture of Toretsk"
+_CLAIM_ABOUT = re.compile(r"\b(?:claims?|statements?|reports?)\s+(?:about|of|on|regarding|concerning)\s+(?:the\s+)?"
+                          r"(?:(?:capture|fall|seizure|liberation)\s+of\s+)?$", re.I)
+_PLACE_OR_PART = re.compile(r"\s+(?:place|part)\b", re.I)
+# A place after "the border with" marks where, it is not taken: "the road towards the regional border with
+# Dnipropetrovsk"
+_BORDER_BEFORE = re.compile(r"\bborders?\s+(?:with|of)\s+(?:the\s+)?$", re.I)
 # A unit's name that holds a cue word: "the 3rd Assault Brigade", "the 5th Separate Assault "Kyiv" Brigade"
 _UNIT_NAME_AFTER = re.compile(r"\s+(?:[\"“][^\"”]{1,30}[\"”]\s+)?(?:Brigade|Battalion|Regiment|Corps|Division|Group|"
                               r"Company|Detachment)\b")
@@ -380,8 +389,11 @@ class EventClassifier:
             denier = cue.voice_side or speaker_side
             gainer = self.lexicon.adversary(denier) if denier else ""
             passive = cue.kind == "gain" and _PASSIVE_BEFORE.search(sentence, max(0, cue.start - 20), cue.start)
-            if (cue.kind == "fall" or passive) and gainer and cue.actor in ("", denier):
-                cue = replace(cue, actor=gainer, opponent=denier)  # "Kyiv denied that Kamianske had been captured"
+            if gainer and ((cue.kind == "fall" or passive) and cue.actor in ("", denier)
+                           or cue.kind == "gain" and cue.actor == denier
+                           and _DENIAL_BEFORE.search(sentence, max(0, cue.start - 80), cue.start)):
+                # "Kyiv denied that Kamianske had been captured", "Syrskyi denied Russian claims of the capture of X"
+                cue = replace(cue, actor=gainer, opponent=denier)
             out.append(cue)
         return out
 
@@ -415,8 +427,10 @@ class EventClassifier:
                 continue  # "the left bank of the Dnipro" is a river's bank, not troops leaving
             if match.text.lower() == "attack" and _WEAPON_AFTER_ATTACK.match(sentence, match.end) \
                     or match.text.lower() == "left" and _LEFT_OTHERWISE.match(sentence, match.end) \
-                    or match.text[0].isupper() and _UNIT_NAME_AFTER.match(sentence, match.end):
-                # "Shahed-type attack drones": the weapon; "left without a deal"; "the 3rd Assault Brigade": a unit
+                    or match.text[0].isupper() and _UNIT_NAME_AFTER.match(sentence, match.end) \
+                    or match.text.lower().startswith(("tak", "took")) and _PLACE_OR_PART.match(sentence, match.end):
+                # "Shahed-type attack drones": the weapon; "left without a deal"; "the 3rd Assault Brigade": a unit;
+                # "fighting is taking place in", "took part in"
                 continue
             if match.text.lower() == "occupied" and _ADJECTIVE_PLACE.search(sentence, max(0, match.start - 12),
                                                                                match.start):
@@ -697,6 +711,13 @@ class EventClassifier:
         start, end = resolved.mention.start - offset, resolved.mention.end - offset
         precision = place.precision if place is not None else ""
         region = precision in _AREA_SCALES or resolved.mention.scale in _AREA_SCALES
+        if frame.denied and not frame.cues and frame.speaker_side and precision not in ("country", "continent") \
+                and _CLAIM_ABOUT.search(sentence, max(0, start - 60), start):
+            # "Ukraine's General Staff dismissed the Russian statement about Kurakhove as false": a claimed capture of
+            # a place the speaker's side holds, denied
+            return _frame_with(frame, event_type=CONTROL_CHANGE, actor=self.lexicon.adversary(frame.speaker_side),
+                               opponent=frame.speaker_side, status=DENIED, cue="denied",
+                               date=_as_mention(frame, sentence, dates, published).date, strength=1.0)
         if precision in ("country", "continent") or not frame.cues:
             return _as_mention(frame, sentence, dates, published)
         if named is None:
@@ -712,7 +733,8 @@ class EventClassifier:
                            status=self._status(frame, counted), settlements_count=cue_count, cue=counted.text,
                            date=self._segment_dates(frame, counted, dates, start, published, sentence),
                            strength=0.9)
-        if cue is None or cue.aim or region and (cue.attempted or counted is None
+        if cue is None or cue.aim or _BORDER_BEFORE.search(sentence, max(0, start - 30), start) \
+                or region and (cue.attempted or counted is None
                                                  and _SCENE_SETTING.fullmatch(sentence, 0, start)) \
                 or resolved.mention.axis and (cue.event_type == CONTROL_CHANGE or any(
                     n.start != start and n.precision == "settlement" for n in neighbours)):
@@ -782,10 +804,12 @@ class EventClassifier:
                                      and not n.only_named for n in close)), None)
         # A cue governs the places after it in its own clause ("..., while soldiers asked for support near Izium").
         last = next((c for c in reversed(cues[:first_after]) if c.end <= start), None)
+        # a change of hands whose object is another ("would take the offer to"), or "the town" ("the capture of the
+        # town opens the road to X"), or which an aside ends (", has moved ...") governs no place after it
         before = [last] if last is not None and start - last.end <= _OBJECT_REACH and not _BOUNDARY.search(
             sentence, last.end, start) and not (last.event_type == CONTROL_CHANGE and (
-                _OTHER_OBJECT.fullmatch(sentence, last.end, start) or _NEXT_VERB.search(sentence, last.end, start))
-        ) else []
+                _OTHER_OBJECT.fullmatch(sentence, last.end, start) or _NEXT_VERB.search(sentence, last.end, start)
+                or _PRONOUN_OBJECT.match(sentence, last.end))) else []
         if subject is not None:
             return subject, "subject"
         if before:

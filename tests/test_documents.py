@@ -20,6 +20,11 @@ def test_markdown_front_matter_gives_title_source_url_and_date():
     [doc] = read_all(data, "a.md", dt.date(2020, 1, 1))
     assert (doc.title, doc.source, doc.url, doc.published) == ("T", "S", "https://example.org/a", dt.date(2025, 3, 1))
     assert doc.text == "Body about Toretsk."
+    # a colon in a value, which YAML refuses unquoted, still gives the fields
+    data = b"---\ntitle: ISW: Kurakhove claim unconfirmed\nsource: test desk\ndate: 2025-01-08\n---\nBody."
+    [doc] = read_all(data, "b.md", dt.date(2020, 1, 1))
+    assert (doc.title, doc.source, doc.published, doc.text) == (
+        "ISW: Kurakhove claim unconfirmed", "test desk", dt.date(2025, 1, 8), "Body.")
 
 
 def test_the_same_content_read_twice_is_the_same_document():

@@ -127,6 +127,13 @@ def test_a_capital_s_possessive_is_its_government_not_a_place_taken(parse):
     assert at(rows, "Kyiv")["event_type"] == "mention"
 
 
+def test_the_capture_of_the_town_is_not_the_capture_of_the_region_it_opens_the_road_to(parse):
+    rows = parse("The ministry said the capture of the town opens the road towards the regional border with "
+                 "Dnipropetrovsk.")
+    assert {r["event_type"] for r in rows} == {"mention"}
+    assert at(parse("Fighting is taking place in the village of Vremivka."), "Vremivka")["event_type"] == "frontline"
+
+
 def test_a_capture_the_text_says_did_not_happen_changes_no_hands(parse):
     for sentence in ("Russian forces have not captured Pokrovsk, the General Staff said.",
                      "Moscow failed to take Pokrovsk.", "Russia has yet to capture Pokrovsk.",
@@ -443,9 +450,14 @@ def test_a_side_denying_that_a_place_fell_denies_its_adversarys_gain(parse):
         assert (*reading(row), row["status"]) == ("control_change", "Russia", "Ukraine", "denied"), sentence
     row = at(parse("Russia's Defence Ministry denied that Sudzha had fallen."), "Sudzha")  # a ministry is no venue
     assert (*reading(row), row["status"]) == ("control_change", "Ukraine", "Russia", "denied")
-    for sentence in ("Kyiv denied that Kamianske had been captured.",
-                     "Syrskyi denied Russian claims that Kamianske had been captured."):
-        row = at(parse(sentence), "Kamianske")
+    for sentence, place in (("Kyiv denied that Kamianske had been captured.", "Kamianske"),
+                            ("Syrskyi denied Russian claims that Kamianske had been captured.", "Kamianske"),
+                            ("Syrskyi denied Russian claims of the capture of Toretsk.", "Toretsk"),
+                            ("Ukraine's military said that the Russian claim to have captured Toretsk was untrue.",
+                             "Toretsk"),
+                            ("Ukraine's General Staff dismissed the Russian statement about Kurakhove as false.",
+                             "Kurakhove")):
+        row = at(parse(sentence), place)
         assert (*reading(row), row["status"]) == ("control_change", "Russia", "Ukraine", "denied"), sentence
 
 
