@@ -39,7 +39,8 @@ _KIND_TYPE = {"gain": CONTROL_CHANGE, "loss": CONTROL_CHANGE, "fall": CONTROL_CH
 _SUBJECT_KINDS = ("fall", "hold", "suffered", "gray_zone")
 _SIDE_KINDS = ("name", "demonym", "person", "group")
 # Cues whose subject defends: the other side is the one attacking ("Ukrainian forces repelled assaults near X").
-_DEFENDING = ("under", "repel", "fought off", "fight off", "held off", "hold off", "beat back", "beat off")
+_REPELLING = ("repel", "fought off", "fight off", "held off", "hold off", "beat back", "beat off")
+_DEFENDING = ("under", *_REPELLING)
 
 _COUNT = re.compile(r"\b(\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a dozen)\s+"
                     r"(?:more\s+|other\s+|small\s+|frontline\s+)?(?:settlements|villages|towns|localities|hamlets)\b"
@@ -554,7 +555,7 @@ class EventClassifier:
         if previous and previous.text.lower().startswith(_DEFENDING) and 0 <= cue.start - previous.end <= 16:
             return previous.actor, previous.opponent  # "repelled several assaults": the assaults are the attacker's
         passive = _PASSIVE_BEFORE.search(sentence, max(0, cue.start - 20), cue.start) is not None
-        if cue.text.lower().startswith(_DEFENDING[1:]) and passive and subject:
+        if cue.text.lower().startswith(_REPELLING) and passive and subject:
             return subject, self.lexicon.adversary(subject)  # "Ukrainian attempts to break through were repelled"
         if kind == "suffered" or cue.text.lower().startswith(_DEFENDING) or (kind in ("hit", "strike") and passive):
             # The subject is the target: "Ukrainian troops were under heavy pressure near Sudzha".
@@ -734,8 +735,7 @@ class EventClassifier:
                            date=self._segment_dates(frame, counted, dates, start, published, sentence),
                            strength=0.9)
         if cue is None or cue.aim or _BORDER_BEFORE.search(sentence, max(0, start - 30), start) \
-                or region and (cue.attempted or counted is None
-                                                 and _SCENE_SETTING.fullmatch(sentence, 0, start)) \
+                or region and (cue.attempted or counted is None and _SCENE_SETTING.fullmatch(sentence, 0, start)) \
                 or resolved.mention.axis and (cue.event_type == CONTROL_CHANGE or any(
                     n.start != start and n.precision == "settlement" for n in neighbours)):
             # "In Luhansk region, ...": where, not what fell; "trying to push the fighting into the Sumy region";
