@@ -278,6 +278,12 @@ class PlaceResolver:
             if mention.scale == "district" and place is not None and not _in_the_named_places_region(
                     place, mention, chosen):
                 place, confidence = None, 0.0  # a city's district ("the Dniprovskyi district of Kherson"): unplaced
+            if mention.scale == "district" and place is not None and place.country in self.focus_countries \
+                    and key[0].endswith(_ADJECTIVE_ENDINGS) and not _Support(place, regions,
+                                                                          _settlements_placed(chosen, key)):
+                # "the Dniprovskyi district" in a story about Kherson: a city's district (named as an adjective, as
+                # city districts are), not the raion of that name 250 km away
+                place, confidence = None, 0.0
             if mention.scene and place is not None and not self._in_the_scene(place, mention.scene, chosen):
                 # "In Russia's Kursk region, ... near Lyubimovka": a village elsewhere is a guess, listed for review
                 confidence = min(confidence, UNCERTAIN)
@@ -862,6 +868,15 @@ def _companions(key: tuple[str, str], anchors: dict, sentences: dict) -> tuple[P
     mine = sentences[key]
     return tuple(p for other, p in anchors.items() if other[0] != key[0] and p.feature not in NON_SETTLEMENT
                  and not mine.isdisjoint(sentences.get(other, ())))
+
+
+_ADJECTIVE_ENDINGS = ("skyi", "skyy", "skiy", "sky", "ckyi", "zkyi")
+
+
+def _settlements_placed(chosen: dict, key: tuple[str, str]) -> list[Place]:
+    """The settlements chosen for the text's other names."""
+    return [p for other, (p, _, _) in chosen.items()
+            if other != key and p is not None and p.feature not in NON_SETTLEMENT]
 
 
 def _district_chosen(name: str, chosen: dict) -> Place | None:

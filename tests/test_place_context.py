@@ -230,3 +230,11 @@ def test_a_place_taken_far_from_the_front_and_from_the_texts_other_places_is_lis
                  "also said that units of the Sever group had taken Nikolskiy and Guevo.")
     nikolskiy = placed(rows, "Nikolskiy")
     assert nikolskiy["admin1"] == "Kursk" or nikolskiy["place_confidence"] <= 0.6
+
+
+def test_a_district_far_from_every_other_place_of_the_text_is_a_city_s_district(parse):
+    rows = parse("Russian shelling hit Kherson overnight. A shell hit the Central market in the Dniprovskyi district, "
+                 "regional governor Oleksandr Prokudin said.")
+    assert placed(rows, "Dniprovskyi district")["lat"] is None  # not the raion by Dnipro, 250 km away
+    rows = parse("Russian drones hit the Pokrovsk district of the Donetsk region and Kramatorsk.")
+    assert placed(rows, "Pokrovsk district")["admin1"] == "Donetsk"
