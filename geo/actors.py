@@ -25,11 +25,15 @@ _SHIP_NAME = re.compile(r"\b(?i:ship|submarine|frigate|cruiser|corvette|destroye
                         r"([A-Z][a-z][\w'’-]*(?:\s+[A-Z][a-z][\w'’-]*)?))")
 
 
-_MAY_NAME_A_SHIP = re.compile(r"(?i:ship|submarine|frigate|cruiser|corvette|destroyer|vessel|tanker|minesweeper|boat)")
+_SHIP_WORDS = ("ship", "submarine", "frigate", "cruiser", "corvette", "destroyer", "vessel", "tanker", "minesweeper",
+               "boat")
 _BORDER_AFTER = re.compile(r"\s+(?:border|frontier)\b")
 
 
 def ship_name_spans(text: str) -> list[tuple[int, int]]:
+    lowered = text.lower()
+    if not any(word in lowered for word in _SHIP_WORDS):  # the common case, without the pattern's scan
+        return []
     return [m.span(1) if m.group(1) else m.span(2) for m in _SHIP_NAME.finditer(text)]
 
 
@@ -96,7 +100,9 @@ class Lexicon:
     def _without_ships_and_borders(sentence: str, found: list[ActorMention]) -> list[ActorMention]:
         """Not a side: the landing ship "Minsk", the cruiser Moskva; "near the Polish border" (a demonym that names
         where, not who)."""
-        ships = ship_name_spans(sentence) if _MAY_NAME_A_SHIP.search(sentence) else []
+        ships = ship_name_spans(sentence)
+        if not ships and "border" not in sentence and "frontier" not in sentence:
+            return found
         return [a for a in found if not any(start <= a.start and a.end <= end for start, end in ships)
                 and not (a.kind == "demonym" and _BORDER_AFTER.match(sentence, a.end))]
 
