@@ -197,6 +197,10 @@ _DENIAL_BEFORE = re.compile(r"\b(?:denied|denies|dismissed|rejected|refuted)\b[^
 # What a denial is about: "the Russian statement about Kurakhove", "claims of the capture of Toretsk"
 _CLAIM_ABOUT = re.compile(r"\b(?:claims?|statements?|reports?)\s+(?:about|of|on|regarding|concerning)\s+(?:the\s+)?"
                           r"(?:(?:capture|fall|seizure|liberation)\s+of\s+)?$", re.I)
+# "Its capture opens the way toward Svatove": the capture's place is the one before
+_POSSESSOR_BEFORE = re.compile(r"\b(?:its|their)\s+$", re.I)
+# "Lyman had been under Russian control since late May": the state before the change the text reports
+_PLUPERFECT_BEFORE = re.compile(r"\bhad\s+(?:\w+ly\s+)?been\s+$", re.I)
 _PLACE_OR_PART = re.compile(r"\s+(?:place|part)\b", re.I)
 # A place after "the border with" marks where, it is not taken: "the road towards the regional border with
 # Dnipropetrovsk"
@@ -429,9 +433,11 @@ class EventClassifier:
             if match.text.lower() == "attack" and _WEAPON_AFTER_ATTACK.match(sentence, match.end) \
                     or match.text.lower() == "left" and _LEFT_OTHERWISE.match(sentence, match.end) \
                     or match.text[0].isupper() and _UNIT_NAME_AFTER.match(sentence, match.end) \
-                    or match.text.lower().startswith(("tak", "took")) and _PLACE_OR_PART.match(sentence, match.end):
+                    or match.text.lower().startswith(("tak", "took")) and _PLACE_OR_PART.match(sentence, match.end) \
+                    or match.kind == "hold" and _PLUPERFECT_BEFORE.search(sentence, max(0, match.start - 20),
+                                                                          match.start):
                 # "Shahed-type attack drones": the weapon; "left without a deal"; "the 3rd Assault Brigade": a unit;
-                # "fighting is taking place in", "took part in"
+                # "fighting is taking place in", "took part in"; "had been under Russian control": a state before
                 continue
             if match.text.lower() == "occupied" and _ADJECTIVE_PLACE.search(sentence, max(0, match.start - 12),
                                                                                match.start):
@@ -805,11 +811,13 @@ class EventClassifier:
         # A cue governs the places after it in its own clause ("..., while soldiers asked for support near Izium").
         last = next((c for c in reversed(cues[:first_after]) if c.end <= start), None)
         # a change of hands whose object is another ("would take the offer to"), or "the town" ("the capture of the
-        # town opens the road to X"), or which an aside ends (", has moved ...") governs no place after it
+        # town opens the road to X", "its capture opens the way toward X"), or which an aside ends (", has moved ...")
+        # governs no place after it
         before = [last] if last is not None and start - last.end <= _OBJECT_REACH and not _BOUNDARY.search(
             sentence, last.end, start) and not (last.event_type == CONTROL_CHANGE and (
                 _OTHER_OBJECT.fullmatch(sentence, last.end, start) or _NEXT_VERB.search(sentence, last.end, start)
-                or _PRONOUN_OBJECT.match(sentence, last.end))) else []
+                or _PRONOUN_OBJECT.match(sentence, last.end)
+                or _POSSESSOR_BEFORE.search(sentence, max(0, last.start - 8), last.start))) else []
         if subject is not None:
             return subject, "subject"
         if before:

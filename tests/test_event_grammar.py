@@ -131,6 +131,11 @@ def test_the_capture_of_the_town_is_not_the_capture_of_the_region_it_opens_the_r
     rows = parse("The ministry said the capture of the town opens the road towards the regional border with "
                  "Dnipropetrovsk.")
     assert {r["event_type"] for r in rows} == {"mention"}
+    rows = parse("Ukrainian forces entered Lyman on Saturday. Lyman had been under Russian control since late May. Its "
+                 "capture opens the way toward Kreminna and Svatove.")
+    assert [(r["place"], r["event_type"], r["actor"]) for r in rows] == [
+        ("Lyman", "control_change", "Ukraine"), ("Lyman", "mention", ""), ("Kreminna", "mention", ""),
+        ("Svatove", "mention", "")]  # the state before the change is no change on the report's day
     assert at(parse("Fighting is taking place in the village of Vremivka."), "Vremivka")["event_type"] == "frontline"
 
 
