@@ -197,11 +197,14 @@ _DENIAL_BEFORE = re.compile(r"\b(?:denied|denies|dismissed|rejected|refuted)\b[^
 # What a denial is about: "the Russian statement about Kurakhove", "claims of the capture of Toretsk"
 _CLAIM_ABOUT = re.compile(r"\b(?:claims?|statements?|reports?)\s+(?:about|of|on|regarding|concerning)\s+(?:the\s+)?"
                           r"(?:(?:capture|fall|seizure|liberation)\s+of\s+)?$", re.I)
+# "had claimed Pishchane in late December", "claims Toretsk.": a place claimed bare, its capture claimed
+_CLAIMED = re.compile(r"\bclaim(?:s|ed)\s+(?:(?:the\s+)?(?:village|town|city|settlement)\s+of\s+)?$", re.I)
+_CLAIMED_AFTER = re.compile(r"\s*(?:[.;,]|$|(?:and|in|on|last|earlier|this|two|three|a\s+week)\b)", re.I)
 # "Its capture opens the way toward Svatove": the capture's place is the one before
 _POSSESSOR_BEFORE = re.compile(r"\b(?:its|their)\s+$", re.I)
 # "Lyman had been under Russian control since late May": the state before the change the text reports
 _PLUPERFECT_BEFORE = re.compile(r"\bhad\s+(?:\w+ly\s+)?been\s+$", re.I)
-_PLACE_OR_PART = re.compile(r"\s+(?:place|part)\b", re.I)
+_PLACE_OR_PART = re.compile(r"\s+(?:place|part|into\s+custody|prisoner|hostage|captive)\b", re.I)
 # A place after "the border with" marks where, it is not taken: "the road towards the regional border with
 # Dnipropetrovsk"
 _BORDER_BEFORE = re.compile(r"\bborders?\s+(?:with|of)\s+(?:the\s+)?$", re.I)
@@ -437,7 +440,8 @@ class EventClassifier:
                     or match.kind == "hold" and _PLUPERFECT_BEFORE.search(sentence, max(0, match.start - 20),
                                                                           match.start):
                 # "Shahed-type attack drones": the weapon; "left without a deal"; "the 3rd Assault Brigade": a unit;
-                # "fighting is taking place in", "took part in"; "had been under Russian control": a state before
+                # "fighting is taking place in", "took part in", "taken into custody"; "had been under Russian
+                # control": a state before
                 continue
             if match.text.lower() == "occupied" and _ADJECTIVE_PLACE.search(sentence, max(0, match.start - 12),
                                                                                match.start):
@@ -725,6 +729,12 @@ class EventClassifier:
             return _frame_with(frame, event_type=CONTROL_CHANGE, actor=self.lexicon.adversary(frame.speaker_side),
                                opponent=frame.speaker_side, status=DENIED, cue="denied",
                                date=_as_mention(frame, sentence, dates, published).date, strength=1.0)
+        if frame.speaker_side and precision not in ("country", "continent") and not frame.denied \
+                and _CLAIMED_AFTER.match(sentence, end) and _listed_after(_CLAIMED, sentence, start, neighbours):
+            # "Russia's Defence Ministry had claimed Pishchane in late December": the speaker's side claims its capture
+            return _frame_with(_as_mention(frame, sentence, dates, published), event_type=CONTROL_CHANGE,
+                               actor=frame.speaker_side, opponent=self.lexicon.adversary(frame.speaker_side),
+                               status=CLAIMED, cue="claimed", strength=1.0)
         if precision in ("country", "continent") or not frame.cues:
             return _as_mention(frame, sentence, dates, published)
         if named is None:
@@ -770,7 +780,7 @@ class EventClassifier:
                 mention = _as_mention(frame, sentence, dates, published)
                 return mention if region else _frame_with(mention, event_type=FRONTLINE, actor=cue.actor,
                                                       opponent=cue.opponent, cue=cue.text)
-        if event_type == STRIKE and _launched_from(sentence, start, neighbours):
+        if event_type == STRIKE and _listed_after(_LAUNCHED_FROM, sentence, start, neighbours):
             return _as_mention(frame, sentence, dates, published)  # where the drones came from, not what they hit
         cue_dates = self._segment_dates(frame, cue, dates, start, published, sentence)
         status = ""
@@ -957,17 +967,17 @@ def _near(neighbours: tuple[Neighbour, ...], start: int, end: int) -> tuple[Neig
                       bisect_left(neighbours, end + 1, key=lambda n: n.start)]
 
 
-def _launched_from(sentence: str, start: int, neighbours: tuple[Neighbour, ...]) -> bool:
-    """Whether "from" stands before the place, or before the places it is listed or placed with ("drones launched
-    from Bryansk, Kursk and Millerovo", "from the occupied nuclear plant at Enerhodar")."""
+def _listed_after(pattern: re.Pattern, sentence: str, start: int, neighbours: tuple[Neighbour, ...]) -> bool:
+    """Whether the pattern ends just before the place, or before the places it is listed or placed with: "from" in
+    "drones launched from Bryansk, Kursk and Millerovo", "from the occupied nuclear plant at Enerhodar"."""
     position = start
     for neighbour in reversed([n for n in neighbours if n.end <= start]):
-        if _LAUNCHED_FROM.search(sentence, max(0, position - 80), position):
+        if pattern.search(sentence, max(0, position - 80), position):
             return True
         if not _ORIGIN_JOIN.fullmatch(sentence, neighbour.end, position):
             return False
         position = neighbour.start
-    return _LAUNCHED_FROM.search(sentence, max(0, position - 80), position) is not None
+    return pattern.search(sentence, max(0, position - 80), position) is not None
 
 
 def _container_after(before: str, distance: int) -> bool:

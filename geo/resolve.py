@@ -57,6 +57,9 @@ SUPPORT_KM = 150.0
 # "Kamianka near Kupiansk": how far a place the text puts near another may lie from it, and the slack added to a
 # distance the text gives ("8 km south of").
 NEAR_KM = 60.0
+# A settlement taken or fought over far from the front and from the text's other places is doubted up to this size
+# (a city of more, Sochi, is more likely meant than a namesake the text cannot point to).
+FAR_FROM_THE_FRONT_POPULATION = 100_000
 # "Novoselivka in the Pokrovsk district": most of a raion's settlements lie within this of its point (a soft cut).
 DISTRICT_KM = 45.0
 NEAR_SLACK_KM = 25.0
@@ -576,8 +579,8 @@ class PlaceResolver:
         elif (settlement and len(options) == 1 and place.population < LONE_ENTRY_POPULATION
               and place.country not in self.focus_countries and not supported):
             confidence = min(confidence, UNCERTAIN)  # the only entry of the name, and nothing in the text near it
-        if fought_over and settlement and (place.country, place.admin1_code) not in self.front_regions \
-                and not supported:
+        if fought_over and settlement and place.population < FAR_FROM_THE_FRONT_POPULATION \
+                and (place.country, place.admin1_code) not in self.front_regions and not supported:
             # "the Sever group had taken Nikolskiy" in a story about Kursk: a place taken or fought over, far from the
             # front and from the text's other places (a district of Moscow), is a guess
             confidence = min(confidence, UNCERTAIN)

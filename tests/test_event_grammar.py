@@ -139,6 +139,15 @@ def test_the_capture_of_the_town_is_not_the_capture_of_the_region_it_opens_the_r
     assert at(parse("Fighting is taking place in the village of Vremivka."), "Vremivka")["event_type"] == "frontline"
 
 
+def test_a_side_that_claims_a_place_bare_claims_its_capture(parse):
+    rows = parse("The Russian Defence Ministry had claimed Toretsk and Shcherbynivka in late December.")
+    assert [(r["place"], r["event_type"], r["actor"], r["status"]) for r in rows] == [
+        ("Toretsk", "control_change", "Russia", "claimed"), ("Shcherbynivka", "control_change", "Russia", "claimed")]
+    assert at(parse("Kyiv claimed Moscow was behind the attack."), "Moscow")["event_type"] == "mention"
+    # people taken into custody take no place
+    assert at(parse("Police in Kharkiv said two men were taken into custody."), "Kharkiv")["event_type"] == "mention"
+
+
 def test_a_capture_the_text_says_did_not_happen_changes_no_hands(parse):
     for sentence in ("Russian forces have not captured Pokrovsk, the General Staff said.",
                      "Moscow failed to take Pokrovsk.", "Russia has yet to capture Pokrovsk.",
