@@ -43,7 +43,7 @@ class ActorMention:
     term: str  # as written
     start: int  # offsets within the sentence
     end: int
-    kind: str  # name | demonym | person | group | source | enemy
+    kind: str  # name | demonym | person | group | weapon | source | enemy
 
 
 @dataclass
@@ -164,7 +164,8 @@ def load_lexicon(extra: Path | None = None) -> Lexicon:
     terms: dict[str, tuple[str, str]] = {}
     adversaries = {}
     for actor, entry in merged["actors"].items():
-        for kind, key in (("name", "names"), ("demonym", "demonyms"), ("person", "persons"), ("group", "groups")):
+        for kind, key in (("name", "names"), ("demonym", "demonyms"), ("person", "persons"), ("group", "groups"),
+                          ("weapon", "weapons")):
             for term in entry.get(key, []):
                 terms.setdefault(str(term), (actor, kind))
         if entry.get("adversary"):

@@ -204,6 +204,11 @@ _CLAIMED_AFTER = re.compile(r"\s*(?:[.;,]|$|(?:and|in|on|last|earlier|this|two|t
 _POSSESSOR_BEFORE = re.compile(r"\b(?:its|their)\s+$", re.I)
 # "Lyman had been under Russian control since late May": the state before the change the text reports
 _PLUPERFECT_BEFORE = re.compile(r"\bhad\s+(?:\w+ly\s+)?been\s+$", re.I)
+_LEAVE = ("left", "leave", "leaves", "leaving")
+# "freight rates had fallen by a third", "output to fall sharply": a number falls, not a town
+_FALL_OF_A_NUMBER = re.compile(r"\s+(?:by|below|sharply|steeply|further)\b", re.I)
+# "occupied by Russian troops since March 2022": held since then, not taken on the report's day
+_SINCE_SOON_AFTER = re.compile(r"[^.;]{0,40}?\bsince\b", re.I)
 _PLACE_OR_PART = re.compile(r"\s+(?:place|part|into\s+custody|prisoner|hostage|captive)\b", re.I)
 # A place after "the border with" marks where, it is not taken: "the road towards the regional border with
 # Dnipropetrovsk"
@@ -434,12 +439,15 @@ class EventClassifier:
             if match.start < absorbed_until or match.text.lower() == "left" and _BANK_AFTER.match(sentence, match.end):
                 continue  # "the left bank of the Dnipro" is a river's bank, not troops leaving
             if match.text.lower() == "attack" and _WEAPON_AFTER_ATTACK.match(sentence, match.end) \
-                    or match.text.lower() == "left" and _LEFT_OTHERWISE.match(sentence, match.end) \
+                    or match.text.lower() in _LEAVE and _LEFT_OTHERWISE.match(sentence, match.end) \
+                    or match.kind == "fall" and _FALL_OF_A_NUMBER.match(sentence, match.end) \
+                    or match.text.lower() == "occupied" and _SINCE_SOON_AFTER.match(sentence, match.end) \
                     or match.text[0].isupper() and _UNIT_NAME_AFTER.match(sentence, match.end) \
                     or match.text.lower().startswith(("tak", "took")) and _PLACE_OR_PART.match(sentence, match.end) \
                     or match.kind == "hold" and _PLUPERFECT_BEFORE.search(sentence, max(0, match.start - 20),
                                                                           match.start):
-                # "Shahed-type attack drones": the weapon; "left without a deal"; "the 3rd Assault Brigade": a unit;
+                # "Shahed-type attack drones": the weapon; "left without a deal", "leave for Dnipro"; "output to fall by
+                # half"; "occupied ... since March 2022": a state; "the 3rd Assault Brigade": a unit;
                 # "fighting is taking place in", "took part in", "taken into custody"; "had been under Russian
                 # control": a state before
                 continue
@@ -478,6 +486,9 @@ class EventClassifier:
             voice = self._voice_before(sentence, actors, match.start)
             voiced = voice[1] if voice else speaker_side
             actor, opponent = self._sides(sentence, actors, match, kind, voiced, cues, "", clause)
+            if not actor and event_type == STRIKE:  # "a guided bomb hit a residential building": its side's weapon
+                actor = self._weapon_side(actors, clause if clause is not None else 0, match.end + 60)
+                opponent = self.lexicon.adversary(actor)
             # a strike's sides guessed from the context, or taken from a cue before it whose sides were
             inherited = bool(cues) and cues[-1].side_guessed and actor == cues[-1].actor
             side_guessed = event_type == STRIKE and (not actor and bool(context_side) or inherited)
@@ -493,6 +504,12 @@ class EventClassifier:
                             relative=_in_relative_clause(sentence, match.start), side_guessed=side_guessed,
                             claimant=voice[0] if voice else None, voice_side=voice[1] if voice else None))
         return cues
+
+    @staticmethod
+    def _weapon_side(actors: list[ActorMention], start: int, end: int) -> str:
+        """The side of the weapon named between start and end, when only one side's weapons are."""
+        sides = {a.actor for a in actors if a.kind == "weapon" and start <= a.start < end}
+        return sides.pop() if len(sides) == 1 else ""
 
     def _voice_before(self, sentence: str, actors: list[ActorMention], position: int) -> tuple[str, str] | None:
         """(claimant, side) of the claim verb just before a cue ("Moscow said its troops ..."), if one stands
@@ -841,9 +858,10 @@ class EventClassifier:
         if _IN_BEFORE.search(sentence[max(0, start - 8):start]):
             later = next((c for c in after if not c.relative
                           and not any(end <= n.start and n.start >= c.end for n in neighbours)), None)
-            if later is not None and not (later.event_type == CONTROL_CHANGE and neighbours and any(
-                    n.start >= later.end for n in neighbours)):
-                # "In the Donetsk region, Russian forces captured Krasnohorivka": the region is not taken
+            if later is not None and not (later.event_type == CONTROL_CHANGE and (neighbours and any(
+                    n.start >= later.end for n in neighbours) or _CLAIM.search(sentence, end, later.start))):
+                # "In the Donetsk region, Russian forces captured Krasnohorivka": the region is not taken; "a trader in
+                # Kyiv said freight rates had fallen": where the speaker is
                 return later, "locative"
         return None, ""
 

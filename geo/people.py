@@ -91,6 +91,8 @@ _CONTEXT_AFTER = re.compile(r",\s+who|\s+(?:says|said|told|added|has|had|hired|e
                             r"testified|insisted|admitted|laughed|replied)")
 # Not after a preposition: "Mindy Miller of Ravenel, whose son ..." is about Mindy.
 _PREPOSITION_BEFORE = re.compile(r"\b(?:of|in|from|at|near|to) $")
+_CALL_SIGN_BEFORE = re.compile(r"\b(?:call\s*sign|nickname|first\s+name|nom\s+de\s+guerre|code\s*name)s?\s*,?\s+"
+                               r"(?:as\s+|of\s+)?[\"“]?$", re.I)
 _ACCORDING_TO_BEFORE = re.compile(r"\b[Aa]ccording to\s+$")
 _END_OF_CLAUSE = re.compile(r"\s*(?:[,.;:)]|$)")
 _ORGANISATION_SUFFIX = re.compile(r",? (?:Ltd|Inc|Corp|Corporation|LLC|PLC|plc|GmbH|Co)\b\.?")
@@ -298,6 +300,8 @@ class PeopleFinder:
     def _person_by_context(self, text: str, m: Mention) -> bool:
         """"Keith, who ...", "According to Petrič,", "Nelson explains": one word a person by what surrounds it."""
         end = m.start + len(m.lookup)
+        if _CALL_SIGN_BEFORE.search(text, max(0, m.start - 30), m.start):
+            return True  # "identified by his call sign, Izium", "only by his first name, Bakhmut"
         if " " in m.lookup or not (_CONTEXT_AFTER.match(text, end)
                                    or _ACCORDING_TO_BEFORE.search(text, max(0, m.start - 20), m.start)):
             return False  # the common case, decided without the gazetteer

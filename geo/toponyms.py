@@ -43,7 +43,8 @@ _STREET_WORDS = frozenset({"street", "avenue", "road", "drive", "boulevard", "la
 _COUNTIES_AFTER = re.compile(r"\s+counties\b")
 # After a place's name, words that make it a military unit's name ("the Khortytsia group", "the Luhansk
 # operational-tactical group").
-_UNIT_WORDS = frozenset({"group", "grouping", "operational-tactical", "brigade", "battalion", "regiment", "corps"})
+_UNIT_WORDS = frozenset({"group", "grouping", "operational-tactical", "operational", "brigade", "battalion", "regiment",
+                         "corps"})
 # After a place's name, words that make it the region's ("Donetsk governor Vadym Filashkin"); not "Paris Regional
 # Medical Center".
 _REGION_OFFICE = {"governor", "Governor", "regional"}

@@ -148,6 +148,23 @@ def test_a_side_that_claims_a_place_bare_claims_its_capture(parse):
     assert at(parse("Police in Kharkiv said two men were taken into custody."), "Kharkiv")["event_type"] == "mention"
 
 
+def test_numbers_fall_and_residents_leave_without_a_place_changing_hands(parse):
+    for sentence in ("A grain trader in Kyiv said freight rates had fallen by a third.",
+                     "The plant in Zaporizhzhia expects steel output to fall by half this year.",
+                     "Officials urged remaining residents to leave for Dnipro.",
+                     "The nuclear plant at Enerhodar, occupied by Russian troops since March 2022, lost power."):
+        assert {r["event_type"] for r in parse(sentence)} == {"mention"}, sentence
+    assert at(parse("In Vuhledar, Ukrainian troops withdrew from their positions."), "Vuhledar")[
+        "event_type"] == "control_change"
+
+
+def test_a_weapon_only_one_side_uses_names_the_striker_a_sentence_does_not(parse):
+    assert reading(at(parse("On Sunday a guided bomb struck a residential building in Kharkiv."), "Kharkiv")) == (
+        "strike", "Russia", "Ukraine")
+    assert reading(at(parse("In Saky, an airfield was hit by ATACMS missiles."), "Saky")) == (
+        "strike", "Ukraine", "Russia")
+
+
 def test_a_capture_the_text_says_did_not_happen_changes_no_hands(parse):
     for sentence in ("Russian forces have not captured Pokrovsk, the General Staff said.",
                      "Moscow failed to take Pokrovsk.", "Russia has yet to capture Pokrovsk.",

@@ -124,3 +124,9 @@ def test_whose_after_a_place_introduced_by_of_refers_to_the_person_before_it(gaz
 
 def test_a_war_town_before_a_speech_verb_stays_a_place(gazetteer, lexicon):
     assert surfaces(gazetteer, lexicon, "Kherson said the bridge held. Sumy said nothing.") == ["Kherson", "Sumy"]
+
+
+def test_a_call_sign_or_a_first_name_that_is_a_town_is_the_person(parse):
+    for sentence in ("A soldier identified by his call sign, Izium, said the town was quiet.",
+                     "He gave only his first name, Bakhmut, an unusual nickname."):
+        assert parse(sentence) == [], sentence

@@ -270,6 +270,8 @@ def test_an_air_base_airfield_or_refinery_keeps_its_towns_name_a_place(gazetteer
 def test_a_units_name_is_not_a_place(gazetteer, lexicon):
     text = "Ukraine's Luhansk operational-tactical group and the Khortytsia group said attacks near Sudzha failed."
     assert surfaces(gazetteer, lexicon, text) == ["Ukraine", "Sudzha"]
+    text = "Ukraine's Khortytsia operational group said attacks near Sudzha failed."
+    assert surfaces(gazetteer, lexicon, text) == ["Ukraine", "Sudzha"]
 
 
 def test_football_clubs_named_after_towns_are_not_places(gazetteer, lexicon):
