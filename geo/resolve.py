@@ -562,7 +562,10 @@ class PlaceResolver:
         others = [a for a in anchors  # not _same(a, place), inlined: this runs for every anchor of every name
                   if not (a.name == name and a.feature == feature and a.latitude == lat and a.longitude == lon)]
         settlement = place.feature not in NON_SETTLEMENT and place.feature != "PPLC"
-        supported = _Support(place, regions, others)  # measured only if a rule below asks
+        # measured only if a rule below asks; in the theatre, a capital that stands for its government ("Kyiv said")
+        # supports no place near it (Kyiv's Podil for "the villages of Melovoi and Podol" in a story about Kursk)
+        supported = _Support(place, regions, others if place.country not in self.focus_countries else [
+            a for a in others if a.feature != "PPLC" or name_key(a.name) not in self.home_countries])
         if settlement and place.population < SMALL_PLACE and len(others) >= 2 and not supported:
             distant = DISTANT_VILLAGE_KM if place.population < 1000 else DISTANT_KM
             if all(haversine_km(place, a) > distant for a in others):  # the nearest is farther than that

@@ -238,3 +238,10 @@ def test_a_district_far_from_every_other_place_of_the_text_is_a_city_s_district(
     assert placed(rows, "Dniprovskyi district")["lat"] is None  # not the raion by Dnipro, 250 km away
     rows = parse("Russian drones hit the Pokrovsk district of the Donetsk region and Kramatorsk.")
     assert placed(rows, "Pokrovsk district")["admin1"] == "Donetsk"
+
+
+def test_a_capital_that_stands_for_its_government_supports_no_village_beside_it(parse):
+    rows = parse("The Russian Defence Ministry said troops had taken Sudzha and the villages of Melovoi and Podol. Kyiv "
+                 "did not confirm the loss of the town.")
+    podol = placed(rows, "Podol")
+    assert podol["admin1"] != "Kyiv City" or podol["place_confidence"] <= 0.6  # not a 0.95 capture of a Kyiv district
