@@ -27,12 +27,12 @@ _SHIP_NAME = re.compile(r"\b(?i:ship|submarine|frigate|cruiser|corvette|destroye
 
 _SHIP_WORDS = ("ship", "submarine", "frigate", "cruiser", "corvette", "destroyer", "vessel", "tanker", "minesweeper",
                "boat")
+_SHIP_WORDS_AS_WRITTEN = (*_SHIP_WORDS, *(w.capitalize() for w in _SHIP_WORDS), *(w.upper() for w in _SHIP_WORDS))
 _BORDER_AFTER = re.compile(r"\s+(?:border|frontier)\b")
 
 
 def ship_name_spans(text: str) -> list[tuple[int, int]]:
-    lowered = text.lower()
-    if not any(word in lowered for word in _SHIP_WORDS):  # the common case, without the pattern's scan
+    if not any(word in text for word in _SHIP_WORDS_AS_WRITTEN):  # the common case, without the pattern's scan
         return []
     return [m.span(1) if m.group(1) else m.span(2) for m in _SHIP_NAME.finditer(text)]
 

@@ -746,8 +746,9 @@ class EventClassifier:
             return _frame_with(frame, event_type=CONTROL_CHANGE, actor=self.lexicon.adversary(frame.speaker_side),
                                opponent=frame.speaker_side, status=DENIED, cue="denied",
                                date=_as_mention(frame, sentence, dates, published).date, strength=1.0)
-        if frame.speaker_side and precision not in ("country", "continent") and not frame.denied \
-                and _CLAIMED_AFTER.match(sentence, end) and _listed_after(_CLAIMED, sentence, start, neighbours):
+        if frame.speaker_side and "laim" in sentence and precision not in ("country", "continent") \
+                and not frame.denied and _CLAIMED_AFTER.match(sentence, end) \
+                and _listed_after(_CLAIMED, sentence, start, neighbours):
             # "Russia's Defence Ministry had claimed Pishchane in late December": the speaker's side claims its capture
             return _frame_with(_as_mention(frame, sentence, dates, published), event_type=CONTROL_CHANGE,
                                actor=frame.speaker_side, opponent=self.lexicon.adversary(frame.speaker_side),

@@ -240,6 +240,7 @@ class PlaceResolver:
             # Each anchor with the name that brought it and its identity, read once per pass: the context of a name
             # is every anchor of another name, one per identity (see _unique_anchors), made once per name.
             prepared = [(other[0], (p.latitude, p.longitude, p.name, p.feature), p) for other, p in anchors.items()]
+            by_sentence = _settlements_by_sentence(anchors, sentences)
             contexts: dict[str, list[Place]] = {}
             for key, opts in zip(keys, choosing, strict=True):
                 if key not in chosen:
@@ -254,8 +255,8 @@ class PlaceResolver:
                                                fought_over=set_in_theatre and key in fought_over,
                                                beside=_beside_regions(sentences[key], region_sentences)
                                                if region_sentences else None,
-                                               companions=_companions(key, anchors, sentences) if len(opts) > 1
-                                               else ())
+                                               companions=_companions(key, by_sentence, sentences)
+                                               if len(opts) > 1 else ())
             anchors = {key: p for key, (p, conf, _) in chosen.items()
                        if p is not None and conf >= 0.6 and p.feature not in ("PCLI", "CONT")}
             anchors |= _supported_now(keys, options, chosen, anchors)
@@ -868,12 +869,21 @@ def _in_the_named_places_region(district: Place, mention: Mention, chosen: dict)
     return town is None or (district.country, district.admin1_code) == (town.country, town.admin1_code)
 
 
-def _companions(key: tuple[str, str], anchors: dict, sentences: dict) -> tuple[Place, ...]:
+def _settlements_by_sentence(anchors: dict, sentences: dict) -> dict[int, list[tuple[str, Place]]]:
+    """Sentence index → (name, settlement) of the places placed so far that the sentence names."""
+    out: dict[int, list[tuple[str, Place]]] = {}
+    for key, p in anchors.items():
+        if p.feature not in NON_SETTLEMENT:
+            for index in sentences.get(key, ()):
+                out.setdefault(index, []).append((key[0], p))
+    return out
+
+
+def _companions(key: tuple[str, str], by_sentence: dict, sentences: dict) -> tuple[Place, ...]:
     """The settlements of other names placed so far that the text names in the same sentence as this name ("repelled
     attacks near Pavlivka and Vuhledar"): places named together usually lie together."""
-    mine = sentences[key]
-    return tuple(p for other, p in anchors.items() if other[0] != key[0] and p.feature not in NON_SETTLEMENT
-                 and not mine.isdisjoint(sentences.get(other, ())))
+    return tuple({id(p): p for index in sentences[key] for name, p in by_sentence.get(index, ())
+                  if name != key[0]}.values())
 
 
 _ADJECTIVE_ENDINGS = ("skyi", "skyy", "skiy", "sky", "ckyi", "zkyi")
