@@ -20,13 +20,10 @@ class LexiconError(FrontmapError):
 
 # A ship's name after the kind of ship, in quotation marks or capitalised ("the landing ship "Minsk"", "the cruiser
 # Moskva", "the landing ship Novocherkassk"): neither a place nor a side.
-_SHIP_NAME = re.compile(r"\b(?i:ship|submarine|frigate|cruiser|corvette|destroyer|warship|flagship|vessel|tanker|"
-                        r"minesweeper|patrol boat|boat)s?\s+(?:[\"“]([^\"”]{2,40})[\"”]|"
-                        r"([A-Z][a-z][\w'’-]*(?:\s+[A-Z][a-z][\w'’-]*)?))")
-
-
 _SHIP_WORDS = ("ship", "submarine", "frigate", "cruiser", "corvette", "destroyer", "vessel", "tanker", "minesweeper",
                "boat")
+_SHIP_NAME = re.compile(rf"\b(?i:{'|'.join(('warship', 'flagship', 'patrol boat', *_SHIP_WORDS))})s?\s+"
+                        r"(?:[\"“]([^\"”]{2,40})[\"”]|([A-Z][a-z][\w'’-]*(?:\s+[A-Z][a-z][\w'’-]*)?))")
 _SHIP_WORDS_AS_WRITTEN = (*_SHIP_WORDS, *(w.capitalize() for w in _SHIP_WORDS), *(w.upper() for w in _SHIP_WORDS))
 _BORDER_AFTER = re.compile(r"\s+(?:border|frontier)\b")
 

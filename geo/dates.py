@@ -165,9 +165,9 @@ def _days_after_anchor(g: dict) -> int:
     if g["count"]:
         days = _count_of_days(g["count"], g["count_unit"])
         return days if g["count_way"].lower() == "later" else -days
-    unit = g["before"] or g["previous"] or g["unit"] or "day"
-    days = 7 if unit.lower() == "week" else 1
-    return days if (g["way"] or "").lower() == "later" or not (g["before"] or g["previous"] or g["way"]) else -days
+    days = 7 if (g["before"] or g["previous"] or g["unit"] or "day").lower() == "week" else 1
+    backwards = bool(g["before"] or g["previous"]) or (g["way"] or "").lower() == "earlier"
+    return -days if backwards else days  # "the next day", "a week later" count forwards
 
 
 def _resolve(match: re.Match, published: dt.date, future: bool, anchor: dt.date | None = None) -> dt.date | None:
@@ -241,16 +241,16 @@ def sentence_dates(sentences: list[str], indices, published: dt.date | None) -> 
     up), else from the publication date."""
     if published is None:
         return {i: () for i in indices}
-    out = {}
-    for i in indices:
-        phrases = date_phrases(sentences[i], published)
-        if any(p.anchored for p in phrases):  # rare: the sentences before are read only then
-            stated: list[dt.date | None] = []  # each sentence's last date to the day, itself counted so
-            for j in range(i + 1):
-                anchor = next((d for d in reversed(stated[max(0, j - ANCHOR_SENTENCES):j]) if d), None)
-                phrases = date_phrases(sentences[j], published, anchor)
-                stated.append(next((d.date for d in reversed(phrases) if d.to_the_day), None))
-        out[i] = tuple(phrases)
+    out = {i: tuple(date_phrases(sentences[i], published)) for i in indices}
+    if not any(p.anchored for phrases in out.values() for p in phrases):
+        return out  # the common case: the sentences are read once
+    stated: list[dt.date | None] = []  # each sentence's last date to the day, itself counted so
+    for j in range(max(indices) + 1):
+        anchor = next((d for d in reversed(stated[max(0, j - ANCHOR_SENTENCES):j]) if d), None)
+        phrases = date_phrases(sentences[j], published, anchor)
+        stated.append(next((d.date for d in reversed(phrases) if d.to_the_day), None))
+        if j in out:
+            out[j] = tuple(phrases)
     return out
 
 

@@ -372,14 +372,12 @@ def _one_settlement_per_place(matched: _Matches) -> _Matches:
     """A GeoNames place is one settlement: of the settlements matched to it, the one that bears its own name (else
     the nearest) merges into it, and the others stand on their own. Malynivka, 10 km from a Novoselivka whose
     GeoNames alternate names include Malynivka, is not that Novoselivka."""
-    by_row: dict[int, list[ukraine.Unit]] = defaultdict(list)
+    by_row: dict[int, tuple[_Row, list[ukraine.Unit]]] = {}
     for unit, row in matched:
         if row is not None:
-            by_row[id(row)].append(unit)
-    rows = {id(row): row for _, row in matched if row is not None}
+            by_row.setdefault(id(row), (row, []))[1].append(unit)
     merging = set()
-    for key, units in by_row.items():
-        row = rows[key]
+    for row, units in by_row.values():
         own = [u for u in units if name_key(row.name) in (name_key(u.name), name_key(u.name_uk))]
         merging.add(id(min(own or units, key=lambda u: _km(row.latitude, row.longitude, u.latitude, u.longitude))))
     return [(unit, row if id(unit) in merging else None) for unit, row in matched]

@@ -271,8 +271,8 @@ class PlaceResolver:
         for mention, key, opts in zip(mentions, keys, options, strict=True):
             place, confidence, count = named_region.get((key, name_key(mention.within))) \
                 or named_region.get((key, None)) or chosen[key]
-            region = (chosen.get((name_key(mention.within), "region")) or (None,))[0] if mention.within else None
-            region = region or (_district_chosen(mention.within, chosen) if mention.within else None)
+            region = (chosen.get((name_key(mention.within), "region"), (None,))[0]
+                      or _district_chosen(mention.within, chosen)) if mention.within else None
             if region is not None and region.feature in ("ADM1", "ADM2", "ADM3") and place is not None and (
                     place.country, place.admin1_code) != (region.country, region.admin1_code):
                 # "A and B in the Kursk region", "Zhuravlevka in the Belgorod district": a namesake elsewhere (in
